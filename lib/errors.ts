@@ -1,0 +1,37 @@
+/** The run was cancelled through its AbortSignal; `cause` is the signal's reason. */
+export class AbortError extends Error {
+  override name = 'AbortError'
+  readonly code = 'ABORT_ERR'
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** The time step is above the explicit scheme's stability limit. */
+export class StabilityError extends RangeError {
+  override name = 'StabilityError'
+  constructor(
+    message: string,
+    /** The largest stable time step for this grid and diffusivity. */
+    readonly limit: number,
+  ) {
+    super(message)
+  }
+}
+
+/** A worker failed (threw, exited or was killed); the run is rejected and every worker stopped. */
+export class WorkerError extends Error {
+  override name = 'WorkerError'
+  constructor(
+    message: string,
+    /** The worker's name, e.g. `calor-worker-2`. */
+    readonly worker: string,
+    /** The node rows [first, last] the worker owned. */
+    readonly rows: readonly [number, number],
+    /** Steps completed in the failing call before the failure, as far as the solver knows. */
+    readonly step: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}

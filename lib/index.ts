@@ -1,0 +1,3 @@
+export { solve, Solver, type AdvanceResult } from './solver.js'
+export { AbortError, StabilityError, WorkerError } from './errors.js'
+export type * from './types.js'

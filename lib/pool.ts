@@ -1,0 +1,127 @@
+/**
+ * A set of named, persistent workers that advance in lockstep. Started once per Solver and reused
+ * for every run; a worker that fails rejects the run with a WorkerError and stops the others.
+ */
+import { Worker } from 'node:worker_threads'
+
+import { abandon, kStopRequest } from './barrier.js'
+import { WorkerError } from './errors.js'
+import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
+import type { StencilSpec } from './stencil.js'
+
+interface PendingRun {
+  replies: number
+  steps: number
+  baseStep: number
+  resolve: (steps: number) => void
+  reject: (error: Error) => void
+}
+
+const kWorkerUrl = new URL('./worker.js', import.meta.url)
+
+export class WorkerPool {
+  readonly #inits: readonly WorkerInit[]
+  readonly #control: Int32Array
+  readonly #workers: Worker[]
+  #pending: PendingRun | null = null
+  #failure: WorkerError | null = null
+  #closing = false
+
+  private constructor(inits: readonly WorkerInit[], control: Int32Array) {
+    this.#inits = inits
+    this.#control = control
+    this.#workers = inits.map((init, k) => this.#spawn(init, k))
+  }
+
+  /** Starts one worker per init and resolves when every one has loaded its kernel. */
+  static async start(inits: readonly WorkerInit[], control: Int32Array): Promise<WorkerPool> {
+    const pool = new WorkerPool(inits, control)
+    await new Promise<number>((resolve, reject) => {
+      pool.#pending = { replies: 0, steps: 0, baseStep: 0, resolve, reject }
+    })
+    return pool
+  }
+
+  get failure(): WorkerError | null {
+    return this.#failure
+  }
+
+  #spawn(init: WorkerInit, k: number): Worker {
+    const worker = new Worker(kWorkerUrl, { name: init.name, workerData: init })
+    worker.on('message', (reply: WorkerReply) => this.#onReply(k, reply))
+    worker.on('error', (error) => this.#fail(k, error.message, error))
+    worker.on('exit', (code) => {
+      if (!this.#closing) this.#fail(k, `exited unexpectedly with code ${code}`)
+    })
+    return worker
+  }
+
+  #onReply(k: number, reply: WorkerReply): void {
+    const run = this.#pending
+    if (reply.type === 'error')
+      return this.#fail(k, reply.message, Object.assign(new Error(reply.message), { stack: reply.stack }), reply.step)
+    if (run === null || reply.type === 'abandoned') return
+    run.steps = reply.type === 'done' ? reply.steps : 0
+    if (++run.replies === this.#workers.length) {
+      this.#pending = null
+      for (const w of this.#workers) w.unref()
+      run.resolve(run.steps)
+    }
+  }
+
+  /** Rejects the pending run, releases every waiter at the barrier and stops all workers. */
+  #fail(k: number, message: string, cause?: unknown, step?: number): void {
+    if (this.#failure !== null || this.#closing) return
+    const { name, band } = this.#inits[k]
+    const at = this.#pending === null ? '' : ` at step ${this.#pending.baseStep + (step ?? 0)}`
+    const rows = [band.start, band.end - 1] as const
+    this.#failure = new WorkerError(
+      `${name} (rows ${rows[0]}–${rows[1]}) failed${at}: ${message}`,
+      name,
+      rows,
+      step ?? 0,
+      { cause },
+    )
+    abandon(this.#control)
+    const run = this.#pending
+    this.#pending = null
+    void this.terminate()
+    run?.reject(this.#failure)
+  }
+
+  /**
+   * Runs `steps` steps on every worker; resolves with the steps completed (fewer if a stop was
+   * requested). `baseStep` only numbers the steps in error messages.
+   */
+  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<number> {
+    if (this.#failure !== null) return Promise.reject(this.#failure)
+    if (this.#pending !== null) return Promise.reject(new Error('a run is already in progress'))
+    return new Promise<number>((resolve, reject) => {
+      this.#pending = { replies: 0, steps: 0, baseStep, resolve, reject }
+      const request: RunRequest = { type: 'run', steps, parity, stencil }
+      for (const w of this.#workers) {
+        w.ref()
+        w.postMessage(request)
+      }
+    })
+  }
+
+  /** Asks the workers to stop after the step in progress; they all stop at the same step. */
+  requestStop(): void {
+    Atomics.store(this.#control, kStopRequest, 1)
+  }
+
+  clearStop(): void {
+    Atomics.store(this.#control, kStopRequest, 0)
+  }
+
+  /** Stops every worker; resolves when all have exited. Any run in progress is abandoned. */
+  async terminate(): Promise<void> {
+    this.#closing = true
+    abandon(this.#control)
+    const run = this.#pending
+    this.#pending = null
+    run?.reject(this.#failure ?? new Error('the solver was closed while a run was in progress'))
+    await Promise.all(this.#workers.map((w) => w.terminate()))
+  }
+}

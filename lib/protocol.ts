@@ -1,0 +1,42 @@
+/** Messages between the solver (main thread) and its workers. */
+import type { Band } from './partition.js'
+import type { StencilSpec } from './stencil.js'
+import type { Backend } from './types.js'
+
+/** A ghost row this worker refreshes after each step, from a node row it owns (padded row indices). */
+export interface GhostRowJob {
+  readonly target: number
+  readonly from: number
+  readonly offset: number
+}
+
+/** Passed once, as workerData. */
+export interface WorkerInit {
+  readonly name: string
+  readonly parties: number
+  readonly backend: Backend
+  readonly fields: readonly [SharedArrayBuffer, SharedArrayBuffer]
+  readonly source: SharedArrayBuffer | null
+  readonly control: SharedArrayBuffer
+  /** Values per padded row. */
+  readonly stride: number
+  /** The node rows this worker updates. */
+  readonly band: Band
+  readonly ghostRows: readonly GhostRowJob[]
+}
+
+/** Advance `steps` steps; field `parity` is the source of the first one. */
+export interface RunRequest {
+  readonly type: 'run'
+  readonly steps: number
+  readonly parity: 0 | 1
+  readonly stencil: StencilSpec
+}
+
+export type WorkerReply =
+  | { readonly type: 'ready' }
+  /** `steps` completed; fewer than requested when a stop was requested. */
+  | { readonly type: 'done'; readonly steps: number }
+  | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined; readonly step: number }
+  /** A peer failed and this worker left the barrier. */
+  | { readonly type: 'abandoned' }

@@ -1,0 +1,248 @@
+/**
+ * The solver: allocates the shared fields once, starts the workers once, and advances them in chunks
+ * between which it reports progress and honours abort. The main thread never blocks: it waits for
+ * worker messages.
+ */
+import { createControlBlock } from './barrier.js'
+import { AbortError } from './errors.js'
+import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
+import { jsKernel } from './kernel.js'
+import { evolvingCount, evolvingNodes, ghostRowJobs, stencilSpec } from './layout.js'
+import { checkStable, integerAtLeast, positiveNumber, type Problem, stepsFor, validateOptions } from './options.js'
+import { partitionRows } from './partition.js'
+import { WorkerPool } from './pool.js'
+import type { WorkerInit } from './protocol.js'
+import type { AdvanceOptions, Progress, SolveOptions, SolveResult, SolveStats } from './types.js'
+
+/** Target wall time between progress reports. */
+const kProgressSeconds = 0.1
+
+/** What one `advance()` did. */
+export interface AdvanceResult {
+  steps: number
+  dt: number
+  t: number
+  stats: SolveStats
+}
+
+function abortError(signal: AbortSignal): AbortError {
+  return new AbortError('The solve was aborted', { cause: signal.reason })
+}
+
+/** Allocates both halo-padded fields on SharedArrayBuffers, fills them with the initial state and its ghosts. */
+function allocateFields(problem: Problem): [Float64Array, Float64Array] {
+  const length = paddedLengthOf(problem.grid)
+  const a = new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
+  packField(problem.grid, problem.initial, a)
+  const stepper = jsKernel.stencil(stencilSpec(problem, 0))
+  const stride = strideOf(problem.grid)
+  // A zero-coefficient step of every row rewrites the same values and refreshes the ghost columns.
+  const all = problem.grid.ny
+  const copy = new Float64Array(a)
+  stepper.step(copy.subarray(0, (all + 2) * stride), a.subarray(stride, (all + 1) * stride), new Float64Array(0), all)
+  for (const g of ghostRowJobs(problem)) {
+    jsKernel.fillGhostRow(
+      a.subarray(g.target * stride, (g.target + 1) * stride),
+      a.subarray(g.from * stride, (g.from + 1) * stride),
+      g.offset,
+    )
+  }
+  const b = new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
+  b.set(a)
+  return [a, b]
+}
+
+function workerInits(
+  problem: Problem,
+  fields: [Float64Array, Float64Array],
+  source: SharedArrayBuffer | null,
+  control: Int32Array,
+): WorkerInit[] {
+  const e = evolvingNodes(problem)
+  const parties = Math.min(problem.threads, e.lastRow - e.firstRow + 1)
+  const bands = partitionRows(e.firstRow, e.lastRow, parties)
+  const jobs = ghostRowJobs(problem)
+  return bands.map((band, k) => ({
+    name: `calor-worker-${k + 1}`,
+    parties,
+    backend: problem.backend,
+    fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
+    source,
+    control: control.buffer as SharedArrayBuffer,
+    stride: strideOf(problem.grid),
+    band,
+    ghostRows: jobs
+      .filter((j) => j.owner >= band.start && j.owner < band.end)
+      .map(({ target, from, offset }) => ({ target, from, offset })),
+  }))
+}
+
+function sharedSource(problem: Problem): SharedArrayBuffer | null {
+  if (problem.source === null) return null
+  const padded = new Float64Array(new SharedArrayBuffer(paddedLengthOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT))
+  packField(problem.grid, problem.source, padded)
+  return padded.buffer as SharedArrayBuffer
+}
+
+/**
+ * A heat-equation solver with persistent workers: create once, advance many times, close.
+ *
+ *     const solver = await Solver.create({ grid: { nx: 257, ny: 257 }, initial: (x, y) => ... })
+ *     await solver.advance({ steps: 100 })
+ *     const u = solver.field()
+ *     await solver.close()
+ */
+export class Solver implements AsyncDisposable {
+  readonly #problem: Problem
+  readonly #fields: [Float64Array, Float64Array]
+  readonly #pool: WorkerPool
+  readonly #threads: number
+  #parity: 0 | 1 = 0
+  #step = 0
+  #t = 0
+  #busy = false
+  #closed = false
+
+  private constructor(problem: Problem, fields: [Float64Array, Float64Array], pool: WorkerPool, threads: number) {
+    this.#problem = problem
+    this.#fields = fields
+    this.#pool = pool
+    this.#threads = threads
+  }
+
+  /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
+  static async create(options: SolveOptions): Promise<Solver> {
+    return Solver.fromProblem(validateOptions(options, false))
+  }
+
+  /** @internal */
+  static async fromProblem(problem: Problem): Promise<Solver> {
+    if (problem.signal?.aborted) throw abortError(problem.signal)
+    const fields = allocateFields(problem)
+    const control = createControlBlock()
+    const inits = workerInits(problem, fields, sharedSource(problem), control)
+    const pool = await WorkerPool.start(inits, control)
+    return new Solver(problem, fields, pool, inits.length)
+  }
+
+  get grid(): Grid {
+    return this.#problem.grid
+  }
+  /** Simulated time. */
+  get t(): number {
+    return this.#t
+  }
+  /** Steps taken since creation. */
+  get step(): number {
+    return this.#step
+  }
+  get threads(): number {
+    return this.#threads
+  }
+
+  /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
+  field(): Float64Array {
+    return unpackField(this.#problem.grid, this.#fields[this.#parity])
+  }
+
+  /**
+   * Advances by `steps` steps of the configured dt, or up to the absolute time `tEnd` in equal steps
+   * no larger than the configured dt, landing exactly on it. Rejects with an AbortError if the
+   * solver's signal fires; the field then holds the state after the last completed step.
+   */
+  async advance(options: AdvanceOptions): Promise<AdvanceResult> {
+    if (this.#closed) throw new Error('Solver.advance(): the solver is closed')
+    if (this.#pool.failure !== null) throw this.#pool.failure
+    if (this.#busy) throw new Error('Solver.advance(): another advance() is still running; await it first')
+    const plan = this.#plan(options)
+    this.#busy = true
+    try {
+      return await this.#march(plan.steps, plan.dt, plan.landOn)
+    } finally {
+      this.#busy = false
+    }
+  }
+
+  #plan(options: AdvanceOptions): { steps: number; dt: number; landOn: number | undefined } {
+    const o = options as Record<string, unknown> | undefined
+    if (typeof o !== 'object' || o === null || (o.steps === undefined) === (o.tEnd === undefined)) {
+      throw new TypeError('Solver.advance() takes { steps } or { tEnd }, exactly one of them')
+    }
+    if (o.steps !== undefined) {
+      return { steps: integerAtLeast('advance.steps', o.steps, 0), dt: this.#problem.dt, landOn: undefined }
+    }
+    const tEnd = positiveNumber('advance.tEnd', o.tEnd)
+    if (tEnd < this.#t) throw new RangeError(`advance.tEnd (${tEnd}) is before the current time ${this.#t}`)
+    if (tEnd === this.#t) return { steps: 0, dt: this.#problem.dt, landOn: tEnd }
+    const { steps, dt } = stepsFor(tEnd - this.#t, this.#problem.dt)
+    checkStable('advance.tEnd step', dt, this.#problem.dtLimit)
+    return { steps, dt, landOn: tEnd }
+  }
+
+  async #march(steps: number, dt: number, landOn: number | undefined): Promise<AdvanceResult> {
+    const { signal, onProgress } = this.#problem
+    const t0 = this.#t
+    const started = performance.now()
+    const stencil = stencilSpec(this.#problem, dt)
+    const seconds = () => (performance.now() - started) / 1000
+    const onAbort = () => this.#pool.requestStop()
+    signal?.addEventListener('abort', onAbort)
+    try {
+      let done = 0
+      let chunk = onProgress === undefined ? steps : Math.max(1, Math.floor(1e7 / evolvingCount(this.#problem)))
+      while (done < steps) {
+        if (signal?.aborted) throw abortError(signal)
+        const want = Math.min(chunk, steps - done)
+        const got = await this.#pool.run(want, this.#parity, stencil, this.#step)
+        this.#record(got, t0 + (done + got) * dt)
+        done += got
+        if (got < want && signal?.aborted) throw abortError(signal)
+        onProgress?.({ step: done, steps, t: this.#t, seconds: seconds() } satisfies Progress)
+        chunk = Math.max(1, Math.round((kProgressSeconds * done) / Math.max(seconds(), 1e-6)))
+      }
+      if (landOn !== undefined) this.#t = landOn
+      return { steps, dt, t: this.#t, stats: this.#stats(steps, seconds()) }
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+      this.#pool.clearStop()
+    }
+  }
+
+  #record(steps: number, t: number): void {
+    this.#step += steps
+    this.#t = t
+    if (steps % 2 === 1) this.#parity = this.#parity === 0 ? 1 : 0
+  }
+
+  #stats(steps: number, seconds: number): SolveStats {
+    const updates = evolvingCount(this.#problem) * steps
+    const { backend } = this.#problem
+    return { seconds, updatesPerSecond: seconds > 0 ? updates / seconds : 0, threads: this.#threads, backend }
+  }
+
+  /** Stops the workers and releases them. Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#pool.terminate()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+}
+
+/** Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. */
+export async function solve(options: SolveOptions): Promise<SolveResult> {
+  const problem = validateOptions(options, true)
+  const solver = await Solver.fromProblem(problem)
+  try {
+    const run = await solver.advance(
+      problem.steps !== undefined ? { steps: problem.steps } : { tEnd: problem.tEnd as number },
+    )
+    const { nx, ny } = problem.grid
+    return { field: solver.field(), nx, ny, t: run.t, steps: run.steps, dt: run.dt, stats: run.stats }
+  } finally {
+    await solver.close()
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Public types of calor. Calor solves the heat equation ∂u/∂t = ∇·(α∇u) + f on a rectangle
+ * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) time steps.
+ */
+
+/** The grid: nodes per axis and physical extents. */
+export interface GridOptions {
+  /** Nodes along x (columns), an integer ≥ 3. */
+  nx: number
+  /** Nodes along y (rows), an integer ≥ 3. */
+  ny: number
+  /** Extent along x. @default 1 */
+  lx?: number
+  /** Extent along y. @default 1 */
+  ly?: number
+}
+
+/** Boundary nodes hold `value`. */
+export interface DirichletSide {
+  type: 'dirichlet'
+  /** @default 0 */
+  value?: number
+}
+
+/** The outward flux −α ∂u/∂n is `flux` (0 = insulated); boundary nodes evolve through a mirrored ghost node. */
+export interface NeumannSide {
+  type: 'neumann'
+  /** @default 0 */
+  flux?: number
+}
+
+/** The axis wraps: node n−1 is followed by node 0, and the spacing is l/n. Both sides of the axis must say so. */
+export interface PeriodicSide {
+  type: 'periodic'
+}
+
+export type SideBoundary = DirichletSide | NeumannSide | PeriodicSide
+
+/** One condition for all four sides, or one per side (`left` x = 0, `right` x = lx, `bottom` y = 0, `top` y = ly). */
+export type Boundary =
+  SideBoundary | { left: SideBoundary; right: SideBoundary; bottom: SideBoundary; top: SideBoundary }
+
+/** A field given as a function of position, or as nx·ny values row-major (node (i, j) at j·nx + i). */
+export type FieldInit = number | ((x: number, y: number) => number) | Float64Array | readonly number[]
+
+export type Backend = 'native' | 'js'
+
+/** Passed to `onProgress` after every chunk of steps. */
+export interface Progress {
+  /** Steps taken so far in this call. */
+  step: number
+  /** Steps this call will take. */
+  steps: number
+  /** Simulated time now. */
+  t: number
+  /** Wall-clock seconds since this call began. */
+  seconds: number
+}
+
+/** Options of `solve()` and `Solver.create()`. */
+export interface SolveOptions {
+  grid: GridOptions
+  /** α > 0. @default 1 */
+  diffusivity?: number
+  /** The field at t = 0. Boundary nodes of Dirichlet sides are overwritten with their value. @default 0 */
+  initial?: FieldInit
+  /** The source term f(x, y), constant in time. @default none */
+  source?: FieldInit
+  /** @default { type: 'dirichlet', value: 0 } on all sides */
+  boundary?: Boundary
+  /** Number of steps; give this or `tEnd` to `solve()`. */
+  steps?: number
+  /** Final time; the solver takes ceil(tEnd / dt) equal steps and lands exactly on it. */
+  tEnd?: number
+  /** Time step. @default 0.9 × the stability limit 1 / (2α(1/dx² + 1/dy²)) */
+  dt?: number
+  /** Worker threads, capped at the number of rows that evolve. @default os.availableParallelism() */
+  threads?: number
+  /** @default 'native' */
+  backend?: Backend
+  /** Cancels the run: it rejects with an `AbortError` whose `cause` is the signal's reason. */
+  signal?: AbortSignal
+  /** Called on the main thread as the run advances (about ten times a second on long runs). */
+  onProgress?: (progress: Progress) => void
+}
+
+export interface SolveStats {
+  /** Wall-clock seconds of the time stepping (workers already started). */
+  seconds: number
+  /** Node updates per second: evolving nodes × steps / seconds. */
+  updatesPerSecond: number
+  threads: number
+  backend: Backend
+}
+
+export interface SolveResult {
+  /** nx·ny values, row-major: node (i, j) at field[j·nx + i]. */
+  field: Float64Array
+  nx: number
+  ny: number
+  /** Final time (exactly `tEnd` when it was given). */
+  t: number
+  steps: number
+  dt: number
+  stats: SolveStats
+}
+
+/** How far `Solver.advance()` goes: a number of steps, or up to the absolute time `tEnd`. */
+export type AdvanceOptions = { steps: number; tEnd?: undefined } | { tEnd: number; steps?: undefined }
