@@ -9,6 +9,7 @@ import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './g
 import { jsKernel } from './kernel.js'
 import { evolvingCount, evolvingNodes, ghostRowJobs, stencilSpec } from './layout.js'
 import { checkStable, integerAtLeast, positiveNumber, type Problem, stepsFor, validateOptions } from './options.js'
+import type { Snapshot, StepObserver } from './observer.js'
 import { partitionRows } from './partition.js'
 import { WorkerPool } from './pool.js'
 import type { WorkerInit } from './protocol.js'
@@ -97,14 +98,22 @@ export class Solver implements AsyncDisposable {
   readonly #fields: [Float64Array, Float64Array]
   readonly #pool: WorkerPool
   readonly #threads: number
+  readonly #observers: StepObserver[]
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
   #busy = false
   #closed = false
 
-  private constructor(problem: Problem, fields: [Float64Array, Float64Array], pool: WorkerPool, threads: number) {
+  private constructor(
+    problem: Problem,
+    fields: [Float64Array, Float64Array],
+    pool: WorkerPool,
+    threads: number,
+    observers: StepObserver[],
+  ) {
     this.#problem = problem
+    this.#observers = observers
     this.#fields = fields
     this.#pool = pool
     this.#threads = threads
@@ -116,13 +125,13 @@ export class Solver implements AsyncDisposable {
   }
 
   /** @internal */
-  static async fromProblem(problem: Problem): Promise<Solver> {
+  static async fromProblem(problem: Problem, observers: StepObserver[] = []): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
     const fields = allocateFields(problem)
     const control = createControlBlock()
     const inits = workerInits(problem, fields, sharedSource(problem), control)
     const pool = await WorkerPool.start(inits, control)
-    return new Solver(problem, fields, pool, inits.length)
+    return new Solver(problem, fields, pool, inits.length, observers)
   }
 
   get grid(): Grid {
@@ -181,31 +190,53 @@ export class Solver implements AsyncDisposable {
 
   async #march(steps: number, dt: number, landOn: number | undefined): Promise<AdvanceResult> {
     const { signal, onProgress } = this.#problem
-    const t0 = this.#t
-    const started = performance.now()
+    const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = stencilSpec(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000
     const onAbort = () => this.#pool.requestStop()
     signal?.addEventListener('abort', onAbort)
     try {
+      await this.#notify('start', dt)
       let done = 0
       let chunk = onProgress === undefined ? steps : Math.max(1, Math.floor(1e7 / evolvingCount(this.#problem)))
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
-        const want = Math.min(chunk, steps - done)
+        const want = Math.min(chunk, steps - done, this.#nextObserved() - this.#step)
         const got = await this.#pool.run(want, this.#parity, stencil, this.#step)
-        this.#record(got, t0 + (done + got) * dt)
         done += got
+        this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
         if (got < want && signal?.aborted) throw abortError(signal)
+        if (done < steps && this.#nextObserved() === this.#step) await this.#notify('step', dt)
         onProgress?.({ step: done, steps, t: this.#t, seconds: seconds() } satisfies Progress)
         chunk = Math.max(1, Math.round((kProgressSeconds * done) / Math.max(seconds(), 1e-6)))
       }
       if (landOn !== undefined) this.#t = landOn
-      return { steps, dt, t: this.#t, stats: this.#stats(steps, seconds()) }
+      await this.#notify('end', dt)
+      return { steps: this.#step - step0, dt, t: this.#t, stats: this.#stats(steps, seconds()) }
     } finally {
       signal?.removeEventListener('abort', onAbort)
       this.#pool.clearStop()
     }
+  }
+
+  /** The next step any observer wants to see. */
+  #nextObserved(): number {
+    let next = Infinity
+    for (const o of this.#observers) next = Math.min(next, o.nextStep(this.#step))
+    return next
+  }
+
+  async #notify(kind: Snapshot['kind'], dt: number): Promise<void> {
+    if (this.#observers.length === 0) return
+    const snapshot: Snapshot = {
+      step: this.#step,
+      t: this.#t,
+      dt,
+      grid: this.#problem.grid,
+      kind,
+      field: () => this.field(),
+    }
+    for (const o of this.#observers) await o.observe(snapshot)
   }
 
   #record(steps: number, t: number): void {
@@ -225,6 +256,7 @@ export class Solver implements AsyncDisposable {
     if (this.#closed) return
     this.#closed = true
     await this.#pool.terminate()
+    for (const o of this.#observers) await o.close?.()
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
