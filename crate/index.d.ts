@@ -16,9 +16,10 @@ export declare class StencilKernel {
   /**
    * One FTCS step of `rows` padded rows: `src` is the band plus one halo row on each side, `dst`
    * the band's own rows, `source` (empty for none) the source term laid out like `dst`. Refreshes
-   * the ghost columns of `dst`. Throws if any length does not match.
+   * the ghost columns of `dst`. Returns whether every updated value is finite. Throws if any length
+   * does not match or `dst` overlaps another view.
    */
-  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): void
+  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean
 }
 
 /**
@@ -26,6 +27,14 @@ export declare class StencilKernel {
  * the same length; throws otherwise.
  */
 export declare function fillGhostRow(target: Float64Array, from: Float64Array, offset: number): void
+
+/** How a native run ended. */
+export interface NapiOutcome {
+  /** Steps completed, the same for every worker of the run. */
+  steps: number
+  /** True if a peer failed and the barrier was abandoned. */
+  abandoned: boolean
+}
 
 /** Shape and coefficients of one explicit step, as the TypeScript solver describes them. */
 export interface NapiStencil {
@@ -50,3 +59,12 @@ export interface NapiStencil {
   /** Neumann offset 2·dx·q/α on the right. */
   rightOffset: number
 }
+
+/**
+ * The worker's whole run in one call: up to `steps` steps of node rows [start, end) from field
+ * `parity` (0: `fieldA` is the source of the first step), meeting `parties` peers at the barrier
+ * in `control` after every step and refreshing the ghost rows listed in `ghostRows` (flat
+ * (target, from, offset) triples of padded row indices). Stops early, with every peer at the same
+ * step, on a stop request or a non-finite value. Throws if any view, index or length does not fit.
+ */
+export declare function runBand(fieldA: RawF64Array, fieldB: RawF64Array, source: Float64Array, control: RawI32Array, stencil: StencilKernel, band: Array<number>, ghostRows: Float64Array, steps: number, parity: number): NapiOutcome

@@ -773,7 +773,8 @@ if (
   }
 }
 
-const { StencilKernel, fillGhostRow } = nativeBinding
+const { StencilKernel, fillGhostRow, runBand } = nativeBinding
 export { StencilKernel }
 export { fillGhostRow }
+export { runBand }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -12,7 +12,9 @@ export const kStopRequest = 2
 export const kStopDecision = 3
 /** Set to 1 when a worker has failed: nobody will arrive again, so waiters leave at once. */
 export const kAbandoned = 4
-/** Slots in the control block. */
+/** Set by a worker whose band became non-finite in this step; the releaser then stops everyone. */
+export const kNonFinite = 5
+/** Slots in the control block (crate/src/sync.rs uses the same layout). */
 export const kControlSlots = 8
 
 /** Polls before sleeping: a step on a small grid is shorter than a futex round trip. */
@@ -59,7 +61,7 @@ export class Barrier {
       // from zero; publish the stop decision before the release, so everyone sees the same one. All
       // Atomics are sequentially consistent, so these stores are visible to whoever sees the new generation.
       Atomics.store(c, kArrived, 0)
-      Atomics.store(c, kStopDecision, Atomics.load(c, kStopRequest))
+      Atomics.store(c, kStopDecision, Atomics.load(c, kStopRequest) | Atomics.load(c, kNonFinite))
       Atomics.add(c, kGeneration, 1)
       Atomics.notify(c, kGeneration)
     } else {

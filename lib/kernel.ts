@@ -11,7 +11,7 @@ import { type BandStepper, type Kernel, kGhostMirror, kGhostWrap, type StencilSp
 class JsStepper implements BandStepper {
   constructor(private readonly spec: StencilSpec) {}
 
-  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): void {
+  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean {
     const { nx, rx, ry } = this.spec
     const stride = nx + 2
     if (src.length !== (rows + 2) * stride || dst.length !== rows * stride) {
@@ -20,11 +20,21 @@ class JsStepper implements BandStepper {
     if (source.length !== 0 && source.length !== dst.length) {
       throw new RangeError(`source has length ${source.length}, expected ${dst.length}`)
     }
+    let finite = true
     for (let r = 0; r < rows; r++) {
       if (source.length === 0) this.sweep(src, dst, r, stride, rx, ry)
       else this.sweepWithSource(src, dst, source, r, stride, rx, ry)
+      finite &&= this.allFinite(dst, r * stride)
       this.fillGhostColumns(dst, r * stride)
     }
+    return finite
+  }
+
+  /** x − x is 0 for a finite x and NaN otherwise. */
+  private allFinite(dst: Float64Array, row: number): boolean {
+    let acc = 0
+    for (let i = row + this.spec.first + 1; i <= row + this.spec.last + 1; i++) acc += dst[i] - dst[i]
+    return acc === 0
   }
 
   private sweep(src: Float64Array, dst: Float64Array, r: number, stride: number, rx: number, ry: number): void {

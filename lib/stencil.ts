@@ -25,9 +25,12 @@ export interface StencilSpec {
   rightOffset: number
 }
 
-/** A stencil bound to its coefficients: advances `rows` padded rows from `src` (with one halo row each side) into `dst`. */
+/**
+ * A stencil bound to its coefficients: advances `rows` padded rows from `src` (with one halo row each
+ * side) into `dst`; returns whether every updated value is finite.
+ */
 export interface BandStepper {
-  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): void
+  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean
 }
 
 /** What each backend provides. */

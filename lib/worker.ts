@@ -1,12 +1,13 @@
 /**
  * Worker entry point: owns one band of rows and, per run request, loops step → barrier → swap. It
- * knows nothing of physics beyond calling the kernel on its band.
+ * knows nothing of physics beyond calling the kernel on its band. The native backend runs the whole
+ * loop in Rust (one call per run); the js backend runs it here, with the same barrier protocol.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 
-import { abandon, Barrier, BarrierAbandoned } from './barrier.js'
+import { abandon, Barrier, BarrierAbandoned, kNonFinite } from './barrier.js'
+import type { RunOutcome } from './native.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
-import type { Kernel } from './stencil.js'
 
 interface Views {
   src: Float64Array
@@ -27,46 +28,51 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   }
 }
 
-async function loadKernel(init: WorkerInit): Promise<Kernel> {
-  if (init.backend === 'js') return (await import('./kernel.js')).jsKernel
-  return (await import('./native.js')).nativeKernel
+/** The js backend's run loop: the baseline, kept plain. */
+async function jsRunner(init: WorkerInit): Promise<(request: RunRequest) => RunOutcome> {
+  const { jsKernel } = await import('./kernel.js')
+  const control = new Int32Array(init.control)
+  const barrier = new Barrier(control, init.parties)
+  const views = [makeViews(init, 0), makeViews(init, 1)] as const
+  const { stride, band } = init
+  const rows = band.end - band.start
+  const own = [(band.start + 1) * stride, (band.end + 1) * stride] as const
+  const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source).subarray(...own)
+  return (request) => {
+    const stepper = jsKernel.stencil(request.stencil)
+    let parity = request.parity
+    for (let step = 1; step <= request.steps; step++) {
+      const v = views[parity]
+      if (!stepper.step(v.src, v.dst, source, rows)) Atomics.store(control, kNonFinite, 1)
+      for (const g of v.ghosts) jsKernel.fillGhostRow(g.target, g.from, g.offset)
+      parity = parity === 0 ? 1 : 0
+      try {
+        if (barrier.wait()) return { steps: step, abandoned: false }
+      } catch (error) {
+        if (error instanceof BarrierAbandoned) return { steps: step, abandoned: true }
+        throw error
+      }
+    }
+    return { steps: request.steps, abandoned: false }
+  }
 }
 
 async function main(): Promise<void> {
   const port = parentPort
   if (port === null) throw new Error('lib/worker.js must run in a worker thread')
   const init = workerData as WorkerInit
-  const kernel = await loadKernel(init)
+  const run = init.backend === 'js' ? await jsRunner(init) : (await import('./native.js')).nativeRunner(init)
   const control = new Int32Array(init.control)
-  const barrier = new Barrier(control, init.parties)
-  const views = [makeViews(init, 0), makeViews(init, 1)] as const
-  const { stride, band } = init
-  const rows = band.end - band.start
-  const source =
-    init.source === null
-      ? new Float64Array(0)
-      : new Float64Array(init.source).subarray((band.start + 1) * stride, (band.end + 1) * stride)
   const post = (reply: WorkerReply) => port.postMessage(reply)
-
   port.on('message', (request: RunRequest) => {
-    let step = 0
     try {
-      const stepper = kernel.stencil(request.stencil)
-      let parity = request.parity
-      while (step < request.steps) {
-        const v = views[parity]
-        stepper.step(v.src, v.dst, source, rows)
-        for (const g of v.ghosts) kernel.fillGhostRow(g.target, g.from, g.offset)
-        step++
-        parity = parity === 0 ? 1 : 0
-        if (barrier.wait()) break
-      }
-      post({ type: 'done', steps: step })
+      const outcome = run(request)
+      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
     } catch (error) {
-      if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
+      // Release the peers first: they would otherwise wait at the barrier for this worker forever.
       abandon(control)
       const e = error instanceof Error ? error : new Error(String(error))
-      post({ type: 'error', message: e.message, stack: e.stack, step })
+      post({ type: 'error', message: e.message, stack: e.stack, step: 0 })
     }
   })
   post({ type: 'ready' })

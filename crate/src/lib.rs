@@ -2,15 +2,20 @@
 //! the numerics live in `kernel` and `boundary`, which know nothing of N-API.
 #![deny(clippy::all)]
 
+pub mod band;
 pub mod boundary;
 pub mod error;
 pub mod kernel;
+mod raw;
+pub mod sync;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::band::{Band, GhostRowJob, SharedFields};
 use crate::boundary::Ghost;
 use crate::error::KernelError;
+use crate::raw::{RawF64Array, RawI32Array};
 
 /// Shape and coefficients of one explicit step, as the TypeScript solver describes them.
 #[napi(object)]
@@ -81,9 +86,10 @@ impl StencilKernel {
 
   /// One FTCS step of `rows` padded rows: `src` is the band plus one halo row on each side, `dst`
   /// the band's own rows, `source` (empty for none) the source term laid out like `dst`. Refreshes
-  /// the ghost columns of `dst`. Throws if any length does not match.
+  /// the ghost columns of `dst`. Returns whether every updated value is finite. Throws if any length
+  /// does not match or `dst` overlaps another view.
   #[napi]
-  pub fn step(&self, src: &[f64], mut dst: Float64ArraySlice, source: &[f64], rows: u32) -> Result<()> {
+  pub fn step(&self, src: &[f64], mut dst: Float64ArraySlice, source: &[f64], rows: u32) -> Result<bool> {
     check_disjoint("dst", &dst, &[("src", src), ("source", source)])?;
     // SAFETY: `dst` is a view the calling worker owns exclusively for the duration of this call: the
     // solver hands each worker a subarray of only the rows it writes, and no other thread writes or
@@ -91,8 +97,7 @@ impl StencilKernel {
     // (checked above), so this is the only reference to that memory.
     let dst = unsafe { dst.as_mut() };
     let source = if source.is_empty() { None } else { Some(source) };
-    kernel::step_band(src, dst, source, rows as usize, &self.stencil)?;
-    Ok(())
+    Ok(kernel::step_band(src, dst, source, rows as usize, &self.stencil)?)
   }
 }
 
@@ -135,4 +140,136 @@ fn check_disjoint(name: &'static str, written: &[f64], read: &[(&'static str, &[
     }
   }
   Ok(())
+}
+
+/// How a native run ended.
+#[napi(object)]
+pub struct NapiOutcome {
+  /// Steps completed, the same for every worker of the run.
+  pub steps: u32,
+  /// True if a peer failed and the barrier was abandoned.
+  pub abandoned: bool,
+}
+
+fn parse_ghost_rows(flat: &[f64]) -> Result<Vec<GhostRowJob>> {
+  let index = |v: f64| (v >= 0.0 && v.fract() == 0.0 && v < 1e15).then_some(v as usize);
+  if flat.len() % 3 != 0 {
+    return Err(Error::new(
+      Status::InvalidArg,
+      "ghostRows must hold (target, from, offset) triples".to_owned(),
+    ));
+  }
+  flat
+    .chunks_exact(3)
+    .map(|t| match (index(t[0]), index(t[1])) {
+      (Some(target), Some(from)) => Ok(GhostRowJob {
+        target,
+        from,
+        offset: t[2],
+      }),
+      _ => Err(Error::new(
+        Status::InvalidArg,
+        format!("ghost row indices must be whole numbers, got {t:?}"),
+      )),
+    })
+    .collect()
+}
+
+/// The worker's whole run in one call: up to `steps` steps of node rows [start, end) from field
+/// `parity` (0: `fieldA` is the source of the first step), meeting `parties` peers at the barrier
+/// in `control` after every step and refreshing the ghost rows listed in `ghostRows` (flat
+/// (target, from, offset) triples of padded row indices). Stops early, with every peer at the same
+/// step, on a stop request or a non-finite value. Throws if any view, index or length does not fit.
+#[napi]
+pub fn run_band(
+  field_a: RawF64Array,
+  field_b: RawF64Array,
+  source: &[f64],
+  control: RawI32Array,
+  stencil: &StencilKernel,
+  band: Vec<u32>,
+  ghost_rows: &[f64],
+  steps: u32,
+  parity: u32,
+) -> Result<NapiOutcome> {
+  let (start, end, parties) = match band[..] {
+    [start, end, parties] => (start as usize, end as usize, parties as i32),
+    _ => {
+      return Err(Error::new(
+        Status::InvalidArg,
+        "band must be [start, end, parties]".to_owned(),
+      ))
+    }
+  };
+  let fields = shared_fields(field_a, field_b, source)?;
+  if control.len < sync::SLOTS {
+    return Err(
+      KernelError::Length {
+        what: "control",
+        expected: sync::SLOTS,
+        actual: control.len,
+      }
+      .into(),
+    );
+  }
+  // SAFETY: the control block is a live Int32Array for this call; AtomicI32 has the size and
+  // alignment of i32, and every access to these slots, here or in JS, is atomic.
+  let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<std::sync::atomic::AtomicI32>(), control.len) };
+  let control = sync::Control::new(slots).ok_or_else(|| Error::new(Status::InvalidArg, "control block too small"))?;
+  let jobs = parse_ghost_rows(ghost_rows)?;
+  let band = Band {
+    start,
+    end,
+    parties,
+    ghost_rows: &jobs,
+  };
+  let source = if source.is_empty() { None } else { Some(source) };
+  // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
+  // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
+  // every worker of the run a disjoint band of the same fields and control block.
+  let outcome = unsafe {
+    band::run_band(
+      &fields,
+      source,
+      &control,
+      &band,
+      &stencil.stencil,
+      steps as usize,
+      parity as usize,
+    )
+  }?;
+  Ok(NapiOutcome {
+    steps: outcome.steps as u32,
+    abandoned: outcome.abandoned,
+  })
+}
+
+fn shared_fields(a: RawF64Array, b: RawF64Array, source: &[f64]) -> Result<SharedFields> {
+  let bytes = |ptr: *const f64, len: usize| (ptr as usize)..(ptr as usize + len * std::mem::size_of::<f64>());
+  let (ra, rb, rs) = (
+    bytes(a.ptr, a.len),
+    bytes(b.ptr, b.len),
+    bytes(source.as_ptr(), source.len()),
+  );
+  let overlaps = |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| x.start < y.end && y.start < x.end;
+  if a.len != b.len || a.len == 0 {
+    return Err(
+      KernelError::Length {
+        what: "fieldB",
+        expected: a.len,
+        actual: b.len,
+      }
+      .into(),
+    );
+  }
+  if overlaps(&ra, &rb) || (!source.is_empty() && (overlaps(&ra, &rs) || overlaps(&rb, &rs))) {
+    return Err(Error::new(
+      Status::InvalidArg,
+      "fieldA, fieldB and source must not share memory".to_owned(),
+    ));
+  }
+  Ok(SharedFields {
+    buffers: [a.ptr, b.ptr],
+    len: a.len,
+  })
 }

@@ -1,0 +1,163 @@
+//! A worker's many-step loop, run natively: step its band, refresh the ghost rows it owns, meet
+//! its peers at the barrier, swap buffers; return to JS only when the run is over or stopped.
+//!
+//! The two fields are shared by all workers and addressed through raw pointers. Each phase forms
+//! slices only over memory that no other thread writes during that phase:
+//! - in a step from buffer `p` to buffer `1 − p`, nobody writes buffer `p` (every thread writes only
+//!   into `1 − p`), so shared slices of it are sound;
+//! - a thread writes only its own rows of `1 − p` and the ghost rows it is assigned, which no other
+//!   thread reads or writes before the barrier that ends the step.
+
+use std::slice;
+
+use crate::boundary::fill_ghost_row;
+use crate::error::KernelError;
+use crate::kernel::{step_band, Stencil};
+use crate::sync::{Control, Release};
+
+/// A ghost row this thread refreshes after each step, from a node row it owns (padded row indices).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GhostRowJob {
+  pub target: usize,
+  pub from: usize,
+  pub offset: f64,
+}
+
+/// One thread's share of the work.
+pub struct Band<'a> {
+  /// Node rows [start, end).
+  pub start: usize,
+  pub end: usize,
+  pub parties: i32,
+  pub ghost_rows: &'a [GhostRowJob],
+}
+
+/// The two halo-padded fields, each `len` values.
+pub struct SharedFields {
+  pub buffers: [*mut f64; 2],
+  pub len: usize,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+  /// Steps completed (the same for every thread).
+  pub steps: usize,
+  /// A peer failed and the barrier was abandoned.
+  pub abandoned: bool,
+}
+
+impl Band<'_> {
+  /// Checks that every row this band reads or writes lies inside fields of `len` values.
+  fn validate(&self, stencil: &Stencil, fields: &SharedFields, source: Option<&[f64]>) -> Result<(), KernelError> {
+    let stride = stencil.stride();
+    let rows_in_field = fields.len / stride;
+    let argument = |what, actual: String| KernelError::Argument {
+      what,
+      expected: "inside the field",
+      actual,
+    };
+    if fields.len % stride != 0 || rows_in_field < 3 {
+      return Err(argument(
+        "field length",
+        format!("{} values for rows of {stride}", fields.len),
+      ));
+    }
+    if self.start >= self.end || self.end + 2 > rows_in_field || self.parties < 1 {
+      return Err(argument(
+        "band",
+        format!("rows {}..{} of {}", self.start, self.end, rows_in_field - 2),
+      ));
+    }
+    for job in self.ghost_rows {
+      let owned = job.from > self.start && job.from <= self.end;
+      if !owned || job.target >= rows_in_field || job.target == job.from || !job.offset.is_finite() {
+        return Err(argument(
+          "ghost row",
+          format!("{job:?} for band {}..{}", self.start, self.end),
+        ));
+      }
+    }
+    match source {
+      Some(s) if s.len() != fields.len => Err(KernelError::Length {
+        what: "source",
+        expected: fields.len,
+        actual: s.len(),
+      }),
+      _ => Ok(()),
+    }
+  }
+}
+
+/// Runs up to `steps` steps starting from buffer `parity`. Stops early, at the same step as every
+/// peer, when the barrier publishes a stop (stop request or a non-finite value somewhere).
+///
+/// # Safety
+/// `fields.buffers` must point to two distinct live allocations of `fields.len` f64 each, shared
+/// only with peers that run this same function on disjoint bands with the same `parties` and
+/// control block, and that stay alive for the whole call.
+///
+/// # Errors
+/// A [`KernelError`] if the band, stencil or source do not fit the fields.
+pub unsafe fn run_band(
+  fields: &SharedFields,
+  source: Option<&[f64]>,
+  control: &Control,
+  band: &Band,
+  stencil: &Stencil,
+  steps: usize,
+  parity: usize,
+) -> Result<Outcome, KernelError> {
+  stencil.validate()?;
+  band.validate(stencil, fields, source)?;
+  let stride = stencil.stride();
+  let rows = band.end - band.start;
+  let own = (band.start + 1) * stride..(band.end + 1) * stride;
+  let source = source.map(|s| &s[own.clone()]);
+  let mut parity = parity & 1;
+  for done in 0..steps {
+    let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
+    // SAFETY: rows start..end+2 of `src` are inside the field (validated) and nobody writes buffer
+    // `parity` during this step.
+    let halo = unsafe { slice::from_raw_parts(src.add(band.start * stride), (rows + 2) * stride) };
+    // SAFETY: rows start+1..end+1 of `dst` are inside the field and are this thread's alone: peers
+    // own disjoint bands, and nobody reads `dst` until after the barrier below.
+    let out = unsafe { slice::from_raw_parts_mut(dst.add(own.start), rows * stride) };
+    let finite = step_band(halo, out, source, rows, stencil)?;
+    for job in band.ghost_rows {
+      // SAFETY: `from` is one of this thread's own rows, just written; `target` is a ghost row that
+      // only this thread writes and nobody reads before the barrier. They are distinct rows
+      // (validated), so the shared and the mutable slice do not overlap.
+      let (from, target) = unsafe {
+        (
+          slice::from_raw_parts(dst.add(job.from * stride), stride),
+          slice::from_raw_parts_mut(dst.add(job.target * stride), stride),
+        )
+      };
+      fill_ghost_row(target, from, job.offset);
+    }
+    if !finite {
+      control.flag_non_finite();
+    }
+    parity = 1 - parity;
+    match control.wait(band.parties) {
+      Release::Go => {}
+      Release::Stop => {
+        return Ok(Outcome {
+          steps: done + 1,
+          abandoned: false,
+        })
+      }
+      Release::Abandoned => {
+        return Ok(Outcome {
+          steps: done + 1,
+          abandoned: true,
+        })
+      }
+    }
+  }
+  Ok(Outcome {
+    steps,
+    abandoned: false,
+  })
+}
