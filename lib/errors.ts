@@ -35,3 +35,17 @@ export class WorkerError extends Error {
     super(message, options)
   }
 }
+
+/** The field became NaN or infinite; the run stopped at that step (every worker at the same one). */
+export class NonFiniteError extends RangeError {
+  override name = 'NonFiniteError'
+  constructor(
+    message: string,
+    /** The step after which the first non-finite value was seen (counted since the solver was created). */
+    readonly step: number,
+    /** The first non-finite node (i, j) in row-major order. */
+    readonly node: readonly [number, number],
+  ) {
+    super(message)
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads'
 
-import { abandon, kStopRequest } from './barrier.js'
+import { abandon, kNonFinite, kStopRequest } from './barrier.js'
 import { WorkerError } from './errors.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 import type { StencilSpec } from './stencil.js'
@@ -113,6 +113,11 @@ export class WorkerPool {
 
   clearStop(): void {
     Atomics.store(this.#control, kStopRequest, 0)
+  }
+
+  /** True if a worker saw a non-finite value in the last run; clears the flag. */
+  takeNonFinite(): boolean {
+    return Atomics.exchange(this.#control, kNonFinite, 0) === 1
   }
 
   /** Stops every worker; resolves when all have exited. Any run in progress is abandoned. */

@@ -4,7 +4,7 @@
  * worker messages.
  */
 import { createControlBlock } from './barrier.js'
-import { AbortError } from './errors.js'
+import { AbortError, NonFiniteError } from './errors.js'
 import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
 import { jsKernel } from './kernel.js'
 import { evolvingCount, evolvingNodes, ghostRowJobs, stencilSpec } from './layout.js'
@@ -205,6 +205,7 @@ export class Solver implements AsyncDisposable {
         const got = await this.#pool.run(want, this.#parity, stencil, this.#step)
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
+        if (this.#pool.takeNonFinite()) throw this.#nonFiniteError()
         if (got < want && signal?.aborted) throw abortError(signal)
         if (done < steps && this.#nextObserved() === this.#step) await this.#notify('step', dt)
         onProgress?.({ step: done, steps, t: this.#t, seconds: seconds() } satisfies Progress)
@@ -237,6 +238,15 @@ export class Solver implements AsyncDisposable {
       field: () => this.field(),
     }
     for (const o of this.#observers) await o.observe(snapshot)
+  }
+
+  #nonFiniteError(): NonFiniteError {
+    const field = this.field()
+    const k = field.findIndex((v) => !Number.isFinite(v))
+    const { nx } = this.#problem.grid
+    const node = [k % nx, Math.floor(k / nx)] as const
+    const message = `the field became non-finite at step ${this.#step}: node (${node[0]}, ${node[1]}) is ${field[k]}`
+    return new NonFiniteError(message, this.#step, node)
   }
 
   #record(steps: number, t: number): void {

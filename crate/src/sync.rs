@@ -88,11 +88,16 @@ impl<'a> Control<'a> {
 
   fn sleep_while(&self, generation: i32) {
     let word = self.slot(GENERATION);
-    for _ in 0..SPIN_ROUNDS {
+    for round in 0..SPIN_ROUNDS {
       if word.load(SeqCst) != generation {
         return;
       }
-      std::hint::spin_loop();
+      // With more threads than cores, the peer we wait for may need this core: offer it now and then.
+      if round % 64 == 63 {
+        std::thread::yield_now();
+      } else {
+        std::hint::spin_loop();
+      }
     }
     self.slot(SLEEPERS).fetch_add(1, SeqCst);
     while word.load(SeqCst) == generation && self.slot(ABANDONED).load(SeqCst) == 0 {
