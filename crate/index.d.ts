@@ -65,6 +65,9 @@ export interface NapiStencil {
  * `parity` (0: `fieldA` is the source of the first step), meeting `parties` peers at the barrier
  * in `control` after every step and refreshing the ghost rows listed in `ghostRows` (flat
  * (target, from, offset) triples of padded row indices). Stops early, with every peer at the same
- * step, on a stop request or a non-finite value. Throws if any view, index or length does not fit.
+ * step, on a stop request or a non-finite value. `blocking` is [k, below, aboveEnd]: k steps per
+ * pass over memory (1 = plain steps; k > 1 needs bands of at least 2k rows), whether another band
+ * ends just below `start`, and the end row of the band just above (0 if none). Throws if any view,
+ * index or length does not fit.
  */
-export declare function runBand(fieldA: RawF64Array, fieldB: RawF64Array, source: Float64Array, control: RawI32Array, stencil: StencilKernel, band: Array<number>, ghostRows: Float64Array, steps: number, parity: number): NapiOutcome
+export declare function runBand(fieldA: RawF64Array, fieldB: RawF64Array, source: Float64Array, control: RawI32Array, stencil: StencilKernel, band: Array<number>, ghostRows: Float64Array, blocking: Array<number>, steps: number, parity: number): NapiOutcome

@@ -21,8 +21,9 @@ export function nativeRunner(init: WorkerInit): (request: RunRequest) => RunOutc
   const control = new Int32Array(init.control)
   const band = [init.band.start, init.band.end, init.parties]
   const ghostRows = new Float64Array(init.ghostRows.flatMap((g) => [g.target, g.from, g.offset]))
+  const blocking = [...init.blocking]
   return (request) => {
     const stencil = new StencilKernel(request.stencil)
-    return runBand(a, b, source, control, stencil, band, ghostRows, request.steps, request.parity)
+    return runBand(a, b, source, control, stencil, band, ghostRows, blocking, request.steps, request.parity)
   }
 }

@@ -34,6 +34,7 @@ export interface Problem {
   readonly tEnd: number | undefined
   readonly threads: number
   readonly backend: Backend
+  readonly temporalBlocking: number | 'auto'
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
 }
@@ -44,7 +45,7 @@ export const kSafetyFactor = 0.9
 const kDefaultBoundary: SideBoundary = Object.freeze({ type: 'dirichlet', value: 0 })
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'signal', 'onProgress',
+  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress',
 ] as const // prettier-ignore
 
 /** Renders a value for an error message. */
@@ -226,13 +227,24 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
 }
 
 function parseRuntime(options: SolveOptions) {
-  const { threads, backend, signal, onProgress } = options
+  const { threads, backend, signal, onProgress, temporalBlocking } = options
+  if (temporalBlocking !== undefined && temporalBlocking !== 'auto') {
+    if (!Number.isInteger(temporalBlocking) || (temporalBlocking as number) < 1 || (temporalBlocking as number) > 64) {
+      fail('options.temporalBlocking', "'auto' or an integer from 1 to 64", temporalBlocking)
+    }
+  }
   if (threads !== undefined) integerAtLeast('options.threads', threads, 1)
   if (backend !== undefined && backend !== 'native' && backend !== 'js')
     fail('options.backend', "'native' or 'js'", backend)
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('options.signal', 'an AbortSignal', signal)
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('options.onProgress', 'a function', onProgress)
-  return { threads: threads ?? os.availableParallelism(), backend: backend ?? 'native', signal, onProgress }
+  return {
+    threads: threads ?? os.availableParallelism(),
+    backend: backend ?? 'native',
+    temporalBlocking: temporalBlocking ?? 'auto',
+    signal,
+    onProgress,
+  }
 }
 
 /**

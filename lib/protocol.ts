@@ -23,6 +23,8 @@ export interface WorkerInit {
   /** The node rows this worker updates. */
   readonly band: Band
   readonly ghostRows: readonly GhostRowJob[]
+  /** Native temporal blocking: [k steps per pass, 1 if a band ends just below, end row of the band above or 0]. */
+  readonly blocking: readonly [number, number, number]
 }
 
 /** Advance `steps` steps; field `parity` is the source of the first one. */

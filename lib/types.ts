@@ -78,6 +78,12 @@ export interface SolveOptions {
   threads?: number
   /** @default 'native' */
   backend?: Backend
+  /**
+   * Native backend: steps advanced per pass over memory (temporal blocking), a speed hint that never
+   * changes the result. 'auto' uses 1 when a band fits in cache and more on large grids; capped so
+   * that every band has at least 2 rows per blocked step; 1 on a periodic y axis. @default 'auto'
+   */
+  temporalBlocking?: number | 'auto'
   /** Cancels the run: it rejects with an `AbortError` whose `cause` is the signal's reason. */
   signal?: AbortSignal
   /** Called on the main thread as the run advances (about ten times a second on long runs). */

@@ -10,6 +10,7 @@
 
 use std::slice;
 
+use crate::blocked::{run_block, Neighbours};
 use crate::boundary::fill_ghost_row;
 use crate::error::KernelError;
 use crate::kernel::{step_band, Stencil};
@@ -89,6 +90,28 @@ impl Band<'_> {
   }
 }
 
+/// Temporal blocking: `k` steps per pass (1 = plain steps), and where the band meets other bands.
+#[derive(Clone, Copy, Debug)]
+pub struct Blocking {
+  pub k: usize,
+  pub near: Neighbours,
+}
+
+/// Checks that blocking fits: bands of at least 2k rows on both sides of each shared boundary.
+fn validate_blocking(band: &Band, blocking: &Blocking, rows_in_field: usize) -> Result<(), KernelError> {
+  let k = blocking.k;
+  let small = |rows: usize| rows < 2 * k;
+  let bad_above = blocking.near.above_end.is_some_and(|e| e <= band.end || e + 2 > rows_in_field || small(e - band.end));
+  if k == 0 || (k > 1 && (small(band.end - band.start) || bad_above)) {
+    return Err(KernelError::Argument {
+      what: "blocking",
+      expected: "k >= 1, and bands of at least 2k rows",
+      actual: format!("k {k}, band {}..{}, {:?}", band.start, band.end, blocking.near),
+    });
+  }
+  Ok(())
+}
+
 /// Runs up to `steps` steps starting from buffer `parity`. Stops early, at the same step as every
 /// peer, when the barrier publishes a stop (stop request or a non-finite value somewhere).
 ///
@@ -105,11 +128,17 @@ pub unsafe fn run_band(
   control: &Control,
   band: &Band,
   stencil: &Stencil,
+  blocking: &Blocking,
   steps: usize,
   parity: usize,
 ) -> Result<Outcome, KernelError> {
   stencil.validate()?;
   band.validate(stencil, fields, source)?;
+  validate_blocking(band, blocking, fields.len / stencil.stride())?;
+  if blocking.k > 1 {
+    // SAFETY: validated above; the caller's contract covers the rest.
+    return unsafe { run_blocks(fields, source, control, band, stencil, blocking, steps, parity) };
+  }
   let stride = stencil.stride();
   let rows = band.end - band.start;
   let own = (band.start + 1) * stride..(band.end + 1) * stride;
@@ -160,4 +189,30 @@ pub unsafe fn run_band(
     steps,
     abandoned: false,
   })
+}
+
+/// The run as temporal blocks of `blocking.k` steps (a shorter last block).
+unsafe fn run_blocks(
+  fields: &SharedFields,
+  source: Option<&[f64]>,
+  control: &Control,
+  band: &Band,
+  stencil: &Stencil,
+  blocking: &Blocking,
+  steps: usize,
+  parity: usize,
+) -> Result<Outcome, KernelError> {
+  let mut done = 0;
+  while done < steps {
+    let k = blocking.k.min(steps - done);
+    // SAFETY: every thread of the run takes the same k at the same point (same steps and blocking).
+    let release = unsafe { run_block(fields, source, control, band, blocking.near, stencil, k, (parity + done) % 2)? };
+    done += k;
+    match release {
+      Release::Go => {}
+      Release::Stop => return Ok(Outcome { steps: done, abandoned: false }),
+      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true }),
+    }
+  }
+  Ok(Outcome { steps, abandoned: false })
 }

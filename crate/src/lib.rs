@@ -3,6 +3,7 @@
 #![deny(clippy::all)]
 
 pub mod band;
+pub mod blocked;
 pub mod boundary;
 pub mod error;
 pub mod kernel;
@@ -12,7 +13,8 @@ pub mod sync;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::band::{Band, GhostRowJob, SharedFields};
+use crate::band::{Band, Blocking, GhostRowJob, SharedFields};
+use crate::blocked::Neighbours;
 use crate::boundary::Ghost;
 use crate::error::KernelError;
 use crate::raw::{RawF64Array, RawI32Array};
@@ -179,7 +181,10 @@ fn parse_ghost_rows(flat: &[f64]) -> Result<Vec<GhostRowJob>> {
 /// `parity` (0: `fieldA` is the source of the first step), meeting `parties` peers at the barrier
 /// in `control` after every step and refreshing the ghost rows listed in `ghostRows` (flat
 /// (target, from, offset) triples of padded row indices). Stops early, with every peer at the same
-/// step, on a stop request or a non-finite value. Throws if any view, index or length does not fit.
+/// step, on a stop request or a non-finite value. `blocking` is [k, below, aboveEnd]: k steps per
+/// pass over memory (1 = plain steps; k > 1 needs bands of at least 2k rows), whether another band
+/// ends just below `start`, and the end row of the band just above (0 if none). Throws if any view,
+/// index or length does not fit.
 #[napi]
 pub fn run_band(
   field_a: RawF64Array,
@@ -189,9 +194,16 @@ pub fn run_band(
   stencil: &StencilKernel,
   band: Vec<u32>,
   ghost_rows: &[f64],
+  blocking: Vec<u32>,
   steps: u32,
   parity: u32,
 ) -> Result<NapiOutcome> {
+  let blocking = match blocking[..] {
+    [k, below, above_end] => {
+      Blocking { k: k as usize, near: Neighbours { below: below != 0, above_end: (above_end != 0).then_some(above_end as usize) } }
+    }
+    _ => return Err(Error::new(Status::InvalidArg, "blocking must be [k, below, aboveEnd]".to_owned())),
+  };
   let (start, end, parties) = match band[..] {
     [start, end, parties] => (start as usize, end as usize, parties as i32),
     _ => {
@@ -234,6 +246,7 @@ pub fn run_band(
       &control,
       &band,
       &stencil.stencil,
+      &blocking,
       steps as usize,
       parity as usize,
     )

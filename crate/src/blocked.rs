@@ -1,0 +1,147 @@
+//! Temporal blocking: k steps per pass over memory, bit-identical to k plain steps.
+//!
+//! With two buffers a row can hold two consecutive time levels: level L in buffer (p0 + L) mod 2 and
+//! L − 1 in the other. A row may be advanced to level L as soon as its neighbours have reached L − 1
+//! and none has gone past L; keeping adjacent rows within one level of each other guarantees that.
+//!
+//! Phase 1 (no synchronisation): each thread sweeps its band as a wavefront: for each row r going
+//! up, it advances row r to level 1, row r − 1 to level 2, …, row r − k + 1 to level k, so the rows in
+//! flight stay in cache. Near a boundary with another thread's band, row levels are capped at
+//! 1 + (distance to the boundary): the edge row stops at level 1, so the neighbour only ever reads
+//! our edge row at level 0, which we never overwrite in this phase (and vice versa).
+//! Barrier. Phase 2: each thread raises the "valley" at its upper band boundary (rows on both sides
+//! within k − 1 of it) one level at a time to k. Bands of at least 2k rows keep valleys apart.
+//! Barrier. Every row is at level k.
+
+use std::slice;
+
+use crate::band::{Band, SharedFields};
+use crate::boundary::fill_ghost_row;
+use crate::error::KernelError;
+use crate::kernel::{step_band, Stencil};
+use crate::sync::{Control, Release};
+
+/// Where this thread's band meets other bands.
+#[derive(Clone, Copy, Debug)]
+pub struct Neighbours {
+  /// Another band ends just below `start`.
+  pub below: bool,
+  /// Another band starts at `end`, and it ends at this row (exclusive).
+  pub above_end: Option<usize>,
+}
+
+struct Ctx<'a> {
+  fields: &'a SharedFields,
+  source: Option<&'a [f64]>,
+  band: &'a Band<'a>,
+  stencil: &'a Stencil,
+  /// Buffer holding level 0.
+  parity: usize,
+  finite: bool,
+}
+
+impl Ctx<'_> {
+  /// Advances node row `r` from level `level − 1` to `level`, then refreshes any ghost row made from it.
+  ///
+  /// # Safety
+  /// The schedule must guarantee that rows r − 1…r + 1 hold level − 1 in buffer (parity + level − 1)
+  /// mod 2 and that no other thread reads or writes row r of buffer (parity + level) mod 2 meanwhile.
+  unsafe fn advance_row(&mut self, r: usize, level: usize) -> Result<(), KernelError> {
+    let stride = self.stencil.stride();
+    let src = self.fields.buffers[(self.parity + level - 1) % 2];
+    let dst = self.fields.buffers[(self.parity + level) % 2];
+    // SAFETY: padded rows r…r + 2 are node rows r − 1…r + 1, inside the field (the band was
+    // validated); by the caller's contract nobody writes them in this buffer now.
+    let halo = unsafe { slice::from_raw_parts(src.add(r * stride), 3 * stride) };
+    // SAFETY: padded row r + 1 of `dst` is written by this thread alone at this point (contract).
+    let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
+    let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
+    self.finite &= step_band(halo, out, f, 1, self.stencil)?;
+    for job in self.band.ghost_rows.iter().filter(|j| j.from == r + 1) {
+      // SAFETY: `from` is the row just written; the ghost row is written only by its owner (this
+      // thread) and read only by this thread's next level of the row beside it.
+      let (from, target) = unsafe {
+        (
+          slice::from_raw_parts(dst.add(job.from * stride), stride),
+          slice::from_raw_parts_mut(dst.add(job.target * stride), stride),
+        )
+      };
+      fill_ghost_row(target, from, job.offset);
+    }
+    Ok(())
+  }
+}
+
+/// The level row `r` reaches in phase 1.
+fn cap(r: usize, band: &Band, near: Neighbours, k: usize) -> usize {
+  let mut level = k;
+  if near.below {
+    level = level.min(1 + r - band.start);
+  }
+  if near.above_end.is_some() {
+    level = level.min(band.end - r);
+  }
+  level
+}
+
+/// Phase 1: the capped wavefront over the band.
+unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) -> Result<(), KernelError> {
+  let (start, end) = (ctx.band.start, ctx.band.end);
+  for front in start..end + k - 1 {
+    for level in 1..=k {
+      let Some(r) = (front + 1).checked_sub(level) else { break };
+      if r >= start && r < end && level <= cap(r, ctx.band, near, k) {
+        // SAFETY: the wavefront order and the caps keep the contract of `advance_row` (module doc).
+        unsafe { ctx.advance_row(r, level)? };
+      }
+    }
+  }
+  Ok(())
+}
+
+/// Phase 2: raise the valley at the upper boundary `b` to level k.
+unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelError> {
+  // Below b, row b − 1 − d reached 1 + d; above, row b + d reached 1 + d (d = distance to b).
+  for level in 2..=k {
+    for d in 0..=level - 2 {
+      // SAFETY: all valley rows are at level − 1 or more and within one level of their neighbours;
+      // the other threads touch only rows at least k away (bands of >= 2k rows).
+      unsafe {
+        ctx.advance_row(b - 1 - d, level)?;
+        ctx.advance_row(b + d, level)?;
+      }
+    }
+  }
+  Ok(())
+}
+
+/// Runs `k` steps as one temporal block; returns the barrier's decision and whether all values stayed finite.
+///
+/// # Safety
+/// As `band::run_band`; in addition every band of the run has at least 2k rows, and `near` describes
+/// the real neighbours (their bands run this same schedule with the same `k`).
+pub unsafe fn run_block(
+  fields: &SharedFields,
+  source: Option<&[f64]>,
+  control: &Control,
+  band: &Band,
+  near: Neighbours,
+  stencil: &Stencil,
+  k: usize,
+  parity: usize,
+) -> Result<Release, KernelError> {
+  let mut ctx = Ctx { fields, source, band, stencil, parity, finite: true };
+  // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
+  unsafe { wavefront(&mut ctx, near, k)? };
+  if control.wait(band.parties) == Release::Abandoned {
+    return Ok(Release::Abandoned);
+  }
+  if near.above_end.is_some() {
+    // SAFETY: as above; phase 1 is complete everywhere (barrier).
+    unsafe { fill_valley(&mut ctx, band.end, k)? };
+  }
+  if !ctx.finite {
+    control.flag_non_finite();
+  }
+  Ok(control.wait(band.parties))
+}
