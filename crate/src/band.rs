@@ -58,7 +58,7 @@ impl Band<'_> {
       expected: "inside the field",
       actual,
     };
-    if fields.len % stride != 0 || rows_in_field < 3 {
+    if !fields.len.is_multiple_of(stride) || rows_in_field < 3 {
       return Err(argument(
         "field length",
         format!("{} values for rows of {stride}", fields.len),
@@ -101,7 +101,10 @@ pub struct Blocking {
 fn validate_blocking(band: &Band, blocking: &Blocking, rows_in_field: usize) -> Result<(), KernelError> {
   let k = blocking.k;
   let small = |rows: usize| rows < 2 * k;
-  let bad_above = blocking.near.above_end.is_some_and(|e| e <= band.end || e + 2 > rows_in_field || small(e - band.end));
+  let bad_above = blocking
+    .near
+    .above_end
+    .is_some_and(|e| e <= band.end || e + 2 > rows_in_field || small(e - band.end));
   if k == 0 || (k > 1 && (small(band.end - band.start) || bad_above)) {
     return Err(KernelError::Argument {
       what: "blocking",
@@ -206,13 +209,37 @@ unsafe fn run_blocks(
   while done < steps {
     let k = blocking.k.min(steps - done);
     // SAFETY: every thread of the run takes the same k at the same point (same steps and blocking).
-    let release = unsafe { run_block(fields, source, control, band, blocking.near, stencil, k, (parity + done) % 2)? };
+    let release = unsafe {
+      run_block(
+        fields,
+        source,
+        control,
+        band,
+        blocking.near,
+        stencil,
+        k,
+        (parity + done) % 2,
+      )?
+    };
     done += k;
     match release {
       Release::Go => {}
-      Release::Stop => return Ok(Outcome { steps: done, abandoned: false }),
-      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true }),
+      Release::Stop => {
+        return Ok(Outcome {
+          steps: done,
+          abandoned: false,
+        })
+      }
+      Release::Abandoned => {
+        return Ok(Outcome {
+          steps: done,
+          abandoned: true,
+        })
+      }
     }
   }
-  Ok(Outcome { steps, abandoned: false })
+  Ok(Outcome {
+    steps,
+    abandoned: false,
+  })
 }

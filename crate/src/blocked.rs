@@ -117,6 +117,9 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
 
 /// Runs `k` steps as one temporal block; returns the barrier's decision and whether all values stayed finite.
 ///
+/// # Errors
+/// A [`KernelError`] from a row step (it cannot happen for a band `run_band` validated).
+///
 /// # Safety
 /// As `band::run_band`; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
@@ -130,7 +133,14 @@ pub unsafe fn run_block(
   k: usize,
   parity: usize,
 ) -> Result<Release, KernelError> {
-  let mut ctx = Ctx { fields, source, band, stencil, parity, finite: true };
+  let mut ctx = Ctx {
+    fields,
+    source,
+    band,
+    stencil,
+    parity,
+    finite: true,
+  };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
   if control.wait(band.parties) == Release::Abandoned {

@@ -149,6 +149,10 @@ fn step_row_avx512(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stenci
 
 /// One row: `halo` is three padded rows (south, centre, north), `out` one padded row. Inlined into
 /// each instruction-set copy above.
+#[expect(
+  clippy::inline_always,
+  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
+)]
 #[inline(always)]
 fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
   let stride = stencil.stride();
@@ -158,7 +162,7 @@ fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Ste
   let (south, rest) = halo.split_at(stride);
   let (centre, north) = rest.split_at(stride);
   let (s, c, n) = (&south[lo..hi], &centre[lo..hi], &north[lo..hi]);
-  let (w, e) = (&centre[lo - 1..hi - 1], &centre[lo + 1..hi + 1]);
+  let (w, e) = (&centre[lo - 1..hi - 1], &centre[lo + 1..=hi]);
   let out = &mut out[lo..hi];
   let (rx, ry) = (stencil.rx, stencil.ry);
   match source {
@@ -170,7 +174,16 @@ fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Ste
 
 /// True if no value is NaN or infinite: x − x is 0 for finite x and NaN otherwise. Eight independent
 /// accumulators keep the loop vectorised (one accumulator would serialise the additions).
+#[expect(
+  clippy::inline_always,
+  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
+)]
 #[inline(always)]
+#[must_use]
+#[expect(
+  clippy::eq_op,
+  reason = "x - x is the finiteness test: 0 for finite x, NaN otherwise"
+)]
 pub fn all_finite(values: &[f64]) -> bool {
   let mut acc = [0.0_f64; 8];
   let chunks = values.chunks_exact(8);
@@ -188,6 +201,10 @@ pub fn all_finite(values: &[f64]) -> bool {
 
 /// The hot loop. Every slice has the length of `out`, so the compiler drops the bounds checks and
 /// vectorises; the arithmetic order matches lib/kernel.ts.
+#[expect(
+  clippy::inline_always,
+  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
+)]
 #[inline(always)]
 fn sweep(out: &mut [f64], s: &[f64], c: &[f64], n: &[f64], w: &[f64], e: &[f64], rx: f64, ry: f64) {
   let len = out.len();
@@ -198,6 +215,10 @@ fn sweep(out: &mut [f64], s: &[f64], c: &[f64], n: &[f64], w: &[f64], e: &[f64],
   }
 }
 
+#[expect(
+  clippy::inline_always,
+  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
+)]
 #[inline(always)]
 fn sweep_with_source(
   out: &mut [f64],

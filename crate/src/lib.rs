@@ -1,6 +1,5 @@
 //! The N-API surface of calor's native kernels. It only converts and checks arguments and maps errors;
 //! the numerics live in `kernel` and `boundary`, which know nothing of N-API.
-#![deny(clippy::all)]
 
 pub mod band;
 pub mod blocked;
@@ -155,7 +154,7 @@ pub struct NapiOutcome {
 
 fn parse_ghost_rows(flat: &[f64]) -> Result<Vec<GhostRowJob>> {
   let index = |v: f64| (v >= 0.0 && v.fract() == 0.0 && v < 1e15).then_some(v as usize);
-  if flat.len() % 3 != 0 {
+  if !flat.len().is_multiple_of(3) {
     return Err(Error::new(
       Status::InvalidArg,
       "ghostRows must hold (target, from, offset) triples".to_owned(),
@@ -199,17 +198,26 @@ pub fn run_band(
   parity: u32,
 ) -> Result<NapiOutcome> {
   let blocking = match blocking[..] {
-    [k, below, above_end] => {
-      Blocking { k: k as usize, near: Neighbours { below: below != 0, above_end: (above_end != 0).then_some(above_end as usize) } }
-    }
-    _ => return Err(Error::new(Status::InvalidArg, "blocking must be [k, below, aboveEnd]".to_owned())),
-  };
-  let (start, end, parties) = match band[..] {
-    [start, end, parties] => (start as usize, end as usize, parties as i32),
+    [k, below, above_end] => Blocking {
+      k: k as usize,
+      near: Neighbours {
+        below: below != 0,
+        above_end: (above_end != 0).then_some(above_end as usize),
+      },
+    },
     _ => {
       return Err(Error::new(
         Status::InvalidArg,
-        "band must be [start, end, parties]".to_owned(),
+        "blocking must be [k, below, aboveEnd]".to_owned(),
+      ))
+    }
+  };
+  let (start, end, parties) = match band[..] {
+    [start, end, parties] if parties <= 1 << 16 => (start as usize, end as usize, parties.cast_signed()),
+    _ => {
+      return Err(Error::new(
+        Status::InvalidArg,
+        format!("band must be [start, end, parties <= 65536], got {band:?}"),
       ))
     }
   };

@@ -53,8 +53,17 @@ impl<T: Element> FromNapiValue for RawArray<T> {
     let mut buffer = std::ptr::null_mut();
     let mut offset = 0;
     // SAFETY: `env` and `value` come from the N-API callback; every out-pointer is a valid local.
-    let status =
-      unsafe { sys::napi_get_typedarray_info(env, value, &mut kind, &mut len, &mut data, &mut buffer, &mut offset) };
+    let status = unsafe {
+      sys::napi_get_typedarray_info(
+        env,
+        value,
+        &raw mut kind,
+        &raw mut len,
+        &raw mut data,
+        &raw mut buffer,
+        &raw mut offset,
+      )
+    };
     if status != sys::Status::napi_ok || kind != T::CODE {
       return Err(Error::new(Status::InvalidArg, format!("expected a {}", T::NAME)));
     }

@@ -59,6 +59,7 @@ impl<'a> Control<'a> {
   }
 
   /// Waits until `parties` threads have arrived. All orderings are SeqCst, matching JS Atomics.
+  #[must_use]
   pub fn wait(&self, parties: i32) -> Release {
     // Read the generation before arriving: once arrived, the releaser may bump it at any moment.
     let generation = self.slot(GENERATION).load(SeqCst);
