@@ -117,7 +117,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
         let band = Band {
           start,
           end,
-          parties: threads as i32,
+          parties: i32::try_from(threads).unwrap(),
           ghost_rows: &own,
         };
         let near = Neighbours {
@@ -143,7 +143,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
       });
     }
   });
-  if steps % 2 == 0 {
+  if steps.is_multiple_of(2) {
     a
   } else {
     b
