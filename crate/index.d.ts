@@ -32,8 +32,10 @@ export declare function fillGhostRow(target: Float64Array, from: Float64Array, o
 export interface NapiOutcome {
   /** Steps completed, the same for every worker of the run. */
   steps: number
-  /** True if a peer failed and the barrier was abandoned. */
+  /** True if the barrier was abandoned (a peer failed, or the run was aborted). */
   abandoned: boolean
+  /** True if abandoned inside a temporal block: the fields hold mixed time levels. */
+  lost: boolean
 }
 
 /** Shape and coefficients of one explicit step, as the TypeScript solver describes them. */

@@ -6,16 +6,26 @@
 export const kGeneration = 0
 /** Threads arrived in the current generation. */
 export const kArrived = 1
-/** Set to 1 by the main thread to ask the workers to stop (abort, close). */
+/**
+ * Set by the main thread: kStopAfterStep = stop after the step in progress; kAbortNow = abort: workers
+ * skip the rest of the step in progress and meet at the barrier, which drops that step.
+ */
 export const kStopRequest = 2
-/** Published by the releasing thread: 1 = every worker stops after the step just finished. */
+/** Published by the releasing thread: kGo, kStopAfterStep or kAbortNow. */
 export const kStopDecision = 3
 /** Set to 1 when a worker has failed: nobody will arrive again, so waiters leave at once. */
 export const kAbandoned = 4
 /** Set by a worker whose band became non-finite in this step; the releaser then stops everyone. */
 export const kNonFinite = 5
+/** Threads asleep on the generation word (used by the native barrier; see crate/src/sync.rs). */
+export const kSleepers = 6
 /** Slots in the control block (crate/src/sync.rs uses the same layout). */
 export const kControlSlots = 8
+
+/** Stop decisions. */
+export const kGo = 0
+export const kStopAfterStep = 1
+export const kAbortNow = 2
 
 /** Polls before sleeping: a step on a small grid is shorter than a futex round trip. */
 const kSpinIterations = 4000
@@ -47,11 +57,12 @@ export class Barrier {
   ) {}
 
   /**
-   * Waits until all parties have arrived; returns true if they must all stop now. With two field
-   * buffers one barrier per step is enough: after it, every write of the step is visible to every
-   * reader of the next, and nobody writes the buffer others are still reading.
+   * Waits until all parties have arrived; returns the decision every party sees: kGo, kStopAfterStep,
+   * or kAbortNow (the step just attempted is dropped). With two field buffers one barrier per step is
+   * enough: after it, every write of the step is visible to every reader of the next, and nobody
+   * writes the buffer others are still reading.
    */
-  wait(): boolean {
+  wait(): number {
     const c = this.control
     // The generation must be read before arriving: once we have arrived the releaser may bump it, and
     // we would then wait for a generation that never comes.
@@ -60,15 +71,17 @@ export class Barrier {
       // Last to arrive. Reset the count before releasing, so an early thread of the next step counts
       // from zero; publish the stop decision before the release, so everyone sees the same one. All
       // Atomics are sequentially consistent, so these stores are visible to whoever sees the new generation.
+      // A party that skipped work saw the abort request before it arrived, so this read sees it too.
       Atomics.store(c, kArrived, 0)
-      Atomics.store(c, kStopDecision, Atomics.load(c, kStopRequest) | Atomics.load(c, kNonFinite))
+      const request = Atomics.load(c, kStopRequest)
+      Atomics.store(c, kStopDecision, request === kAbortNow ? kAbortNow : request | Atomics.load(c, kNonFinite))
       Atomics.add(c, kGeneration, 1)
       Atomics.notify(c, kGeneration)
     } else {
       this.sleepWhile(generation)
     }
     if (Atomics.load(c, kAbandoned) === 1) throw new BarrierAbandoned('a peer worker failed')
-    return Atomics.load(c, kStopDecision) === 1
+    return Atomics.load(c, kStopDecision)
   }
 
   private sleepWhile(generation: number): void {

@@ -8,10 +8,12 @@ export const nativeKernel: Kernel = {
   fillGhostRow,
 }
 
-/** What a run did: steps completed, and whether a peer's failure ended it. */
+/** What a run did: steps every worker completed, and whether an abandoned barrier ended it. */
 export interface RunOutcome {
   steps: number
   abandoned: boolean
+  /** Abandoned inside a temporal block: the fields hold mixed time levels. */
+  lost: boolean
 }
 
 /** A worker's runs done entirely in Rust: steps, ghost rows and the barrier, one call per run. */

@@ -4,16 +4,23 @@
  */
 import { Worker } from 'node:worker_threads'
 
-import { abandon, kNonFinite, kStopRequest } from './barrier.js'
+import { abandon, kAbortNow, kNonFinite, kStopRequest } from './barrier.js'
 import { WorkerError } from './errors.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 import type { StencilSpec } from './stencil.js'
 
+/** What a run did: steps every worker completed, and whether an abort left the fields at mixed time levels. */
+export interface RunResult {
+  steps: number
+  lost: boolean
+}
+
 interface PendingRun {
   replies: number
   steps: number
+  lost: boolean
   baseStep: number
-  resolve: (steps: number) => void
+  resolve: (result: RunResult) => void
   reject: (error: Error) => void
 }
 
@@ -36,8 +43,8 @@ export class WorkerPool {
   /** Starts one worker per init and resolves when every one has loaded its kernel. */
   static async start(inits: readonly WorkerInit[], control: Int32Array): Promise<WorkerPool> {
     const pool = new WorkerPool(inits, control)
-    await new Promise<number>((resolve, reject) => {
-      pool.#pending = { replies: 0, steps: 0, baseStep: 0, resolve, reject }
+    await new Promise<RunResult>((resolve, reject) => {
+      pool.#pending = { replies: 0, steps: 0, lost: false, baseStep: 0, resolve, reject }
     })
     return pool
   }
@@ -61,11 +68,11 @@ export class WorkerPool {
     if (reply.type === 'error')
       return this.#fail(k, reply.message, Object.assign(new Error(reply.message), { stack: reply.stack }), reply.step)
     if (run === null || reply.type === 'abandoned') return
-    run.steps = reply.type === 'done' ? reply.steps : 0
+    if (reply.type === 'done') [run.steps, run.lost] = [reply.steps, run.lost || reply.lost]
     if (++run.replies === this.#workers.length) {
       this.#pending = null
       for (const w of this.#workers) w.unref()
-      run.resolve(run.steps)
+      run.resolve({ steps: run.steps, lost: run.lost })
     }
   }
 
@@ -90,14 +97,14 @@ export class WorkerPool {
   }
 
   /**
-   * Runs `steps` steps on every worker; resolves with the steps completed (fewer if a stop was
-   * requested). `baseStep` only numbers the steps in error messages.
+   * Runs `steps` steps on every worker; resolves with the steps completed (fewer after a stop or
+   * abort request). `baseStep` only numbers the steps in error messages.
    */
-  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<number> {
+  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<RunResult> {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     if (this.#pending !== null) return Promise.reject(new Error('a run is already in progress'))
-    return new Promise<number>((resolve, reject) => {
-      this.#pending = { replies: 0, steps: 0, baseStep, resolve, reject }
+    return new Promise<RunResult>((resolve, reject) => {
+      this.#pending = { replies: 0, steps: 0, lost: false, baseStep, resolve, reject }
       const request: RunRequest = { type: 'run', steps, parity, stencil }
       for (const w of this.#workers) {
         w.ref()
@@ -106,9 +113,12 @@ export class WorkerPool {
     })
   }
 
-  /** Asks the workers to stop after the step in progress; they all stop at the same step. */
-  requestStop(): void {
-    Atomics.store(this.#control, kStopRequest, 1)
+  /**
+   * Aborts the run in progress: workers drop the step they are in (within a slice of rows) and all
+   * report the same count of completed steps, whose state the fields still hold.
+   */
+  abortNow(): void {
+    if (this.#pending !== null) Atomics.store(this.#control, kStopRequest, kAbortNow)
   }
 
   clearStop(): void {

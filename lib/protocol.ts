@@ -37,8 +37,11 @@ export interface RunRequest {
 
 export type WorkerReply =
   | { readonly type: 'ready' }
-  /** `steps` completed; fewer than requested when a stop was requested. */
-  | { readonly type: 'done'; readonly steps: number }
+  /**
+   * `steps` completed by every worker; fewer than requested after a stop or abort. `lost`: aborted
+   * inside a temporal block, so the fields hold mixed time levels.
+   */
+  | { readonly type: 'done'; readonly steps: number; readonly lost: boolean }
   | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined; readonly step: number }
   /** A peer failed and this worker left the barrier. */
   | { readonly type: 'abandoned' }

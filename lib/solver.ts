@@ -128,6 +128,8 @@ export class Solver implements AsyncDisposable {
   #t = 0
   #busy = false
   #closed = false
+  /** An abort cut a temporal block short: the buffers hold mixed time levels. */
+  #lost = false
 
   private constructor(
     problem: Problem,
@@ -175,6 +177,7 @@ export class Solver implements AsyncDisposable {
 
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
   field(): Float64Array {
+    this.#checkNotLost('Solver.field()')
     return unpackField(this.#problem.grid, this.#fields[this.#parity])
   }
 
@@ -185,6 +188,7 @@ export class Solver implements AsyncDisposable {
    */
   async advance(options: AdvanceOptions): Promise<AdvanceResult> {
     if (this.#closed) throw new Error('Solver.advance(): the solver is closed')
+    this.#checkNotLost('Solver.advance()')
     if (this.#pool.failure !== null) throw this.#pool.failure
     if (this.#busy) throw new Error('Solver.advance(): another advance() is still running; await it first')
     const plan = this.#plan(options)
@@ -217,7 +221,7 @@ export class Solver implements AsyncDisposable {
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = stencilSpec(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000
-    const onAbort = () => this.#pool.requestStop()
+    const onAbort = () => this.#pool.abortNow()
     signal?.addEventListener('abort', onAbort)
     try {
       await this.#notify('start', dt)
@@ -226,7 +230,8 @@ export class Solver implements AsyncDisposable {
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const want = Math.min(chunk, steps - done, this.#nextObserved() - this.#step)
-        const got = await this.#pool.run(want, this.#parity, stencil, this.#step)
+        const { steps: got, lost } = await this.#pool.run(want, this.#parity, stencil, this.#step)
+        if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
         if (this.#pool.takeNonFinite()) throw this.#nonFiniteError()
@@ -262,6 +267,14 @@ export class Solver implements AsyncDisposable {
       field: () => this.field(),
     }
     for (const o of this.#observers) await o.observe(snapshot)
+  }
+
+  #checkNotLost(what: string): void {
+    if (this.#lost) {
+      throw new Error(
+        `${what}: the field was lost when a run was aborted inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after an abort)`,
+      )
+    }
   }
 
   #nonFiniteError(): NonFiniteError {

@@ -5,27 +5,45 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 
-import { abandon, Barrier, BarrierAbandoned, kNonFinite } from './barrier.js'
+import { abandon, Barrier, BarrierAbandoned, kAbortNow, kGo, kNonFinite, kStopRequest } from './barrier.js'
 import type { RunOutcome } from './native.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
-interface Views {
+/** A slice of the band's rows: stepped in one call, between two looks at the abandon flag. */
+interface Slice {
   src: Float64Array
   dst: Float64Array
+  source: Float64Array
+  rows: number
+}
+
+interface Views {
+  slices: Slice[]
   ghosts: { target: Float64Array; from: Float64Array; offset: number }[]
 }
+
+/** Rows per slice: about 64k values, so an abort request is seen within a fraction of a step. */
+const rowsPerSlice = (stride: number) => Math.max(1, Math.floor(65536 / stride))
 
 /** Views of the band for each parity, made once: nothing is allocated per step. */
 function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   const { stride, band } = init
   const src = new Float64Array(init.fields[parity])
   const dst = new Float64Array(init.fields[1 - parity])
-  const row = (r: number) => dst.subarray(r * stride, (r + 1) * stride)
-  return {
-    src: src.subarray(band.start * stride, (band.end + 2) * stride),
-    dst: dst.subarray((band.start + 1) * stride, (band.end + 1) * stride),
-    ghosts: init.ghostRows.map((g) => ({ target: row(g.target), from: row(g.from), offset: g.offset })),
+  const source = init.source === null ? null : new Float64Array(init.source)
+  const slices: Slice[] = []
+  for (let first = band.start; first < band.end; first += rowsPerSlice(stride)) {
+    const last = Math.min(band.end, first + rowsPerSlice(stride))
+    const own = [(first + 1) * stride, (last + 1) * stride] as const
+    slices.push({
+      src: src.subarray(first * stride, (last + 2) * stride),
+      dst: dst.subarray(...own),
+      source: source === null ? new Float64Array(0) : source.subarray(...own),
+      rows: last - first,
+    })
   }
+  const row = (r: number) => dst.subarray(r * stride, (r + 1) * stride)
+  return { slices, ghosts: init.ghostRows.map((g) => ({ target: row(g.target), from: row(g.from), offset: g.offset })) }
 }
 
 /** The js backend's run loop: the baseline, kept plain. */
@@ -34,26 +52,24 @@ async function jsRunner(init: WorkerInit): Promise<(request: RunRequest) => RunO
   const control = new Int32Array(init.control)
   const barrier = new Barrier(control, init.parties)
   const views = [makeViews(init, 0), makeViews(init, 1)] as const
-  const { stride, band } = init
-  const rows = band.end - band.start
-  const own = [(band.start + 1) * stride, (band.end + 1) * stride] as const
-  const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source).subarray(...own)
   return (request) => {
     const stepper = jsKernel.stencil(request.stencil)
     let parity = request.parity
-    for (let step = 1; step <= request.steps; step++) {
+    for (let done = 0; done < request.steps; done++) {
       const v = views[parity]
-      if (!stepper.step(v.src, v.dst, source, rows)) Atomics.store(control, kNonFinite, 1)
+      for (const s of v.slices) {
+        // On an abort request, skip the rest: the barrier drops this step, and its source buffer
+        // still holds the state after `done` steps.
+        if (Atomics.load(control, kStopRequest) === kAbortNow) break
+        if (!stepper.step(s.src, s.dst, s.source, s.rows)) Atomics.store(control, kNonFinite, 1)
+      }
       for (const g of v.ghosts) jsKernel.fillGhostRow(g.target, g.from, g.offset)
       parity = parity === 0 ? 1 : 0
-      try {
-        if (barrier.wait()) return { steps: step, abandoned: false }
-      } catch (error) {
-        if (error instanceof BarrierAbandoned) return { steps: step, abandoned: true }
-        throw error
-      }
+      const decision = barrier.wait()
+      if (decision === kAbortNow) return { steps: done, abandoned: false, lost: false }
+      if (decision !== kGo) return { steps: done + 1, abandoned: false, lost: false }
     }
-    return { steps: request.steps, abandoned: false }
+    return { steps: request.steps, abandoned: false, lost: false }
   }
 }
 
@@ -67,8 +83,10 @@ async function main(): Promise<void> {
   port.on('message', (request: RunRequest) => {
     try {
       const outcome = run(request)
-      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
+      const { steps, lost } = outcome
+      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps, lost })
     } catch (error) {
+      if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
       // Release the peers first: they would otherwise wait at the barrier for this worker forever.
       abandon(control)
       const e = error instanceof Error ? error : new Error(String(error))

@@ -46,6 +46,8 @@ pub struct Outcome {
   pub steps: usize,
   /// A peer failed and the barrier was abandoned.
   pub abandoned: bool,
+  /// Aborted inside a temporal block: the fields hold mixed time levels.
+  pub lost: bool,
 }
 
 impl Band<'_> {
@@ -53,38 +55,23 @@ impl Band<'_> {
   fn validate(&self, stencil: &Stencil, fields: &SharedFields, source: Option<&[f64]>) -> Result<(), KernelError> {
     let stride = stencil.stride();
     let rows_in_field = fields.len / stride;
-    let argument = |what, actual: String| KernelError::Argument {
-      what,
-      expected: "inside the field",
-      actual,
-    };
+    let argument = |what, actual: String| KernelError::Argument { what, expected: "inside the field", actual };
     if !fields.len.is_multiple_of(stride) || rows_in_field < 3 {
-      return Err(argument(
-        "field length",
-        format!("{} values for rows of {stride}", fields.len),
-      ));
+      return Err(argument("field length", format!("{} values for rows of {stride}", fields.len)));
     }
     if self.start >= self.end || self.end + 2 > rows_in_field || self.parties < 1 {
-      return Err(argument(
-        "band",
-        format!("rows {}..{} of {}", self.start, self.end, rows_in_field - 2),
-      ));
+      return Err(argument("band", format!("rows {}..{} of {}", self.start, self.end, rows_in_field - 2)));
     }
     for job in self.ghost_rows {
       let owned = job.from > self.start && job.from <= self.end;
       if !owned || job.target >= rows_in_field || job.target == job.from || !job.offset.is_finite() {
-        return Err(argument(
-          "ghost row",
-          format!("{job:?} for band {}..{}", self.start, self.end),
-        ));
+        return Err(argument("ghost row", format!("{job:?} for band {}..{}", self.start, self.end)));
       }
     }
     match source {
-      Some(s) if s.len() != fields.len => Err(KernelError::Length {
-        what: "source",
-        expected: fields.len,
-        actual: s.len(),
-      }),
+      Some(s) if s.len() != fields.len => {
+        Err(KernelError::Length { what: "source", expected: fields.len, actual: s.len() })
+      }
       _ => Ok(()),
     }
   }
@@ -101,10 +88,8 @@ pub struct Blocking {
 fn validate_blocking(band: &Band, blocking: &Blocking, rows_in_field: usize) -> Result<(), KernelError> {
   let k = blocking.k;
   let small = |rows: usize| rows < 2 * k;
-  let bad_above = blocking
-    .near
-    .above_end
-    .is_some_and(|e| e <= band.end || e + 2 > rows_in_field || small(e - band.end));
+  let bad_above =
+    blocking.near.above_end.is_some_and(|e| e <= band.end || e + 2 > rows_in_field || small(e - band.end));
   if k == 0 || (k > 1 && (small(band.end - band.start) || bad_above)) {
     return Err(KernelError::Argument {
       what: "blocking",
@@ -142,59 +127,78 @@ pub unsafe fn run_band(
     // SAFETY: validated above; the caller's contract covers the rest.
     return unsafe { run_blocks(fields, source, control, band, stencil, blocking, steps, parity) };
   }
-  let stride = stencil.stride();
-  let rows = band.end - band.start;
-  let own = (band.start + 1) * stride..(band.end + 1) * stride;
-  let source = source.map(|s| &s[own.clone()]);
   let mut parity = parity & 1;
   for done in 0..steps {
-    let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
-    // SAFETY: rows start..end+2 of `src` are inside the field (validated) and nobody writes buffer
-    // `parity` during this step.
-    let halo = unsafe { slice::from_raw_parts(src.add(band.start * stride), (rows + 2) * stride) };
-    // SAFETY: rows start+1..end+1 of `dst` are inside the field and are this thread's alone: peers
-    // own disjoint bands, and nobody reads `dst` until after the barrier below.
-    let out = unsafe { slice::from_raw_parts_mut(dst.add(own.start), rows * stride) };
-    let finite = step_band(halo, out, source, rows, stencil)?;
-    for job in band.ghost_rows {
-      // SAFETY: `from` is one of this thread's own rows, just written; `target` is a ghost row that
-      // only this thread writes and nobody reads before the barrier. They are distinct rows
-      // (validated), so the shared and the mutable slice do not overlap.
-      let (from, target) = unsafe {
-        (
-          slice::from_raw_parts(dst.add(job.from * stride), stride),
-          slice::from_raw_parts_mut(dst.add(job.target * stride), stride),
-        )
-      };
-      fill_ghost_row(target, from, job.offset);
-    }
+    // SAFETY: validated above; the caller's contract covers the rest.
+    let finite = unsafe { step_own_rows(fields, source, control, band, stencil, parity)? };
     if !finite {
       control.flag_non_finite();
     }
     parity = 1 - parity;
     match control.wait(band.parties) {
       Release::Go => {}
-      Release::Stop => {
-        return Ok(Outcome {
-          steps: done + 1,
-          abandoned: false,
-        })
-      }
-      Release::Abandoned => {
-        return Ok(Outcome {
-          steps: done + 1,
-          abandoned: true,
-        })
-      }
+      Release::Stop => return Ok(Outcome { steps: done + 1, abandoned: false, lost: false }),
+      // The step was dropped: the buffer it read from still holds the state after `done` steps.
+      Release::Abort => return Ok(Outcome { steps: done, abandoned: false, lost: false }),
+      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: false }),
     }
   }
-  Ok(Outcome {
-    steps,
-    abandoned: false,
-  })
+  Ok(Outcome { steps, abandoned: false, lost: false })
 }
 
-/// The run as temporal blocks of `blocking.k` steps (a shorter last block).
+/// Rows per slice of a step between two looks at the abort request (about 64k values).
+fn rows_per_slice(stride: usize) -> usize {
+  (65_536 / stride).max(1)
+}
+
+/// One step of the band's own rows from buffer `parity`, plus its ghost rows; returns whether all
+/// values are finite. On an abort request it skips the rest: the barrier then drops the step, and
+/// buffer `parity`, which nobody writes during a step, still holds the last complete state.
+unsafe fn step_own_rows(
+  fields: &SharedFields,
+  source: Option<&[f64]>,
+  control: &Control,
+  band: &Band,
+  stencil: &Stencil,
+  parity: usize,
+) -> Result<bool, KernelError> {
+  let stride = stencil.stride();
+  let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
+  let mut finite = true;
+  let mut first = band.start;
+  while first < band.end {
+    if control.aborting() {
+      return Ok(true);
+    }
+    let last = (first + rows_per_slice(stride)).min(band.end);
+    let rows = last - first;
+    // SAFETY: node rows first−1..last+1 of `src` are inside the field (validated) and nobody writes
+    // buffer `parity` during this step.
+    let halo = unsafe { slice::from_raw_parts(src.add(first * stride), (rows + 2) * stride) };
+    // SAFETY: node rows first..last of `dst` are this thread's own: peers own disjoint bands, and
+    // nobody reads `dst` before the barrier that ends the step.
+    let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
+    let f = source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
+    finite &= step_band(halo, out, f, rows, stencil)?;
+    first = last;
+  }
+  for job in band.ghost_rows {
+    // SAFETY: `from` is one of this thread's own rows, just written; `target` is a ghost row that
+    // only this thread writes and nobody reads before the barrier. They are distinct rows
+    // (validated), so the shared and the mutable slice do not overlap.
+    let (from, target) = unsafe {
+      (
+        slice::from_raw_parts(dst.add(job.from * stride), stride),
+        slice::from_raw_parts_mut(dst.add(job.target * stride), stride),
+      )
+    };
+    fill_ghost_row(target, from, job.offset);
+  }
+  Ok(finite)
+}
+
+/// The run as temporal blocks of `blocking.k` steps (a shorter last block). An abort in the first
+/// phase of a block leaves the buffers at mixed time levels: the outcome says the field is lost.
 unsafe fn run_blocks(
   fields: &SharedFields,
   source: Option<&[f64]>,
@@ -209,37 +213,13 @@ unsafe fn run_blocks(
   while done < steps {
     let k = blocking.k.min(steps - done);
     // SAFETY: every thread of the run takes the same k at the same point (same steps and blocking).
-    let release = unsafe {
-      run_block(
-        fields,
-        source,
-        control,
-        band,
-        blocking.near,
-        stencil,
-        k,
-        (parity + done) % 2,
-      )?
-    };
-    done += k;
+    let release = unsafe { run_block(fields, source, control, band, blocking.near, stencil, k, (parity + done) % 2)? };
     match release {
-      Release::Go => {}
-      Release::Stop => {
-        return Ok(Outcome {
-          steps: done,
-          abandoned: false,
-        })
-      }
-      Release::Abandoned => {
-        return Ok(Outcome {
-          steps: done,
-          abandoned: true,
-        })
-      }
+      Release::Go => done += k,
+      Release::Stop => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
+      Release::Abort => return Ok(Outcome { steps: done, abandoned: false, lost: true }),
+      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: true }),
     }
   }
-  Ok(Outcome {
-    steps,
-    abandoned: false,
-  })
+  Ok(Outcome { steps, abandoned: false, lost: false })
 }

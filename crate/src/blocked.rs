@@ -32,6 +32,7 @@ pub struct Neighbours {
 
 struct Ctx<'a> {
   fields: &'a SharedFields,
+  control: &'a Control<'a>,
   source: Option<&'a [f64]>,
   band: &'a Band<'a>,
   stencil: &'a Stencil,
@@ -84,10 +85,13 @@ fn cap(r: usize, band: &Band, near: Neighbours, k: usize) -> usize {
   level
 }
 
-/// Phase 1: the capped wavefront over the band.
+/// Phase 1: the capped wavefront over the band; stops early on an abort request.
 unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) -> Result<(), KernelError> {
   let (start, end) = (ctx.band.start, ctx.band.end);
   for front in start..end + k - 1 {
+    if ctx.control.aborting() {
+      return Ok(());
+    }
     for level in 1..=k {
       let Some(r) = (front + 1).checked_sub(level) else { break };
       if r >= start && r < end && level <= cap(r, ctx.band, near, k) {
@@ -115,7 +119,8 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
   Ok(())
 }
 
-/// Runs `k` steps as one temporal block; returns the barrier's decision and whether all values stayed finite.
+/// Runs `k` steps as one temporal block and returns the barrier's decision: `Abort` means phase 1
+/// was cut short (the fields hold mixed levels); an abort seen only at the end is a plain `Stop`.
 ///
 /// # Errors
 /// A [`KernelError`] from a row step (it cannot happen for a band `run_band` validated).
@@ -133,18 +138,12 @@ pub unsafe fn run_block(
   k: usize,
   parity: usize,
 ) -> Result<Release, KernelError> {
-  let mut ctx = Ctx {
-    fields,
-    source,
-    band,
-    stencil,
-    parity,
-    finite: true,
-  };
+  let mut ctx = Ctx { fields, control, source, band, stencil, parity, finite: true };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
-  if control.wait(band.parties) == Release::Abandoned {
-    return Ok(Release::Abandoned);
+  match control.wait(band.parties) {
+    Release::Go | Release::Stop => {}
+    cut_short => return Ok(cut_short),
   }
   if near.above_end.is_some() {
     // SAFETY: as above; phase 1 is complete everywhere (barrier).
@@ -153,5 +152,9 @@ pub unsafe fn run_block(
   if !ctx.finite {
     control.flag_non_finite();
   }
-  Ok(control.wait(band.parties))
+  // Phase 2 does not look at the abort request, so the block is complete whatever the decision says.
+  Ok(match control.wait(band.parties) {
+    Release::Abort => Release::Stop,
+    release => release,
+  })
 }

@@ -6,18 +6,10 @@
 pub enum KernelError {
   /// A buffer does not have the length the grid shape implies.
   #[error("{what} has length {actual}, expected {expected}")]
-  Length {
-    what: &'static str,
-    expected: usize,
-    actual: usize,
-  },
+  Length { what: &'static str, expected: usize, actual: usize },
   /// A shape or coefficient argument is out of its range.
   #[error("{what} must be {expected}, got {actual}")]
-  Argument {
-    what: &'static str,
-    expected: &'static str,
-    actual: String,
-  },
+  Argument { what: &'static str, expected: &'static str, actual: String },
 }
 
 impl From<KernelError> for napi::Error {
@@ -31,10 +23,6 @@ pub(crate) fn check_len(what: &'static str, slice: &[f64], expected: usize) -> R
   if slice.len() == expected {
     Ok(())
   } else {
-    Err(KernelError::Length {
-      what,
-      expected,
-      actual: slice.len(),
-    })
+    Err(KernelError::Length { what, expected, actual: slice.len() })
   }
 }

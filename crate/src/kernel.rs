@@ -36,11 +36,7 @@ impl Stencil {
       return fail("nx", "at least 2", self.nx.to_string());
     }
     if self.first > self.last || self.last >= self.nx {
-      return fail(
-        "columns",
-        "first <= last < nx",
-        format!("first {} last {}", self.first, self.last),
-      );
+      return fail("columns", "first <= last < nx", format!("first {} last {}", self.first, self.last));
     }
     for (what, value) in [("rx", self.rx), ("ry", self.ry), ("dt", self.dt)] {
       if !value.is_finite() {
@@ -149,10 +145,7 @@ fn step_row_avx512(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stenci
 
 /// One row: `halo` is three padded rows (south, centre, north), `out` one padded row. Inlined into
 /// each instruction-set copy above.
-#[expect(
-  clippy::inline_always,
-  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
-)]
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
 fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
   let stride = stencil.stride();
@@ -174,16 +167,10 @@ fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Ste
 
 /// True if no value is NaN or infinite: x − x is 0 for finite x and NaN otherwise. Eight independent
 /// accumulators keep the loop vectorised (one accumulator would serialise the additions).
-#[expect(
-  clippy::inline_always,
-  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
-)]
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
 #[must_use]
-#[expect(
-  clippy::eq_op,
-  reason = "x - x is the finiteness test: 0 for finite x, NaN otherwise"
-)]
+#[expect(clippy::eq_op, reason = "x - x is the finiteness test: 0 for finite x, NaN otherwise")]
 pub fn all_finite(values: &[f64]) -> bool {
   let mut acc = [0.0_f64; 8];
   let chunks = values.chunks_exact(8);
@@ -201,10 +188,7 @@ pub fn all_finite(values: &[f64]) -> bool {
 
 /// The hot loop. Every slice has the length of `out`, so the compiler drops the bounds checks and
 /// vectorises; the arithmetic order matches lib/kernel.ts.
-#[expect(
-  clippy::inline_always,
-  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
-)]
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
 fn sweep(out: &mut [f64], s: &[f64], c: &[f64], n: &[f64], w: &[f64], e: &[f64], rx: f64, ry: f64) {
   let len = out.len();
@@ -215,10 +199,7 @@ fn sweep(out: &mut [f64], s: &[f64], c: &[f64], n: &[f64], w: &[f64], e: &[f64],
   }
 }
 
-#[expect(
-  clippy::inline_always,
-  reason = "must be inlined into each target_feature copy to be compiled for its ISA"
-)]
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
 fn sweep_with_source(
   out: &mut [f64],

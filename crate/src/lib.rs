@@ -80,9 +80,7 @@ impl StencilKernel {
   /// Checks the stencil; throws if a size or coefficient is out of range.
   #[napi(constructor)]
   pub fn new(stencil: NapiStencil) -> Result<Self> {
-    Ok(Self {
-      stencil: kernel::Stencil::try_from(&stencil)?,
-    })
+    Ok(Self { stencil: kernel::Stencil::try_from(&stencil)? })
   }
 
   /// One FTCS step of `rows` padded rows: `src` is the band plus one halo row on each side, `dst`
@@ -107,14 +105,7 @@ impl StencilKernel {
 #[napi]
 pub fn fill_ghost_row(mut target: Float64ArraySlice, from: &[f64], offset: f64) -> Result<()> {
   if target.len() != from.len() || target.len() < 3 {
-    return Err(
-      KernelError::Length {
-        what: "ghost row",
-        expected: from.len().max(3),
-        actual: target.len(),
-      }
-      .into(),
-    );
+    return Err(KernelError::Length { what: "ghost row", expected: from.len().max(3), actual: target.len() }.into());
   }
   check_disjoint("target", &target, &[("from", from)])?;
   // SAFETY: the ghost row belongs to the one worker that owns the boundary row it mirrors; nothing
@@ -134,10 +125,7 @@ fn check_disjoint(name: &'static str, written: &[f64], read: &[(&'static str, &[
   for (other, slice) in read {
     let r = span(slice);
     if !slice.is_empty() && !written.is_empty() && w.start < r.end && r.start < w.end {
-      return Err(Error::new(
-        Status::InvalidArg,
-        format!("{name} overlaps {other}: views must not share memory"),
-      ));
+      return Err(Error::new(Status::InvalidArg, format!("{name} overlaps {other}: views must not share memory")));
     }
   }
   Ok(())
@@ -148,30 +136,22 @@ fn check_disjoint(name: &'static str, written: &[f64], read: &[(&'static str, &[
 pub struct NapiOutcome {
   /// Steps completed, the same for every worker of the run.
   pub steps: u32,
-  /// True if a peer failed and the barrier was abandoned.
+  /// True if the barrier was abandoned (a peer failed, or the run was aborted).
   pub abandoned: bool,
+  /// True if abandoned inside a temporal block: the fields hold mixed time levels.
+  pub lost: bool,
 }
 
 fn parse_ghost_rows(flat: &[f64]) -> Result<Vec<GhostRowJob>> {
   let index = |v: f64| (v >= 0.0 && v.fract() == 0.0 && v < 1e15).then_some(v as usize);
   if !flat.len().is_multiple_of(3) {
-    return Err(Error::new(
-      Status::InvalidArg,
-      "ghostRows must hold (target, from, offset) triples".to_owned(),
-    ));
+    return Err(Error::new(Status::InvalidArg, "ghostRows must hold (target, from, offset) triples".to_owned()));
   }
   flat
     .chunks_exact(3)
     .map(|t| match (index(t[0]), index(t[1])) {
-      (Some(target), Some(from)) => Ok(GhostRowJob {
-        target,
-        from,
-        offset: t[2],
-      }),
-      _ => Err(Error::new(
-        Status::InvalidArg,
-        format!("ghost row indices must be whole numbers, got {t:?}"),
-      )),
+      (Some(target), Some(from)) => Ok(GhostRowJob { target, from, offset: t[2] }),
+      _ => Err(Error::new(Status::InvalidArg, format!("ghost row indices must be whole numbers, got {t:?}"))),
     })
     .collect()
 }
@@ -200,97 +180,45 @@ pub fn run_band(
   let blocking = match blocking[..] {
     [k, below, above_end] => Blocking {
       k: k as usize,
-      near: Neighbours {
-        below: below != 0,
-        above_end: (above_end != 0).then_some(above_end as usize),
-      },
+      near: Neighbours { below: below != 0, above_end: (above_end != 0).then_some(above_end as usize) },
     },
-    _ => {
-      return Err(Error::new(
-        Status::InvalidArg,
-        "blocking must be [k, below, aboveEnd]".to_owned(),
-      ))
-    }
+    _ => return Err(Error::new(Status::InvalidArg, "blocking must be [k, below, aboveEnd]".to_owned())),
   };
   let (start, end, parties) = match band[..] {
     [start, end, parties] if parties <= 1 << 16 => (start as usize, end as usize, parties.cast_signed()),
     _ => {
-      return Err(Error::new(
-        Status::InvalidArg,
-        format!("band must be [start, end, parties <= 65536], got {band:?}"),
-      ))
+      return Err(Error::new(Status::InvalidArg, format!("band must be [start, end, parties <= 65536], got {band:?}")))
     }
   };
   let fields = shared_fields(field_a, field_b, source)?;
   if control.len < sync::SLOTS {
-    return Err(
-      KernelError::Length {
-        what: "control",
-        expected: sync::SLOTS,
-        actual: control.len,
-      }
-      .into(),
-    );
+    return Err(KernelError::Length { what: "control", expected: sync::SLOTS, actual: control.len }.into());
   }
   // SAFETY: the control block is a live Int32Array for this call; AtomicI32 has the size and
   // alignment of i32, and every access to these slots, here or in JS, is atomic.
   let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<std::sync::atomic::AtomicI32>(), control.len) };
   let control = sync::Control::new(slots).ok_or_else(|| Error::new(Status::InvalidArg, "control block too small"))?;
   let jobs = parse_ghost_rows(ghost_rows)?;
-  let band = Band {
-    start,
-    end,
-    parties,
-    ghost_rows: &jobs,
-  };
+  let band = Band { start, end, parties, ghost_rows: &jobs };
   let source = if source.is_empty() { None } else { Some(source) };
   // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
   // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
   // every worker of the run a disjoint band of the same fields and control block.
   let outcome = unsafe {
-    band::run_band(
-      &fields,
-      source,
-      &control,
-      &band,
-      &stencil.stencil,
-      &blocking,
-      steps as usize,
-      parity as usize,
-    )
+    band::run_band(&fields, source, &control, &band, &stencil.stencil, &blocking, steps as usize, parity as usize)
   }?;
-  Ok(NapiOutcome {
-    steps: outcome.steps as u32,
-    abandoned: outcome.abandoned,
-  })
+  Ok(NapiOutcome { steps: outcome.steps as u32, abandoned: outcome.abandoned, lost: outcome.lost })
 }
 
 fn shared_fields(a: RawF64Array, b: RawF64Array, source: &[f64]) -> Result<SharedFields> {
   let bytes = |ptr: *const f64, len: usize| (ptr as usize)..(ptr as usize + len * std::mem::size_of::<f64>());
-  let (ra, rb, rs) = (
-    bytes(a.ptr, a.len),
-    bytes(b.ptr, b.len),
-    bytes(source.as_ptr(), source.len()),
-  );
+  let (ra, rb, rs) = (bytes(a.ptr, a.len), bytes(b.ptr, b.len), bytes(source.as_ptr(), source.len()));
   let overlaps = |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| x.start < y.end && y.start < x.end;
   if a.len != b.len || a.len == 0 {
-    return Err(
-      KernelError::Length {
-        what: "fieldB",
-        expected: a.len,
-        actual: b.len,
-      }
-      .into(),
-    );
+    return Err(KernelError::Length { what: "fieldB", expected: a.len, actual: b.len }.into());
   }
   if overlaps(&ra, &rb) || (!source.is_empty() && (overlaps(&ra, &rs) || overlaps(&rb, &rs))) {
-    return Err(Error::new(
-      Status::InvalidArg,
-      "fieldA, fieldB and source must not share memory".to_owned(),
-    ));
+    return Err(Error::new(Status::InvalidArg, "fieldA, fieldB and source must not share memory".to_owned()));
   }
-  Ok(SharedFields {
-    buffers: [a.ptr, b.ptr],
-    len: a.len,
-  })
+  Ok(SharedFields { buffers: [a.ptr, b.ptr], len: a.len })
 }

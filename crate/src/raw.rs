@@ -67,11 +67,7 @@ impl<T: Element> FromNapiValue for RawArray<T> {
     if status != sys::Status::napi_ok || kind != T::CODE {
       return Err(Error::new(Status::InvalidArg, format!("expected a {}", T::NAME)));
     }
-    let ptr = if len == 0 {
-      std::ptr::NonNull::dangling().as_ptr()
-    } else {
-      data.cast::<T>()
-    };
+    let ptr = if len == 0 { std::ptr::NonNull::dangling().as_ptr() } else { data.cast::<T>() };
     if !ptr.is_aligned() {
       return Err(Error::new(Status::InvalidArg, format!("{} is not aligned", T::NAME)));
     }

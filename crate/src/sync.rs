@@ -11,9 +11,10 @@ use std::time::Duration;
 pub const GENERATION: usize = 0;
 /// Threads arrived in the current generation.
 pub const ARRIVED: usize = 1;
-/// Set by the main thread to ask the workers to stop.
+/// Set by the main thread: 1 = stop after the step in progress, 2 = abort now (the step in progress
+/// is dropped; workers skip the rest of it and meet at the barrier).
 pub const STOP_REQUEST: usize = 2;
-/// Published by the releasing thread: 1 = every worker stops after this step.
+/// Published by the releasing thread: 0 go on, 1 stop after this step, 2 this step was aborted.
 pub const STOP_DECISION: usize = 3;
 /// Set when a worker has failed: nobody will arrive again.
 pub const ABANDONED: usize = 4;
@@ -32,8 +33,13 @@ const WAIT_SLICE: Duration = Duration::from_millis(1);
 /// What the barrier tells the threads leaving it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Release {
+  /// Go on to the next step.
   Go,
+  /// Stop: the step just finished is complete everywhere.
   Stop,
+  /// Aborted: the step just attempted is incomplete; the other buffer holds the last complete state.
+  Abort,
+  /// A peer failed; nothing about the fields can be assumed.
   Abandoned,
 }
 
@@ -53,6 +59,12 @@ impl<'a> Control<'a> {
     &self.slots[k]
   }
 
+  /// True once the main thread has asked for an abort: skip the rest of the step, then meet at the barrier.
+  #[must_use]
+  pub fn aborting(&self) -> bool {
+    self.slot(STOP_REQUEST).load(SeqCst) == 2
+  }
+
   /// Records that this thread's band holds a non-finite value after the current step.
   pub fn flag_non_finite(&self) {
     self.slot(NON_FINITE).store(1, SeqCst);
@@ -67,8 +79,10 @@ impl<'a> Control<'a> {
       // Last to arrive: reset the count before releasing (an early thread of the next step counts
       // from zero), then publish one stop decision that every thread will read after the release.
       self.slot(ARRIVED).store(0, SeqCst);
-      let stop = self.slot(STOP_REQUEST).load(SeqCst) | self.slot(NON_FINITE).load(SeqCst);
-      self.slot(STOP_DECISION).store(stop, SeqCst);
+      // Any thread that skipped work saw the abort request before it arrived, so this read sees it too.
+      let request = self.slot(STOP_REQUEST).load(SeqCst);
+      let decision = if request == 2 { 2 } else { request | self.slot(NON_FINITE).load(SeqCst) };
+      self.slot(STOP_DECISION).store(decision, SeqCst);
       self.slot(GENERATION).fetch_add(1, SeqCst);
       // A sleeper registers before it sleeps, and its futex wait fails at once if the generation has
       // already moved; so reading SLEEPERS after the bump cannot miss a thread about to sleep.
@@ -79,11 +93,12 @@ impl<'a> Control<'a> {
       self.sleep_while(generation);
     }
     if self.slot(ABANDONED).load(SeqCst) == 1 {
-      Release::Abandoned
-    } else if self.slot(STOP_DECISION).load(SeqCst) == 1 {
-      Release::Stop
-    } else {
-      Release::Go
+      return Release::Abandoned;
+    }
+    match self.slot(STOP_DECISION).load(SeqCst) {
+      0 => Release::Go,
+      2 => Release::Abort,
+      _ => Release::Stop,
     }
   }
 
@@ -115,10 +130,7 @@ mod futex {
 
   /// Sleeps while `word` holds `expected`, for at most `timeout` (spurious wake-ups are fine).
   pub fn wait(word: &AtomicI32, expected: i32, timeout: Duration) {
-    let ts = libc::timespec {
-      tv_sec: 0,
-      tv_nsec: i64::from(timeout.subsec_nanos()),
-    };
+    let ts = libc::timespec { tv_sec: 0, tv_nsec: i64::from(timeout.subsec_nanos()) };
     // SAFETY: `word` is a live, aligned 32-bit atomic for the whole call; FUTEX_WAIT only reads it
     // and compares it with `expected` atomically; `ts` outlives the call. The threads are all in
     // this process, so the private futex flag is correct.
@@ -137,12 +149,7 @@ mod futex {
   pub fn wake_all(word: &AtomicI32) {
     // SAFETY: `word` is a live, aligned 32-bit atomic; FUTEX_WAKE does not access its value.
     unsafe {
-      libc::syscall(
-        libc::SYS_futex,
-        word.as_ptr(),
-        libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
-        i32::MAX,
-      );
+      libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
     }
   }
 }

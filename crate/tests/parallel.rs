@@ -28,18 +28,7 @@ fn stencil() -> Stencil {
 }
 
 fn ghost_rows() -> Vec<GhostRowJob> {
-  vec![
-    GhostRowJob {
-      target: 0,
-      from: 2,
-      offset: -0.03,
-    },
-    GhostRowJob {
-      target: NY + 1,
-      from: NY - 1,
-      offset: 0.02,
-    },
-  ]
+  vec![GhostRowJob { target: 0, from: 2, offset: -0.03 }, GhostRowJob { target: NY + 1, from: NY - 1, offset: 0.02 }]
 }
 
 fn initial() -> Vec<f64> {
@@ -49,25 +38,11 @@ fn initial() -> Vec<f64> {
   }
   // Ghosts consistent with the nodes, as the solver prepares them.
   let copy = field.clone();
-  step_band(
-    &copy,
-    &mut field[STRIDE..(NY + 1) * STRIDE],
-    None,
-    NY,
-    &Stencil {
-      rx: 0.0,
-      ry: 0.0,
-      ..stencil()
-    },
-  )
-  .unwrap();
+  step_band(&copy, &mut field[STRIDE..(NY + 1) * STRIDE], None, NY, &Stencil { rx: 0.0, ry: 0.0, ..stencil() })
+    .unwrap();
   for job in ghost_rows() {
     let from = field[job.from * STRIDE..(job.from + 1) * STRIDE].to_vec();
-    fill_ghost_row(
-      &mut field[job.target * STRIDE..(job.target + 1) * STRIDE],
-      &from,
-      job.offset,
-    );
+    fill_ghost_row(&mut field[job.target * STRIDE..(job.target + 1) * STRIDE], &from, job.offset);
   }
   field
 }
@@ -80,11 +55,7 @@ fn reference(steps: usize) -> Vec<f64> {
     step_band(&a, &mut b[STRIDE..(NY + 1) * STRIDE], None, NY, &stencil()).unwrap();
     for job in ghost_rows() {
       let from = b[job.from * STRIDE..(job.from + 1) * STRIDE].to_vec();
-      fill_ghost_row(
-        &mut b[job.target * STRIDE..(job.target + 1) * STRIDE],
-        &from,
-        job.offset,
-      );
+      fill_ghost_row(&mut b[job.target * STRIDE..(job.target + 1) * STRIDE], &from, job.offset);
     }
     std::mem::swap(&mut a, &mut b);
   }
@@ -97,10 +68,7 @@ unsafe impl Sync for Shared {}
 
 fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
-  let fields = Shared(SharedFields {
-    buffers: [a.as_mut_ptr(), b.as_mut_ptr()],
-    len: a.len(),
-  });
+  let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
   let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
   let bounds: Vec<usize> = (0..=threads).map(|p| p * NY / threads).collect();
   let jobs = ghost_rows();
@@ -109,36 +77,13 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
       let (fields, slots, bounds, jobs) = (&fields, &slots, &bounds, &jobs);
       scope.spawn(move || {
         let (start, end) = (bounds[p], bounds[p + 1]);
-        let own: Vec<GhostRowJob> = jobs
-          .iter()
-          .copied()
-          .filter(|j| j.from > start && j.from <= end)
-          .collect();
-        let band = Band {
-          start,
-          end,
-          parties: i32::try_from(threads).unwrap(),
-          ghost_rows: &own,
-        };
-        let near = Neighbours {
-          below: p > 0,
-          above_end: (p + 1 < threads).then(|| bounds[p + 2]),
-        };
+        let own: Vec<GhostRowJob> = jobs.iter().copied().filter(|j| j.from > start && j.from <= end).collect();
+        let band = Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own };
+        let near = Neighbours { below: p > 0, above_end: (p + 1 < threads).then(|| bounds[p + 2]) };
         let control = Control::new(slots).unwrap();
         // SAFETY: both buffers outlive the scope; bands are disjoint; all threads share one control block.
-        let outcome = unsafe {
-          run_band(
-            &fields.0,
-            None,
-            &control,
-            &band,
-            &stencil(),
-            &Blocking { k, near },
-            steps,
-            0,
-          )
-        }
-        .unwrap();
+        let outcome =
+          unsafe { run_band(&fields.0, None, &control, &band, &stencil(), &Blocking { k, near }, steps, 0) }.unwrap();
         assert_eq!(outcome.steps, steps, "thread {p} completed every step");
       });
     }
@@ -158,10 +103,7 @@ fn every_split_and_blocking_depth_matches_plain_steps_bit_for_bit() {
       for k in [1, 2, 3, 6] {
         let got = parallel(threads, k, steps);
         let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
-        assert!(
-          same,
-          "{threads} threads, k = {k}, {steps} steps differ from plain steps"
-        );
+        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
       }
     }
   }
@@ -170,41 +112,16 @@ fn every_split_and_blocking_depth_matches_plain_steps_bit_for_bit() {
 #[test]
 fn blocking_deeper_than_the_bands_allow_is_refused() {
   let (mut a, mut b) = (initial(), initial());
-  let fields = SharedFields {
-    buffers: [a.as_mut_ptr(), b.as_mut_ptr()],
-    len: a.len(),
-  };
+  let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
   let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
   let control = Control::new(&slots).unwrap();
-  let band = Band {
-    start: 0,
-    end: 10,
-    parties: 1,
-    ghost_rows: &[],
-  };
-  let blocking = Blocking {
-    k: 6,
-    near: Neighbours {
-      below: false,
-      above_end: None,
-    },
-  };
+  let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[] };
+  let blocking = Blocking { k: 6, near: Neighbours { below: false, above_end: None } };
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
   let result = unsafe { run_band(&fields, None, &control, &band, &stencil(), &blocking, 3, 0) };
   assert!(result.is_err(), "a 10-row band cannot take 6-step blocks");
-  let out_of_field = Band {
-    start: 0,
-    end: NY + 1,
-    parties: 1,
-    ghost_rows: &[],
-  };
-  let plain = Blocking {
-    k: 1,
-    near: Neighbours {
-      below: false,
-      above_end: None,
-    },
-  };
+  let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[] };
+  let plain = Blocking { k: 1, near: Neighbours { below: false, above_end: None } };
   // SAFETY: as above.
   let result = unsafe { run_band(&fields, None, &control, &out_of_field, &stencil(), &plain, 3, 0) };
   assert!(result.is_err(), "a band past the last row is refused");
