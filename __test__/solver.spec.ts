@@ -12,8 +12,14 @@ import { kMatrix, maxAbsDiff } from './helpers.js'
 
 const sin2 = (x: number) => Math.sin(x) ** 2
 
-describe.each(kMatrix)('physics on $backend with $threads threads', ({ backend, threads }) => {
-  const run = (options: SolveOptions) => solve({ ...options, backend, threads })
+/** solve() on one backend and thread count. */
+const runOn =
+  ({ backend, threads }: (typeof kMatrix)[number]) =>
+  (options: SolveOptions) =>
+    solve({ ...options, backend, threads })
+
+describe.each(kMatrix)('exact discrete modes on $backend with $threads threads', (target) => {
+  const run = runOn(target)
 
   it.each([
     { k: 1, m: 1 },
@@ -32,58 +38,6 @@ describe.each(kMatrix)('physics on $backend with $threads threads', ({ backend, 
     })
     expect(factor ** 60).toBeLessThan(0.5) // the mode really decayed
     expect(maxAbsDiff(result.field, expected)).toBeLessThan(1e-10)
-  })
-
-  it('converges to exp(−2π²αt)·sin(πx)sin(πy) at second order', async () => {
-    const alpha = 1
-    const tEnd = 1 / 32
-    const errors: number[] = []
-    for (const intervals of [8, 16, 32, 64]) {
-      const g: Geometry = { nx: intervals + 1, ny: intervals + 1, lx: 1, ly: 1 }
-      const mode = (x: number, y: number) => Math.sin(Math.PI * x) * Math.sin(Math.PI * y)
-      const dt = 1 / (8 * alpha * intervals ** 2) // dt/h² fixed at 1/8
-      const steps = intervals ** 2 / 4
-      const result = await run({ grid: gridOf(g), diffusivity: alpha, initial: mode, dt, steps })
-      expect(result.steps * result.dt).toBe(tEnd)
-      const decay = Math.exp(-2 * Math.PI ** 2 * alpha * tEnd)
-      errors.push(
-        maxAbsDiff(
-          result.field,
-          sample(g, mode).map((v) => decay * v),
-        ),
-      )
-    }
-    const orders = errors.slice(1).map((e, n) => Math.log2(errors[n] / e))
-    for (const order of orders) {
-      expect(order).toBeGreaterThan(1.8)
-      expect(order).toBeLessThan(2.2)
-    }
-  })
-
-  it('conserves heat exactly under insulated boundaries', async () => {
-    const g: Geometry = { nx: 25, ny: 17, lx: 1.2, ly: 0.9 }
-    const initial = sample(g, gaussian(0.35, 0.6, 0.12))
-    const result = await run({ grid: gridOf(g), initial, boundary: { type: 'neumann' }, diffusivity: 0.8, steps: 400 })
-    expect(maxAbsDiff(result.field, initial)).toBeGreaterThan(0.1) // the bump really spread
-    expect(relativeError(trapezoid(g, result.field), trapezoid(g, initial))).toBeLessThan(1e-12)
-  })
-
-  it('loses heat at exactly the prescribed Neumann fluxes', async () => {
-    const g: Geometry = { nx: 19, ny: 15, lx: 1.1, ly: 0.7 }
-    const [qRight, qBottom] = [0.8, -0.3] // outward fluxes: heat leaves on the right, enters at the bottom
-    const initial = sample(g, (x, y) => 1 + gaussian(0.5, 0.4, 0.1)(x, y))
-    const boundary = {
-      left: { type: 'neumann', flux: 0 },
-      right: { type: 'neumann', flux: qRight },
-      bottom: { type: 'neumann', flux: qBottom },
-      top: { type: 'neumann' },
-    } as const
-    const steps = 250
-    const result = await run({ grid: gridOf(g), initial, boundary, diffusivity: 0.6, steps })
-    // Discrete energy balance: each step changes ∑ w u dx dy by −dt·∑_sides q·(side length).
-    const expected = -steps * result.dt * (qRight * g.ly + qBottom * g.lx)
-    const change = trapezoid(g, result.field) - trapezoid(g, initial)
-    expect(relativeError(change, expected)).toBeLessThan(1e-10)
   })
 
   it.each([
@@ -135,6 +89,107 @@ describe.each(kMatrix)('physics on $backend with $threads threads', ({ backend, 
     expect(factor ** steps).toBeLessThan(0.5)
     expect(maxAbsDiff(result.field, expected)).toBeLessThan(1e-10)
   })
+})
+
+describe.each(kMatrix)('conservation and energy balance on $backend with $threads threads', (target) => {
+  const run = runOn(target)
+
+  it('conserves heat exactly under insulated boundaries', async () => {
+    const g: Geometry = { nx: 25, ny: 17, lx: 1.2, ly: 0.9 }
+    const initial = sample(g, gaussian(0.35, 0.6, 0.12))
+    const result = await run({ grid: gridOf(g), initial, boundary: { type: 'neumann' }, diffusivity: 0.8, steps: 400 })
+    expect(maxAbsDiff(result.field, initial)).toBeGreaterThan(0.1) // the bump really spread
+    expect(relativeError(trapezoid(g, result.field), trapezoid(g, initial))).toBeLessThan(1e-12)
+  })
+
+  it('loses heat at exactly the prescribed Neumann fluxes', async () => {
+    const g: Geometry = { nx: 19, ny: 15, lx: 1.1, ly: 0.7 }
+    const [qRight, qBottom] = [0.8, -0.3] // outward fluxes: heat leaves on the right, enters at the bottom
+    const initial = sample(g, (x, y) => 1 + gaussian(0.5, 0.4, 0.1)(x, y))
+    const boundary = {
+      left: { type: 'neumann', flux: 0 },
+      right: { type: 'neumann', flux: qRight },
+      bottom: { type: 'neumann', flux: qBottom },
+      top: { type: 'neumann' },
+    } as const
+    const steps = 250
+    const result = await run({ grid: gridOf(g), initial, boundary, diffusivity: 0.6, steps })
+    // Discrete energy balance: each step changes ∑ w u dx dy by −dt·∑_sides q·(side length).
+    const expected = -steps * result.dt * (qRight * g.ly + qBottom * g.lx)
+    const change = trapezoid(g, result.field) - trapezoid(g, initial)
+    expect(relativeError(change, expected)).toBeLessThan(1e-10)
+  })
+
+  it('a source adds exactly dt·∑ w f dx dy of heat per step in an insulated box', async () => {
+    const g: Geometry = { nx: 17, ny: 21, lx: 0.8, ly: 1.3 }
+    const initial = sample(g, gaussian(0.3, 0.9, 0.15))
+    const source = (x: number, y: number) => 1 + x * y
+    const steps = 120
+    const result = await run({ grid: gridOf(g), initial, source, boundary: { type: 'neumann', flux: 0 }, steps })
+    const expected = steps * result.dt * trapezoid(g, sample(g, source))
+    const change = trapezoid(g, result.field) - trapezoid(g, initial)
+    expect(relativeError(change, expected)).toBeLessThan(1e-10)
+  })
+
+  it('a uniform source in an insulated box heats it uniformly at f·t', async () => {
+    const g: Geometry = { nx: 7, ny: 6, lx: 1, ly: 2 }
+    const result = await run({ grid: gridOf(g), source: 2.5, boundary: { type: 'neumann' }, steps: 30 })
+    const heat = 30 * result.dt * 2.5
+    expect(maxAbsDiff(result.field, new Float64Array(g.nx * g.ny).fill(heat))).toBeLessThan(1e-14)
+    expect(relativeError(trapezoid(g, result.field), heat * g.lx * g.ly)).toBeLessThan(1e-12)
+  })
+})
+
+describe.each(kMatrix)('convergence to continuous solutions on $backend with $threads threads', (target) => {
+  const run = runOn(target)
+
+  it('converges to exp(−2π²αt)·sin(πx)sin(πy) at second order', async () => {
+    const alpha = 1
+    const tEnd = 1 / 32
+    const errors: number[] = []
+    for (const intervals of [8, 16, 32, 64]) {
+      const g: Geometry = { nx: intervals + 1, ny: intervals + 1, lx: 1, ly: 1 }
+      const mode = (x: number, y: number) => Math.sin(Math.PI * x) * Math.sin(Math.PI * y)
+      const dt = 1 / (8 * alpha * intervals ** 2) // dt/h² fixed at 1/8
+      const steps = intervals ** 2 / 4
+      const result = await run({ grid: gridOf(g), diffusivity: alpha, initial: mode, dt, steps })
+      expect(result.steps * result.dt).toBe(tEnd)
+      const decay = Math.exp(-2 * Math.PI ** 2 * alpha * tEnd)
+      errors.push(
+        maxAbsDiff(
+          result.field,
+          sample(g, mode).map((v) => decay * v),
+        ),
+      )
+    }
+    const orders = errors.slice(1).map((e, n) => Math.log2(errors[n] / e))
+    for (const order of orders) {
+      expect(order).toBeGreaterThan(1.8)
+      expect(order).toBeLessThan(2.2)
+    }
+  })
+
+  it('a Gaussian far from the walls follows the heat kernel to O(h²)', async () => {
+    // u = t0/(t0 + t)·exp(−r²/(4α(t0 + t))) solves the heat equation in the plane.
+    const [alpha, t0, t] = [1, 2 ** -9, 2 ** -9]
+    const kernel = (time: number) => (x: number, y: number) =>
+      (t0 / time) * Math.exp(-((x - 0.5) ** 2 + (y - 0.5) ** 2) / (4 * alpha * time))
+    const errors: number[] = []
+    for (const intervals of [32, 64]) {
+      const g: Geometry = { nx: intervals + 1, ny: intervals + 1, lx: 1, ly: 1 }
+      const dt = 1 / (8 * alpha * intervals ** 2)
+      const result = await run({ grid: gridOf(g), diffusivity: alpha, initial: kernel(t0), dt, steps: t / dt })
+      errors.push(maxAbsDiff(result.field, sample(g, kernel(t0 + t))))
+    }
+    expect(errors[0]).toBeLessThan(2e-3) // the peak is 0.5
+    const order = Math.log2(errors[0] / errors[1])
+    expect(order).toBeGreaterThan(1.8)
+    expect(order).toBeLessThan(2.2)
+  })
+})
+
+describe.each(kMatrix)('boundaries and time on $backend with $threads threads', (target) => {
+  const run = runOn(target)
 
   describe('the steady linear profile between a hot and a cold wall', () => {
     const g: Geometry = { nx: 9, ny: 5, lx: 1, ly: 0.5 }
@@ -158,41 +213,31 @@ describe.each(kMatrix)('physics on $backend with $threads threads', ({ backend, 
     })
   })
 
-  it('a Gaussian far from the walls follows the heat kernel to O(h²)', async () => {
-    // u = t0/(t0 + t)·exp(−r²/(4α(t0 + t))) solves the heat equation in the plane.
-    const [alpha, t0, t] = [1, 2 ** -9, 2 ** -9]
-    const kernel = (time: number) => (x: number, y: number) =>
-      (t0 / time) * Math.exp(-((x - 0.5) ** 2 + (y - 0.5) ** 2) / (4 * alpha * time))
-    const errors: number[] = []
-    for (const intervals of [32, 64]) {
-      const g: Geometry = { nx: intervals + 1, ny: intervals + 1, lx: 1, ly: 1 }
-      const dt = 1 / (8 * alpha * intervals ** 2)
-      const result = await run({ grid: gridOf(g), diffusivity: alpha, initial: kernel(t0), dt, steps: t / dt })
-      errors.push(maxAbsDiff(result.field, sample(g, kernel(t0 + t))))
+  it('Dirichlet nodes hold their values; where two sides meet, the corner holds their mean', async () => {
+    const g: Geometry = { nx: 6, ny: 5, lx: 1, ly: 1 }
+    const boundary = {
+      left: { type: 'dirichlet', value: 2 },
+      right: { type: 'neumann', flux: 1 },
+      bottom: { type: 'dirichlet', value: -1 },
+      top: { type: 'dirichlet' },
+    } as const
+    const result = await run({ grid: gridOf(g), initial: 5, source: 3, boundary, steps: 20 })
+    const at = (i: number, j: number) => result.field[j * g.nx + i]
+    for (let j = 1; j < g.ny - 1; j++) expect(at(0, j)).toBe(2)
+    for (let i = 1; i < g.nx; i++) {
+      expect(at(i, 0)).toBe(-1)
+      expect(at(i, g.ny - 1)).toBe(0)
     }
-    expect(errors[0]).toBeLessThan(2e-3) // the peak is 0.5
-    const order = Math.log2(errors[0] / errors[1])
-    expect(order).toBeGreaterThan(1.8)
-    expect(order).toBeLessThan(2.2)
+    expect([at(0, 0), at(0, g.ny - 1)]).toEqual([0.5, 1])
+    expect(at(g.nx - 1, 2)).not.toBe(5) // the Neumann side evolves
   })
 
-  it('a source adds exactly dt·∑ w f dx dy of heat per step in an insulated box', async () => {
-    const g: Geometry = { nx: 17, ny: 21, lx: 0.8, ly: 1.3 }
-    const initial = sample(g, gaussian(0.3, 0.9, 0.15))
-    const source = (x: number, y: number) => 1 + x * y
-    const steps = 120
-    const result = await run({ grid: gridOf(g), initial, source, boundary: { type: 'neumann', flux: 0 }, steps })
-    const expected = steps * result.dt * trapezoid(g, sample(g, source))
-    const change = trapezoid(g, result.field) - trapezoid(g, initial)
-    expect(relativeError(change, expected)).toBeLessThan(1e-10)
-  })
-
-  it('a uniform source in an insulated box heats it uniformly at f·t', async () => {
-    const g: Geometry = { nx: 7, ny: 6, lx: 1, ly: 2 }
-    const result = await run({ grid: gridOf(g), source: 2.5, boundary: { type: 'neumann' }, steps: 30 })
-    const heat = 30 * result.dt * 2.5
-    expect(maxAbsDiff(result.field, new Float64Array(g.nx * g.ny).fill(heat))).toBeLessThan(1e-14)
-    expect(relativeError(trapezoid(g, result.field), heat * g.lx * g.ly)).toBeLessThan(1e-12)
+  it('zero steps return the initial field with Dirichlet values applied', async () => {
+    const g: Geometry = { nx: 5, ny: 4, lx: 1, ly: 1 }
+    const initial = sample(g, (x, y) => x + 2 * y)
+    const result = await run({ grid: gridOf(g), initial, boundary: { type: 'dirichlet', value: 7 }, steps: 0 })
+    expect([result.steps, result.t]).toEqual([0, 0])
+    expect(result.field).toEqual(initial.map((v, n) => (n % 5 === 0 || n % 5 === 4 || n < 5 || n >= 15 ? 7 : v)))
   })
 
   it('tEnd lands exactly with the default step', async () => {
