@@ -104,18 +104,19 @@ describe.each(kMatrix)('conservation and energy balance on $backend with $thread
 
   it('loses heat at exactly the prescribed Neumann fluxes', async () => {
     const g: Geometry = { nx: 19, ny: 15, lx: 1.1, ly: 0.7 }
-    const [qRight, qBottom] = [0.8, -0.3] // outward fluxes: heat leaves on the right, enters at the bottom
+    // Outward fluxes, all different so that no sign error can hide behind another.
+    const [qLeft, qRight, qBottom, qTop] = [0.25, 0.8, -0.3, 0.55]
     const initial = sample(g, (x, y) => 1 + gaussian(0.5, 0.4, 0.1)(x, y))
     const boundary = {
-      left: { type: 'neumann', flux: 0 },
+      left: { type: 'neumann', flux: qLeft },
       right: { type: 'neumann', flux: qRight },
       bottom: { type: 'neumann', flux: qBottom },
-      top: { type: 'neumann' },
+      top: { type: 'neumann', flux: qTop },
     } as const
     const steps = 250
     const result = await run({ grid: gridOf(g), initial, boundary, diffusivity: 0.6, steps })
     // Discrete energy balance: each step changes ∑ w u dx dy by −dt·∑_sides q·(side length).
-    const expected = -steps * result.dt * (qRight * g.ly + qBottom * g.lx)
+    const expected = -steps * result.dt * ((qLeft + qRight) * g.ly + (qBottom + qTop) * g.lx)
     const change = trapezoid(g, result.field) - trapezoid(g, initial)
     expect(relativeError(change, expected)).toBeLessThan(1e-10)
   })
