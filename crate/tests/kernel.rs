@@ -360,5 +360,6 @@ fn zero_rows_is_a_no_op() {
   let s = stencil(3, 0, 2, 0.1, 0.1, Ghost::Wrap, Ghost::Wrap);
   let src = vec![1.0; 2 * 5];
   let mut dst: Vec<f64> = Vec::new();
-  assert_eq!(step_band(&src, &mut dst, None, 0, &s), Ok(()));
+  // `is_ok` rather than comparing the value: the Ok payload is free to grow (e.g. a finiteness flag).
+  assert!(step_band(&src, &mut dst, None, 0, &s).is_ok());
 }
