@@ -154,7 +154,7 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
     return out
   }
   if (!(value instanceof Float64Array) && !Array.isArray(value)) {
-    return fail(name, 'a number, a function (x, y) => number, or a Float64Array of nx*ny values', value)
+    return fail(name, 'a number, a function (x, y) => number, or a Float64Array or array of nx*ny values', value)
   }
   if (value.length !== nx * ny) fail(name, `of length nx*ny = ${nx * ny}`, value)
   for (let k = 0; k < value.length; k++) {
