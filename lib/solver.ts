@@ -8,7 +8,15 @@ import { AbortError, NonFiniteError } from './errors.js'
 import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
 import { jsKernel } from './kernel.js'
 import { evolvingCount, evolvingNodes, ghostRowJobs, stencilSpec } from './layout.js'
-import { checkStable, integerAtLeast, positiveNumber, type Problem, stepsFor, validateOptions } from './options.js'
+import {
+  checkStable,
+  describe,
+  integerAtLeast,
+  positiveNumber,
+  type Problem,
+  stepsFor,
+  validateOptions,
+} from './options.js'
 import type { Snapshot, StepObserver } from './observer.js'
 import { type Band, partitionRows } from './partition.js'
 import { WorkerPool } from './pool.js'
@@ -24,6 +32,11 @@ export interface AdvanceResult {
   dt: number
   t: number
   stats: SolveStats
+}
+
+/** The signal that fires when either does (AbortSignal.any needs Node 20.3). */
+function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  return a === undefined ? b : b === undefined ? a : AbortSignal.any([a, b])
 }
 
 function abortError(signal: AbortSignal): AbortError {
@@ -194,30 +207,34 @@ export class Solver implements AsyncDisposable {
     const plan = this.#plan(options)
     this.#busy = true
     try {
-      return await this.#march(plan.steps, plan.dt, plan.landOn)
+      return await this.#march(plan.steps, plan.dt, plan.landOn, plan.signal)
     } finally {
       this.#busy = false
     }
   }
 
-  #plan(options: AdvanceOptions): { steps: number; dt: number; landOn: number | undefined } {
+  #plan(options: AdvanceOptions): { steps: number; dt: number; landOn: number | undefined; signal?: AbortSignal } {
     const o = options as Record<string, unknown> | undefined
     if (typeof o !== 'object' || o === null || (o.steps === undefined) === (o.tEnd === undefined)) {
       throw new TypeError('Solver.advance() takes { steps } or { tEnd }, exactly one of them')
     }
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+      throw new TypeError(`advance.signal must be an AbortSignal, got ${describe(o.signal)}`)
+    }
+    const signal = anySignal(o.signal as AbortSignal | undefined, this.#problem.signal)
     if (o.steps !== undefined) {
-      return { steps: integerAtLeast('advance.steps', o.steps, 0), dt: this.#problem.dt, landOn: undefined }
+      return { steps: integerAtLeast('advance.steps', o.steps, 0), dt: this.#problem.dt, landOn: undefined, signal }
     }
     const tEnd = positiveNumber('advance.tEnd', o.tEnd)
     if (tEnd < this.#t) throw new RangeError(`advance.tEnd (${tEnd}) is before the current time ${this.#t}`)
-    if (tEnd === this.#t) return { steps: 0, dt: this.#problem.dt, landOn: tEnd }
+    if (tEnd === this.#t) return { steps: 0, dt: this.#problem.dt, landOn: tEnd, signal }
     const { steps, dt } = stepsFor(tEnd - this.#t, this.#problem.dt)
     checkStable('advance.tEnd step', dt, this.#problem.dtLimit)
-    return { steps, dt, landOn: tEnd }
+    return { steps, dt, landOn: tEnd, signal }
   }
 
-  async #march(steps: number, dt: number, landOn: number | undefined): Promise<AdvanceResult> {
-    const { signal, onProgress } = this.#problem
+  async #march(steps: number, dt: number, landOn: number | undefined, signal?: AbortSignal): Promise<AdvanceResult> {
+    const { onProgress } = this.#problem
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = stencilSpec(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000

@@ -111,5 +111,10 @@ export interface SolveResult {
   stats: SolveStats
 }
 
-/** How far `Solver.advance()` goes: a number of steps, or up to the absolute time `tEnd`. */
-export type AdvanceOptions = { steps: number; tEnd?: undefined } | { tEnd: number; steps?: undefined }
+/**
+ * How far `Solver.advance()` goes: a number of steps, or up to the absolute time `tEnd`; `signal`
+ * cancels this call (the solver's own `signal`, if any, applies too).
+ */
+export type AdvanceOptions = ({ steps: number; tEnd?: undefined } | { tEnd: number; steps?: undefined }) & {
+  signal?: AbortSignal
+}

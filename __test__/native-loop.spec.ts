@@ -1,0 +1,95 @@
+/**
+ * The native many-step loop: temporal blocking must not change a bit, and an abort must leave the
+ * Solver holding exactly the state of the last completed step (or say plainly that it cannot).
+ */
+import { describe, expect, it } from 'vitest'
+
+import { AbortError, type Backend, type SolveOptions, Solver, solve } from 'calor'
+
+import { sameBits } from './helpers.js'
+
+/** Neumann fluxes on three sides, Dirichlet on one, a source: every ghost kind blocking supports. */
+const kProblem: SolveOptions = {
+  grid: { nx: 41, ny: 67, lx: 1.2, ly: 2 },
+  diffusivity: 0.8,
+  initial: (x, y) => Math.exp(-20 * ((x - 0.4) ** 2 + (y - 1.3) ** 2)) + 0.1 * x,
+  source: (x, y) => Math.sin(3 * x) * y,
+  boundary: {
+    left: { type: 'neumann', flux: 0.4 },
+    right: { type: 'dirichlet', value: 0.25 },
+    bottom: { type: 'neumann', flux: -0.3 },
+    top: { type: 'neumann', flux: 0 },
+  },
+  steps: 61,
+}
+
+describe('temporal blocking', () => {
+  const blockings = [1, 2, 3, 4, 7, 8] as const
+  it.each([1, 2, 3, 4])('gives the plain-step bits for every depth on %i threads', async (threads) => {
+    const reference = await solve({ ...kProblem, backend: 'js', threads: 1 })
+    for (const temporalBlocking of blockings) {
+      const blocked = await solve({ ...kProblem, backend: 'native', threads, temporalBlocking })
+      expect(sameBits(blocked.field, reference.field), `k = ${temporalBlocking}`).toBe(true)
+    }
+  })
+
+  it('is refused outside 1…64', async () => {
+    await expect(solve({ ...kProblem, temporalBlocking: 0 })).rejects.toThrow(
+      "options.temporalBlocking must be 'auto' or an integer from 1 to 64, got 0",
+    )
+    await expect(solve({ ...kProblem, temporalBlocking: 2.5 })).rejects.toThrow(TypeError)
+  })
+})
+
+/** Aborts a long advance once it is under way; resolves with the aborted solver. */
+async function abortMidRun(options: SolveOptions): Promise<{ solver: Solver; error: unknown }> {
+  const controller = new AbortController()
+  const solver = await Solver.create(options)
+  await solver.advance({ steps: 3 })
+  const timer = setTimeout(() => controller.abort(new Error('stop now')), 150)
+  const error = await solver.advance({ steps: 10_000_000, signal: controller.signal }).catch((e: unknown) => e)
+  clearTimeout(timer)
+  return { solver, error }
+}
+
+describe.each<Backend>(['native', 'js'])('abort on the %s backend', (backend) => {
+  const options: SolveOptions = {
+    grid: { nx: 257, ny: 255 },
+    initial: (x, y) => Math.sin(7 * x) * Math.cos(5 * y),
+    backend,
+    threads: 2,
+    temporalBlocking: 1,
+  }
+
+  it('keeps exactly the state of the last completed step', async () => {
+    const { solver, error } = await abortMidRun(options)
+    try {
+      expect(error).toBeInstanceOf(AbortError)
+      expect((error as AbortError).cause).toEqual(new Error('stop now'))
+      expect(solver.step).toBeGreaterThan(3)
+      const reference = await solve({ ...options, steps: solver.step })
+      expect(sameBits(solver.field(), reference.field)).toBe(true)
+      await solver.advance({ steps: 5 })
+      const further = await solve({ ...options, steps: reference.steps + 5 })
+      expect(sameBits(solver.field(), further.field)).toBe(true)
+    } finally {
+      await solver.close()
+    }
+  })
+})
+
+describe('abort inside a temporal block', () => {
+  it('says the field is lost instead of returning mixed time levels', async () => {
+    const options: SolveOptions = { grid: { nx: 129, ny: 1601 }, threads: 2, temporalBlocking: 8, initial: 1 }
+    const { solver, error } = await abortMidRun(options)
+    try {
+      expect(error).toBeInstanceOf(AbortError)
+      expect(() => solver.field()).toThrow(
+        'Solver.field(): the field was lost when a run was aborted inside a temporal block',
+      )
+      await expect(solver.advance({ steps: 1 })).rejects.toThrow('the field was lost')
+    } finally {
+      await solver.close()
+    }
+  })
+})
