@@ -773,7 +773,9 @@ if (
   }
 }
 
-const { StencilKernel, fillGhostRow } = nativeBinding
+const { StencilKernel, encodeFrame, fillGhostRow, writeAnimation } = nativeBinding
 export { StencilKernel }
+export { encodeFrame }
 export { fillGhostRow }
+export { writeAnimation }
 export const __napiBindingTarget = __napiLoadedBindingTarget

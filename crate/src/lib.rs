@@ -3,7 +3,10 @@
 #![deny(clippy::all)]
 
 pub mod boundary;
+pub mod colormap;
 pub mod error;
+pub mod frames;
+pub mod frames_napi;
 pub mod kernel;
 
 use napi::bindgen_prelude::*;
