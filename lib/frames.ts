@@ -220,10 +220,12 @@ export class FramesObserver implements StepObserver {
         this.#error = new Error(`frames: cannot write ${kAnimationFile}: ${(error as Error).message}`, { cause: error })
       }
     }
-    await writeFile(
-      path.join(this.#config.dir, kManifestFile),
-      JSON.stringify(this.#manifest(frames, animation), null, 2) + '\n',
-    )
+    const manifest = JSON.stringify(this.#manifest(frames, animation), null, 2) + '\n'
+    try {
+      await writeFile(path.join(this.#config.dir, kManifestFile), manifest)
+    } catch (error) {
+      this.#error ??= new Error(`frames: cannot write ${kManifestFile}: ${(error as Error).message}`, { cause: error })
+    }
     this.#throwIfFailed()
   }
 
