@@ -93,6 +93,23 @@ describe('calor CLI', () => {
     expect(sameBits(written.data, expected.field)).toBe(true)
   })
 
+  it('starts from the named presets', async () => {
+    const dir = tempDir()
+    const n = 33 // node 16 sits at x = y = 0.5, node 26 at 0.8125 (0.3125 from the centre)
+    const field = async (name: string) => {
+      const out = path.join(dir, `${name}.npy`)
+      const { status } = await calor('run', '--nx', String(n), '--steps', '0', '--initial', name, '--out', out)
+      expect(status, name).toBe(0)
+      const { data } = await readNpy(out)
+      return (i: number, j: number) => data[j * n + i]
+    }
+    const [hotspot, sine, square, ring] = await Promise.all(['hotspot', 'sine', 'square', 'ring'].map(field))
+    expect([hotspot(16, 16), sine(16, 16), square(16, 16), square(4, 16)]).toEqual([1, 1, 1, 0])
+    expect(hotspot(16, 26)).toBeCloseTo(Math.exp(-(0.3125 ** 2) / (2 * 0.05 ** 2)), 15)
+    expect(ring(16, 26)).toBeCloseTo(Math.exp(-((0.3125 - 0.3) ** 2) / (2 * 0.04 ** 2)), 15)
+    expect(ring(16, 16)).toBeLessThan(1e-10)
+  })
+
   it('seeds the random initial state reproducibly', async () => {
     const dir = tempDir()
     const run = (seed: string, name: string) =>
