@@ -23,10 +23,49 @@ export declare class StencilKernel {
 }
 
 /**
+ * Colours `field` (nx·ny values, row-major, row ny−1 drawn at the top), encodes it as PNG and writes
+ * it to `path`, off the main thread; resolves with the field's range. The field is copied before
+ * this returns, so the caller may reuse it.
+ *
+ * # Errors
+ * Throws at once on an unknown colormap, a field that is not nx·ny values, a bad scale or range;
+ * the promise rejects if the file cannot be written.
+ */
+export declare function encodeFrame(field: Float64Array, spec: NapiFrameSpec, path: string): Promise<NapiFrameStats>
+
+/**
  * Writes a ghost row: target\[k\] = from\[k\] − offset for the node columns. Both are padded rows of
  * the same length; throws otherwise.
  */
 export declare function fillGhostRow(target: Float64Array, from: Float64Array, offset: number): void
+
+/** How to draw one frame. */
+export interface NapiFrameSpec {
+  /** Nodes per row and rows of the field. */
+  nx: number
+  ny: number
+  /** One of inferno, viridis, magma, plasma, turbo, coolwarm, gray. */
+  colormap: string
+  /** Pixels per node along each axis (nearest neighbour), at least 1. */
+  scale: number
+  /** The value drawn with the map's first colour; absent (with `hi`) for the frame's own minimum. */
+  lo?: number
+  /** The value drawn with the map's last colour; absent (with `lo`) for the frame's own maximum. */
+  hi?: number
+}
+
+/** What encoding one frame found and did. */
+export interface NapiFrameStats {
+  /** Smallest finite value of the field (NaN if none is finite). */
+  min: number
+  /** Largest finite value of the field (NaN if none is finite). */
+  max: number
+  /** The colour range drawn: `lo` → first colour, `hi` → last. */
+  lo: number
+  hi: number
+  /** Seconds spent colouring, encoding and writing, on the thread pool. */
+  seconds: number
+}
 
 /** How a native run ended. */
 export interface NapiOutcome {
@@ -73,3 +112,14 @@ export interface NapiStencil {
  * index or length does not fit.
  */
 export declare function runBand(fieldA: RawF64Array, fieldB: RawF64Array, source: Float64Array, control: RawI32Array, stencil: StencilKernel, band: Array<number>, ghostRows: Float64Array, blocking: Array<number>, steps: number, parity: number): NapiOutcome
+
+/**
+ * Joins the PNG files `frames` (as `encodeFrame` writes them, all the same size) into one animated
+ * PNG at `path` that loops forever at `fps` frames per second, off the main thread. Reads one frame
+ * at a time: memory stays at about two frames' pixels.
+ *
+ * # Errors
+ * Throws at once if `fps` is not in 1…65535; the promise rejects if there are no frames, they differ
+ * in size, or a file cannot be read or written.
+ */
+export declare function writeAnimation(frames: Array<string>, path: string, fps: number): Promise<void>

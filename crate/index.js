@@ -773,8 +773,10 @@ if (
   }
 }
 
-const { StencilKernel, fillGhostRow, runBand } = nativeBinding
+const { StencilKernel, encodeFrame, fillGhostRow, runBand, writeAnimation } = nativeBinding
 export { StencilKernel }
+export { encodeFrame }
 export { fillGhostRow }
 export { runBand }
+export { writeAnimation }
 export const __napiBindingTarget = __napiLoadedBindingTarget

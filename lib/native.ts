@@ -3,6 +3,8 @@ import { fillGhostRow, runBand, StencilKernel } from '../crate/index.js'
 import type { RunRequest, WorkerInit } from './protocol.js'
 import type { Kernel } from './stencil.js'
 
+export { encodeFrame, type NapiFrameStats, writeAnimation } from '../crate/index.js'
+
 export const nativeKernel: Kernel = {
   stencil: (spec) => new StencilKernel(spec),
   fillGhostRow,

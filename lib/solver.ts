@@ -5,6 +5,7 @@
  */
 import { createControlBlock } from './barrier.js'
 import { AbortError, NonFiniteError } from './errors.js'
+import { framesObservers } from './frames.js'
 import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
 import { jsKernel } from './kernel.js'
 import { evolvingCount, evolvingNodes, ghostRowJobs, stencilSpec } from './layout.js'
@@ -160,7 +161,8 @@ export class Solver implements AsyncDisposable {
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
   static async create(options: SolveOptions): Promise<Solver> {
-    return Solver.fromProblem(validateOptions(options, false))
+    const problem = validateOptions(options, false, ['frames'])
+    return Solver.fromProblem(problem, await framesObservers(problem, options.frames))
   }
 
   /** @internal */
@@ -246,14 +248,15 @@ export class Solver implements AsyncDisposable {
       let chunk = onProgress === undefined ? steps : Math.max(1, Math.floor(1e7 / evolvingCount(this.#problem)))
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
-        const want = Math.min(chunk, steps - done, this.#nextObserved() - this.#step)
+        const observed = this.#nextObserved()
+        const want = Math.min(chunk, steps - done, observed - this.#step)
         const { steps: got, lost } = await this.#pool.run(want, this.#parity, stencil, this.#step)
         if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
         if (this.#pool.takeNonFinite()) throw this.#nonFiniteError()
         if (got < want && signal?.aborted) throw abortError(signal)
-        if (done < steps && this.#nextObserved() === this.#step) await this.#notify('step', dt)
+        if (done < steps && this.#step === observed) await this.#notify('step', dt)
         onProgress?.({ step: done, steps, t: this.#t, seconds: seconds() } satisfies Progress)
         chunk = Math.max(1, Math.round((kProgressSeconds * done) / Math.max(seconds(), 1e-6)))
       }
@@ -330,8 +333,8 @@ export class Solver implements AsyncDisposable {
 
 /** Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const problem = validateOptions(options, true)
-  const solver = await Solver.fromProblem(problem)
+  const problem = validateOptions(options, true, ['frames'])
+  const solver = await Solver.fromProblem(problem, await framesObservers(problem, options.frames))
   try {
     const run = await solver.advance(
       problem.steps !== undefined ? { steps: problem.steps } : { tEnd: problem.tEnd as number },

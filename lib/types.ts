@@ -45,6 +45,34 @@ export type FieldInit = number | ((x: number, y: number) => number) | Float64Arr
 
 export type Backend = 'native' | 'js'
 
+/** Colour maps for frames: perceptual sequential maps, turbo, Moreland's diverging coolwarm, and gray. */
+export type Colormap = 'inferno' | 'viridis' | 'magma' | 'plasma' | 'turbo' | 'coolwarm' | 'gray'
+
+/**
+ * PNG frames of the field while it runs, with a manifest `frames.json` beside them. Images show y
+ * increasing upward: the top row of pixels is the grid's row j = ny − 1. See docs-frames.md.
+ */
+export interface FramesOptions {
+  /** Directory for `frame-NNNNN.png`, `frames.json` and `animation.png`; created if missing. */
+  dir: string
+  /** A frame every `every` steps, plus always the first and the last state. @default 100 */
+  every?: number
+  /** @default 'inferno' */
+  colormap?: Colormap
+  /**
+   * The values drawn with the colour map's two ends (values outside are clamped): `[min, max]`;
+   * `'fixed'`, the initial field's min and max (boundary values included), the same for every frame;
+   * or `'auto'`, each frame's own min and max. @default 'fixed'
+   */
+  range?: readonly [number, number] | 'fixed' | 'auto'
+  /** Pixels per node along each axis (nearest-neighbour upscaling for small grids). @default 1 */
+  scale?: number
+  /** Also write `animation.png`, an animated PNG of all frames that plays in any browser. @default false */
+  animation?: boolean
+  /** Frames per second of the animation. @default 15 */
+  fps?: number
+}
+
 /** Passed to `onProgress` after every chunk of steps. */
 export interface Progress {
   /** Steps taken so far in this call. */
@@ -88,6 +116,8 @@ export interface SolveOptions {
   signal?: AbortSignal
   /** Called on the main thread as the run advances (about ten times a second on long runs). */
   onProgress?: (progress: Progress) => void
+  /** Write PNG frames (and optionally an animation) while the run advances. @default none */
+  frames?: FramesOptions
 }
 
 export interface SolveStats {

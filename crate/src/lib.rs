@@ -4,7 +4,10 @@
 pub mod band;
 pub mod blocked;
 pub mod boundary;
+pub mod colormap;
 pub mod error;
+pub mod frames;
+pub mod frames_napi;
 pub mod kernel;
 mod raw;
 pub mod sync;

@@ -1,0 +1,152 @@
+import { execFile, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import pngjs from 'pngjs'
+import { describe, expect, it } from 'vitest'
+
+import { readNpy, solve, writeNpy } from 'calor'
+
+import { sameBits } from './helpers.js'
+
+const kCli = path.join(import.meta.dirname, '..', 'dist', 'cli.js')
+const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'calor-cli-'))
+
+/** Runs the CLI to completion: exit status, stdout and stderr. */
+function calor(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [kCli, ...args], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ status: error ? (error.code as number) : 0, stdout, stderr })
+    })
+  })
+}
+
+describe('calor CLI', () => {
+  it('--help lists every flag with its default', async () => {
+    const { status, stdout } = await calor('run', '--help')
+    expect(status).toBe(0)
+    const flags = [
+      'nx', 'ny', 'lx', 'ly', 'diffusivity', 'steps', 't-end', 'dt', 'threads', 'backend', 'boundary', 'left',
+      'right', 'bottom', 'top', 'initial', 'seed', 'source', 'out', 'frames', 'every', 'colormap', 'range', 'scale',
+      'animation', 'fps', 'quiet', 'help',
+    ] // prettier-ignore
+    for (const flag of flags) expect(stdout, flag).toMatch(new RegExp(`--${flag}\\b.*\\(default: [^)]+\\)\\n`))
+    expect(stdout).toMatch(/--nx N +nodes along x \(default: 129\)/)
+    expect(stdout).toMatch(
+      /--colormap NAME +inferno, viridis, magma, plasma, turbo, coolwarm, gray \(default: inferno\)/,
+    )
+  })
+
+  it.each([
+    [['--bogus'], 'calor: unknown flag --bogus (see calor run --help)'],
+    [['--nx', '2'], "calor: --nx must be an integer >= 3, got '2' (see calor run --help)"],
+    [['--steps'], 'calor: --steps needs a value (see calor run --help)'],
+    [['--backend', 'gpu'], "calor: --backend must be one of native, js, got 'gpu' (see calor run --help)"],
+    [['--every', '5'], 'calor: --every needs --frames DIR (see calor run --help)'],
+    [['--left', 'neumann:x'], "calor: --left must be a number, got 'x' (see calor run --help)"],
+    [['--nx', '33', '--dt', '1'], 'calor: --dt (1) exceeds the stable limit 1/(2α(1/dx² + 1/dy²)) = 0.000244140625'],
+    [['--seed', '3'], 'calor: --seed needs --initial random (see calor run --help)'],
+  ])('exits with 2 and names the flag: %j', async (args, message) => {
+    const { status, stdout, stderr } = await calor('run', ...args)
+    expect(status).toBe(2)
+    expect(stderr).toContain(message)
+    expect(stdout).toBe('')
+  })
+
+  it('refuses an initial state of the wrong dtype or shape with status 2', async () => {
+    const f4 = path.join(import.meta.dirname, 'fixtures', 'f4-2x3.npy')
+    const dtype = await calor('run', '--initial', f4, '--nx', '3')
+    expect([dtype.status, dtype.stderr]).toEqual([
+      2,
+      `calor: --initial: ${f4}: dtype must be '<f8' (float64, little-endian), got '<f4' (see calor run --help)\n`,
+    ])
+    const f8 = path.join(import.meta.dirname, 'fixtures', 'f8-2x3.npy')
+    const shape = await calor('run', '--initial', f8, '--nx', '5')
+    expect(shape.status).toBe(2)
+    expect(shape.stderr).toContain(`--initial ${f8} has shape (2, 3), expected (ny, nx) = (5, 5)`)
+  })
+
+  it('runs a small problem, writing frames and the same field as solve()', async () => {
+    const dir = tempDir()
+    const initial = Float64Array.from({ length: 7 * 9 }, (_, k) => Math.cos(k) ** 2)
+    await writeNpy(path.join(dir, 'in.npy'), initial, [7, 9])
+    const frames = path.join(dir, 'frames')
+    const out = path.join(dir, 'out.npy')
+    const args = ['--nx', '9', '--ny', '7', '--steps', '20', '--boundary', 'neumann', '--top', 'dirichlet:2']
+    const { status, stdout } = await calor('run', ...args, '--initial', path.join(dir, 'in.npy'), '--threads', '2',
+      '--frames', frames, '--every', '10', '--scale', '2', '--animation', '--out', out, '--quiet') // prettier-ignore
+    expect(status).toBe(0)
+    expect(stdout).toMatch(/^done: 20 steps of 9×7 to t = .* M updates\/s \(native, 2 threads\); 3 frames in .*frames\/ \(frames\.json \+ animation\.png\), field in .*out\.npy\n$/) // prettier-ignore
+    const manifest = JSON.parse(readFileSync(path.join(frames, 'frames.json'), 'utf8'))
+    expect(manifest.frames.map((f: { step: number }) => f.step)).toEqual([0, 10, 20])
+    const png = pngjs.PNG.sync.read(readFileSync(path.join(frames, 'frame-00002.png')))
+    expect([png.width, png.height]).toEqual([18, 14])
+    const expected = await solve({
+      grid: { nx: 9, ny: 7 },
+      initial,
+      steps: 20,
+      boundary: { left: { type: 'neumann' }, right: { type: 'neumann' }, bottom: { type: 'neumann' }, top: { type: 'dirichlet', value: 2 } }, // prettier-ignore
+    })
+    const written = await readNpy(out)
+    expect(written.shape).toEqual([7, 9])
+    expect(sameBits(written.data, expected.field)).toBe(true)
+  })
+
+  it('starts from the named presets', async () => {
+    const dir = tempDir()
+    const n = 33 // node 16 sits at x = y = 0.5, node 26 at 0.8125 (0.3125 from the centre)
+    const field = async (name: string) => {
+      const out = path.join(dir, `${name}.npy`)
+      const { status } = await calor('run', '--nx', String(n), '--steps', '0', '--initial', name, '--out', out)
+      expect(status, name).toBe(0)
+      const { data } = await readNpy(out)
+      return (i: number, j: number) => data[j * n + i]
+    }
+    const [hotspot, sine, square, ring] = await Promise.all(['hotspot', 'sine', 'square', 'ring'].map(field))
+    expect([hotspot(16, 16), sine(16, 16), square(16, 16), square(4, 16)]).toEqual([1, 1, 1, 0])
+    expect(hotspot(16, 26)).toBeCloseTo(Math.exp(-(0.3125 ** 2) / (2 * 0.05 ** 2)), 15)
+    expect(ring(16, 26)).toBeCloseTo(Math.exp(-((0.3125 - 0.3) ** 2) / (2 * 0.04 ** 2)), 15)
+    expect(ring(16, 16)).toBeLessThan(1e-10)
+  })
+
+  it('seeds the random initial state reproducibly', async () => {
+    const dir = tempDir()
+    const run = (seed: string, name: string) =>
+      calor('run', '--nx', '8', '--steps', '0', '--initial', 'random', '--seed', seed, '--out', path.join(dir, name))
+    await Promise.all([run('5', 'a.npy'), run('5', 'b.npy'), run('6', 'c.npy')])
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => readNpy(path.join(dir, `${n}.npy`))))
+    expect(sameBits(a.data, b.data)).toBe(true)
+    expect(sameBits(a.data, c.data)).toBe(false)
+    expect(a.data.subarray(9, 15).every((v) => v > 0 && v < 1)).toBe(true)
+  })
+
+  it('exits with 1 on a runtime failure', async () => {
+    const dir = tempDir()
+    writeFileSync(path.join(dir, 'file'), '')
+    const frames = await calor('run', '--nx', '8', '--steps', '3', '--frames', path.join(dir, 'file', 'frames'))
+    expect(frames.status).toBe(1)
+    expect(frames.stderr).toMatch(/^calor: --frames: cannot create .*ENOTDIR/)
+    mkdirSync(path.join(dir, 'taken.npy'))
+    const out = await calor('run', '--nx', '8', '--steps', '3', '--out', path.join(dir, 'taken.npy'))
+    expect(out.status).toBe(1)
+    expect(out.stderr).toMatch(/^calor: EISDIR: illegal operation on a directory/)
+  })
+
+  it('stops cleanly on SIGINT, keeping the frames so far and their manifest', async () => {
+    const dir = tempDir()
+    const child = spawn(process.execPath, [kCli, 'run', '--nx', '64', '--steps', '100000000', '--frames', dir], {
+      env: { ...process.env, NO_COLOR: '1' },
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => {
+      if (stderr === '') child.kill('SIGINT') // the first progress line: the run is under way
+      stderr += chunk
+    })
+    const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)))
+    expect(status).toBe(130)
+    expect(stderr).toMatch(/calor: interrupted at step \d+; frames so far in .* \(see frames\.json\)\n$/)
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'frames.json'), 'utf8'))
+    expect(manifest.frames[0]).toMatchObject({ file: 'frame-00000.png', step: 0 })
+  })
+})

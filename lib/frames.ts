@@ -1,0 +1,256 @@
+/**
+ * PNG frames of the field as the solver runs: a step observer that snapshots the field at every
+ * `every`-th step (and the first and last state), hands it to the native encoder, which colours,
+ * compresses and writes it on libuv's thread pool, and returns at once while the workers go on. At
+ * most `kMaxInFlight` frames are being encoded at a time; the next one waits for the oldest
+ * (back-pressure), so memory stays bounded. `close()` waits for every frame, writes the animation
+ * if asked, then the manifest `frames.json`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+
+import type { Grid } from './grid.js'
+import type { Snapshot, StepObserver } from './observer.js'
+import { checkKeys, describe, integerAtLeast, type Problem } from './options.js'
+import type { Colormap, FramesOptions } from './types.js'
+
+/** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
+export const kMaxInFlight = 2
+export const kManifestFile = 'frames.json'
+export const kAnimationFile = 'animation.png'
+/** The largest image side the encoder accepts. */
+const kMaxSide = 32768
+
+export const kColormaps: readonly Colormap[] = ['inferno', 'viridis', 'magma', 'plasma', 'turbo', 'coolwarm', 'gray']
+const kFramesKeys = ['dir', 'every', 'colormap', 'range', 'scale', 'animation', 'fps'] as const
+
+/** Validated frames options, defaults filled. */
+export interface FramesConfig {
+  readonly dir: string
+  readonly every: number
+  readonly colormap: Colormap
+  readonly range: 'fixed' | 'auto' | readonly [number, number]
+  readonly scale: number
+  readonly animation: boolean
+  readonly fps: number
+}
+
+/** One line of the manifest. */
+export interface FrameRecord {
+  /** File name, relative to the manifest. */
+  file: string
+  step: number
+  t: number
+  /** The field's smallest and largest finite values (null if none is finite). */
+  min: number | null
+  max: number | null
+  /** The values drawn with the colour map's first and last colours. */
+  range: [number, number]
+}
+
+type Native = typeof import('./native.js')
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function parseRange(value: unknown): FramesConfig['range'] {
+  if (value === undefined) return 'fixed'
+  if (value === 'fixed' || value === 'auto') return value
+  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    const [lo, hi] = value as [number, number]
+    if (lo < hi) return Object.freeze([lo, hi] as const)
+  }
+  const given = Array.isArray(value) ? `[${value.map(describe).join(', ')}]` : describe(value)
+  throw new TypeError(`options.frames.range must be [min, max] with min < max, 'fixed' or 'auto', got ${given}`)
+}
+
+function parseScale(value: unknown, grid: Grid): number {
+  const scale = value === undefined ? 1 : integerAtLeast('options.frames.scale', value, 1)
+  const [width, height] = [grid.nx * scale, grid.ny * scale]
+  if (Math.max(width, height) > kMaxSide) {
+    throw new RangeError(
+      `options.frames.scale (${scale}) makes ${width}×${height} images; the largest side allowed is ${kMaxSide} pixels`,
+    )
+  }
+  return scale
+}
+
+/** Validates `options.frames` (undefined for none) against the grid; throws naming the bad field. */
+export function parseFrames(value: FramesOptions | undefined, grid: Grid): FramesConfig | undefined {
+  if (value === undefined) return undefined
+  const name = 'options.frames'
+  if (!isPlainObject(value))
+    throw new TypeError(`${name} must be an object such as { dir: 'out' }, got ${describe(value)}`)
+  checkKeys(name, value, kFramesKeys)
+  const { dir, colormap, animation, fps } = value
+  if (typeof dir !== 'string' || dir === '') {
+    throw new TypeError(`${name}.dir must be a non-empty string (a directory), got ${describe(dir)}`)
+  }
+  if (colormap !== undefined && !kColormaps.includes(colormap)) {
+    const names = kColormaps.map((c) => `'${c}'`).join(', ')
+    throw new TypeError(`${name}.colormap must be one of ${names}, got ${describe(colormap)}`)
+  }
+  if (animation !== undefined && typeof animation !== 'boolean') {
+    throw new TypeError(`${name}.animation must be true or false, got ${describe(animation)}`)
+  }
+  if (fps !== undefined && integerAtLeast(`${name}.fps`, fps, 1) > 1000) {
+    throw new RangeError(`${name}.fps must be at most 1000, got ${fps}`)
+  }
+  return Object.freeze({
+    dir,
+    every: value.every === undefined ? 100 : integerAtLeast(`${name}.every`, value.every, 1),
+    colormap: colormap ?? 'inferno',
+    range: parseRange(value.range),
+    scale: parseScale(value.scale, grid),
+    animation: animation ?? false,
+    fps: fps ?? 15,
+  })
+}
+
+/** The colour range of every frame, or undefined for each frame's own ('auto'). */
+function colourRange(range: FramesConfig['range'], initial: Float64Array): [number, number] | undefined {
+  if (range === 'auto') return undefined
+  if (range !== 'fixed') return [range[0], range[1]]
+  let [lo, hi] = [Infinity, -Infinity]
+  for (const v of initial) {
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  if (!(lo <= hi)) return [0, 1] // no finite value: cannot happen for a validated initial field
+  // A uniform initial field would give an empty range: centre it, as the encoder does for 'auto'.
+  return hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5]
+}
+
+/** Writes PNG frames, the manifest and optionally an APNG; see the module comment. */
+export class FramesObserver implements StepObserver {
+  readonly #config: FramesConfig
+  readonly #native: Native
+  readonly #grid: Grid
+  readonly #range: [number, number] | undefined
+  readonly #frames: FrameRecord[] = []
+  readonly #inFlight: Promise<void>[] = []
+  #lastStep = -1
+  #count = 0
+  #encodeSeconds = 0
+  #error: Error | undefined
+  #closed = false
+
+  private constructor(config: FramesConfig, native: Native, problem: Problem) {
+    this.#config = config
+    this.#native = native
+    this.#grid = problem.grid
+    this.#range = colourRange(config.range, problem.initial)
+  }
+
+  /** Creates the directory (and loads the native encoder) before any step runs. */
+  static async create(config: FramesConfig, problem: Problem): Promise<FramesObserver> {
+    const native = await import('./native.js')
+    try {
+      await mkdir(config.dir, { recursive: true })
+    } catch (error) {
+      throw new Error(`options.frames.dir: cannot create ${config.dir}: ${(error as Error).message}`, { cause: error })
+    }
+    return new FramesObserver(config, native, problem)
+  }
+
+  /** Frames written so far and the encoder's total seconds on the thread pool. */
+  get stats(): { frames: number; encodeSeconds: number } {
+    return { frames: this.#frames.filter(Boolean).length, encodeSeconds: this.#encodeSeconds }
+  }
+
+  nextStep(step: number): number {
+    return (Math.floor(step / this.#config.every) + 1) * this.#config.every
+  }
+
+  async observe(snapshot: Snapshot): Promise<void> {
+    this.#throwIfFailed()
+    if (this.#closed || snapshot.step === this.#lastStep) return
+    if (snapshot.kind === 'step' && snapshot.step % this.#config.every !== 0) return
+    this.#lastStep = snapshot.step
+    this.#start(snapshot)
+    // Back-pressure: the inFlight promises never reject (failures are kept in #error).
+    if (this.#inFlight.length >= kMaxInFlight) await this.#inFlight.shift()
+    this.#throwIfFailed()
+  }
+
+  #start(snapshot: Snapshot): void {
+    const index = this.#count++
+    const file = `frame-${String(index).padStart(5, '0')}.png`
+    const { step, t } = snapshot
+    const { nx, ny } = this.#grid
+    const spec = {
+      nx,
+      ny,
+      colormap: this.#config.colormap,
+      scale: this.#config.scale,
+      lo: this.#range?.[0],
+      hi: this.#range?.[1],
+    }
+    const encoding = this.#native.encodeFrame(snapshot.field(), spec, path.join(this.#config.dir, file)).then(
+      (s) => {
+        const [min, max] = Number.isNaN(s.min) ? [null, null] : [s.min, s.max]
+        this.#frames[index] = { file, step, t, min, max, range: [s.lo, s.hi] }
+        this.#encodeSeconds += s.seconds
+      },
+      (error: Error) => {
+        this.#error ??= new Error(`frames: cannot write ${file}: ${error.message}`, { cause: error })
+      },
+    )
+    this.#inFlight.push(encoding)
+  }
+
+  #throwIfFailed(): void {
+    if (this.#error !== undefined) throw this.#error
+  }
+
+  /** Waits for every frame, writes the animation (if asked) and the manifest; throws the first failure. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Promise.all(this.#inFlight.splice(0))
+    const frames = this.#frames.filter(Boolean)
+    let animation: string | null = null
+    if (this.#config.animation && frames.length > 0 && this.#error === undefined) {
+      const files = frames.map((f) => path.join(this.#config.dir, f.file))
+      try {
+        await this.#native.writeAnimation(files, path.join(this.#config.dir, kAnimationFile), this.#config.fps)
+        animation = kAnimationFile
+      } catch (error) {
+        this.#error = new Error(`frames: cannot write ${kAnimationFile}: ${(error as Error).message}`, { cause: error })
+      }
+    }
+    const manifest = JSON.stringify(this.#manifest(frames, animation), null, 2) + '\n'
+    try {
+      await writeFile(path.join(this.#config.dir, kManifestFile), manifest)
+    } catch (error) {
+      this.#error ??= new Error(`frames: cannot write ${kManifestFile}: ${(error as Error).message}`, { cause: error })
+    }
+    this.#throwIfFailed()
+  }
+
+  #manifest(frames: FrameRecord[], animation: string | null) {
+    const { nx, ny, lx, ly } = this.#grid
+    const { colormap, scale, fps, every } = this.#config
+    return {
+      grid: { nx, ny, lx, ly },
+      colormap,
+      range: this.#range ?? 'auto',
+      rangeMode: Array.isArray(this.#config.range) ? 'given' : this.#config.range,
+      scale,
+      width: nx * scale,
+      height: ny * scale,
+      orientation: 'y up: the top row of pixels is grid row j = ny-1, the left column is i = 0',
+      every,
+      animation,
+      fps,
+      frames,
+    }
+  }
+}
+
+/** The frames observer for `options.frames`, or none. Validates and creates the directory first. */
+export async function framesObservers(problem: Problem, frames: FramesOptions | undefined): Promise<StepObserver[]> {
+  const config = parseFrames(frames, problem.grid)
+  return config === undefined ? [] : [await FramesObserver.create(config, problem)]
+}
