@@ -17,6 +17,15 @@ import type { AdvanceOptions, Progress, SolveOptions, SolveResult, SolveStats } 
 
 /** Target wall time between progress reports. */
 const kProgressSeconds = 0.1
+/** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
+const kMaxChunk = 2 ** 30
+
+/** Where a resumed solver starts: a saved field (nx·ny), its step and its time. */
+export interface StartState {
+  readonly field: Float64Array
+  readonly step: number
+  readonly t: number
+}
 
 /** What one `advance()` did. */
 export interface AdvanceResult {
@@ -124,14 +133,18 @@ export class Solver implements AsyncDisposable {
     return Solver.fromProblem(validateOptions(options, false))
   }
 
-  /** @internal */
-  static async fromProblem(problem: Problem, observers: StepObserver[] = []): Promise<Solver> {
+  /** @internal `start` resumes from a saved field, step and time instead of the problem's initial field. */
+  static async fromProblem(problem: Problem, observers: StepObserver[] = [], start?: StartState): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
-    const fields = allocateFields(problem)
+    const fields = allocateFields(start === undefined ? problem : { ...problem, initial: start.field })
     const control = createControlBlock()
     const inits = workerInits(problem, fields, sharedSource(problem), control)
-    const pool = await WorkerPool.start(inits, control)
-    return new Solver(problem, fields, pool, inits.length, observers)
+    const pool = await WorkerPool.start(inits, control, problem.signal).catch((error: unknown) => {
+      throw problem.signal?.aborted ? abortError(problem.signal) : error
+    })
+    const solver = new Solver(problem, fields, pool, inits.length, observers)
+    if (start !== undefined) [solver.#step, solver.#t] = [start.step, start.t]
+    return solver
   }
 
   get grid(): Grid {
@@ -193,20 +206,23 @@ export class Solver implements AsyncDisposable {
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = stencilSpec(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000
-    const onAbort = () => this.#pool.requestStop()
+    // On abort the workers are terminated at once (they may be mid-step); the pool reports the steps
+    // all of them completed, whose field is intact.
+    const onAbort = () => void this.#pool.halt()
     signal?.addEventListener('abort', onAbort)
     try {
       await this.#notify('start', dt)
       let done = 0
       let chunk = onProgress === undefined ? steps : Math.max(1, Math.floor(1e7 / evolvingCount(this.#problem)))
       while (done < steps) {
-        if (signal?.aborted) throw abortError(signal)
-        const want = Math.min(chunk, steps - done, this.#nextObserved() - this.#step)
+        if (signal?.aborted) throw await this.#aborted(signal)
+        const next = this.#nextObserved()
+        const want = Math.min(chunk, steps - done, next - this.#step, kMaxChunk)
         const got = await this.#pool.run(want, this.#parity, stencil, this.#step)
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
-        if (got < want && signal?.aborted) throw abortError(signal)
-        if (done < steps && this.#nextObserved() === this.#step) await this.#notify('step', dt)
+        if (got < want && signal?.aborted) throw await this.#aborted(signal)
+        if (done < steps && next === this.#step) await this.#notify('step', dt)
         onProgress?.({ step: done, steps, t: this.#t, seconds: seconds() } satisfies Progress)
         chunk = Math.max(1, Math.round((kProgressSeconds * done) / Math.max(seconds(), 1e-6)))
       }
@@ -217,6 +233,12 @@ export class Solver implements AsyncDisposable {
       signal?.removeEventListener('abort', onAbort)
       this.#pool.clearStop()
     }
+  }
+
+  /** Waits for every worker to be gone, then gives the AbortError to throw. */
+  async #aborted(signal: AbortSignal): Promise<AbortError> {
+    await this.#pool.halt()
+    return abortError(signal)
   }
 
   /** The next step any observer wants to see. */

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 
 import { abandon, Barrier, BarrierAbandoned } from './barrier.js'
+import { injectFault } from './fault.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 import type { Kernel } from './stencil.js'
 
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       const stepper = kernel.stencil(request.stencil)
       let parity = request.parity
       while (step < request.steps) {
+        injectFault(init.name, step)
         const v = views[parity]
         stepper.step(v.src, v.dst, source, rows)
         for (const g of v.ghosts) kernel.fillGhostRow(g.target, g.from, g.offset)
