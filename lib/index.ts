@@ -1,3 +1,3 @@
 export { solve, Solver, type AdvanceResult } from './solver.js'
-export { AbortError, StabilityError, WorkerError } from './errors.js'
+export { AbortError, CheckpointError, StabilityError, WorkerError } from './errors.js'
 export type * from './types.js'

@@ -4,6 +4,7 @@
  * worker messages.
  */
 import { createControlBlock } from './barrier.js'
+import { kCheckpointOptionKeys, planRun } from './checkpoint.js'
 import { AbortError } from './errors.js'
 import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
 import { jsKernel } from './kernel.js'
@@ -288,14 +289,14 @@ export class Solver implements AsyncDisposable {
 
 /** Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const problem = validateOptions(options, true)
-  const solver = await Solver.fromProblem(problem)
+  const problem = validateOptions(options, true, kCheckpointOptionKeys)
+  const plan = await planRun(problem, options)
+  const solver = await Solver.fromProblem(plan.problem, plan.observers, plan.start)
   try {
-    const run = await solver.advance(
-      problem.steps !== undefined ? { steps: problem.steps } : { tEnd: problem.tEnd as number },
-    )
+    const run = await solver.advance(plan.advance)
     const { nx, ny } = problem.grid
-    return { field: solver.field(), nx, ny, t: run.t, steps: run.steps, dt: run.dt, stats: run.stats }
+    const { t, steps } = plan.result ?? run
+    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
   } finally {
     await solver.close()
   }
