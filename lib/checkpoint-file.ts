@@ -78,30 +78,35 @@ export function encodeCheckpoint(header: CheckpointHeader, field: Float64Array):
 
 /**
  * Parses and verifies a checkpoint's bytes. Throws a CheckpointError saying what is wrong: too
- * short, not a checkpoint, another version, truncated, damaged (checksum), or a malformed header.
+ * short, not a checkpoint, another version, a malformed header, truncated, or damaged (checksum).
  */
 export function decodeCheckpoint(file: string, bytes: Buffer): { header: CheckpointHeader; field: Float64Array } {
   const bad = (reason: string) => new CheckpointError(`${file} is not a valid calor checkpoint: ${reason}`, file)
   if (bytes.length < kPrefixBytes + kDigestBytes) throw bad(`it has only ${bytes.length} bytes`)
   if (bytes.toString('latin1', 0, 8) !== kCheckpointMagic) throw bad('it does not start with "CALORCKP"')
   const version = bytes.readUInt32LE(8)
-  if (version !== kCheckpointVersion)
+  if (version !== kCheckpointVersion) {
     throw bad(`format version ${version} is not supported (expected ${kCheckpointVersion})`)
-  const headerBytes = bytes.readUInt32LE(12)
-  const payloadStart = kPrefixBytes + headerBytes
-  const payloadBytes = bytes.length - kDigestBytes - payloadStart
-  if (payloadBytes < 0 || payloadBytes % 8 !== 0) throw bad(`it is truncated (${bytes.length} bytes)`)
-  const body = bytes.subarray(0, bytes.length - kDigestBytes)
-  const digest = createHash('sha256').update(body).digest()
-  if (!digest.equals(bytes.subarray(bytes.length - kDigestBytes))) {
-    throw bad('its SHA-256 does not match (the file is damaged or truncated)')
   }
+  const payloadStart = kPrefixBytes + bytes.readUInt32LE(12)
+  if (payloadStart > bytes.length - kDigestBytes) throw bad(`it is truncated inside its header (${bytes.length} bytes)`)
   const header = parseHeader(bytes.toString('utf8', kPrefixBytes, payloadStart), bad)
   const values = header.grid.nx * header.grid.ny
-  if (payloadBytes !== values * 8) throw bad(`its field has ${payloadBytes / 8} values, the header says ${values}`)
+  const expected = payloadStart + values * 8 + kDigestBytes
+  if (bytes.length !== expected) {
+    throw bad(
+      `it is ${bytes.length < expected ? 'truncated' : 'too long'} (${bytes.length} bytes, expected ${expected})`,
+    )
+  }
+  const digest = createHash('sha256')
+    .update(bytes.subarray(0, expected - kDigestBytes))
+    .digest()
+  if (!digest.equals(bytes.subarray(expected - kDigestBytes))) {
+    throw bad('its SHA-256 does not match (the file is damaged)')
+  }
   const field = new Float64Array(values)
   const target = Buffer.from(field.buffer)
-  bytes.copy(target, 0, payloadStart, payloadStart + payloadBytes)
+  bytes.copy(target, 0, payloadStart, expected - kDigestBytes)
   if (os.endianness() !== 'LE') target.swap64()
   return { header, field }
 }
@@ -111,7 +116,7 @@ function parseHeader(text: string, bad: (reason: string) => CheckpointError): Ch
   try {
     header = JSON.parse(text)
   } catch {
-    throw bad('its header is not JSON')
+    throw bad('its header is not JSON (the file is damaged)')
   }
   const h = header as Partial<CheckpointHeader> | null
   const integer = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0
@@ -128,7 +133,7 @@ function parseHeader(text: string, bad: (reason: string) => CheckpointError): Ch
     integer(h.grid.ny) &&
     typeof h.sides === 'object' &&
     h.sides !== null
-  if (!ok) throw bad('its header lacks step, steps, t, dt, grid or sides')
+  if (!ok) throw bad('its header lacks step, steps, t, dt, grid or sides (the file is damaged)')
   return h as CheckpointHeader
 }
 

@@ -53,8 +53,9 @@ class CheckpointWriter implements StepObserver {
     return (Math.floor(step / this.every) + 1) * this.every
   }
 
+  /** Saves at every multiple of `every`, including the last step (so that a finished run can be extended). */
   async observe(snapshot: Snapshot): Promise<void> {
-    if (snapshot.kind !== 'step' || snapshot.step % this.every !== 0) return
+    if (snapshot.kind === 'start' || snapshot.step % this.every !== 0 || snapshot.step === 0) return
     const header: CheckpointHeader = { ...this.physics, dt: snapshot.dt, step: snapshot.step, t: snapshot.t }
     try {
       await writeAtomically(this.file, encodeCheckpoint(header, snapshot.field()))
