@@ -5,6 +5,7 @@
 pub mod boundary;
 pub mod error;
 pub mod kernel;
+pub mod shape;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -84,6 +85,8 @@ impl StencilKernel {
   /// the ghost columns of `dst`. Throws if any length does not match.
   #[napi]
   pub fn step(&self, src: &[f64], mut dst: Float64ArraySlice, source: &[f64], rows: u32) -> Result<()> {
+    let nx = self.stencil.nx;
+    shape::check_band(nx, rows as usize, src.len(), dst.len(), source.len())?;
     check_disjoint("dst", &dst, &[("src", src), ("source", source)])?;
     // SAFETY: `dst` is a view the calling worker owns exclusively for the duration of this call: the
     // solver hands each worker a subarray of only the rows it writes, and no other thread writes or
