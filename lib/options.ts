@@ -171,6 +171,9 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
   return out
 }
 
+/** (a + b) / 2, without overflowing for values beyond half the largest double (same bits otherwise). */
+const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
+
 /** Sets the nodes of Dirichlet sides to their values; where two Dirichlet sides meet, the corner takes their mean. */
 export function applyDirichlet(grid: Grid, sides: Record<SideName, Side>, field: Float64Array): void {
   const { nx, ny } = grid
@@ -187,7 +190,7 @@ export function applyDirichlet(grid: Grid, sides: Record<SideName, Side>, field:
   ] as const) {
     // prettier-ignore
     if (sides[a].kind === 'dirichlet' && sides[b].kind === 'dirichlet') {
-      field[j * nx + i] = (sides[a].value + sides[b].value) / 2
+      field[j * nx + i] = mean(sides[a].value, sides[b].value)
     }
   }
 }

@@ -17,7 +17,7 @@ function messageOf(error: unknown): string {
 
 /** Reads `object[key]` once, turning an exception into a TypeError naming `name`. */
 export function readOnce(name: string, object: object, key: string): unknown {
-  return guarded(name, () => (object as Record<string, unknown>)[key])
+  return readValue(name, object as Record<string, unknown>, key)
 }
 
 /** A plain copy of a plain object (each key read once), or the value itself if it is not one. */
@@ -38,6 +38,16 @@ function isObjectRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value)
 }
 
+/**
+ * Reads `object[key]` once. An object value is probed too: a revoked Proxy fails even `Array.isArray`,
+ * which every validator calls, so it is refused here, by name.
+ */
+function readValue(name: string, object: Record<string, unknown>, key: string): unknown {
+  const value = guarded(name, () => object[key])
+  if (typeof value === 'object' && value !== null) guarded(name, () => Array.isArray(value))
+  return value
+}
+
 /** A plain copy of an object's enumerable string keys (own and inherited), each read once. */
 function copyObject(name: string, value: Record<string, unknown>, deep: (key: string, v: unknown) => unknown) {
   const out: Record<string, unknown> = {}
@@ -46,11 +56,7 @@ function copyObject(name: string, value: Record<string, unknown>, deep: (key: st
     for (const key in value) list.push(key)
     return list
   })
-  for (const key of keys)
-    out[key] = deep(
-      key,
-      guarded(`${name}.${key}`, () => value[key]),
-    )
+  for (const key of keys) out[key] = deep(key, readValue(`${name}.${key}`, value, key))
   return out
 }
 
@@ -114,9 +120,7 @@ function expectedLength(grid: unknown): number | undefined {
 
 /** An AbortSignal is kept as is, after checking it really is one (a Proxy of one fails on use). */
 function signal(name: string, value: unknown): unknown {
-  if (value instanceof AbortSignal) {
-    guarded(name, () => value.aborted)
-  }
+  if (guarded(name, () => value instanceof AbortSignal)) guarded(name, () => (value as AbortSignal).aborted)
   return value
 }
 
