@@ -49,3 +49,19 @@ export class NonFiniteError extends RangeError {
     super(message)
   }
 }
+
+/**
+ * A checkpoint could not be read, is damaged, or belongs to a run with other options. Callers may
+ * branch on it, e.g. to start afresh when there is nothing valid to resume from.
+ */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError'
+  constructor(
+    message: string,
+    /** The checkpoint file. */
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}

@@ -1,4 +1,4 @@
 export { solve, Solver, type AdvanceResult } from './solver.js'
-export { AbortError, NonFiniteError, StabilityError, WorkerError } from './errors.js'
+export { AbortError, CheckpointError, NonFiniteError, StabilityError, WorkerError } from './errors.js'
 export type * from './types.js'
 export { formatNpy, NpyError, parseNpy, readNpy, writeNpy, type Npy2D } from './npy.js'

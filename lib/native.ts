@@ -18,7 +18,15 @@ export interface RunOutcome {
   lost: boolean
 }
 
-/** A worker's runs done entirely in Rust: steps, ghost rows and the barrier, one call per run. */
+/** Wall time of one native call: short enough that a terminated worker stops soon, long enough to be free. */
+const kCallMs = 10
+
+/**
+ * A worker's runs done in Rust: steps, ghost rows and the barrier. A run is made of calls of about
+ * kCallMs each (whole temporal blocks, so peers stay aligned; the barrier is per step, so peers need
+ * not agree on call lengths). Between calls the worker is back in JS, where `worker.terminate()`
+ * takes effect: it cannot interrupt native code.
+ */
 export function nativeRunner(init: WorkerInit): (request: RunRequest) => RunOutcome {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
@@ -26,8 +34,21 @@ export function nativeRunner(init: WorkerInit): (request: RunRequest) => RunOutc
   const band = [init.band.start, init.band.end, init.parties]
   const ghostRows = new Float64Array(init.ghostRows.flatMap((g) => [g.target, g.from, g.offset]))
   const blocking = [...init.blocking]
+  const k = init.blocking[0]
+  let stepsPerCall = k
   return (request) => {
     const stencil = new StencilKernel(request.stencil)
-    return runBand(a, b, source, control, stencil, band, ghostRows, blocking, request.steps, request.parity)
+    let done = 0
+    while (done < request.steps) {
+      const want = Math.min(request.steps - done, stepsPerCall)
+      const parity = (request.parity + done) % 2
+      const started = performance.now()
+      const outcome = runBand(a, b, source, control, stencil, band, ghostRows, blocking, want, parity)
+      done += outcome.steps
+      if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
+      const scale = kCallMs / Math.max(performance.now() - started, 1e-3)
+      stepsPerCall = k * Math.max(1, Math.round((Math.min(scale, 4) * want) / k))
+    }
+    return { steps: done, abandoned: false, lost: false }
   }
 }

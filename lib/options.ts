@@ -6,6 +6,8 @@ import os from 'node:os'
 
 import { StabilityError } from './errors.js'
 import { type Grid, makeGrid } from './grid.js'
+import { checkLimits, checkMemory } from './limits.js'
+import { snapshotOptions } from './snapshot.js'
 import type { Backend, Boundary, FieldInit, Progress, SideBoundary, SolveOptions } from './types.js'
 
 export type SideName = 'left' | 'right' | 'bottom' | 'top'
@@ -52,6 +54,7 @@ const kOptionKeys = [
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'function') return 'a function'
+  if (typeof value === 'bigint') return `${value}n (a bigint)`
   if (Array.isArray(value)) return `an array of length ${value.length}`
   if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`
   if (value === null) return 'null'
@@ -169,6 +172,9 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
   return out
 }
 
+/** (a + b) / 2, without overflowing for values beyond half the largest double (same bits otherwise). */
+const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
+
 /** Sets the nodes of Dirichlet sides to their values; where two Dirichlet sides meet, the corner takes their mean. */
 export function applyDirichlet(grid: Grid, sides: Record<SideName, Side>, field: Float64Array): void {
   const { nx, ny } = grid
@@ -185,7 +191,7 @@ export function applyDirichlet(grid: Grid, sides: Record<SideName, Side>, field:
   ] as const) {
     // prettier-ignore
     if (sides[a].kind === 'dirichlet' && sides[b].kind === 'dirichlet') {
-      field[j * nx + i] = (sides[a].value + sides[b].value) / 2
+      field[j * nx + i] = mean(sides[a].value, sides[b].value)
     }
   }
 }
@@ -215,7 +221,9 @@ export function checkStable(name: string, dt: number, limit: number): void {
 function parseDuration(options: SolveOptions, requireDuration: boolean) {
   const { steps, tEnd } = options
   if (steps !== undefined && tEnd !== undefined) {
-    throw new TypeError(`options.steps and options.tEnd are exclusive: give one, got steps ${steps} and tEnd ${tEnd}`)
+    throw new TypeError(
+      `options.steps and options.tEnd are exclusive: give one, got steps ${describe(steps)} and tEnd ${describe(tEnd)}`,
+    )
   }
   if (requireDuration && steps === undefined && tEnd === undefined) {
     throw new TypeError('options.steps or options.tEnd is required: give how many steps to take, or the final time')
@@ -256,16 +264,19 @@ export function validateOptions(
   requireDuration: boolean,
   extraKeys: readonly string[] = [],
 ): Problem {
+  options = snapshotOptions(options)
   if (!isPlainObject(options)) return fail('options', 'an object', options)
   checkKeys('options', options, [...kOptionKeys, ...extraKeys])
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
+  checkMemory(grid, options.source !== undefined)
   const diffusivity = options.diffusivity === undefined ? 1 : positiveNumber('options.diffusivity', options.diffusivity)
   const dtLimit = stabilityLimit(grid, diffusivity)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
   checkStable('options.dt', dt, dtLimit)
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
+  checkLimits({ grid, diffusivity, sides, dtLimit, dt, ...duration, threads: runtime.threads })
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyDirichlet(grid, sides, initial)
   const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)

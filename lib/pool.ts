@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads'
 
-import { abandon, kAbortNow, kNonFinite, kStopRequest } from './barrier.js'
+import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest } from './barrier.js'
 import { WorkerError } from './errors.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 import type { StencilSpec } from './stencil.js'
@@ -20,11 +20,22 @@ interface PendingRun {
   steps: number
   lost: boolean
   baseStep: number
+  /** The barrier generation when the run was posted: each release since then is a completed step. */
+  generation: number
   resolve: (result: RunResult) => void
   reject: (error: Error) => void
 }
 
 const kWorkerUrl = new URL('./worker.js', import.meta.url)
+/** How long an abort may wait for the workers to reach the barrier before they are terminated. */
+const kAbortGraceMs = 1000
+
+/**
+ * Test hook, not API: `WorkerPool[kLiveWorkers]` is a Map from every running worker of every pool to
+ * its name (`calor-worker-N`), so a test can kill one mid-run or check that none is left.
+ */
+export const kLiveWorkers = Symbol.for('calor.liveWorkers')
+const liveWorkers = new Map<Worker, string>()
 
 export class WorkerPool {
   readonly #inits: readonly WorkerInit[]
@@ -33,6 +44,7 @@ export class WorkerPool {
   #pending: PendingRun | null = null
   #failure: WorkerError | null = null
   #closing = false
+  #terminated: Promise<void> | null = null
 
   private constructor(inits: readonly WorkerInit[], control: Int32Array) {
     this.#inits = inits
@@ -40,12 +52,24 @@ export class WorkerPool {
     this.#workers = inits.map((init, k) => this.#spawn(init, k))
   }
 
-  /** Starts one worker per init and resolves when every one has loaded its kernel. */
-  static async start(inits: readonly WorkerInit[], control: Int32Array): Promise<WorkerPool> {
+  /**
+   * Starts one worker per init and resolves when every one has loaded its kernel. If `signal` fires
+   * first, the workers are terminated and the promise rejects (the caller turns that into an AbortError).
+   */
+  static async start(inits: readonly WorkerInit[], control: Int32Array, signal?: AbortSignal): Promise<WorkerPool> {
     const pool = new WorkerPool(inits, control)
-    await new Promise<RunResult>((resolve, reject) => {
-      pool.#pending = { replies: 0, steps: 0, lost: false, baseStep: 0, resolve, reject }
-    })
+    const onAbort = () => void pool.terminate()
+    signal?.addEventListener('abort', onAbort)
+    try {
+      await new Promise<RunResult>((resolve, reject) => {
+        pool.#pending = { replies: 0, steps: 0, lost: false, baseStep: 0, generation: 0, resolve, reject }
+      })
+    } catch (error) {
+      await pool.terminate()
+      throw error
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
     return pool
   }
 
@@ -55,9 +79,11 @@ export class WorkerPool {
 
   #spawn(init: WorkerInit, k: number): Worker {
     const worker = new Worker(kWorkerUrl, { name: init.name, workerData: init })
+    liveWorkers.set(worker, init.name)
     worker.on('message', (reply: WorkerReply) => this.#onReply(k, reply))
     worker.on('error', (error) => this.#fail(k, error.message, error))
     worker.on('exit', (code) => {
+      liveWorkers.delete(worker)
       if (!this.#closing) this.#fail(k, `exited unexpectedly with code ${code}`)
     })
     return worker
@@ -66,7 +92,7 @@ export class WorkerPool {
   #onReply(k: number, reply: WorkerReply): void {
     const run = this.#pending
     if (reply.type === 'error')
-      return this.#fail(k, reply.message, Object.assign(new Error(reply.message), { stack: reply.stack }), reply.step)
+      return this.#fail(k, reply.message, Object.assign(new Error(reply.message), { stack: reply.stack }), 1)
     if (run === null || reply.type === 'abandoned') return
     if (reply.type === 'done') [run.steps, run.lost] = [reply.steps, run.lost || reply.lost]
     if (++run.replies === this.#workers.length) {
@@ -76,35 +102,56 @@ export class WorkerPool {
     }
   }
 
-  /** Rejects the pending run, releases every waiter at the barrier and stops all workers. */
-  #fail(k: number, message: string, cause?: unknown, step?: number): void {
+  /**
+   * Steps every worker has completed in the pending run, from the barrier releases since it was
+   * posted: one per plain step, two per temporal block of k steps.
+   */
+  #releases(run: PendingRun, bumps = 0): number {
+    // The generation is an Int32 that wraps; the unsigned difference is exact for runs under 2³² steps.
+    const releases = (Atomics.load(this.#control, kGeneration) - run.generation - bumps) >>> 0
+    const k = this.#inits[0].blocking[0]
+    return k === 1 ? releases : Math.floor(releases / 2) * k
+  }
+
+  /**
+   * Rejects the pending run, releases every waiter at the barrier and stops all workers. `step` is the
+   * failing worker's count of completed steps; when it died without saying (exit, uncaught error),
+   * the barrier releases since the run began count the steps everyone completed.
+   */
+  #fail(k: number, message: string, cause?: unknown, bumps = 0): void {
     if (this.#failure !== null || this.#closing) return
-    const { name, band } = this.#inits[k]
-    const at = this.#pending === null ? '' : ` at step ${this.#pending.baseStep + (step ?? 0)}`
-    const rows = [band.start, band.end - 1] as const
-    this.#failure = new WorkerError(
-      `${name} (rows ${rows[0]}–${rows[1]}) failed${at}: ${message}`,
-      name,
-      rows,
-      step ?? 0,
-      { cause },
-    )
-    abandon(this.#control)
+    // k = -1: no single worker is to blame (an abort the workers did not honour); name them all.
+    const { name, band } =
+      k >= 0
+        ? this.#inits[k]
+        : {
+            name: this.#inits.map((i) => i.name).join(', '),
+            band: { start: this.#inits[0].band.start, end: this.#inits.at(-1)!.band.end },
+          }
     const run = this.#pending
+    // `bumps`: generations added by the failing worker's own abandon(), which are not steps.
+    const done = run === null ? 0 : this.#releases(run, bumps)
+    const at = run === null ? '' : ` at step ${run.baseStep + done}`
+    const rows = [band.start, band.end - 1] as const
+    this.#failure = new WorkerError(`${name} (rows ${rows[0]}–${rows[1]}) failed${at}: ${message}`, name, rows, done, {
+      cause,
+    })
+    abandon(this.#control)
     this.#pending = null
     void this.terminate()
     run?.reject(this.#failure)
   }
 
   /**
-   * Runs `steps` steps on every worker; resolves with the steps completed (fewer after a stop or
-   * abort request). `baseStep` only numbers the steps in error messages.
+   * Runs `steps` steps on every worker; resolves with the steps completed (fewer after a stop or an
+   * abort). `baseStep` only numbers the steps in error messages.
    */
   run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<RunResult> {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     if (this.#pending !== null) return Promise.reject(new Error('a run is already in progress'))
     return new Promise<RunResult>((resolve, reject) => {
-      this.#pending = { replies: 0, steps: 0, lost: false, baseStep, resolve, reject }
+      const generation = Atomics.load(this.#control, kGeneration)
+      this.#pending = { replies: 0, steps: 0, lost: false, baseStep, generation, resolve, reject }
       const request: RunRequest = { type: 'run', steps, parity, stencil }
       for (const w of this.#workers) {
         w.ref()
@@ -118,7 +165,15 @@ export class WorkerPool {
    * report the same count of completed steps, whose state the fields still hold.
    */
   abortNow(): void {
-    if (this.#pending !== null) Atomics.store(this.#control, kStopRequest, kAbortNow)
+    const run = this.#pending
+    if (run === null) return
+    Atomics.store(this.#control, kStopRequest, kAbortNow)
+    // A healthy worker sees the request within a slice of rows. One stuck outside the barrier (a hung
+    // worker) would keep the others waiting forever: past the grace period, stop them all.
+    const timer = setTimeout(() => {
+      if (this.#pending === run) this.#fail(-1, `did not stop within ${kAbortGraceMs} ms of the abort`)
+    }, kAbortGraceMs)
+    timer.unref()
   }
 
   clearStop(): void {
@@ -131,12 +186,17 @@ export class WorkerPool {
   }
 
   /** Stops every worker; resolves when all have exited. Any run in progress is abandoned. */
-  async terminate(): Promise<void> {
-    this.#closing = true
-    abandon(this.#control)
-    const run = this.#pending
-    this.#pending = null
-    run?.reject(this.#failure ?? new Error('the solver was closed while a run was in progress'))
-    await Promise.all(this.#workers.map((w) => w.terminate()))
+  terminate(): Promise<void> {
+    if (this.#terminated === null) {
+      this.#closing = true
+      abandon(this.#control)
+      const run = this.#pending
+      this.#pending = null
+      run?.reject(this.#failure ?? new Error('the solver was closed while a run was in progress'))
+      this.#terminated = Promise.all(this.#workers.map((w) => w.terminate())).then(() => undefined)
+    }
+    return this.#terminated
   }
 }
+
+Object.defineProperty(WorkerPool, kLiveWorkers, { value: liveWorkers })

@@ -42,6 +42,7 @@ export type WorkerReply =
    * inside a temporal block, so the fields hold mixed time levels.
    */
   | { readonly type: 'done'; readonly steps: number; readonly lost: boolean }
-  | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined; readonly step: number }
+  /** The pool counts the steps completed from the barrier. */
+  | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined }
   /** A peer failed and this worker left the barrier. */
   | { readonly type: 'abandoned' }

@@ -4,7 +4,8 @@
  * worker messages.
  */
 import { createControlBlock } from './barrier.js'
-import { AbortError, NonFiniteError } from './errors.js'
+import { kCheckpointOptionKeys, planRun } from './checkpoint.js'
+import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { framesObservers } from './frames.js'
 import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
 import { jsKernel } from './kernel.js'
@@ -26,6 +27,15 @@ import type { AdvanceOptions, Progress, SolveOptions, SolveResult, SolveStats } 
 
 /** Target wall time between progress reports. */
 const kProgressSeconds = 0.1
+/** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
+const kMaxChunk = 2 ** 30
+
+/** Where a resumed solver starts: a saved field (nx·ny), its step and its time. */
+export interface StartState {
+  readonly field: Float64Array
+  readonly step: number
+  readonly t: number
+}
 
 /** What one `advance()` did. */
 export interface AdvanceResult {
@@ -154,6 +164,11 @@ export class Solver implements AsyncDisposable {
   ) {
     this.#problem = problem
     this.#observers = observers
+    // The solver's own signal ends it for good (it could never advance again): once no run is in
+    // progress, the workers go. The field stays readable. An advance() signal only stops that call.
+    problem.signal?.addEventListener('abort', () => void (this.#busy ? undefined : this.#pool.terminate()), {
+      once: true,
+    })
     this.#fields = fields
     this.#pool = pool
     this.#threads = threads
@@ -165,14 +180,18 @@ export class Solver implements AsyncDisposable {
     return Solver.fromProblem(problem, await framesObservers(problem, options.frames))
   }
 
-  /** @internal */
-  static async fromProblem(problem: Problem, observers: StepObserver[] = []): Promise<Solver> {
+  /** @internal `start` resumes from a saved field, step and time instead of the problem's initial field. */
+  static async fromProblem(problem: Problem, observers: StepObserver[] = [], start?: StartState): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
-    const fields = allocateFields(problem)
+    const fields = allocateFields(start === undefined ? problem : { ...problem, initial: start.field })
     const control = createControlBlock()
     const inits = workerInits(problem, fields, sharedSource(problem), control)
-    const pool = await WorkerPool.start(inits, control)
-    return new Solver(problem, fields, pool, inits.length, observers)
+    const pool = await WorkerPool.start(inits, control, problem.signal).catch((error: unknown) => {
+      throw problem.signal?.aborted ? abortError(problem.signal) : error
+    })
+    const solver = new Solver(problem, fields, pool, inits.length, observers)
+    if (start !== undefined) [solver.#step, solver.#t] = [start.step, start.t]
+    return solver
   }
 
   get grid(): Grid {
@@ -212,6 +231,7 @@ export class Solver implements AsyncDisposable {
       return await this.#march(plan.steps, plan.dt, plan.landOn, plan.signal)
     } finally {
       this.#busy = false
+      if (this.#problem.signal?.aborted) await this.#pool.terminate()
     }
   }
 
@@ -240,6 +260,8 @@ export class Solver implements AsyncDisposable {
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = stencilSpec(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000
+    // On abort the workers drop the step in progress at once and report the steps all of them
+    // completed, whose field is intact; the solver stays usable.
     const onAbort = () => this.#pool.abortNow()
     signal?.addEventListener('abort', onAbort)
     try {
@@ -249,8 +271,12 @@ export class Solver implements AsyncDisposable {
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
-        const want = Math.min(chunk, steps - done, observed - this.#step)
-        const { steps: got, lost } = await this.#pool.run(want, this.#parity, stencil, this.#step)
+        const want = Math.min(chunk, steps - done, observed - this.#step, kMaxChunk)
+        const { steps: got, lost } = await this.#pool.run(want, this.#parity, stencil, this.#step).catch((error) => {
+          // The steps every worker completed before a failure are kept: the buffer they wrote is intact.
+          if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
+          throw signal?.aborted ? abortError(signal) : error
+        })
         if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
@@ -333,14 +359,15 @@ export class Solver implements AsyncDisposable {
 
 /** Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. */
 export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const problem = validateOptions(options, true, ['frames'])
-  const solver = await Solver.fromProblem(problem, await framesObservers(problem, options.frames))
+  const problem = validateOptions(options, true, ['frames', ...kCheckpointOptionKeys])
+  const plan = await planRun(problem, options)
+  const frames = await framesObservers(problem, options.frames)
+  const solver = await Solver.fromProblem(plan.problem, [...plan.observers, ...frames], plan.start)
   try {
-    const run = await solver.advance(
-      problem.steps !== undefined ? { steps: problem.steps } : { tEnd: problem.tEnd as number },
-    )
+    const run = await solver.advance(plan.advance)
     const { nx, ny } = problem.grid
-    return { field: solver.field(), nx, ny, t: run.t, steps: run.steps, dt: run.dt, stats: run.stats }
+    const { t, steps } = plan.result ?? run
+    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
   } finally {
     await solver.close()
   }

@@ -118,6 +118,26 @@ export interface SolveOptions {
   onProgress?: (progress: Progress) => void
   /** Write PNG frames (and optionally an animation) while the run advances. @default none */
   frames?: FramesOptions
+  /** `solve()` only: save the state every `every` steps, so that a killed run can be resumed. @default none */
+  checkpoint?: CheckpointOptions
+  /**
+   * `solve()` only: continue from this checkpoint file instead of `initial`. The options must describe
+   * the same run (grid, diffusivity, boundary, initial, source and time step); the result is then
+   * bit-identical to an uninterrupted run. A damaged or mismatched file rejects with a `CheckpointError`.
+   * @default none
+   */
+  resume?: string
+}
+
+/** Where and how often `solve()` saves its state. */
+export interface CheckpointOptions {
+  /**
+   * The checkpoint file. Each save writes a temporary file beside it, fsyncs it and renames it over
+   * this path, so the file is always a whole checkpoint (the previous one or the new one).
+   */
+  path: string
+  /** Save after every `every` steps, counted from the start of the run (an integer ≥ 1). */
+  every: number
 }
 
 export interface SolveStats {

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 
 import { abandon, Barrier, BarrierAbandoned, kAbortNow, kGo, kNonFinite, kStopRequest } from './barrier.js'
+import { injectFault, plannedFault } from './fault.js'
 import type { RunOutcome } from './native.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
@@ -73,6 +74,20 @@ async function jsRunner(init: WorkerInit): Promise<(request: RunRequest) => RunO
   }
 }
 
+/**
+ * Test-only: when CALOR_FAULT plans a fault for this worker inside this run, run up to that step,
+ * inject it, then run the rest. Without a planned fault this is just `run(request)`.
+ */
+function runWithFault(name: string, run: (request: RunRequest) => RunOutcome, request: RunRequest): RunOutcome {
+  const at = plannedFault(name)
+  if (at === null || at >= request.steps) return run(request)
+  const first = at > 0 ? run({ ...request, steps: at }) : { steps: 0, abandoned: false, lost: false }
+  if (first.steps < at || first.abandoned) return first
+  injectFault(name, at)
+  const rest = run({ ...request, steps: request.steps - at, parity: ((request.parity + at) % 2) as 0 | 1 })
+  return { ...rest, steps: at + rest.steps }
+}
+
 async function main(): Promise<void> {
   const port = parentPort
   if (port === null) throw new Error('lib/worker.js must run in a worker thread')
@@ -82,7 +97,7 @@ async function main(): Promise<void> {
   const post = (reply: WorkerReply) => port.postMessage(reply)
   port.on('message', (request: RunRequest) => {
     try {
-      const outcome = run(request)
+      const outcome = runWithFault(init.name, run, request)
       const { steps, lost } = outcome
       post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps, lost })
     } catch (error) {
@@ -90,7 +105,7 @@ async function main(): Promise<void> {
       // Release the peers first: they would otherwise wait at the barrier for this worker forever.
       abandon(control)
       const e = error instanceof Error ? error : new Error(String(error))
-      post({ type: 'error', message: e.message, stack: e.stack, step: 0 })
+      post({ type: 'error', message: e.message, stack: e.stack })
     }
   })
   post({ type: 'ready' })

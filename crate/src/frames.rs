@@ -16,11 +16,7 @@ use crate::colormap::{Lut, LUT_SIZE};
 pub enum FrameError {
   /// An argument is out of range; found before any work is done.
   #[error("{what} must be {expected}, got {actual}")]
-  Argument {
-    what: &'static str,
-    expected: &'static str,
-    actual: String,
-  },
+  Argument { what: &'static str, expected: &'static str, actual: String },
   /// Reading or writing a file failed.
   #[error("{path}: {source}")]
   Io { path: String, source: std::io::Error },
@@ -31,17 +27,11 @@ pub enum FrameError {
 
 impl FrameError {
   fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
-    move |source| FrameError::Io {
-      path: path.display().to_string(),
-      source,
-    }
+    move |source| FrameError::Io { path: path.display().to_string(), source }
   }
 
   fn png<E: std::fmt::Display>(path: &Path) -> impl FnOnce(E) -> Self + '_ {
-    move |error| FrameError::Png {
-      path: path.display().to_string(),
-      message: error.to_string(),
-    }
+    move |error| FrameError::Png { path: path.display().to_string(), message: error.to_string() }
   }
 }
 
@@ -85,11 +75,7 @@ impl FrameShape {
   pub fn validate(&self, len: usize) -> Result<(), FrameError> {
     let fail = |what, expected, actual: String| Err(FrameError::Argument { what, expected, actual });
     if self.nx == 0 || self.ny == 0 || self.nx.checked_mul(self.ny) != Some(len) {
-      return fail(
-        "field",
-        "nx·ny values",
-        format!("{len} values for {}×{}", self.nx, self.ny),
-      );
+      return fail("field", "nx·ny values", format!("{len} values for {}×{}", self.nx, self.ny));
     }
     if self.scale == 0 || self.width() > Self::MAX_SIDE || self.height() > Self::MAX_SIDE {
       let actual = format!("scale {} for {}×{}", self.scale, self.nx, self.ny);
@@ -176,16 +162,11 @@ pub fn write_frame(
 /// Reads an 8-bit RGB PNG into `buffer` (resized to fit) and returns its size.
 fn read_rgb(path: &Path, buffer: &mut Vec<u8>) -> Result<(u32, u32), FrameError> {
   let file = File::open(path).map_err(FrameError::io(path))?;
-  let mut reader = png::Decoder::new(BufReader::new(file))
-    .read_info()
-    .map_err(FrameError::png(path))?;
+  let mut reader = png::Decoder::new(BufReader::new(file)).read_info().map_err(FrameError::png(path))?;
   let info = reader.info();
   if (info.color_type, info.bit_depth) != (png::ColorType::Rgb, png::BitDepth::Eight) {
     let message = format!("expected 8-bit RGB, got {:?} {:?}", info.color_type, info.bit_depth);
-    return Err(FrameError::Png {
-      path: path.display().to_string(),
-      message,
-    });
+    return Err(FrameError::Png { path: path.display().to_string(), message });
   }
   let size = info.size();
   let len = reader.output_buffer_size().unwrap_or(0);
@@ -204,11 +185,7 @@ fn read_rgb(path: &Path, buffer: &mut Vec<u8>) -> Result<(u32, u32), FrameError>
 pub fn write_animation(frames: &[impl AsRef<Path>], out: &Path, fps: u16) -> Result<(), FrameError> {
   let argument = |what, expected, actual: String| Err(FrameError::Argument { what, expected, actual });
   if frames.is_empty() || fps == 0 {
-    return argument(
-      "animation",
-      "at least one frame at fps >= 1",
-      format!("{} frames at {fps} fps", frames.len()),
-    );
+    return argument("animation", "at least one frame at fps >= 1", format!("{} frames at {fps} fps", frames.len()));
   }
   let mut pixels = Vec::new();
   let size = read_rgb(frames[0].as_ref(), &mut pixels)?;
@@ -217,19 +194,13 @@ pub fn write_animation(frames: &[impl AsRef<Path>], out: &Path, fps: u16) -> Res
   encoder.set_color(png::ColorType::Rgb);
   encoder.set_depth(png::BitDepth::Eight);
   encoder.set_compression(png::Compression::Fast);
-  encoder
-    .set_animated(frames.len() as u32, 0)
-    .map_err(FrameError::png(out))?;
+  encoder.set_animated(frames.len() as u32, 0).map_err(FrameError::png(out))?;
   encoder.set_frame_delay(1, fps).map_err(FrameError::png(out))?;
   let mut writer = encoder.write_header().map_err(FrameError::png(out))?;
   for (k, path) in frames.iter().enumerate() {
     let path = path.as_ref();
     if k > 0 && read_rgb(path, &mut pixels)? != size {
-      return argument(
-        "animation frames",
-        "all the same size",
-        format!("{} differs from the first", path.display()),
-      );
+      return argument("animation frames", "all the same size", format!("{} differs from the first", path.display()));
     }
     writer.write_image_data(&pixels).map_err(FrameError::png(out))?;
   }

@@ -70,13 +70,7 @@ impl Task for EncodeFrame {
     frames::write_frame(&self.field, self.shape, (lo, hi), &self.colormap.lut(), &self.path)?;
     let (min, max) = data.unwrap_or((f64::NAN, f64::NAN));
     let seconds = start.elapsed().as_secs_f64();
-    Ok(NapiFrameStats {
-      min,
-      max,
-      lo,
-      hi,
-      seconds,
-    })
+    Ok(NapiFrameStats { min, max, lo, hi, seconds })
   }
 
   fn resolve(&mut self, _env: Env, output: NapiFrameStats) -> Result<NapiFrameStats> {
@@ -92,11 +86,7 @@ fn parse_range(lo: Option<f64>, hi: Option<f64>) -> Result<Option<(f64, f64)>> {
   match (lo, hi) {
     (None, None) => Ok(None),
     (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo <= hi => Ok(Some((lo, hi))),
-    _ => Err(invalid(
-      "range",
-      "finite lo <= hi, or neither",
-      format!("lo {lo:?}, hi {hi:?}"),
-    )),
+    _ => Err(invalid("range", "finite lo <= hi, or neither", format!("lo {lo:?}, hi {hi:?}"))),
   }
 }
 
@@ -109,14 +99,7 @@ fn parse_range(lo: Option<f64>, hi: Option<f64>) -> Result<Option<(f64, f64)>> {
 /// the promise rejects if the file cannot be written.
 #[napi(ts_return_type = "Promise<NapiFrameStats>")]
 pub fn encode_frame(field: &[f64], spec: NapiFrameSpec, path: String) -> Result<AsyncTask<EncodeFrame>> {
-  let NapiFrameSpec {
-    nx,
-    ny,
-    colormap,
-    scale,
-    lo,
-    hi,
-  } = spec;
+  let NapiFrameSpec { nx, ny, colormap, scale, lo, hi } = spec;
   let Some(colormap) = Colormap::from_name(&colormap) else {
     let names: Vec<&str> = COLORMAPS.iter().map(|(n, _)| *n).collect();
     return Err(napi::Error::new(
@@ -124,20 +107,10 @@ pub fn encode_frame(field: &[f64], spec: NapiFrameSpec, path: String) -> Result<
       format!("colormap must be one of {}, got {colormap:?}", names.join(", ")),
     ));
   };
-  let shape = FrameShape {
-    nx: nx as usize,
-    ny: ny as usize,
-    scale: scale as usize,
-  };
+  let shape = FrameShape { nx: nx as usize, ny: ny as usize, scale: scale as usize };
   shape.validate(field.len())?;
   let range = parse_range(lo, hi)?;
-  Ok(AsyncTask::new(EncodeFrame {
-    field: field.to_vec(),
-    shape,
-    range,
-    colormap,
-    path: PathBuf::from(path),
-  }))
+  Ok(AsyncTask::new(EncodeFrame { field: field.to_vec(), shape, range, colormap, path: PathBuf::from(path) }))
 }
 
 pub struct WriteAnimation {

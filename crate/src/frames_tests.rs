@@ -19,9 +19,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// Decodes every frame of a PNG or APNG: (width, height, frames of RGB bytes).
 fn decode_all(path: &Path) -> (u32, u32, Vec<Vec<u8>>) {
-  let mut reader = png::Decoder::new(BufReader::new(File::open(path).unwrap()))
-    .read_info()
-    .unwrap();
+  let mut reader = png::Decoder::new(BufReader::new(File::open(path).unwrap())).read_info().unwrap();
   let (width, height) = reader.info().size();
   let count = reader.info().animation_control().map_or(1, |a| a.num_frames);
   let mut frames = Vec::new();
@@ -54,11 +52,7 @@ fn colormap_ends_match_the_published_tables() {
 fn coolwarm_is_neutral_grey_in_the_middle() {
   let lut = Colormap::Coolwarm.lut();
   let [r, g, b] = lut.0[LUT_SIZE / 2];
-  assert!(
-    r.abs_diff(221) <= 2 && g.abs_diff(221) <= 2 && b.abs_diff(221) <= 2,
-    "{:?}",
-    [r, g, b]
-  );
+  assert!(r.abs_diff(221) <= 2 && g.abs_diff(221) <= 2 && b.abs_diff(221) <= 2, "{:?}", [r, g, b]);
   assert!(lut.low()[2] > lut.low()[0], "cold end is blue");
   assert!(lut.high()[0] > lut.high()[2], "hot end is red");
 }
@@ -74,10 +68,7 @@ fn every_map_has_a_name_and_unknown_names_are_refused() {
 
 #[test]
 fn finite_range_skips_nan_and_infinities() {
-  assert_eq!(
-    finite_range(&[3.0, f64::NAN, -1.0, f64::INFINITY, 2.0]),
-    Some((-1.0, 3.0))
-  );
+  assert_eq!(finite_range(&[3.0, f64::NAN, -1.0, f64::INFINITY, 2.0]), Some((-1.0, 3.0)));
   assert_eq!(finite_range(&[f64::NAN]), None);
   assert_eq!(widen_range((2.0, 2.0)), (1.5, 2.5));
   assert_eq!(widen_range((0.0, 1.0)), (0.0, 1.0));
@@ -99,11 +90,7 @@ fn colorize_puts_the_last_row_on_top_and_scales_by_blocks() {
   let rows: Vec<Vec<u8>> = (0..4).map(|y| (0..6).map(|x| grey(x, y)).collect()).collect();
   assert_eq!(rows[0], [255, 255, 0, 0, 0, 0], "top row is j = 1");
   assert_eq!(rows[1], rows[0]);
-  assert_eq!(
-    rows[2],
-    [0, 0, 128, 128, 255, 255],
-    "bottom row is j = 0; 0.5 rounds to entry 128"
-  );
+  assert_eq!(rows[2], [0, 0, 128, 128, 255, 255], "bottom row is j = 0; 0.5 rounds to entry 128");
   assert_eq!(rows[3], rows[2]);
 }
 
@@ -124,10 +111,7 @@ fn png_round_trips_and_write_frame_checks_its_shape() {
   assert!(matches!(err, FrameError::Argument { what: "scale", .. }), "{err}");
   let missing = dir.join("no/such/dir/b.png");
   let err = write_frame(&field, shape, (0.0, 1.0), &Colormap::Gray.lut(), &missing).unwrap_err();
-  assert!(
-    matches!(err, FrameError::Io { .. }) && err.to_string().contains("no/such/dir/b.png"),
-    "{err}"
-  );
+  assert!(matches!(err, FrameError::Io { .. }) && err.to_string().contains("no/such/dir/b.png"), "{err}");
   let bytes = encode_png(&[1, 2, 3], 1, 1, &path).unwrap();
   assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
 }
@@ -162,16 +146,8 @@ fn animation_refuses_mixed_sizes_and_no_frames() {
   write_frame(&[0.0; 9], FrameShape { nx: 3, ny: 3, scale: 1 }, (0.0, 1.0), &lut, &a).unwrap();
   write_frame(&[0.0; 9], FrameShape { nx: 3, ny: 3, scale: 2 }, (0.0, 1.0), &lut, &b).unwrap();
   let err = write_animation(&[&a, &b], &dir.join("out.png"), 10).unwrap_err();
-  assert!(
-    err
-      .to_string()
-      .starts_with("animation frames must be all the same size"),
-    "{err}"
-  );
+  assert!(err.to_string().starts_with("animation frames must be all the same size"), "{err}");
   let none: [&Path; 0] = [];
   let err = write_animation(&none, &dir.join("out.png"), 10).unwrap_err();
-  assert_eq!(
-    err.to_string(),
-    "animation must be at least one frame at fps >= 1, got 0 frames at 10 fps"
-  );
+  assert_eq!(err.to_string(), "animation must be at least one frame at fps >= 1, got 0 frames at 10 fps");
 }

@@ -10,6 +10,7 @@ pub mod frames;
 pub mod frames_napi;
 pub mod kernel;
 mod raw;
+pub mod shape;
 pub mod sync;
 
 use napi::bindgen_prelude::*;
@@ -92,6 +93,8 @@ impl StencilKernel {
   /// does not match or `dst` overlaps another view.
   #[napi]
   pub fn step(&self, src: &[f64], mut dst: Float64ArraySlice, source: &[f64], rows: u32) -> Result<bool> {
+    let nx = self.stencil.nx;
+    shape::check_band(nx, rows as usize, src.len(), dst.len(), source.len())?;
     check_disjoint("dst", &dst, &[("src", src), ("source", source)])?;
     // SAFETY: `dst` is a view the calling worker owns exclusively for the duration of this call: the
     // solver hands each worker a subarray of only the rows it writes, and no other thread writes or

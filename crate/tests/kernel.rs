@@ -44,16 +44,7 @@ impl Padded {
 }
 
 fn stencil(nx: usize, first: usize, last: usize, rx: f64, ry: f64, left: Ghost, right: Ghost) -> Stencil {
-  Stencil {
-    nx,
-    first,
-    last,
-    rx,
-    ry,
-    dt: 0.0,
-    left,
-    right,
-  }
+  Stencil { nx, first, last, rx, ry, dt: 0.0, left, right }
 }
 
 /// Test that the sine modes of the Dirichlet problem are eigenvectors of one band step, with the
@@ -64,11 +55,7 @@ fn dirichlet_sine_modes_decay_at_the_discrete_rate() {
   let (dx, dy) = (lx / (nx - 1) as f64, ly / (ny - 1) as f64);
   let dt = 0.8 / (2.0 * alpha * (1.0 / (dx * dx) + 1.0 / (dy * dy)));
   let (rx, ry) = (alpha * dt / (dx * dx), alpha * dt / (dy * dy));
-  for (k, m, what) in [
-    (1.0, 1.0, "lowest mode"),
-    (2.0, 3.0, "mode (2, 3)"),
-    (5.0, 1.0, "mode (5, 1)"),
-  ] {
+  for (k, m, what) in [(1.0, 1.0, "lowest mode"), (2.0, 3.0, "mode (2, 3)"), (5.0, 1.0, "mode (5, 1)")] {
     let mode = |i: usize, j: usize| {
       let (x, y) = (i as f64 * dx, j as f64 * dy);
       let interior = i > 0 && j > 0 && i < nx - 1 && j < ny - 1;
@@ -107,11 +94,7 @@ fn periodic_x_cosine_mode_decays_at_the_discrete_rate() {
   let (nx, ny, k, m) = (12, 7, 2.0, 1.0);
   let (rx, ry) = (0.2, 0.15);
   let mode = |i: usize, j: usize| {
-    let y_part = if j == 0 || j == ny - 1 {
-      0.0
-    } else {
-      (m * PI * j as f64 / (ny - 1) as f64).sin()
-    };
+    let y_part = if j == 0 || j == ny - 1 { 0.0 } else { (m * PI * j as f64 / (ny - 1) as f64).sin() };
     (2.0 * PI * k * i as f64 / nx as f64).cos() * y_part
   };
   let mut u = Padded::from_fn(nx, ny, mode);
@@ -129,11 +112,7 @@ fn periodic_x_cosine_mode_decays_at_the_discrete_rate() {
   for j in 0..ny {
     for i in 0..nx {
       let expected = g.powi(steps) * mode(i, j);
-      assert!(
-        (u.at(i, j) - expected).abs() < 1e-12,
-        "node ({i}, {j}): {} vs {expected}",
-        u.at(i, j)
-      );
+      assert!((u.at(i, j) - expected).abs() < 1e-12, "node ({i}, {j}): {} vs {expected}", u.at(i, j));
     }
   }
 }
@@ -145,21 +124,12 @@ fn neumann_flux_changes_the_trapezoid_sum_exactly() {
   let (nx, alpha, dx, dt) = (9, 0.5, 0.125, 0.01);
   let (q_left, q_right) = (0.3, -0.7);
   let offset = |q: f64| 2.0 * dx * q / alpha;
-  let (left, right) = (
-    Ghost::Mirror { offset: offset(q_left) },
-    Ghost::Mirror {
-      offset: offset(q_right),
-    },
-  );
+  let (left, right) = (Ghost::Mirror { offset: offset(q_left) }, Ghost::Mirror { offset: offset(q_right) });
   let s = stencil(nx, 0, nx - 1, alpha * dt / (dx * dx), 0.0, left, right);
   // Three identical rows: the centre one evolves, the others are its y halo.
   let mut u = Padded::from_fn(nx, 3, |i, _| (i as f64 * 0.7).sin());
-  let trapezoid = |u: &Padded| {
-    (0..nx)
-      .map(|i| if i == 0 || i == nx - 1 { 0.5 } else { 1.0 } * u.at(i, 1))
-      .sum::<f64>()
-      * dx
-  };
+  let trapezoid =
+    |u: &Padded| (0..nx).map(|i| if i == 0 || i == nx - 1 { 0.5 } else { 1.0 } * u.at(i, 1)).sum::<f64>() * dx;
   for j in 0..3 {
     fill_ghost_columns(&mut u.data[(j + 1) * (nx + 2)..(j + 2) * (nx + 2)], nx, left, right);
   }
@@ -174,10 +144,7 @@ fn neumann_flux_changes_the_trapezoid_sum_exactly() {
   }
   let change = trapezoid(&u) - before;
   let expected = -(f64::from(steps)) * dt * (q_left + q_right);
-  assert!(
-    (change - expected).abs() < 1e-13,
-    "change {change}, expected {expected}"
-  );
+  assert!((change - expected).abs() < 1e-13, "change {change}, expected {expected}");
 }
 
 /// Test that the source term adds exactly dt·f to a resting field, and only to evolving columns.
@@ -203,36 +170,11 @@ fn ghost_columns_follow_their_kind() {
   let nx = 4;
   // Padded row: ghost, nodes 1 2 3 4, ghost.
   let cases: [(Ghost, Ghost, [f64; 6], &str); 5] = [
-    (
-      Ghost::Unused,
-      Ghost::Unused,
-      [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0],
-      "unused ghosts are left alone",
-    ),
-    (
-      Ghost::Wrap,
-      Ghost::Wrap,
-      [4.0, 1.0, 2.0, 3.0, 4.0, 1.0],
-      "wrap copies the opposite node",
-    ),
-    (
-      Ghost::Mirror { offset: 0.0 },
-      Ghost::Mirror { offset: 0.0 },
-      [2.0, 1.0, 2.0, 3.0, 4.0, 3.0],
-      "insulated mirror",
-    ),
-    (
-      Ghost::Mirror { offset: 0.5 },
-      Ghost::Unused,
-      [1.5, 1.0, 2.0, 3.0, 4.0, -1.0],
-      "mirror less the left offset",
-    ),
-    (
-      Ghost::Unused,
-      Ghost::Mirror { offset: -2.0 },
-      [-1.0, 1.0, 2.0, 3.0, 4.0, 5.0],
-      "mirror less the right offset",
-    ),
+    (Ghost::Unused, Ghost::Unused, [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0], "unused ghosts are left alone"),
+    (Ghost::Wrap, Ghost::Wrap, [4.0, 1.0, 2.0, 3.0, 4.0, 1.0], "wrap copies the opposite node"),
+    (Ghost::Mirror { offset: 0.0 }, Ghost::Mirror { offset: 0.0 }, [2.0, 1.0, 2.0, 3.0, 4.0, 3.0], "insulated mirror"),
+    (Ghost::Mirror { offset: 0.5 }, Ghost::Unused, [1.5, 1.0, 2.0, 3.0, 4.0, -1.0], "mirror less the left offset"),
+    (Ghost::Unused, Ghost::Mirror { offset: -2.0 }, [-1.0, 1.0, 2.0, 3.0, 4.0, 5.0], "mirror less the right offset"),
   ];
   for (left, right, expected, what) in cases {
     let mut row = [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0];
@@ -244,10 +186,9 @@ fn ghost_columns_follow_their_kind() {
 #[test]
 fn ghost_row_copies_node_columns_less_the_offset() {
   let from = [9.0, 1.0, 2.0, 3.0, 9.0];
-  for (offset, expected, what) in [
-    (0.0, [-7.0, 1.0, 2.0, 3.0, -7.0], "periodic copy"),
-    (0.25, [-7.0, 0.75, 1.75, 2.75, -7.0], "Neumann mirror"),
-  ] {
+  for (offset, expected, what) in
+    [(0.0, [-7.0, 1.0, 2.0, 3.0, -7.0], "periodic copy"), (0.25, [-7.0, 0.75, 1.75, 2.75, -7.0], "Neumann mirror")]
+  {
     let mut target = [-7.0; 5];
     fill_ghost_row(&mut target, &from, offset);
     assert_eq!(target, expected, "{what}: corners untouched, nodes shifted");
@@ -275,50 +216,13 @@ fn validate_names_the_first_bad_argument() {
   let good = stencil(5, 1, 3, 0.1, 0.1, Ghost::Unused, Ghost::Unused);
   assert_eq!(good.validate(), Ok(()));
   let cases: [(Stencil, &str); 7] = [
-    (
-      Stencil {
-        nx: 1,
-        first: 0,
-        last: 0,
-        ..good
-      },
-      "nx must be at least 2, got 1",
-    ),
-    (
-      Stencil {
-        first: 3,
-        last: 2,
-        ..good
-      },
-      "columns must be first <= last < nx, got first 3 last 2",
-    ),
-    (
-      Stencil { last: 5, ..good },
-      "columns must be first <= last < nx, got first 1 last 5",
-    ),
+    (Stencil { nx: 1, first: 0, last: 0, ..good }, "nx must be at least 2, got 1"),
+    (Stencil { first: 3, last: 2, ..good }, "columns must be first <= last < nx, got first 3 last 2"),
+    (Stencil { last: 5, ..good }, "columns must be first <= last < nx, got first 1 last 5"),
     (Stencil { rx: f64::NAN, ..good }, "rx must be a finite number, got NaN"),
-    (
-      Stencil {
-        ry: f64::INFINITY,
-        ..good
-      },
-      "ry must be a finite number, got inf",
-    ),
-    (
-      Stencil {
-        dt: f64::NEG_INFINITY,
-        ..good
-      },
-      "dt must be a finite number, got -inf",
-    ),
-    (
-      Stencil {
-        nx: 0,
-        rx: f64::NAN,
-        ..good
-      },
-      "nx must be at least 2, got 0",
-    ),
+    (Stencil { ry: f64::INFINITY, ..good }, "ry must be a finite number, got inf"),
+    (Stencil { dt: f64::NEG_INFINITY, ..good }, "dt must be a finite number, got -inf"),
+    (Stencil { nx: 0, rx: f64::NAN, ..good }, "nx must be at least 2, got 0"),
   ];
   for (s, message) in cases {
     let error = s.validate().expect_err(message);
@@ -349,10 +253,7 @@ fn step_band_refuses_wrong_lengths_before_writing() {
   let bad = Stencil { last: 3, ..s };
   let mut dst = vec![0.0; 2 * stride];
   let error = step_band(&src, &mut dst, None, 2, &bad).expect_err("an invalid stencil");
-  assert_eq!(
-    error.to_string(),
-    "columns must be first <= last < nx, got first 0 last 3"
-  );
+  assert_eq!(error.to_string(), "columns must be first <= last < nx, got first 0 last 3");
 }
 
 #[test]

@@ -1,0 +1,51 @@
+/**
+ * A field that becomes non-finite (overflow to ±Infinity, or NaN) must end the run with an error
+ * naming the step and the first bad node, not return garbage.
+ * The kernels report non-finite rows; the barrier stops every worker at that step.
+ */
+import { describe, expect, it } from 'vitest'
+
+import { NonFiniteError, solve } from 'calor'
+
+describe.each(['native', 'js'] as const)('a field that overflows (%s backend)', (backend) => {
+  it('rejects with the step and the first non-finite node', async () => {
+    const [nx, ny] = [17, 17]
+    // α = 1e-4 on a unit square allows dt ≈ 8.8, so dt·f overflows to Infinity at node (5, 3) in step 1.
+    const source = new Float64Array(nx * ny)
+    source[3 * nx + 5] = Number.MAX_VALUE
+    const run = solve({ grid: { nx, ny }, diffusivity: 1e-4, source, steps: 1, threads: 2, backend })
+    const error = await run.then(
+      (result) => expect.fail(`it resolved; field[3·nx + 5] = ${result.field[3 * nx + 5]}`),
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(NonFiniteError)
+    expect((error as Error).message).toBe('the field became non-finite at step 1: node (5, 3) is Infinity')
+    expect([(error as NonFiniteError).step, (error as NonFiniteError).node]).toEqual([1, [5, 3]])
+  })
+})
+
+describe('a field that overflows after a few steps', () => {
+  it('stops every worker at the first bad step, the same on every backend and thread count', async () => {
+    // One node heats by dt·f per step until the stencil's intermediate 2u overflows, a few steps in.
+    const [nx, ny] = [33, 41]
+    const source = new Float64Array(nx * ny)
+    source[30 * nx + 7] = Number.MAX_VALUE / 5
+    const options = { grid: { nx, ny }, diffusivity: 1e-6, source, dt: 1 } as const
+    const errors: NonFiniteError[] = []
+    for (const backend of ['native', 'js'] as const) {
+      for (const threads of [1, 2, 3]) {
+        errors.push(
+          (await solve({ ...options, steps: 50, backend, threads }).catch((e: unknown) => e)) as NonFiniteError,
+        )
+      }
+    }
+    const first = errors[0]
+    expect(first).toBeInstanceOf(NonFiniteError)
+    expect(first.step).toBeGreaterThan(1)
+    for (const e of errors) expect([e.message, e.step, e.node]).toEqual([first.message, first.step, first.node])
+    expect(first.message).toMatch(/^the field became non-finite at step \d+: node \(7, 30\) is -Infinity$/)
+    // The step before is entirely finite: the run stopped at the first bad one.
+    const before = await solve({ ...options, steps: first.step - 1 })
+    expect(before.field.every(Number.isFinite)).toBe(true)
+  })
+})

@@ -1,0 +1,188 @@
+/**
+ * Checkpoints for `solve()`: a StepObserver that saves the state every `every` steps, and the plan
+ * that resumes a run from a saved state so that it ends bit-identical to an uninterrupted one.
+ *
+ * Bit-identity holds because a resumed run starts from the saved field's exact bits and takes the
+ * remaining steps with the very same dt (stored in the file, not recomputed from the remaining time),
+ * so every step performs the same arithmetic as in the uninterrupted run.
+ */
+import { access, constants } from 'node:fs/promises'
+import path from 'node:path'
+
+import {
+  type CheckpointHeader,
+  encodeCheckpoint,
+  readCheckpoint,
+  sha256OfValues,
+  type StoredSide,
+  writeAtomically,
+} from './checkpoint-file.js'
+import { CheckpointError } from './errors.js'
+import type { Snapshot, StepObserver } from './observer.js'
+import { checkKeys, describe, integerAtLeast, kSideNames, type Problem, stepsFor } from './options.js'
+import { plainCopy, readOnce } from './snapshot.js'
+import type { StartState } from './solver.js'
+import type { AdvanceOptions, CheckpointOptions } from './types.js'
+
+/** The options `solve()` accepts beyond `Solver.create()`'s. */
+export const kCheckpointOptionKeys = ['checkpoint', 'resume'] as const
+
+/** What `solve()` runs. */
+export interface RunPlan {
+  /** The problem to solve (a resumed run's carries the saved dt). */
+  problem: Problem
+  observers: StepObserver[]
+  /** Where a resumed run starts. */
+  start: StartState | undefined
+  advance: AdvanceOptions
+  /** What a resumed run reports: the final time and total steps of the uninterrupted run. */
+  result: { t: number; steps: number } | undefined
+}
+
+type Physics = Omit<CheckpointHeader, 'step' | 't'>
+
+/** Saves the field every `every` steps. Writes are awaited, so the workers wait for the fsync. */
+class CheckpointWriter implements StepObserver {
+  constructor(
+    private readonly file: string,
+    private readonly every: number,
+    private readonly physics: Physics,
+  ) {}
+
+  nextStep(step: number): number {
+    return (Math.floor(step / this.every) + 1) * this.every
+  }
+
+  /** Saves at every multiple of `every`, including the last step (so that a finished run can be extended). */
+  async observe(snapshot: Snapshot): Promise<void> {
+    if (snapshot.kind === 'start' || snapshot.step % this.every !== 0 || snapshot.step === 0) return
+    const header: CheckpointHeader = { ...this.physics, dt: snapshot.dt, step: snapshot.step, t: snapshot.t }
+    try {
+      await writeAtomically(this.file, encodeCheckpoint(header, snapshot.field()))
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+      throw new CheckpointError(`cannot write checkpoint ${this.file}: ${reason}`, this.file, { cause: error })
+    }
+  }
+}
+
+function parseCheckpoint(options: object): CheckpointOptions | undefined {
+  const name = 'options.checkpoint'
+  const value = plainCopy(name, readOnce(name, options, 'checkpoint'))
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    throw new TypeError(`${name} must be an object { path, every }, got ${describe(value)}`)
+  }
+  const record = value as Record<string, unknown>
+  checkKeys(name, record, ['path', 'every'])
+  if (typeof record.path !== 'string' || record.path === '') {
+    throw new TypeError(`${name}.path must be a non-empty string, got ${describe(record.path)}`)
+  }
+  return { path: record.path, every: integerAtLeast(`${name}.every`, record.every, 1) }
+}
+
+function parseResume(options: object): string | undefined {
+  const value = readOnce('options.resume', options, 'resume')
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`options.resume must be the path of a checkpoint file, got ${describe(value)}`)
+  }
+  return value
+}
+
+/** The steps and dt of the uninterrupted run, computed exactly as `Solver.advance()` does from t = 0. */
+function wholeRun(problem: Problem): { steps: number; dt: number } {
+  return problem.steps !== undefined ? { steps: problem.steps, dt: problem.dt } : stepsFor(problem.tEnd!, problem.dt)
+}
+
+function physicsOf(problem: Problem): Physics {
+  const { grid, sides, diffusivity, source } = problem
+  const side = (s: { kind: string; value: number }): StoredSide => ({ kind: s.kind, value: s.value })
+  return {
+    ...wholeRun(problem),
+    tEnd: problem.tEnd ?? null,
+    grid: { nx: grid.nx, ny: grid.ny, lx: grid.lx, ly: grid.ly },
+    diffusivity,
+    sides: { left: side(sides.left), right: side(sides.right), bottom: side(sides.bottom), top: side(sides.top) },
+    initialSha256: sha256OfValues(problem.initial),
+    sourceSha256: source === null ? null : sha256OfValues(source),
+  }
+}
+
+/** Refuses a checkpoint written for other physics, naming the first difference. */
+function checkMatch(file: string, saved: CheckpointHeader, now: Physics): void {
+  const sideText = (s: StoredSide | undefined) => (s === undefined ? 'missing' : `${s.kind} ${s.value}`)
+  const pairs: [string, unknown, unknown][] = [
+    ['grid.nx', saved.grid.nx, now.grid.nx],
+    ['grid.ny', saved.grid.ny, now.grid.ny],
+    ['grid.lx', saved.grid.lx, now.grid.lx],
+    ['grid.ly', saved.grid.ly, now.grid.ly],
+    ['diffusivity', saved.diffusivity, now.diffusivity],
+    ...kSideNames.map((s): [string, unknown, unknown] => [
+      `boundary.${s}`,
+      sideText(saved.sides[s]),
+      sideText(now.sides[s]),
+    ]),
+    ['the initial field (SHA-256)', saved.initialSha256, now.initialSha256],
+    ['the source (SHA-256)', saved.sourceSha256 ?? 'none', now.sourceSha256 ?? 'none'],
+    ['dt', saved.dt, now.dt],
+  ]
+  for (const [what, a, b] of pairs) {
+    if (a !== b) {
+      throw new CheckpointError(
+        `options.resume: checkpoint ${file} belongs to another run: ${what} is ${a} there and ${b} in these options`,
+        file,
+      )
+    }
+  }
+  if (saved.step > now.steps) {
+    throw new CheckpointError(
+      `options.resume: checkpoint ${file} is at step ${saved.step}, past the ${now.steps} steps of this run`,
+      file,
+    )
+  }
+}
+
+/** Fails early, before any step is taken, if the checkpoint's directory cannot be written. */
+async function checkWritable(file: string): Promise<void> {
+  const directory = path.dirname(path.resolve(file))
+  try {
+    await access(directory, constants.W_OK)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw new CheckpointError(`options.checkpoint.path: cannot write in ${directory}: ${reason}`, file, {
+      cause: error,
+    })
+  }
+}
+
+/**
+ * Plans `solve()`: the plain run, or one that saves checkpoints, or one that resumes from a
+ * checkpoint (verified and matched against `problem` before any worker starts).
+ */
+export async function planRun(problem: Problem, options: object): Promise<RunPlan> {
+  const checkpoint = parseCheckpoint(options)
+  const resume = parseResume(options)
+  const advance: AdvanceOptions =
+    problem.steps !== undefined ? { steps: problem.steps } : { tEnd: problem.tEnd as number }
+  if (checkpoint === undefined && resume === undefined) {
+    return { problem, observers: [], start: undefined, advance, result: undefined }
+  }
+  const physics = physicsOf(problem)
+  const observers: StepObserver[] = []
+  if (checkpoint !== undefined) {
+    await checkWritable(checkpoint.path)
+    observers.push(new CheckpointWriter(checkpoint.path, checkpoint.every, physics))
+  }
+  if (resume === undefined) return { problem, observers, start: undefined, advance, result: undefined }
+  const saved = await readCheckpoint(resume)
+  checkMatch(resume, saved.header, physics)
+  const { step, t } = saved.header
+  return {
+    problem: { ...problem, dt: physics.dt },
+    observers,
+    start: { field: saved.field, step, t },
+    advance: { steps: physics.steps - step },
+    result: { t: problem.tEnd ?? physics.steps * physics.dt, steps: physics.steps },
+  }
+}

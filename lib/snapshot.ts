@@ -1,0 +1,147 @@
+/**
+ * Reads the user's options exactly once, into plain data, before validation looks at them. A getter
+ * that throws, a revoked Proxy or a Proxy that answers differently on each read then becomes a
+ * TypeError naming the option, instead of an arbitrary exception (or a value that changes between
+ * the check and the use). Functions are wrapped so that an exception inside `initial(x, y)` names
+ * the option and the point too.
+ */
+import { availableMemory } from './limits.js'
+
+/** Option keys whose values are read one level deeper (plain objects of plain values). */
+const kNestedKeys = new Set(['grid', 'checkpoint'])
+const kFieldKeys = new Set(['initial', 'source'])
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Reads `object[key]` once, turning an exception into a TypeError naming `name`. */
+export function readOnce(name: string, object: object, key: string): unknown {
+  return readValue(name, object as Record<string, unknown>, key)
+}
+
+/** A plain copy of a plain object (each key read once), or the value itself if it is not one. */
+export function plainCopy(name: string, value: unknown): unknown {
+  return shallow(name, value)
+}
+
+/** Runs `read`, turning any exception into a TypeError that says which option could not be read. */
+function guarded<T>(name: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw new TypeError(`${name} could not be read: ${messageOf(error)}`, { cause: error })
+  }
+}
+
+function isObjectRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value)
+}
+
+/**
+ * Reads `object[key]` once. An object value is probed too: a revoked Proxy fails even `Array.isArray`,
+ * which every validator calls, so it is refused here, by name.
+ */
+function readValue(name: string, object: Record<string, unknown>, key: string): unknown {
+  const value = guarded(name, () => object[key])
+  if (typeof value === 'object' && value !== null) guarded(name, () => Array.isArray(value))
+  return value
+}
+
+/** A plain copy of an object's enumerable string keys (own and inherited), each read once. */
+function copyObject(name: string, value: Record<string, unknown>, deep: (key: string, v: unknown) => unknown) {
+  const out: Record<string, unknown> = {}
+  const keys = guarded(name, () => {
+    const list: string[] = []
+    for (const key in value) list.push(key)
+    return list
+  })
+  for (const key of keys) out[key] = deep(key, readValue(`${name}.${key}`, value, key))
+  return out
+}
+
+/** A plain object stays a (copied) object; anything else is returned for the validator to refuse. */
+function shallow(name: string, value: unknown): unknown {
+  return guarded(name, () => isObjectRecord(value))
+    ? copyObject(name, value as Record<string, unknown>, (_, v) => v)
+    : value
+}
+
+/** `boundary` is either one side condition or an object of four of them. */
+function boundary(name: string, value: unknown): unknown {
+  if (!guarded(name, () => isObjectRecord(value))) return value
+  const record = value as Record<string, unknown>
+  if (guarded(name, () => 'type' in record)) return shallow(name, value)
+  return copyObject(name, record, (key, side) => shallow(`${name}.${key}`, side))
+}
+
+/** Wraps a function so that an exception inside it names the option and the point. */
+function wrapField(name: string, f: (x: number, y: number) => unknown) {
+  return (x: number, y: number) => {
+    try {
+      return f(x, y)
+    } catch (error) {
+      throw new TypeError(`${name}(x, y) threw at x = ${x}, y = ${y}: ${messageOf(error)}`, { cause: error })
+    }
+  }
+}
+
+/**
+ * Arrays of nx·ny values are copied element by element; functions are wrapped; a fake typed array is
+ * refused. `expected` is nx·ny when the grid looks valid: an array of another length is refused here,
+ * so a huge sparse array (or a Proxy claiming a huge length) is never walked.
+ */
+function fieldInit(name: string, value: unknown, expected: number | undefined): unknown {
+  if (typeof value === 'function') return wrapField(name, value as (x: number, y: number) => unknown)
+  if (guarded(name, () => Array.isArray(value))) {
+    const array = value as unknown[]
+    const length = guarded(`${name}.length`, () => array.length)
+    if (expected === undefined) return value
+    if (length !== expected) {
+      throw new TypeError(`${name} must be of length nx*ny = ${expected}, got an array of length ${length}`)
+    }
+    return Array.from({ length }, (_, k) => guarded(`${name}[${k}]`, () => array[k]))
+  }
+  if (value instanceof Float64Array && !ArrayBuffer.isView(value)) {
+    throw new TypeError(`${name} must be a number, a function (x, y) => number, or a Float64Array, got a Proxy`)
+  }
+  return value
+}
+
+/** nx·ny if the grid's node counts are integers small enough to hold a field, else undefined. */
+function expectedLength(grid: unknown): number | undefined {
+  if (!isObjectRecord(grid)) return undefined
+  const { nx, ny } = grid
+  if (!Number.isSafeInteger(nx) || !Number.isSafeInteger(ny) || (nx as number) < 1 || (ny as number) < 1)
+    return undefined
+  const length = (nx as number) * (ny as number)
+  return length * Float64Array.BYTES_PER_ELEMENT <= availableMemory() ? length : undefined
+}
+
+/** An AbortSignal is kept as is, after checking it really is one (a Proxy of one fails on use). */
+function signal(name: string, value: unknown): unknown {
+  if (guarded(name, () => value instanceof AbortSignal)) guarded(name, () => (value as AbortSignal).aborted)
+  return value
+}
+
+function option(key: string, value: unknown): unknown {
+  const name = `options.${key}`
+  if (kNestedKeys.has(key)) return shallow(name, value)
+  if (key === 'boundary') return boundary(name, value)
+  if (key === 'signal') return signal(name, value)
+  return value
+}
+
+/**
+ * A plain copy of `options` whose every value has been read once. Non-objects are returned as they
+ * are, for `validateOptions` to refuse with its usual message.
+ */
+export function snapshotOptions<T>(options: T): T {
+  if (!guarded('options', () => isObjectRecord(options))) return options
+  const copy = copyObject('options', options as Record<string, unknown>, (key, v) =>
+    kFieldKeys.has(key) ? v : option(key, v),
+  )
+  const expected = expectedLength(copy.grid)
+  for (const key of kFieldKeys) if (key in copy) copy[key] = fieldInit(`options.${key}`, copy[key], expected)
+  return copy as T
+}
