@@ -773,7 +773,8 @@ if (
   }
 }
 
-const { StencilKernel, fillGhostRow } = nativeBinding
+const { StencilKernel, fillGhostRow, memoryBandwidth } = nativeBinding
 export { StencilKernel }
 export { fillGhostRow }
+export { memoryBandwidth }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -5,6 +5,7 @@
 pub mod boundary;
 pub mod error;
 pub mod kernel;
+pub mod stream;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
