@@ -26,8 +26,8 @@ Options (defaults in brackets):
   --sizes <list>       nodes per side, comma-separated [${kDefaultSizes.join(',')}; quick: 130,514]
   --threads <list>     thread counts [1, 2, 4, … and os.availableParallelism() = ${os.availableParallelism()}]
   --backends <list>    native, js or both [native,js]
-  --repeats <n>        timed runs per cell [5; quick: 1]
-  --seconds <s>        target length of one timed run [0.3; quick: 0.05]
+  --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
+  --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
   --reference <path>   C reference stencil.c, or "none" [../shared/reference/stencil.c beside the project]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results]
@@ -91,8 +91,8 @@ function defaults(quick) {
   return {
     sizes: quick ? [130, 514] : kDefaultSizes,
     threads: quick ? [...new Set([1, max])] : defaultThreadCounts(max),
-    repeats: quick ? 1 : 5,
-    seconds: quick ? 0.05 : 0.3,
+    repeats: quick ? 1 : 7,
+    seconds: quick ? 0.05 : 0.4,
     bandwidthMegabytes: quick ? 32 : defaultBandwidthMegabytes(),
   }
 }

@@ -48,15 +48,16 @@ export function seriesOf(result) {
       const cells = result.cells.filter((c) => c.backend === backend && c.threads === t)
       const points = cells.map((c) => ({ x: c.nodes, y: c.mlups.median, lo: c.mlups.min, hi: c.mlups.max }))
       const color = kPalette[backend][k % 4]
-      if (points.length > 0) series.push({ label: `${backend}, ${t} thread${t > 1 ? 's' : ''}`, color, points })
+      const label = `${backend}, ${t} thread${t > 1 ? 's' : ''}`
+      if (points.length > 0) series.push({ label, color, square: t > 1, points })
     })
   }
   threads.forEach((t, k) => {
     const cells = result.cells.filter((c) => c.backend === 'native' && c.threads === t && c.reference)
     const points = cells.map((c) => ({ x: c.nodes, y: c.reference.mlups.median, lo: null, hi: null }))
     const color = kPalette.reference[k % 4]
-    if (points.length > 0)
-      series.push({ label: `C reference, ${t} thread${t > 1 ? 's' : ''}`, color, dash: '7 4', points })
+    const label = `C reference, ${t} thread${t > 1 ? 's' : ''}`
+    if (points.length > 0) series.push({ label, color, dash: '7 4', square: t > 1, points })
   })
   return series
 }
@@ -94,7 +95,7 @@ function yAxis(lo, hi, sy) {
   const out = [line(kFrame.left, kFrame.top, kFrame.left, kFrame.bottom, 'stroke="#333"')]
   for (const v of logTicks(lo, hi)) {
     out.push(line(kFrame.left, sy(v), kFrame.right, sy(v), 'stroke="#e5e5e5"'))
-    out.push(text(kFrame.left - 8, sy(v) + 4, fmt(v), 'text-anchor="end"'))
+    out.push(text(kFrame.left - 8, sy(v) + 4, v >= 1 ? String(v) : fmt(v), 'text-anchor="end"'))
   }
   const label = 'MLUP/s (million cell updates per second, log scale)'
   out.push(
@@ -108,13 +109,19 @@ function yAxis(lo, hi, sy) {
   return out
 }
 
+/** A circle for one thread, a square for more, so thread counts differ by more than shade. */
+function marker(s, x, y) {
+  if (!s.square) return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="${s.color}"/>`
+  return `<rect x="${(x - 3.5).toFixed(1)}" y="${(y - 3.5).toFixed(1)}" width="7" height="7" fill="${s.color}"/>`
+}
+
 function drawSeries(s, sx, sy) {
   const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : ''
   const path = s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')
   const out = [`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`]
   for (const p of s.points) {
     if (p.lo !== null && p.hi > p.lo) out.push(line(sx(p.x), sy(p.lo), sx(p.x), sy(p.hi), `stroke="${s.color}"`))
-    out.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${s.color}"/>`)
+    out.push(marker(s, sx(p.x), sy(p.y)))
   }
   return out
 }
@@ -126,14 +133,20 @@ function drawCeiling(c, sy) {
 }
 
 function legend(entries) {
-  return entries.flatMap((e, k) => {
+  const rows = entries.flatMap((e, k) => {
     const y = kFrame.top + 10 + k * 22
     const dash = e.dash ? ` stroke-dasharray="${e.dash}"` : ''
-    return [
-      line(kFrame.right + 20, y, kFrame.right + 50, y, `stroke="${e.color}" stroke-width="2"${dash}`),
-      text(kFrame.right + 58, y + 4, e.label),
-    ]
+    const key = [line(kFrame.right + 20, y, kFrame.right + 50, y, `stroke="${e.color}" stroke-width="2"${dash}`)]
+    if (e.points) key.push(marker(e, kFrame.right + 35, y))
+    return [...key, text(kFrame.right + 58, y + 4, e.label)]
   })
+  const y = kFrame.top + 10 + entries.length * 22 + 8
+  const notes = [
+    'ceiling = copy bandwidth / 24 B per update:',
+    'the memory-bound limit once the grid',
+    'no longer fits in cache',
+  ]
+  return [...rows, ...notes.map((n, k) => text(kFrame.right + 20, y + k * 16, n, 'fill="#555" font-size="11"'))]
 }
 
 /** The whole chart as an SVG document. */
