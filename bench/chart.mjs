@@ -149,6 +149,11 @@ function legend(entries) {
   return [...rows, ...notes.map((n, k) => text(kFrame.right + 20, y + k * 16, n, 'fill="#555" font-size="11"'))]
 }
 
+function subtitle({ machine, date }) {
+  const load = machine.loadAverage ? ` · load average ${machine.loadAverage[0]}` : ''
+  return `${machine.cpu}, ${machine.availableParallelism} threads · ${date.slice(0, 10)}${load}`
+}
+
 /** The whole chart as an SVG document. */
 export function renderChart(result) {
   const series = seriesOf(result)
@@ -161,12 +166,7 @@ export function renderChart(result) {
   const body = [
     `<rect width="${kWidth}" height="${kHeight}" fill="white"/>`,
     text(kFrame.left, 28, title, 'font-size="16" font-weight="bold"'),
-    text(
-      kFrame.left,
-      50,
-      `${result.machine.cpu}, ${result.machine.availableParallelism} threads · ${result.date.slice(0, 10)}`,
-      'fill="#555"',
-    ),
+    text(kFrame.left, 50, subtitle(result), 'fill="#555"'),
     ...yAxis(lo, hi, sy),
     ...xAxis(sizes, sx),
     ...ceilings.flatMap((c) => drawCeiling(c, sy)),

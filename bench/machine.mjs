@@ -57,6 +57,11 @@ function gitInfo(cwd) {
   return { commit, dirty: status === null ? null : status.length > 0 }
 }
 
+/** The 1, 5 and 15-minute load averages, rounded. */
+export function loadAverage() {
+  return os.loadavg().map((v) => Number(v.toFixed(2)))
+}
+
 /** A description of this machine and toolchain, for the results file. */
 export function describeMachine(projectRoot) {
   const cpus = os.cpus()
@@ -70,6 +75,8 @@ export function describeMachine(projectRoot) {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     rustc: tryRun('rustc', ['--version'], projectRoot),
+    /** 1, 5 and 15-minute load averages when the run began: above the core count, the numbers are noisy. */
+    loadAverage: loadAverage(),
     ...gitInfo(projectRoot),
   }
 }
@@ -78,5 +85,6 @@ export function describeMachine(projectRoot) {
 export function machineLine(m) {
   const l3 = m.cachesMB.L3 ? `, L3 ${m.cachesMB.L3} MB` : ''
   const git = m.commit ? `, commit ${m.commit.slice(0, 10)}${m.dirty ? ' (dirty)' : ''}` : ''
-  return `${m.cpu}, ${m.availableParallelism} threads${l3}, ${m.memoryGB} GB; Node ${m.node}, ${m.rustc ?? 'rustc ?'}${git}`
+  const load = `load ${m.loadAverage.join(' ')}`
+  return `${m.cpu}, ${m.availableParallelism} threads${l3}, ${m.memoryGB} GB, ${load}; Node ${m.node}, ${m.rustc ?? 'rustc ?'}${git}`
 }

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { measureBandwidth } from './bandwidth.mjs'
 import { kUsage, kProjectRoot, parseBenchArgs, UsageError } from './args.mjs'
 import { withFigures } from './figures.mjs'
-import { describeMachine, machineLine } from './machine.mjs'
+import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { memoryShortfall, planCells, runCell, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { kResultsSchema, writeResults } from './results.mjs'
@@ -81,7 +81,8 @@ async function measureAll(config, log) {
   try {
     const { cells, skipped, failed } = await measureMatrix(config, reference, log)
     const durationSeconds = (performance.now() - started) / 1000
-    const base = { schema: kResultsSchema, date, durationSeconds, machine, config: configOf(config) }
+    const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
+    const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }
     const extra = { bandwidth, reference: describeReference(reference), skipped, failed }
     return { ...base, ...extra, cells: withFigures(cells, bandwidth) }
   } finally {
@@ -102,7 +103,8 @@ function report(result, files, print) {
   else print(`Memory bandwidth not measured: ${result.bandwidth.reason}`)
   for (const s of result.skipped) print(`Skipped ${s.nodes}²: ${s.reason}`)
   for (const f of result.failed) print(`Failed ${f.nodes}² ${f.backend} ${f.threads} thr: ${f.error}`)
-  print(`Suite took ${duration(result.durationSeconds)}. Wrote ${Object.values(files).join(', ')}`)
+  const load = `load average ${result.machine.loadAverage[0]} at the start, ${result.loadAverageAtEnd[0]} at the end`
+  print(`Suite took ${duration(result.durationSeconds)} (${load}). Wrote ${Object.values(files).join(', ')}`)
 }
 
 /** The suite's entry point: returns the exit code (0 ok, 1 a cell failed, 2 bad arguments). */
