@@ -1,7 +1,8 @@
 /**
  * The measurement matrix: which cells to run (grid size × threads × backend), whether a grid fits in
- * memory, and how one cell is timed. A cell creates one `Solver`, warms it up while it calibrates the
- * step count, then times `advance({ steps })` several times on the same solver.
+ * memory, and how they are timed. Each cell has one `Solver`, warmed up while its step count is
+ * calibrated, then timed over several `advance({ steps })` calls, interleaved with the other cells of
+ * the same grid size.
  */
 import os from 'node:os'
 
@@ -10,8 +11,11 @@ import { Solver } from 'calor'
 /** Updates counted per step: the interior nodes (Dirichlet boundary nodes do not evolve), as the C reference counts. */
 export const interiorOf = (nodes) => (nodes - 2) * (nodes - 2)
 
-/** Bytes held while a cell is built: two shared fields, a copy made while packing, the initial field, the C reference's two arrays. */
-const kBytesPerNode = 8 * 6
+/**
+ * Bytes per node a group of `cells` solvers holds: each keeps two shared fields and its validated
+ * initial field; building one makes a transient copy; the C reference has two arrays.
+ */
+const bytesPerNode = (cells) => 8 * (3 * cells + 1 + 2)
 /** Leave this much of the free memory to everyone else on the machine. */
 const kMemoryShare = 0.6
 /** A cell stops repeating once its timed runs add up to this many seconds (the js backend on large grids). */
@@ -19,9 +23,9 @@ const kCellBudgetSeconds = 4
 /** The first calibration run does about this many updates. */
 const kCalibrationUpdates = 1e6
 
-/** Null if a grid of nodes² fits in memory, else the reason it is skipped. */
-export function memoryShortfall(nodes, freeBytes = os.freemem()) {
-  const need = nodes * nodes * kBytesPerNode
+/** Null if `cells` solvers on a grid of nodes² fit in memory together, else the reason the size is skipped. */
+export function memoryShortfall(nodes, cells, freeBytes = os.freemem()) {
+  const need = nodes * nodes * bytesPerNode(cells)
   if (need <= kMemoryShare * freeBytes) return null
   const gb = (bytes) => (bytes / 1e9).toFixed(1)
   return `needs about ${gb(need)} GB, more than ${kMemoryShare * 100}% of the ${gb(freeBytes)} GB free`
@@ -35,15 +39,9 @@ export function summarize(values) {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] }
 }
 
-/** The cells in run order: by size, then threads, then backend, so a native cell and its C run sit side by side. */
-export function planCells(config) {
-  const cells = []
-  for (const nodes of config.sizes) {
-    for (const threads of config.threads) {
-      for (const backend of config.backends) cells.push({ nodes, threads, backend })
-    }
-  }
-  return cells
+/** The cells of one grid size, in table order: by threads, then backend. */
+export function cellsOfSize(nodes, config) {
+  return config.threads.flatMap((threads) => config.backends.map((backend) => ({ nodes, threads, backend })))
 }
 
 /** A smooth field away from zero with a fixed boundary, so that no value decays towards subnormals. */
@@ -85,25 +83,43 @@ function repeatsFor(config, expectedSeconds) {
   return Math.max(1, Math.min(config.repeats, Math.floor(kCellBudgetSeconds / Math.max(expectedSeconds, 1e-9))))
 }
 
-/**
- * Runs one cell: create a Solver, calibrate (the warm-up), one more untimed run, then the timed runs.
- * `afterRun(steps)` is awaited after each timed run (the C reference runs there, interleaved).
- */
-export async function runCell(cell, config, afterRun = async () => {}) {
+/** Creates one solver per cell, calibrates each (the warm-up), then gives each one more untimed run. */
+async function prepare(cells, config, solvers) {
+  const plans = []
+  for (const cell of cells) {
+    const solver = await Solver.create(solverOptions(cell))
+    solvers.push(solver)
+    const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes), config.seconds)
+    plans.push({ cell, solver, steps, repeats: repeatsFor(config, expected), seconds: [] })
+  }
+  for (const plan of plans) await timeAdvance(plan.solver, plan.steps)
+  return plans
+}
+
+function cellResult({ cell, solver, steps, repeats, seconds }) {
   const interior = interiorOf(cell.nodes)
-  const solver = await Solver.create(solverOptions(cell))
+  const mlups = summarize(seconds.map((s) => (interior * steps) / s / 1e6))
+  return { ...cell, interior, steps, repeats, threadsUsed: solver.threads, seconds, mlups }
+}
+
+/**
+ * Runs the cells of one grid size together, so that their ratios compare runs made at the same
+ * moment on a shared, noisy machine: one Solver per cell (kept for the whole group), calibrated and
+ * warmed up, then round after round of one timed run per cell. `afterRun(cell, steps)` is awaited after
+ * each timed run (the C reference runs there).
+ */
+export async function runGroup(cells, config, afterRun = async () => {}) {
+  const solvers = []
   try {
-    const { steps, expected } = await calibrate(solver, interior, config.seconds)
-    const repeats = repeatsFor(config, expected)
-    await timeAdvance(solver, steps)
-    const seconds = []
-    for (let r = 0; r < repeats; r++) {
-      seconds.push(await timeAdvance(solver, steps))
-      await afterRun(steps)
+    const plans = await prepare(cells, config, solvers)
+    for (let round = 0; round < config.repeats; round++) {
+      for (const plan of plans.filter((p) => round < p.repeats)) {
+        plan.seconds.push(await timeAdvance(plan.solver, plan.steps))
+        await afterRun(plan.cell, plan.steps)
+      }
     }
-    const mlups = seconds.map((s) => (interior * steps) / s / 1e6)
-    return { ...cell, interior, steps, repeats, threadsUsed: solver.threads, seconds, mlups: summarize(mlups) }
+    return plans.map(cellResult)
   } finally {
-    await solver.close()
+    await Promise.allSettled(solvers.map((s) => s.close()))
   }
 }

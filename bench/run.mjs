@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The benchmark suite: `npm run bench [-- options]` or `calor bench [options]` (see --help).
- * Measures memory bandwidth, compiles the C reference, runs every cell of the matrix (the C reference
- * interleaved with the native cells), then prints a table and writes JSON + an SVG chart.
+ * Measures memory bandwidth, compiles the C reference, runs the matrix one grid size at a time (the
+ * cells of a size and the C reference interleaved run by run), then prints a table and writes JSON + an
+ * SVG chart.
  */
 import { pathToFileURL } from 'node:url'
 
@@ -10,7 +11,7 @@ import { measureBandwidth } from './bandwidth.mjs'
 import { kUsage, kProjectRoot, parseBenchArgs, UsageError } from './args.mjs'
 import { withFigures } from './figures.mjs'
 import { describeMachine, loadAverage, machineLine } from './machine.mjs'
-import { memoryShortfall, planCells, runCell, summarize } from './matrix.mjs'
+import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { kResultsSchema, writeResults } from './results.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
@@ -24,40 +25,50 @@ function progressLine(c) {
   return `  ${c.nodes}² ${c.backend} ${c.threads} thr: ${fmt(c.mlups.median)} MLUP/s (${spread})${ref}`
 }
 
-/** Runs one cell, with a C reference run after each timed run of a native cell. */
-async function measureCell(cell, config, reference) {
-  const runs = []
-  const interleave = reference.available && cell.backend === 'native'
-  const afterRun = async (steps) => {
-    if (interleave) runs.push(await runReference(reference, cell.nodes - 2, steps, cell.threads))
+/** C reference runs, keyed by cell, made right after each timed run of a native cell. */
+function referenceRunner(reference) {
+  const runs = new Map()
+  const afterRun = async (cell, steps) => {
+    if (!reference.available || cell.backend !== 'native') return
+    const run = await runReference(reference, cell.nodes - 2, steps, cell.threads)
+    runs.set(cell, [...(runs.get(cell) ?? []), run])
   }
-  const result = await runCell(cell, config, afterRun)
-  if (runs.length > 0) {
-    const mlups = summarize(runs.map((r) => r.mlups))
-    result.reference = { steps: runs[0].steps, seconds: runs.map((r) => r.seconds), mlups }
+  const attach = (result, cell) => {
+    const list = runs.get(cell) ?? []
+    if (list.length === 0) return result
+    const mlups = summarize(list.map((r) => r.mlups))
+    return { ...result, reference: { steps: list[0].steps, seconds: list.map((r) => r.seconds), mlups } }
   }
-  return result
+  return { afterRun, attach }
 }
 
-/** Every cell that fits in memory; skipped sizes and failed cells are recorded with their reason. */
+/** All cells of one size, or their failure. */
+async function measureSize(nodes, config, reference, log) {
+  const cells = cellsOfSize(nodes, config)
+  const runner = referenceRunner(reference)
+  try {
+    const results = (await runGroup(cells, config, runner.afterRun)).map((r, k) => runner.attach(r, cells[k]))
+    for (const r of results) log(progressLine(r))
+    return { cells: results, failed: [] }
+  } catch (error) {
+    log(`  ${nodes}²: FAILED: ${error.message}`)
+    return { cells: [], failed: cells.map((cell) => ({ ...cell, error: error.message })) }
+  }
+}
+
+/** Every size that fits in memory; skipped sizes and failed cells are recorded with their reason. */
 async function measureMatrix(config, reference, log) {
   const [cells, skipped, failed] = [[], [], []]
   for (const nodes of config.sizes) {
-    const shortfall = memoryShortfall(nodes)
+    const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length)
     if (shortfall !== null) {
       skipped.push({ nodes, reason: shortfall })
       log(`  ${nodes}²: skipped, ${shortfall}`)
       continue
     }
-    for (const cell of planCells({ ...config, sizes: [nodes] })) {
-      try {
-        cells.push(await measureCell(cell, config, reference))
-        log(progressLine(cells[cells.length - 1]))
-      } catch (error) {
-        failed.push({ ...cell, error: error.message })
-        log(`  ${nodes}² ${cell.backend} ${cell.threads} thr: FAILED: ${error.message}`)
-      }
-    }
+    const measured = await measureSize(nodes, config, reference, log)
+    cells.push(...measured.cells)
+    failed.push(...measured.failed)
   }
   return { cells, skipped, failed }
 }
