@@ -15,7 +15,7 @@ import { parseBenchArgs } from '../bench/args.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { withFigures } from '../bench/figures.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
-import { summarize } from '../bench/matrix.mjs'
+import { memoryShortfall, summarize } from '../bench/matrix.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { parseReferenceLine } from '../bench/reference.mjs'
 
@@ -126,6 +126,11 @@ describe('bench helpers', () => {
   it('summarizes runs as median, min and max', () => {
     expect(summarize([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 })
     expect(summarize([4, 1, 2, 3])).toEqual({ median: 2.5, min: 1, max: 4 })
+  })
+
+  it('skips a grid size that does not fit in the free memory, and says why', () => {
+    expect(memoryShortfall(130, 4, 1e9)).toBeNull()
+    expect(memoryShortfall(8194, 4, 1e9)).toBe('needs about 8.1 GB, more than 60% of the 1.0 GB free')
   })
 
   it('parses the reference output line and refuses anything else', () => {
