@@ -39,6 +39,28 @@ export declare function encodeFrame(field: Float64Array, spec: NapiFrameSpec, pa
  */
 export declare function fillGhostRow(target: Float64Array, from: Float64Array, offset: number): void
 
+/**
+ * Measures memory bandwidth with a STREAM-like copy and triad over three arrays of `megabytes` MB
+ * (10⁶ bytes) each, split across `threads` threads (default 1); returns the best of `repeats` runs.
+ * Bytes include the write-allocate of every store (STREAM's own figures leave it out). Blocks the
+ * calling thread for the whole measurement: meant for benchmarks, not for a server's main thread.
+ *
+ * # Errors
+ * Throws if an argument is out of range, or if the arrays cannot be allocated.
+ */
+export declare function memoryBandwidth(megabytes: number, repeats: number, threads?: number | undefined | null): NapiBandwidth
+
+/** Memory bandwidth of this machine, measured by a STREAM-like copy and triad. */
+export interface NapiBandwidth {
+  /** Copy rate in GB/s (10⁹ bytes), counting 24 bytes per element: read, write and write-allocate. */
+  copy: number
+  /** Triad rate in GB/s, counting 32 bytes per element: two reads, a write and a write-allocate. */
+  triad: number
+  megabytes: number
+  repeats: number
+  threads: number
+}
+
 /** How to draw one frame. */
 export interface NapiFrameSpec {
   /** Nodes per row and rows of the field. */

@@ -773,10 +773,11 @@ if (
   }
 }
 
-const { StencilKernel, encodeFrame, fillGhostRow, runBand, writeAnimation } = nativeBinding
+const { StencilKernel, encodeFrame, fillGhostRow, memoryBandwidth, runBand, writeAnimation } = nativeBinding
 export { StencilKernel }
 export { encodeFrame }
 export { fillGhostRow }
+export { memoryBandwidth }
 export { runBand }
 export { writeAnimation }
 export const __napiBindingTarget = __napiLoadedBindingTarget

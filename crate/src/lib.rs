@@ -11,6 +11,7 @@ pub mod frames_napi;
 pub mod kernel;
 mod raw;
 pub mod shape;
+pub mod stream;
 pub mod sync;
 
 use napi::bindgen_prelude::*;

@@ -1,5 +1,6 @@
 //! Plain-Rust tests of the band kernel (`kernel.rs`) and the ghost cells (`boundary.rs`): exact
 //! discrete answers, ghost fills, and every argument the kernel refuses.
+#![expect(clippy::float_cmp, reason = "the kernels are exact: results are compared bit for bit")]
 
 use std::f64::consts::PI;
 

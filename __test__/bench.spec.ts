@@ -1,0 +1,171 @@
+/**
+ * The benchmark suite runs end to end in --quick mode and writes a well-formed results file. Speed is
+ * never asserted: only that every expected cell is there with positive, finite numbers.
+ */
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// @ts-expect-error: plain ESM modules without type declarations
+import { parseBenchArgs } from '../bench/args.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
+import { withFigures } from '../bench/figures.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
+import { memoryShortfall, summarize } from '../bench/matrix.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
+import { parseReferenceLine } from '../bench/reference.mjs'
+
+const run = promisify(execFile)
+const kScript = path.resolve(import.meta.dirname, '..', 'bench', 'run.mjs')
+
+interface Summary {
+  median: number
+  min: number
+  max: number
+}
+interface Cell {
+  nodes: number
+  backend: string
+  threads: number
+  steps: number
+  repeats: number
+  seconds: number[]
+  mlups: Summary
+  reference?: { mlups: Summary }
+  figures: Record<string, number | null>
+}
+
+const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0
+
+describe('npm run bench -- --quick', () => {
+  let dir: string
+  let result: { cells: Cell[]; [key: string]: any }
+  let stdout: string
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calor-bench-test-'))
+    ;({ stdout } = await run(process.execPath, [kScript, '--quick', '--out', dir], { encoding: 'utf8' }))
+    result = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8'))
+  }, 180_000)
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  it('measures every size × threads × backend cell, with positive finite numbers', () => {
+    const max = os.availableParallelism()
+    const threads = [...new Set([1, max])]
+    const expected = [130, 514].flatMap((nodes) =>
+      threads.flatMap((t) => ['native', 'js'].map((backend) => `${nodes} ${backend} ${t}`)),
+    )
+    expect(result.cells.map((c) => `${c.nodes} ${c.backend} ${c.threads}`).sort()).toEqual(expected.sort())
+    for (const c of result.cells) {
+      expect(c.repeats, `${c.nodes} ${c.backend} ${c.threads}`).toBe(1)
+      expect(Number.isInteger(c.steps) && c.steps >= 1).toBe(true)
+      expect([...c.seconds, c.mlups.median, c.mlups.min, c.mlups.max, c.figures.trafficGBs].every(positive)).toBe(true)
+      expect(c.mlups.min <= c.mlups.median && c.mlups.median <= c.mlups.max).toBe(true)
+    }
+  })
+
+  it('derives speed-up and efficiency from the measured baselines', () => {
+    for (const c of result.cells) {
+      const js1 = result.cells.find((o) => o.nodes === c.nodes && o.backend === 'js' && o.threads === 1) as Cell
+      expect(c.figures.speedupVsJs1).toBeCloseTo(c.mlups.median / js1.mlups.median, 12)
+      if (c.threads === 1) expect(c.figures.efficiency).toBe(1)
+      else expect(positive(c.figures.efficiency)).toBe(true)
+    }
+  })
+
+  it('measures the memory bandwidth and puts each native cell against its ceiling', () => {
+    expect(result.bandwidth.measured).toBe(true)
+    for (const p of result.bandwidth.probes) expect([p.copyGBs, p.triadGBs, p.ceilingMlups].every(positive)).toBe(true)
+    for (const c of result.cells) {
+      if (c.backend === 'native') expect(positive(c.figures.ceilingPercent)).toBe(true)
+      else expect(c.figures.ceilingPercent).toBeNull()
+    }
+  })
+
+  it('runs the C reference beside every native cell when it is available, or says why not', () => {
+    if (!result.reference.available) {
+      expect(result.reference.reason).toMatch(/not found|failed|disabled/)
+      return
+    }
+    for (const c of result.cells) {
+      if (c.backend !== 'native') continue
+      expect(positive(c.reference?.mlups.median)).toBe(true)
+      expect(c.figures.vsReference).toBeCloseTo(c.mlups.median / (c.reference as { mlups: Summary }).mlups.median, 12)
+    }
+  })
+
+  it('describes the machine, writes a dated copy and a chart, and prints the table', () => {
+    expect(result.machine.node).toBe(process.version)
+    expect(result.machine.availableParallelism).toBe(os.availableParallelism())
+    expect(positive(result.durationSeconds)).toBe(true)
+    const files = fs.readdirSync(dir).sort()
+    expect(files).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/),
+      'latest.json',
+      'latest.svg',
+    ])
+    expect(fs.readFileSync(path.join(dir, files[0]), 'utf8')).toBe(
+      fs.readFileSync(path.join(dir, 'latest.json'), 'utf8'),
+    )
+    const svg = fs.readFileSync(path.join(dir, 'latest.svg'), 'utf8')
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
+    // One line per backend × thread count, plus one per thread count for the C reference.
+    const threadCounts = new Set(result.cells.map((c) => c.threads)).size
+    const lines = (2 + (result.reference.available ? 1 : 0)) * threadCounts
+    expect(svg.match(/<polyline /g)?.length).toBe(lines)
+    expect(stdout).toMatch(/^grid +backend +threads/m)
+    expect(stdout).toMatch(/Suite took \d/)
+  })
+})
+
+describe('bench helpers', () => {
+  it('summarizes runs as median, min and max', () => {
+    expect(summarize([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 })
+    expect(summarize([4, 1, 2, 3])).toEqual({ median: 2.5, min: 1, max: 4 })
+  })
+
+  it('skips a grid size that does not fit in the free memory, and says why', () => {
+    expect(memoryShortfall(130, 4, 1e9)).toBeNull()
+    expect(memoryShortfall(8194, 4, 1e9)).toBe('needs about 8.1 GB, more than 60% of the 1.0 GB free')
+  })
+
+  it('parses the reference output line and refuses anything else', () => {
+    expect(parseReferenceLine('512 100 2 0.500000 52.4 1.234e+05\n')).toEqual({
+      n: 512,
+      steps: 100,
+      threads: 2,
+      seconds: 0.5,
+      mlups: (512 * 512 * 100) / 0.5 / 1e6,
+      checksum: 1.234e5,
+    })
+    expect(() => parseReferenceLine('Segmentation fault')).toThrow(
+      'the C reference printed "Segmentation fault", expected "N steps threads seconds MLUPS checksum"',
+    )
+  })
+
+  it('leaves a figure null when its baseline was not measured', () => {
+    const cell = { nodes: 130, backend: 'native', threads: 2, mlups: { median: 100, min: 90, max: 110 } }
+    const [withF] = withFigures([cell], { measured: false, probes: [] })
+    expect(withF.figures).toMatchObject({
+      speedupVsJs1: null,
+      efficiency: null,
+      ceilingPercent: null,
+      vsReference: null,
+    })
+    expect(withF.figures.trafficGBs).toBeCloseTo(2.4, 12)
+  })
+
+  it('rejects a bad flag with a message naming it, what was expected and what was given', () => {
+    expect(() => parseBenchArgs(['--sizes', '130,x'])).toThrow(
+      '--sizes must be a comma-separated list of integers >= 4, got "130,x"',
+    )
+    expect(() => parseBenchArgs(['--backends', 'gpu'])).toThrow(
+      '--backends must be a comma-separated list of native, js, got "gpu"',
+    )
+    expect(parseBenchArgs(['--quick', '--threads', '2,1,2']).threads).toEqual([1, 2])
+  })
+})

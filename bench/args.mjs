@@ -1,0 +1,124 @@
+/**
+ * Command-line options of the benchmark suite (`npm run bench -- …`, `calor bench …`): parsed once into
+ * a frozen config. A bad flag throws a UsageError that names the flag, what was expected and what was given.
+ */
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+import { l3Megabytes } from './machine.mjs'
+
+/** The project root (bench/..), so results land in bench/results whatever the working directory. */
+export const kProjectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
+export const kDefaultSizes = [130, 514, 2050, 8194]
+export const kBackends = ['native', 'js']
+
+export const kUsage = `Usage: npm run bench -- [options]      (or: calor bench [options])
+
+Measures the solver on a matrix of backend × threads × grid size, with the machine's memory
+bandwidth and a C reference beside it; prints a table and writes JSON + an SVG chart.
+
+Options (defaults in brackets):
+  --quick              a small subset in seconds: 130² and 514², both backends, 1 and max threads, 1 repeat
+  --sizes <list>       nodes per side, comma-separated [${kDefaultSizes.join(',')}; quick: 130,514]
+  --threads <list>     thread counts [1, 2, 4, … and os.availableParallelism() = ${os.availableParallelism()}]
+  --backends <list>    native, js or both [native,js]
+  --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
+  --seconds <s>        target length of one timed run [0.4; quick: 0.05]
+  --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
+  --reference <path>   C reference stencil.c, or "none" [../shared/reference/stencil.c beside the project]
+  --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results]
+  --help               this text
+`
+
+/** A bad command line: the caller prints the message and the usage, and exits with 2. */
+export class UsageError extends Error {}
+
+const kOptions = {
+  quick: { type: 'boolean', default: false },
+  sizes: { type: 'string' },
+  threads: { type: 'string' },
+  backends: { type: 'string' },
+  repeats: { type: 'string' },
+  seconds: { type: 'string' },
+  'bandwidth-mb': { type: 'string' },
+  reference: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', default: false },
+}
+
+/** 1, 2, 4, … below `max`, then `max` itself. */
+export function defaultThreadCounts(max) {
+  const counts = []
+  for (let t = 1; t < max; t *= 2) counts.push(t)
+  return [...counts, max]
+}
+
+function integerList(flag, text, min) {
+  const values = text.split(',').map((s) => Number(s.trim()))
+  if (text.trim() === '' || !values.every((v) => Number.isInteger(v) && v >= min)) {
+    throw new UsageError(`--${flag} must be a comma-separated list of integers >= ${min}, got "${text}"`)
+  }
+  return [...new Set(values)].sort((a, b) => a - b)
+}
+
+function backendList(text) {
+  const values = [...new Set(text.split(',').map((s) => s.trim()))]
+  if (!values.every((v) => kBackends.includes(v))) {
+    throw new UsageError(`--backends must be a comma-separated list of ${kBackends.join(', ')}, got "${text}"`)
+  }
+  return kBackends.filter((b) => values.includes(b))
+}
+
+function numberAtLeast(flag, text, min, integer) {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got "${text}"`)
+  }
+  return value
+}
+
+/** Probe arrays well beyond the last-level cache, but not absurdly large. */
+function defaultBandwidthMegabytes() {
+  return Math.min(2000, Math.max(256, Math.ceil(2 * l3Megabytes())))
+}
+
+function defaults(quick) {
+  const max = os.availableParallelism()
+  return {
+    sizes: quick ? [130, 514] : kDefaultSizes,
+    threads: quick ? [...new Set([1, max])] : defaultThreadCounts(max),
+    repeats: quick ? 1 : 7,
+    seconds: quick ? 0.05 : 0.4,
+    bandwidthMegabytes: quick ? 32 : defaultBandwidthMegabytes(),
+  }
+}
+
+/** Parses argv (without node and the script) into a frozen config; throws UsageError on a bad flag. */
+export function parseBenchArgs(argv) {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options: kOptions, allowPositionals: false, strict: true }).values
+  } catch (error) {
+    throw new UsageError(error.message)
+  }
+  const d = defaults(parsed.quick)
+  return Object.freeze({
+    help: parsed.help,
+    quick: parsed.quick,
+    sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
+    threads: parsed.threads === undefined ? d.threads : integerList('threads', parsed.threads, 1),
+    backends: parsed.backends === undefined ? kBackends : backendList(parsed.backends),
+    repeats: parsed.repeats === undefined ? d.repeats : numberAtLeast('repeats', parsed.repeats, 1, true),
+    seconds: parsed.seconds === undefined ? d.seconds : numberAtLeast('seconds', parsed.seconds, 0.001, false),
+    bandwidthMegabytes:
+      parsed['bandwidth-mb'] === undefined
+        ? d.bandwidthMegabytes
+        : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
+    reference: parsed.reference ?? path.resolve(kProjectRoot, '..', 'shared', 'reference', 'stencil.c'),
+    out: path.resolve(parsed.out ?? path.join(kProjectRoot, 'bench', 'results')),
+  })
+}

@@ -1,0 +1,125 @@
+/**
+ * The measurement matrix: which cells to run (grid size × threads × backend), whether a grid fits in
+ * memory, and how they are timed. Each cell has one `Solver`, warmed up while its step count is
+ * calibrated, then timed over several `advance({ steps })` calls, interleaved with the other cells of
+ * the same grid size.
+ */
+import os from 'node:os'
+
+import { Solver } from 'calor'
+
+/** Updates counted per step: the interior nodes (Dirichlet boundary nodes do not evolve), as the C reference counts. */
+export const interiorOf = (nodes) => (nodes - 2) * (nodes - 2)
+
+/**
+ * Bytes per node a group of `cells` solvers holds: each keeps two shared fields and its validated
+ * initial field; building one makes a transient copy; the C reference has two arrays.
+ */
+const bytesPerNode = (cells) => 8 * (3 * cells + 1 + 2)
+/** Leave this much of the free memory to everyone else on the machine. */
+const kMemoryShare = 0.6
+/** A cell stops repeating once its timed runs add up to this many seconds (the js backend on large grids). */
+const kCellBudgetSeconds = 4
+/** The first calibration run does about this many updates. */
+const kCalibrationUpdates = 1e6
+
+/** Null if `cells` solvers on a grid of nodes² fit in memory together, else the reason the size is skipped. */
+export function memoryShortfall(nodes, cells, freeBytes = os.freemem()) {
+  const need = nodes * nodes * bytesPerNode(cells)
+  if (need <= kMemoryShare * freeBytes) return null
+  const gb = (bytes) => (bytes / 1e9).toFixed(1)
+  return `needs about ${gb(need)} GB, more than ${kMemoryShare * 100}% of the ${gb(freeBytes)} GB free`
+}
+
+/** Median, min and max of a list of numbers. */
+export function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] }
+}
+
+/** The cells of one grid size, in table order: by threads, then backend. */
+export function cellsOfSize(nodes, config) {
+  return config.threads.flatMap((threads) => config.backends.map((backend) => ({ nodes, threads, backend })))
+}
+
+/** A smooth field away from zero with a fixed boundary, so that no value decays towards subnormals. */
+function solverOptions({ nodes, threads, backend }) {
+  return {
+    grid: { nx: nodes, ny: nodes },
+    initial: (x, y) => 1 + Math.sin(Math.PI * x) * Math.sin(Math.PI * y),
+    boundary: { type: 'dirichlet', value: 1 },
+    backend,
+    threads,
+  }
+}
+
+/** Wall-clock seconds of one `advance({ steps })`. */
+async function timeAdvance(solver, steps) {
+  const started = performance.now()
+  await solver.advance({ steps })
+  return (performance.now() - started) / 1000
+}
+
+/**
+ * Warms the solver up with growing runs until one lasts a quarter of the target, then returns the step
+ * count that should last `target` seconds (at least 1), and the seconds one such run is expected to take.
+ */
+async function calibrate(solver, interior, target) {
+  let steps = Math.max(1, Math.round(kCalibrationUpdates / interior))
+  for (;;) {
+    const seconds = await timeAdvance(solver, steps)
+    if (seconds >= target / 4) {
+      const chosen = Math.max(1, Math.round((steps * target) / seconds))
+      return { steps: chosen, expected: (seconds * chosen) / steps }
+    }
+    steps *= seconds > 0 ? Math.min(16, Math.ceil(target / 4 / seconds)) : 16
+  }
+}
+
+/** Timed runs: fewer on cells whose runs are long, so the whole suite keeps to its time budget. */
+function repeatsFor(config, expectedSeconds) {
+  return Math.max(1, Math.min(config.repeats, Math.floor(kCellBudgetSeconds / Math.max(expectedSeconds, 1e-9))))
+}
+
+/** Creates one solver per cell, calibrates each (the warm-up), then gives each one more untimed run. */
+async function prepare(cells, config, solvers) {
+  const plans = []
+  for (const cell of cells) {
+    const solver = await Solver.create(solverOptions(cell))
+    solvers.push(solver)
+    const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes), config.seconds)
+    plans.push({ cell, solver, steps, repeats: repeatsFor(config, expected), seconds: [] })
+  }
+  for (const plan of plans) await timeAdvance(plan.solver, plan.steps)
+  return plans
+}
+
+function cellResult({ cell, solver, steps, repeats, seconds }) {
+  const interior = interiorOf(cell.nodes)
+  const mlups = summarize(seconds.map((s) => (interior * steps) / s / 1e6))
+  return { ...cell, interior, steps, repeats, threadsUsed: solver.threads, seconds, mlups }
+}
+
+/**
+ * Runs the cells of one grid size together, so that their ratios compare runs made at the same
+ * moment on a shared, noisy machine: one Solver per cell (kept for the whole group), calibrated and
+ * warmed up, then round after round of one timed run per cell. `afterRun(cell, steps)` is awaited after
+ * each timed run (the C reference runs there).
+ */
+export async function runGroup(cells, config, afterRun = async () => {}) {
+  const solvers = []
+  try {
+    const plans = await prepare(cells, config, solvers)
+    for (let round = 0; round < config.repeats; round++) {
+      for (const plan of plans.filter((p) => round < p.repeats)) {
+        plan.seconds.push(await timeAdvance(plan.solver, plan.steps))
+        await afterRun(plan.cell, plan.steps)
+      }
+    }
+    return plans.map(cellResult)
+  } finally {
+    await Promise.allSettled(solvers.map((s) => s.close()))
+  }
+}

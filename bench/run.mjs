@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * The benchmark suite: `npm run bench [-- options]` or `calor bench [options]` (see --help).
+ * Measures memory bandwidth, compiles the C reference, runs the matrix one grid size at a time (the
+ * cells of a size and the C reference interleaved run by run), then prints a table and writes JSON + an
+ * SVG chart.
+ */
+import { pathToFileURL } from 'node:url'
+
+import { measureBandwidth } from './bandwidth.mjs'
+import { kUsage, kProjectRoot, parseBenchArgs, UsageError } from './args.mjs'
+import { withFigures } from './figures.mjs'
+import { describeMachine, loadAverage, machineLine } from './machine.mjs'
+import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
+import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
+import { kResultsSchema, writeResults } from './results.mjs'
+import { bandwidthTable, fmt, resultsTable } from './table.mjs'
+
+/** Best-of repeats of each bandwidth probe. */
+const kBandwidthRepeats = { quick: 2, full: 8 }
+
+function progressLine(c) {
+  const ref = c.reference ? `   C ${fmt(c.reference.mlups.median)}` : ''
+  const spread = `${fmt(c.mlups.min)}–${fmt(c.mlups.max)}`
+  return `  ${c.nodes}² ${c.backend} ${c.threads} thr: ${fmt(c.mlups.median)} MLUP/s (${spread})${ref}`
+}
+
+/** C reference runs, keyed by cell, made right after each timed run of a native cell. */
+function referenceRunner(reference) {
+  const runs = new Map()
+  const afterRun = async (cell, steps) => {
+    if (!reference.available || cell.backend !== 'native') return
+    const run = await runReference(reference, cell.nodes - 2, steps, cell.threads)
+    runs.set(cell, [...(runs.get(cell) ?? []), run])
+  }
+  const attach = (result, cell) => {
+    const list = runs.get(cell) ?? []
+    if (list.length === 0) return result
+    const mlups = summarize(list.map((r) => r.mlups))
+    return { ...result, reference: { steps: list[0].steps, seconds: list.map((r) => r.seconds), mlups } }
+  }
+  return { afterRun, attach }
+}
+
+/** All cells of one size, or their failure. */
+async function measureSize(nodes, config, reference, log) {
+  const cells = cellsOfSize(nodes, config)
+  const runner = referenceRunner(reference)
+  try {
+    const results = (await runGroup(cells, config, runner.afterRun)).map((r, k) => runner.attach(r, cells[k]))
+    for (const r of results) log(progressLine(r))
+    return { cells: results, failed: [] }
+  } catch (error) {
+    log(`  ${nodes}²: FAILED: ${error.message}`)
+    return { cells: [], failed: cells.map((cell) => ({ ...cell, error: error.message })) }
+  }
+}
+
+/** Every size that fits in memory; skipped sizes and failed cells are recorded with their reason. */
+async function measureMatrix(config, reference, log) {
+  const [cells, skipped, failed] = [[], [], []]
+  for (const nodes of config.sizes) {
+    const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length)
+    if (shortfall !== null) {
+      skipped.push({ nodes, reason: shortfall })
+      log(`  ${nodes}²: skipped, ${shortfall}`)
+      continue
+    }
+    const measured = await measureSize(nodes, config, reference, log)
+    cells.push(...measured.cells)
+    failed.push(...measured.failed)
+  }
+  return { cells, skipped, failed }
+}
+
+function configOf(config) {
+  const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes } = config
+  return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes }
+}
+
+/** Measures everything and returns the results object (not yet written). */
+async function measureAll(config, log) {
+  const date = new Date().toISOString()
+  const started = performance.now()
+  const machine = describeMachine(kProjectRoot)
+  log(`Machine: ${machineLine(machine)}`)
+  log(`Memory bandwidth (${config.bandwidthMegabytes} MB arrays)…`)
+  const repeats = config.quick ? kBandwidthRepeats.quick : kBandwidthRepeats.full
+  const bandwidth = await measureBandwidth(config.threads, config.bandwidthMegabytes, repeats)
+  const reference = prepareReference(config.reference)
+  log(reference.available ? `C reference: ${reference.compiler}` : `C reference skipped: ${reference.reason}`)
+  try {
+    const { cells, skipped, failed } = await measureMatrix(config, reference, log)
+    const durationSeconds = (performance.now() - started) / 1000
+    const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
+    const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }
+    const extra = { bandwidth, reference: describeReference(reference), skipped, failed }
+    return { ...base, ...extra, cells: withFigures(cells, bandwidth) }
+  } finally {
+    disposeReference(reference)
+  }
+}
+
+function duration(seconds) {
+  const m = Math.floor(seconds / 60)
+  return m > 0 ? `${m} min ${Math.round(seconds - 60 * m)} s` : `${seconds.toFixed(1)} s`
+}
+
+/** Prints the tables and where the files went. */
+function report(result, files, print) {
+  print(`\n${resultsTable(result.cells)}\n`)
+  if (result.bandwidth.measured)
+    print(`Memory bandwidth (write-allocate counted):\n${bandwidthTable(result.bandwidth)}\n`)
+  else print(`Memory bandwidth not measured: ${result.bandwidth.reason}`)
+  for (const s of result.skipped) print(`Skipped ${s.nodes}²: ${s.reason}`)
+  for (const f of result.failed) print(`Failed ${f.nodes}² ${f.backend} ${f.threads} thr: ${f.error}`)
+  const load = `load average ${result.machine.loadAverage[0]} at the start, ${result.loadAverageAtEnd[0]} at the end`
+  print(`Suite took ${duration(result.durationSeconds)} (${load}). Wrote ${Object.values(files).join(', ')}`)
+}
+
+/** The suite's entry point: returns the exit code (0 ok, 1 a cell failed, 2 bad arguments). */
+export async function runBench(argv, { print = console.log, log = console.error } = {}) {
+  let config
+  try {
+    config = parseBenchArgs(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    log(`${error.message}\n\n${kUsage}`)
+    return 2
+  }
+  if (config.help) {
+    print(kUsage)
+    return 0
+  }
+  const result = await measureAll(config, log)
+  report(result, writeResults(config.out, result), print)
+  return result.failed.length > 0 ? 1 : 0
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await runBench(process.argv.slice(2))
+}
