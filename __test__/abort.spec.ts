@@ -7,10 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { AbortError, type SolveOptions, solve, Solver } from 'calor'
 
-import { kLiveWorkers, WorkerPool } from '../dist/pool.js'
 import { sameBits } from './helpers.js'
-
-const liveWorkers = (WorkerPool as unknown as Record<symbol, Map<unknown, string>>)[kLiveWorkers]
+import { liveWorkers } from './live-workers.js'
 
 const kOptions = {
   grid: { nx: 129, ny: 129 },

@@ -7,10 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve, Solver, WorkerError } from 'calor'
 
-import { kLiveWorkers, WorkerPool } from '../dist/pool.js'
 import { sameBits } from './helpers.js'
-
-const liveWorkers = (WorkerPool as unknown as Record<symbol, Map<unknown, string>>)[kLiveWorkers]
+import { liveWorkers } from './live-workers.js'
 
 // 65 × 65 with Dirichlet sides: rows 1…63 evolve; three workers own rows 1–21, 22–42 and 43–63.
 const kOptions = {

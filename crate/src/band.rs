@@ -100,6 +100,16 @@ fn validate_blocking(band: &Band, blocking: &Blocking, rows_in_field: usize) -> 
   Ok(())
 }
 
+/// Everything one thread's run needs besides how far it goes.
+pub struct Run<'a> {
+  pub fields: &'a SharedFields,
+  pub source: Option<&'a [f64]>,
+  pub control: &'a Control<'a>,
+  pub band: &'a Band<'a>,
+  pub stencil: &'a Stencil,
+  pub blocking: Blocking,
+}
+
 /// Runs up to `steps` steps starting from buffer `parity`. Stops early, at the same step as every
 /// peer, when the barrier publishes a stop (stop request or a non-finite value somewhere).
 ///
@@ -110,27 +120,19 @@ fn validate_blocking(band: &Band, blocking: &Blocking, rows_in_field: usize) -> 
 ///
 /// # Errors
 /// A [`KernelError`] if the band, stencil or source do not fit the fields.
-pub unsafe fn run_band(
-  fields: &SharedFields,
-  source: Option<&[f64]>,
-  control: &Control,
-  band: &Band,
-  stencil: &Stencil,
-  blocking: &Blocking,
-  steps: usize,
-  parity: usize,
-) -> Result<Outcome, KernelError> {
+pub unsafe fn run_band(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
+  let Run { fields, source, control, band, stencil, blocking } = *run;
   stencil.validate()?;
   band.validate(stencil, fields, source)?;
-  validate_blocking(band, blocking, fields.len / stencil.stride())?;
+  validate_blocking(band, &blocking, fields.len / stencil.stride())?;
   if blocking.k > 1 {
     // SAFETY: validated above; the caller's contract covers the rest.
-    return unsafe { run_blocks(fields, source, control, band, stencil, blocking, steps, parity) };
+    return unsafe { run_blocks(run, steps, parity) };
   }
   let mut parity = parity & 1;
   for done in 0..steps {
     // SAFETY: validated above; the caller's contract covers the rest.
-    let finite = unsafe { step_own_rows(fields, source, control, band, stencil, parity)? };
+    let finite = unsafe { step_own_rows(run, parity)? };
     if !finite {
       control.flag_non_finite();
     }
@@ -154,14 +156,8 @@ fn rows_per_slice(stride: usize) -> usize {
 /// One step of the band's own rows from buffer `parity`, plus its ghost rows; returns whether all
 /// values are finite. On an abort request it skips the rest: the barrier then drops the step, and
 /// buffer `parity`, which nobody writes during a step, still holds the last complete state.
-unsafe fn step_own_rows(
-  fields: &SharedFields,
-  source: Option<&[f64]>,
-  control: &Control,
-  band: &Band,
-  stencil: &Stencil,
-  parity: usize,
-) -> Result<bool, KernelError> {
+unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
+  let Run { fields, source, control, band, stencil, .. } = *run;
   let stride = stencil.stride();
   let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
   let mut finite = true;
@@ -199,21 +195,12 @@ unsafe fn step_own_rows(
 
 /// The run as temporal blocks of `blocking.k` steps (a shorter last block). An abort in the first
 /// phase of a block leaves the buffers at mixed time levels: the outcome says the field is lost.
-unsafe fn run_blocks(
-  fields: &SharedFields,
-  source: Option<&[f64]>,
-  control: &Control,
-  band: &Band,
-  stencil: &Stencil,
-  blocking: &Blocking,
-  steps: usize,
-  parity: usize,
-) -> Result<Outcome, KernelError> {
+unsafe fn run_blocks(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
   let mut done = 0;
   while done < steps {
-    let k = blocking.k.min(steps - done);
+    let k = run.blocking.k.min(steps - done);
     // SAFETY: every thread of the run takes the same k at the same point (same steps and blocking).
-    let release = unsafe { run_block(fields, source, control, band, blocking.near, stencil, k, (parity + done) % 2)? };
+    let release = unsafe { run_block(run, k, (parity + done) % 2)? };
     match release {
       Release::Go => done += k,
       Release::Stop => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),

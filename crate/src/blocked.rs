@@ -15,7 +15,7 @@
 
 use std::slice;
 
-use crate::band::{Band, SharedFields};
+use crate::band::{Band, Run, SharedFields};
 use crate::boundary::fill_ghost_row;
 use crate::error::KernelError;
 use crate::kernel::{step_band, Stencil};
@@ -128,16 +128,9 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
 /// # Safety
 /// As `band::run_band`; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
-pub unsafe fn run_block(
-  fields: &SharedFields,
-  source: Option<&[f64]>,
-  control: &Control,
-  band: &Band,
-  near: Neighbours,
-  stencil: &Stencil,
-  k: usize,
-  parity: usize,
-) -> Result<Release, KernelError> {
+pub unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
+  let Run { fields, source, control, band, stencil, blocking } = *run;
+  let near = blocking.near;
   let mut ctx = Ctx { fields, control, source, band, stencil, parity, finite: true };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };

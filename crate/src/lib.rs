@@ -17,7 +17,7 @@ pub mod sync;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::band::{Band, Blocking, GhostRowJob, SharedFields};
+use crate::band::{Band, Blocking, GhostRowJob, Run, SharedFields};
 use crate::blocked::Neighbours;
 use crate::boundary::Ghost;
 use crate::error::KernelError;
@@ -212,7 +212,11 @@ pub fn run_band(
   // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
   // every worker of the run a disjoint band of the same fields and control block.
   let outcome = unsafe {
-    band::run_band(&fields, source, &control, &band, &stencil.stencil, &blocking, steps as usize, parity as usize)
+    band::run_band(
+      &Run { fields: &fields, source, control: &control, band: &band, stencil: &stencil.stencil, blocking },
+      steps as usize,
+      parity as usize,
+    )
   }?;
   Ok(NapiOutcome { steps: outcome.steps as u32, abandoned: outcome.abandoned, lost: outcome.lost })
 }

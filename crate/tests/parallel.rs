@@ -3,7 +3,7 @@
 
 use std::sync::atomic::AtomicI32;
 
-use calor::band::{run_band, Band, Blocking, GhostRowJob, SharedFields};
+use calor::band::{run_band, Band, Blocking, GhostRowJob, Run, SharedFields};
 use calor::blocked::Neighbours;
 use calor::boundary::{fill_ghost_row, Ghost};
 use calor::kernel::{step_band, Stencil};
@@ -82,8 +82,21 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
         let near = Neighbours { below: p > 0, above_end: (p + 1 < threads).then(|| bounds[p + 2]) };
         let control = Control::new(slots).unwrap();
         // SAFETY: both buffers outlive the scope; bands are disjoint; all threads share one control block.
-        let outcome =
-          unsafe { run_band(&fields.0, None, &control, &band, &stencil(), &Blocking { k, near }, steps, 0) }.unwrap();
+        let outcome = unsafe {
+          run_band(
+            &Run {
+              fields: &fields.0,
+              source: None,
+              control: &control,
+              band: &band,
+              stencil: &stencil(),
+              blocking: Blocking { k, near },
+            },
+            steps,
+            0,
+          )
+        }
+        .unwrap();
         assert_eq!(outcome.steps, steps, "thread {p} completed every step");
       });
     }
@@ -118,11 +131,30 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
   let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[] };
   let blocking = Blocking { k: 6, near: Neighbours { below: false, above_end: None } };
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
-  let result = unsafe { run_band(&fields, None, &control, &band, &stencil(), &blocking, 3, 0) };
+  let result = unsafe {
+    run_band(
+      &Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), blocking },
+      3,
+      0,
+    )
+  };
   assert!(result.is_err(), "a 10-row band cannot take 6-step blocks");
   let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[] };
   let plain = Blocking { k: 1, near: Neighbours { below: false, above_end: None } };
   // SAFETY: as above.
-  let result = unsafe { run_band(&fields, None, &control, &out_of_field, &stencil(), &plain, 3, 0) };
+  let result = unsafe {
+    run_band(
+      &Run {
+        fields: &fields,
+        source: None,
+        control: &control,
+        band: &out_of_field,
+        stencil: &stencil(),
+        blocking: plain,
+      },
+      3,
+      0,
+    )
+  };
   assert!(result.is_err(), "a band past the last row is refused");
 }
