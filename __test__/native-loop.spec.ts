@@ -109,3 +109,22 @@ describe('abort during temporal blocking', () => {
     }
   })
 })
+
+describe('a worker failure during temporal blocking', () => {
+  it('reports the field lost rather than returning mixed time levels', async () => {
+    process.env.CALOR_FAULT = 'worker=2,step=5,kind=throw'
+    const solver = await Solver.create({
+      grid: { nx: 65, ny: 65 },
+      initial: (x, y) => x * y,
+      threads: 2,
+      temporalBlocking: 4,
+    })
+    delete process.env.CALOR_FAULT
+    try {
+      await expect(solver.advance({ steps: 50 })).rejects.toThrow('calor-worker-2')
+      expect(() => solver.field()).toThrow('Solver.field(): the field was lost')
+    } finally {
+      await solver.close()
+    }
+  })
+})

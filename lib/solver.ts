@@ -146,6 +146,8 @@ export class Solver implements AsyncDisposable {
   readonly #fields: [Float64Array, Float64Array]
   readonly #pool: WorkerPool
   readonly #threads: number
+  /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
+  readonly #blocked: boolean
   readonly #observers: StepObserver[]
   #parity: 0 | 1 = 0
   #step = 0
@@ -161,7 +163,9 @@ export class Solver implements AsyncDisposable {
     pool: WorkerPool,
     threads: number,
     observers: StepObserver[],
+    blocked: boolean,
   ) {
+    this.#blocked = blocked
     this.#problem = problem
     this.#observers = observers
     // The solver's own signal ends it for good (it could never advance again): once no run is in
@@ -189,7 +193,7 @@ export class Solver implements AsyncDisposable {
     const pool = await WorkerPool.start(inits, control, problem.signal).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
-    const solver = new Solver(problem, fields, pool, inits.length, observers)
+    const solver = new Solver(problem, fields, pool, inits.length, observers, inits[0].blocking[0] > 1)
     if (start !== undefined) [solver.#step, solver.#t] = [start.step, start.t]
     return solver
   }
@@ -273,8 +277,10 @@ export class Solver implements AsyncDisposable {
         const observed = this.#nextObserved()
         const want = Math.min(chunk, steps - done, observed - this.#step, kMaxChunk)
         const { steps: got, lost } = await this.#pool.run(want, this.#parity, stencil, this.#step).catch((error) => {
-          // The steps every worker completed before a failure are kept: the buffer they wrote is intact.
+          // The steps every worker completed before a failure are kept: with plain steps the buffer they
+          // wrote is intact; inside a temporal block it is not, and the field is then reported lost.
           if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
+          if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
         })
         if (lost) this.#lost = true
