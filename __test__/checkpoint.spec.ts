@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { CheckpointError, type SolveOptions, solve } from 'calor'
 
-import { decodeCheckpoint } from '../dist/checkpoint-file.js'
+import { decodeCheckpoint } from '../dist/storage/checkpoint-file.js'
 import { runOptions } from './fixtures/checkpointed-run.mjs'
 import { sameBits } from './helpers.js'
 

@@ -7,9 +7,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import { fillGhostRow, type NapiStencil, StencilKernel } from '../crate/index.js'
-import { jsKernel } from '../dist/kernel.js'
-import { sameBits } from './helpers.js'
+import { fillGhostRow, StencilKernel } from '../crate/index.js'
+import { jsKernel } from '../dist/backends/js.js'
+import { mirrorRule, type PairStencil, sameBits, stencilOf } from './helpers.js'
 
 /** A small deterministic generator (mulberry32), so a failing case replays from its seed. */
 function randomValues(seed: number, length: number): Float64Array {
@@ -39,7 +39,7 @@ const kCase = fc.integer({ min: 2, max: 24 }).chain((nx) =>
         left: ghost,
         right: ghost,
       })
-      .map((s): NapiStencil => ({
+      .map((s): PairStencil => ({
         nx,
         first: s.first,
         last: Math.min(nx - 1, s.first + s.span),
@@ -58,14 +58,14 @@ const kCase = fc.integer({ min: 2, max: 24 }).chain((nx) =>
 )
 
 /** Runs one band step on both backends from the same inputs; returns both destinations. */
-function stepBoth(spec: NapiStencil, rows: number, withSource: boolean, seed: number): [Float64Array, Float64Array] {
+function stepBoth(spec: PairStencil, rows: number, withSource: boolean, seed: number): [Float64Array, Float64Array] {
   const stride = spec.nx + 2
   const src = randomValues(seed, (rows + 2) * stride)
   const start = randomValues(seed + 1, rows * stride)
   const source = withSource ? randomValues(seed + 2, rows * stride) : new Float64Array(0)
   const [native, js] = [new Float64Array(start), new Float64Array(start)]
-  new StencilKernel(spec).step(src, native, source, rows)
-  jsKernel.stencil(spec).step(src, js, source, rows)
+  new StencilKernel(stencilOf(spec)).step(src, native, source, rows)
+  jsKernel.stencil(stencilOf(spec)).step(src, js, source, rows)
   return [native, js]
 }
 
@@ -81,7 +81,7 @@ describe('native and js kernels', () => {
   })
 
   it('change the field (the comparison is not vacuous)', () => {
-    const spec: NapiStencil = {
+    const spec: PairStencil = {
       nx: 6, first: 0, last: 5, rx: 0.2, ry: 0.1, dt: 0.5,
       leftKind: 1, leftOffset: 0.3, rightKind: 2, rightOffset: 0,
     } // prettier-ignore
@@ -103,8 +103,8 @@ describe('native and js kernels', () => {
         (n, offset, seed) => {
           const from = randomValues(seed, n)
           const [native, js] = [randomValues(seed + 1, n), randomValues(seed + 1, n)]
-          fillGhostRow(native, from, offset)
-          jsKernel.fillGhostRow(js, from, offset)
+          fillGhostRow(native, from, from, mirrorRule(offset))
+          jsKernel.fillGhostRow(js, from, from, mirrorRule(offset))
           expect(sameBits(native, js)).toBe(true)
           expect([native[0], native[n - 1]]).toEqual([js[0], js[n - 1]]) // corners untouched
           expect(native[1]).toBe(from[1] - offset)
@@ -117,7 +117,7 @@ describe('native and js kernels', () => {
 
 describe('the native kernel on shared memory', () => {
   it('accepts adjacent views of one SharedArrayBuffer and matches the js kernel', () => {
-    const spec: NapiStencil = {
+    const spec: PairStencil = {
       nx: 9, first: 1, last: 7, rx: 0.21, ry: 0.17, dt: 0.01,
       leftKind: 0, leftOffset: 0, rightKind: 0, rightOffset: 0,
     } // prettier-ignore
@@ -128,22 +128,22 @@ describe('the native kernel on shared memory', () => {
     const dst = memory.subarray((rows + 2) * stride, (2 * rows + 2) * stride)
     const source = memory.subarray((2 * rows + 2) * stride)
     const expected = new Float64Array(dst)
-    jsKernel.stencil(spec).step(new Float64Array(src), expected, new Float64Array(source), rows)
-    new StencilKernel(spec).step(src, dst, source, rows)
+    jsKernel.stencil(stencilOf(spec)).step(new Float64Array(src), expected, new Float64Array(source), rows)
+    new StencilKernel(stencilOf(spec)).step(src, dst, source, rows)
     expect(sameBits(dst, expected)).toBe(true)
     const ghosts = new Float64Array(new SharedArrayBuffer(2 * stride * 8))
     ghosts.set(randomValues(4, 2 * stride))
-    fillGhostRow(ghosts.subarray(0, stride), ghosts.subarray(stride), 0.5)
+    fillGhostRow(ghosts.subarray(0, stride), ghosts.subarray(stride), ghosts.subarray(stride), mirrorRule(0.5))
     expect(ghosts[3]).toBe(ghosts[stride + 3] - 0.5)
   })
 })
 
 describe('the native kernel refuses', () => {
-  const spec: NapiStencil = {
+  const spec: PairStencil = {
     nx: 3, first: 0, last: 2, rx: 0.1, ry: 0.1, dt: 0,
     leftKind: 0, leftOffset: 0, rightKind: 0, rightOffset: 0,
   } // prettier-ignore
-  const kernel = new StencilKernel(spec)
+  const kernel = new StencilKernel(stencilOf(spec))
   const zeros = (n: number) => new Float64Array(n)
   const shared = randomValues(5, 40)
 
@@ -172,38 +172,54 @@ describe('the native kernel refuses', () => {
     ],
     [
       'ghost rows of different lengths',
-      () => fillGhostRow(zeros(4), zeros(5), 0),
+      () => fillGhostRow(zeros(4), zeros(5), zeros(5), mirrorRule(0)),
       'ghost row has length 4, expected 5',
     ],
-    ['a ghost row without nodes', () => fillGhostRow(zeros(2), zeros(2), 0), 'ghost row has length 2, expected 3'],
+    [
+      'a ghost row without nodes',
+      () => fillGhostRow(zeros(2), zeros(2), zeros(2), mirrorRule(0)),
+      'ghost row has length 2, expected 3',
+    ],
     [
       'a ghost row overlapping its source',
-      () => fillGhostRow(shared.subarray(0, 5), shared.subarray(4, 9), 0),
-      'target overlaps from: views must not share memory',
+      () => fillGhostRow(shared.subarray(0, 5), shared.subarray(4, 9), shared.subarray(4, 9), mirrorRule(0)),
+      'target overlaps inside: views must not share memory',
     ],
     [
       'an unknown ghost kind',
-      () => new StencilKernel({ ...spec, leftKind: 3 }),
+      () => new StencilKernel(stencilOf({ ...spec, leftKind: 3 })),
       'leftKind must be kind 0, 1 or 2 with a finite offset, got kind 3, offset 0',
     ],
     [
       'a mirror with a NaN offset',
-      () => new StencilKernel({ ...spec, rightKind: 1, rightOffset: NaN }),
+      () => new StencilKernel(stencilOf({ ...spec, rightKind: 1, rightOffset: NaN })),
       'rightKind must be kind 0, 1 or 2 with a finite offset, got kind 1, offset NaN',
     ],
     [
       'columns out of order',
-      () => new StencilKernel({ ...spec, first: 2, last: 1 }),
+      () => new StencilKernel(stencilOf({ ...spec, first: 2, last: 1 })),
       'columns must be first <= last < nx, got first 2 last 1',
     ],
     [
       'columns past the row',
-      () => new StencilKernel({ ...spec, last: 3 }),
+      () => new StencilKernel(stencilOf({ ...spec, last: 3 })),
       'columns must be first <= last < nx, got first 0 last 3',
     ],
-    ['too few columns', () => new StencilKernel({ ...spec, nx: 1, last: 0 }), 'nx must be at least 2, got 1'],
-    ['a NaN coefficient', () => new StencilKernel({ ...spec, rx: NaN }), 'rx must be a finite number, got NaN'],
-    ['an infinite dt', () => new StencilKernel({ ...spec, dt: Infinity }), 'dt must be a finite number, got inf'],
+    [
+      'too few columns',
+      () => new StencilKernel(stencilOf({ ...spec, nx: 1, last: 0 })),
+      'nx must be at least 2, got 1',
+    ],
+    [
+      'a NaN coefficient',
+      () => new StencilKernel(stencilOf({ ...spec, rx: NaN })),
+      'rx must be a finite number, got NaN',
+    ],
+    [
+      'an infinite dt',
+      () => new StencilKernel(stencilOf({ ...spec, dt: Infinity })),
+      'dt must be a finite number, got inf',
+    ],
   ])('%s', (_, call, message) => {
     const before = shared.slice()
     let thrown: unknown

@@ -1,4 +1,4 @@
-/** The pool's test hook: every running worker of every pool, mapped to its name (`calor-worker-N`). */
-import { kLiveWorkers, WorkerPool } from '../dist/pool.js'
+/** The gang's test hook: every running worker of every gang, mapped to its name (`calor-worker-N`). */
+import { Gang, kLiveWorkers } from '../dist/parallel/gang.js'
 
-export const liveWorkers = (WorkerPool as unknown as Record<symbol, Map<unknown, string>>)[kLiveWorkers]
+export const liveWorkers = (Gang as unknown as Record<symbol, Map<unknown, string>>)[kLiveWorkers]

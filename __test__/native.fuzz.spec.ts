@@ -8,9 +8,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { fillGhostRow, StencilKernel } from '../crate/index.js'
-import { jsKernel } from '../dist/kernel.js'
-import type { StencilSpec } from '../dist/stencil.js'
-import { sameBits } from './helpers.js'
+import { jsKernel } from '../dist/backends/js.js'
+import { mirrorRule, type PairStencil, sameBits, stencilOf } from './helpers.js'
 
 const kValues = 4096
 
@@ -96,13 +95,13 @@ const validSpecArb = fc
 const specArb = fc.oneof({ weight: 3, arbitrary: validSpecArb }, { weight: 1, arbitrary: wildSpecArb })
 
 /** True if every size of the spec is a plain non-negative integer, so the TS oracle sees what Rust sees. */
-const plain = (spec: StencilSpec, rows: number) =>
+const plain = (spec: PairStencil, rows: number) =>
   [spec.nx, spec.first, spec.last, spec.leftKind, spec.rightKind, rows].every(
     (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32,
   )
 
 /** View lengths near what the shape needs (exact, off by one) or anything, so that many calls succeed. */
-function bandArb(spec: StencilSpec, rows: number) {
+function bandArb(spec: PairStencil, rows: number) {
   const stride = Number.isInteger(spec.nx) ? spec.nx + 2 : 3
   const length = (exact: number) =>
     fc.oneof(fc.constant(exact), fc.constant(exact + 1), fc.constant(Math.max(0, exact - 1)), fc.nat(kValues))
@@ -124,7 +123,7 @@ describe('StencilKernel.step on random views', () => {
         const [src, dst] = [view(buffer, s), view(buffer, d)]
         const source = withSource ? view(buffer, f) : new Float64Array(0)
         try {
-          new StencilKernel(spec).step(src, dst, source, rows)
+          new StencilKernel(stencilOf(spec)).step(src, dst, source, rows)
         } catch (error) {
           expect(error).toBeInstanceOf(Error)
           return sameBits(new Float64Array(buffer), new Float64Array(before))
@@ -134,7 +133,7 @@ describe('StencilKernel.step on random views', () => {
         if (!plain(spec, rows)) return true
         const oracle = copyOf(before)
         const oracleSource = withSource ? view(oracle, f) : new Float64Array(0)
-        jsKernel.stencil(spec).step(view(oracle, s), view(oracle, d), oracleSource, rows)
+        jsKernel.stencil(stencilOf(spec)).step(view(oracle, s), view(oracle, d), oracleSource, rows)
         return sameBits(new Float64Array(buffer), new Float64Array(oracle))
       }),
       { numRuns: 5000 },
@@ -166,7 +165,7 @@ describe('StencilKernel.step on random views', () => {
           rightOffset: 0,
         }
         const oracle = copyOf(buffer)
-        new StencilKernel(spec).step(src, dst, new Float64Array(0), rows)
+        new StencilKernel(stencilOf(spec)).step(src, dst, new Float64Array(0), rows)
         jsKernel
           .stencil(spec)
           .step(
@@ -197,7 +196,7 @@ describe('StencilKernel.step on random views', () => {
       rightOffset: 0,
     }
     const src = new Float64Array(buffer, 0, 15)
-    const kernel = new StencilKernel(spec)
+    const kernel = new StencilKernel(stencilOf(spec))
     expect(() => kernel.step(src, new Float64Array(buffer, 40, 5), new Float64Array(0), 1)).toThrow(
       'dst overlaps src: views must not share memory',
     )
@@ -209,7 +208,7 @@ describe('StencilKernel.step on random views', () => {
 
   it('refuses huge shapes: lengths that overflow, and lengths no view has', () => {
     const spec = { first: 0, last: 0, rx: 0, ry: 0, dt: 0, leftKind: 0, leftOffset: 0, rightKind: 0, rightOffset: 0 }
-    const kernel = new StencilKernel({ ...spec, nx: 2 ** 32 - 1 })
+    const kernel = new StencilKernel(stencilOf({ ...spec, nx: 2 ** 32 - 1 }))
     const small = new Float64Array(8)
     expect(() => kernel.step(small, small.subarray(0, 0), new Float64Array(0), 2 ** 32 - 1)).toThrow(
       'band shape must be (rows + 2)·(nx + 2) values that fit in memory, got rows 4294967295, nx 4294967295',
@@ -228,14 +227,14 @@ describe('fillGhostRow on random views', () => {
         const before = copyOf(buffer)
         const target = view(buffer, t)
         try {
-          fillGhostRow(target, view(buffer, f), offset)
+          fillGhostRow(target, view(buffer, f), view(buffer, f), mirrorRule(offset))
         } catch (error) {
           expect(error).toBeInstanceOf(Error)
           return sameBits(new Float64Array(buffer), new Float64Array(before))
         }
         expect(onlyInside(before, buffer, target)).toBe(true)
         const oracle = copyOf(before)
-        jsKernel.fillGhostRow(view(oracle, t), view(oracle, f), offset)
+        jsKernel.fillGhostRow(view(oracle, t), view(oracle, f), view(oracle, f), mirrorRule(offset))
         return sameBits(new Float64Array(buffer), new Float64Array(oracle))
       }),
       { numRuns: 3000 },
@@ -248,7 +247,9 @@ describe('the StencilKernel constructor', () => {
     fc.assert(
       fc.property(fc.oneof(fc.anything(), specArb), (spec) => {
         try {
-          new StencilKernel(spec as StencilSpec)
+          new StencilKernel(
+            (typeof spec === 'object' && spec !== null ? stencilOf(spec as PairStencil) : spec) as never,
+          )
         } catch (error) {
           expect(error).toBeInstanceOf(Error)
         }

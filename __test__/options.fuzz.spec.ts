@@ -13,10 +13,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { type SolveOptions, solve } from 'calor'
 
 import { StencilKernel } from '../crate/index.js'
-import { stencilSpec } from '../dist/layout.js'
-import { checkMemory, kMaxSteps, kMaxThreads } from '../dist/limits.js'
-import { makeGrid } from '../dist/grid.js'
-import { type Problem, validateOptions } from '../dist/options.js'
+import { makeGrid } from '../dist/model/grid.js'
+import { checkMemory, kMaxSteps, kMaxThreads } from '../dist/options/limits.js'
+import type { Problem } from '../dist/options/problem.js'
+import { validateOptions } from '../dist/options/validate.js'
+import { ftcs } from '../dist/steppers/ftcs.js'
 
 const kBase: SolveOptions = { grid: { nx: 9, ny: 7 }, steps: 3 }
 
@@ -103,8 +104,11 @@ function checkProblem(problem: Problem): void {
   expect(initial.every(Number.isFinite)).toBe(true)
   if (source !== null) expect(source.every(Number.isFinite)).toBe(true)
   if (problem.steps !== undefined) expect(problem.steps).toBeLessThanOrEqual(kMaxSteps)
-  const spec = stencilSpec(problem, dt)
-  expect(Object.values(spec).every(Number.isFinite)).toBe(true)
+  const spec = ftcs.stencil(problem, dt)
+  const { left, right, ...scalars } = spec
+  expect([...Object.values(scalars), left.a, left.b, left.c, right.a, right.b, right.c].every(Number.isFinite)).toBe(
+    true,
+  )
   expect(() => new StencilKernel(spec)).not.toThrow()
 }
 

@@ -1,4 +1,15 @@
-export { solve, Solver, type AdvanceResult } from './solver.js'
-export { AbortError, CheckpointError, NonFiniteError, StabilityError, WorkerError } from './errors.js'
-export type * from './types.js'
-export { formatNpy, NpyError, parseNpy, readNpy, writeNpy, type Npy2D } from './npy.js'
+export { solve } from './api/solve.js'
+export { Solver, type AdvanceResult } from './api/solver.js'
+export {
+  AbortError,
+  CheckpointError,
+  isOptionsError,
+  kOptionsErrorCode,
+  NonFiniteError,
+  StabilityError,
+  WorkerError,
+} from './api/errors.js'
+export type * from './api/types.js'
+export type { Grid } from './model/grid.js'
+export { everySteps, type Snapshot, type Tracker } from './trackers/tracker.js'
+export { formatNpy, NpyError, parseNpy, readNpy, writeNpy, type Npy2D } from './storage/npy.js'

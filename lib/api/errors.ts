@@ -65,3 +65,26 @@ export class CheckpointError extends Error {
     super(message, options)
   }
 }
+
+/**
+ * The `code` of every error that refuses an option (each is a TypeError or a RangeError, such as a
+ * StabilityError): callers such as the CLI tell bad input from a failure of the run by it, not by class.
+ */
+export const kOptionsErrorCode = 'ERR_CALOR_OPTIONS'
+
+/** Runs `check`, marking any TypeError or RangeError it throws as an options error. */
+export function asOptionsErrors<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      Object.defineProperty(error, 'code', { value: kOptionsErrorCode, enumerable: true, configurable: true })
+    }
+    throw error
+  }
+}
+
+/** True for an error that refused an option (see kOptionsErrorCode). */
+export function isOptionsError(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === kOptionsErrorCode
+}

@@ -1,41 +1,25 @@
 /**
- * The solver: allocates the shared fields once, starts the workers once, and advances them in chunks
- * between which it reports progress and honours abort. The main thread never blocks: it waits for
- * worker messages.
+ * The solver: allocates the shared fields once, starts the gang of workers once, and advances them in
+ * chunks that end where a tracker wants a snapshot; between chunks it honours abort. The main thread
+ * never blocks: it waits for worker messages.
  */
-import { createControlBlock } from './barrier.js'
-import { kCheckpointOptionKeys, planRun } from './checkpoint.js'
+import { evolvingCount } from '../model/boundary/index.js'
+import type { Grid } from '../model/grid.js'
+import { unpackField } from '../model/field.js'
+import type { Problem, StartState } from '../options/problem.js'
+import { validateOptions } from '../options/validate.js'
+import type { Gang } from '../parallel/gang.js'
+import type { Stepper } from '../steppers/stepper.js'
+import { framesTrackers } from '../trackers/frames.js'
+import { ProgressTracker } from '../trackers/progress.js'
+import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
-import { framesObservers } from './frames.js'
-import { type Grid, packField, paddedLengthOf, strideOf, unpackField } from './grid.js'
-import { jsKernel } from './kernel.js'
-import { evolvingCount, evolvingNodes, ghostRowJobs, stencilSpec } from './layout.js'
-import {
-  checkStable,
-  describe,
-  integerAtLeast,
-  positiveNumber,
-  type Problem,
-  stepsFor,
-  validateOptions,
-} from './options.js'
-import type { Snapshot, StepObserver } from './observer.js'
-import { type Band, partitionRows } from './partition.js'
-import { WorkerPool } from './pool.js'
-import type { WorkerInit } from './protocol.js'
-import type { AdvanceOptions, Progress, SolveOptions, SolveResult, SolveStats } from './types.js'
+import { type AdvancePlan, planAdvance } from './advance.js'
+import { type Started, startGang } from './start.js'
+import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
 
-/** Target wall time between progress reports. */
-const kProgressSeconds = 0.1
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
-
-/** Where a resumed solver starts: a saved field (nx·ny), its step and its time. */
-export interface StartState {
-  readonly field: Float64Array
-  readonly step: number
-  readonly t: number
-}
 
 /** What one `advance()` did. */
 export interface AdvanceResult {
@@ -45,92 +29,8 @@ export interface AdvanceResult {
   stats: SolveStats
 }
 
-/** The signal that fires when either does (AbortSignal.any needs Node 20.3). */
-function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  return a === undefined ? b : b === undefined ? a : AbortSignal.any([a, b])
-}
-
-function abortError(signal: AbortSignal): AbortError {
+export function abortError(signal: AbortSignal): AbortError {
   return new AbortError('The solve was aborted', { cause: signal.reason })
-}
-
-/** Allocates both halo-padded fields on SharedArrayBuffers, fills them with the initial state and its ghosts. */
-function allocateFields(problem: Problem): [Float64Array, Float64Array] {
-  const length = paddedLengthOf(problem.grid)
-  const a = new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
-  packField(problem.grid, problem.initial, a)
-  const stepper = jsKernel.stencil(stencilSpec(problem, 0))
-  const stride = strideOf(problem.grid)
-  // A zero-coefficient step of every row rewrites the same values and refreshes the ghost columns.
-  const all = problem.grid.ny
-  const copy = new Float64Array(a)
-  stepper.step(copy.subarray(0, (all + 2) * stride), a.subarray(stride, (all + 1) * stride), new Float64Array(0), all)
-  for (const g of ghostRowJobs(problem)) {
-    jsKernel.fillGhostRow(
-      a.subarray(g.target * stride, (g.target + 1) * stride),
-      a.subarray(g.from * stride, (g.from + 1) * stride),
-      g.offset,
-    )
-  }
-  const b = new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
-  b.set(a)
-  return [a, b]
-}
-
-function workerInits(
-  problem: Problem,
-  fields: [Float64Array, Float64Array],
-  source: SharedArrayBuffer | null,
-  control: Int32Array,
-): WorkerInit[] {
-  const e = evolvingNodes(problem)
-  const parties = Math.min(problem.threads, e.lastRow - e.firstRow + 1)
-  const bands = partitionRows(e.firstRow, e.lastRow, parties)
-  const jobs = ghostRowJobs(problem)
-  const k = blockSteps(problem, bands)
-  return bands.map((band, p) => ({
-    name: `calor-worker-${p + 1}`,
-    parties,
-    backend: problem.backend,
-    fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
-    source,
-    control: control.buffer as SharedArrayBuffer,
-    stride: strideOf(problem.grid),
-    band,
-    ghostRows: jobs
-      .filter((j) => j.owner >= band.start && j.owner < band.end)
-      .map(({ target, from, offset }) => ({ target, from, offset })),
-    blocking: [k, p > 0 ? 1 : 0, p + 1 < bands.length ? bands[p + 1].end : 0] as const,
-  }))
-}
-
-/** Cache one worker may fill (a little below one core's L2 on the machines we measured). */
-const kCacheBytes = 1.5 * (1 << 20)
-
-/**
- * Steps per pass over memory for the native backend. Bands that fit in cache gain nothing; large
- * ones are swept once per k steps, with the rows in flight (about k + 3 per buffer) kept in cache.
- * Blocking needs bands of at least 2k rows, and is off on a periodic y axis (its ghost rows join the
- * first and last bands).
- */
-function blockSteps(problem: Problem, bands: readonly Band[]): number {
-  if (problem.backend !== 'native' || problem.grid.periodicY) return 1
-  const rowBytes = strideOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT
-  const rows = bands.map((b) => b.end - b.start)
-  const fit = Math.floor(Math.min(...rows) / 2)
-  let k = problem.temporalBlocking
-  if (k === 'auto') {
-    const bandFits = 2 * Math.max(...rows) * rowBytes <= kCacheBytes
-    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(kCacheBytes / (2 * rowBytes)) - 3))
-  }
-  return Math.max(1, Math.min(k, fit))
-}
-
-function sharedSource(problem: Problem): SharedArrayBuffer | null {
-  if (problem.source === null) return null
-  const padded = new Float64Array(new SharedArrayBuffer(paddedLengthOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT))
-  packField(problem.grid, problem.source, padded)
-  return padded.buffer as SharedArrayBuffer
 }
 
 /**
@@ -144,11 +44,11 @@ function sharedSource(problem: Problem): SharedArrayBuffer | null {
 export class Solver implements AsyncDisposable {
   readonly #problem: Problem
   readonly #fields: [Float64Array, Float64Array]
-  readonly #pool: WorkerPool
-  readonly #threads: number
+  readonly #gang: Gang
+  readonly #stepper: Stepper
   /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
   readonly #blocked: boolean
-  readonly #observers: StepObserver[]
+  readonly #trackers: Tracker[]
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
@@ -157,43 +57,40 @@ export class Solver implements AsyncDisposable {
   /** An abort cut a temporal block short: the buffers hold mixed time levels. */
   #lost = false
 
-  private constructor(
-    problem: Problem,
-    fields: [Float64Array, Float64Array],
-    pool: WorkerPool,
-    threads: number,
-    observers: StepObserver[],
-    blocked: boolean,
-  ) {
-    this.#blocked = blocked
+  private constructor(problem: Problem, started: Started, trackers: Tracker[]) {
     this.#problem = problem
-    this.#observers = observers
+    this.#fields = started.fields
+    this.#gang = started.gang
+    this.#stepper = started.stepper
+    this.#trackers = trackers
+    this.#blocked = started.schedule.steps > 1
     // The solver's own signal ends it for good (it could never advance again): once no run is in
     // progress, the workers go. The field stays readable. An advance() signal only stops that call.
-    problem.signal?.addEventListener('abort', () => void (this.#busy ? undefined : this.#pool.terminate()), {
+    problem.signal?.addEventListener('abort', () => void (this.#busy ? undefined : this.#gang.terminate()), {
       once: true,
     })
-    this.#fields = fields
-    this.#pool = pool
-    this.#threads = threads
   }
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
   static async create(options: SolveOptions): Promise<Solver> {
-    const problem = validateOptions(options, false, ['frames'])
-    return Solver.fromProblem(problem, await framesObservers(problem, options.frames))
+    return Solver.fromProblem(validateOptions(options, false))
   }
 
-  /** @internal `start` resumes from a saved field, step and time instead of the problem's initial field. */
-  static async fromProblem(problem: Problem, observers: StepObserver[] = [], start?: StartState): Promise<Solver> {
+  /**
+   * @internal A solver for a validated problem, with `extra` trackers before the problem's own, starting
+   * from a saved field, step and time (`start`) instead of the problem's initial field.
+   */
+  static async fromProblem(problem: Problem, extra: Tracker[] = [], start?: StartState): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
-    const fields = allocateFields(start === undefined ? problem : { ...problem, initial: start.field })
-    const control = createControlBlock()
-    const inits = workerInits(problem, fields, sharedSource(problem), control)
-    const pool = await WorkerPool.start(inits, control, problem.signal).catch((error: unknown) => {
+    const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
+    // Progress goes last, as onProgress always came after the other observers of a chunk.
+    if (problem.onProgress !== undefined) {
+      trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
+    }
+    const started = await startGang(problem, start?.field ?? problem.initial).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
-    const solver = new Solver(problem, fields, pool, inits.length, observers, inits[0].blocking[0] > 1)
+    const solver = new Solver(problem, started, trackers)
     if (start !== undefined) [solver.#step, solver.#t] = [start.step, start.t]
     return solver
   }
@@ -210,7 +107,7 @@ export class Solver implements AsyncDisposable {
     return this.#step
   }
   get threads(): number {
-    return this.#threads
+    return this.#gang.size
   }
 
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
@@ -227,56 +124,36 @@ export class Solver implements AsyncDisposable {
   async advance(options: AdvanceOptions): Promise<AdvanceResult> {
     if (this.#closed) throw new Error('Solver.advance(): the solver is closed')
     this.#checkNotLost('Solver.advance()')
-    if (this.#pool.failure !== null) throw this.#pool.failure
+    if (this.#gang.failure !== null) throw this.#gang.failure
     if (this.#busy) throw new Error('Solver.advance(): another advance() is still running; await it first')
-    const plan = this.#plan(options)
+    const plan = planAdvance(options, this.#problem, this.#t)
     this.#busy = true
     try {
-      return await this.#march(plan.steps, plan.dt, plan.landOn, plan.signal)
+      return await this.#march(plan)
     } finally {
       this.#busy = false
-      if (this.#problem.signal?.aborted) await this.#pool.terminate()
+      if (this.#problem.signal?.aborted) await this.#gang.terminate()
     }
   }
 
-  #plan(options: AdvanceOptions): { steps: number; dt: number; landOn: number | undefined; signal?: AbortSignal } {
-    const o = options as Record<string, unknown> | undefined
-    if (typeof o !== 'object' || o === null || (o.steps === undefined) === (o.tEnd === undefined)) {
-      throw new TypeError('Solver.advance() takes { steps } or { tEnd }, exactly one of them')
-    }
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-      throw new TypeError(`advance.signal must be an AbortSignal, got ${describe(o.signal)}`)
-    }
-    const signal = anySignal(o.signal as AbortSignal | undefined, this.#problem.signal)
-    if (o.steps !== undefined) {
-      return { steps: integerAtLeast('advance.steps', o.steps, 0), dt: this.#problem.dt, landOn: undefined, signal }
-    }
-    const tEnd = positiveNumber('advance.tEnd', o.tEnd)
-    if (tEnd < this.#t) throw new RangeError(`advance.tEnd (${tEnd}) is before the current time ${this.#t}`)
-    if (tEnd === this.#t) return { steps: 0, dt: this.#problem.dt, landOn: tEnd, signal }
-    const { steps, dt } = stepsFor(tEnd - this.#t, this.#problem.dt)
-    checkStable('advance.tEnd step', dt, this.#problem.dtLimit)
-    return { steps, dt, landOn: tEnd, signal }
-  }
-
-  async #march(steps: number, dt: number, landOn: number | undefined, signal?: AbortSignal): Promise<AdvanceResult> {
-    const { onProgress } = this.#problem
+  async #march(plan: AdvancePlan): Promise<AdvanceResult> {
+    const { steps, dt, landOn, signal } = plan
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
-    const stencil = stencilSpec(this.#problem, dt)
+    const stencil = this.#stepper.stencil(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000
+    const notify = (kind: Snapshot['kind']) => this.#notify(kind, dt, { firstStep: step0, steps, seconds: seconds() })
     // On abort the workers drop the step in progress at once and report the steps all of them
     // completed, whose field is intact; the solver stays usable.
-    const onAbort = () => this.#pool.abortNow()
+    const onAbort = () => this.#gang.abortNow()
     signal?.addEventListener('abort', onAbort)
     try {
-      await this.#notify('start', dt)
+      await notify('start')
       let done = 0
-      let chunk = onProgress === undefined ? steps : Math.max(1, Math.floor(1e7 / evolvingCount(this.#problem)))
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
-        const want = Math.min(chunk, steps - done, observed - this.#step, kMaxChunk)
-        const { steps: got, lost } = await this.#pool.run(want, this.#parity, stencil, this.#step).catch((error) => {
+        const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
+        const { steps: got, lost } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
           // wrote is intact; inside a temporal block it is not, and the field is then reported lost.
           if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
@@ -286,39 +163,31 @@ export class Solver implements AsyncDisposable {
         if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
-        if (this.#pool.takeNonFinite()) throw this.#nonFiniteError()
+        if (this.#gang.takeNonFinite()) throw this.#nonFiniteError()
         if (got < want && signal?.aborted) throw abortError(signal)
-        if (done < steps && this.#step === observed) await this.#notify('step', dt)
-        onProgress?.({ step: done, steps, t: this.#t, seconds: seconds() } satisfies Progress)
-        chunk = Math.max(1, Math.round((kProgressSeconds * done) / Math.max(seconds(), 1e-6)))
+        if (done < steps && this.#step === observed) await notify('step')
       }
       if (landOn !== undefined) this.#t = landOn
-      await this.#notify('end', dt)
+      await notify('end')
       return { steps: this.#step - step0, dt, t: this.#t, stats: this.#stats(steps, seconds()) }
     } finally {
       signal?.removeEventListener('abort', onAbort)
-      this.#pool.clearStop()
+      this.#gang.clearStop()
     }
   }
 
-  /** The next step any observer wants to see. */
+  /** The next step any tracker wants to see. */
   #nextObserved(): number {
     let next = Infinity
-    for (const o of this.#observers) next = Math.min(next, o.nextStep(this.#step))
+    for (const t of this.#trackers) next = Math.min(next, t.nextStep(this.#step))
     return next
   }
 
-  async #notify(kind: Snapshot['kind'], dt: number): Promise<void> {
-    if (this.#observers.length === 0) return
-    const snapshot: Snapshot = {
-      step: this.#step,
-      t: this.#t,
-      dt,
-      grid: this.#problem.grid,
-      kind,
-      field: () => this.field(),
-    }
-    for (const o of this.#observers) await o.observe(snapshot)
+  async #notify(kind: Snapshot['kind'], dt: number, run: Snapshot['run']): Promise<void> {
+    if (this.#trackers.length === 0) return
+    const { grid } = this.#problem
+    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field() }
+    for (const t of this.#trackers) await t.observe(snapshot)
   }
 
   #checkNotLost(what: string): void {
@@ -345,36 +214,20 @@ export class Solver implements AsyncDisposable {
   }
 
   #stats(steps: number, seconds: number): SolveStats {
-    const updates = evolvingCount(this.#problem) * steps
+    const updates = evolvingCount(this.#problem.grid, this.#problem.sides) * steps
     const { backend } = this.#problem
-    return { seconds, updatesPerSecond: seconds > 0 ? updates / seconds : 0, threads: this.#threads, backend }
+    return { seconds, updatesPerSecond: seconds > 0 ? updates / seconds : 0, threads: this.threads, backend }
   }
 
-  /** Stops the workers and releases them. Safe to call more than once. */
+  /** Stops the workers and releases them, then closes every tracker. Safe to call more than once. */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await this.#pool.terminate()
-    for (const o of this.#observers) await o.close?.()
+    await this.#gang.terminate()
+    for (const t of this.#trackers) await t.close?.()
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
-  }
-}
-
-/** Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. */
-export async function solve(options: SolveOptions): Promise<SolveResult> {
-  const problem = validateOptions(options, true, ['frames', ...kCheckpointOptionKeys])
-  const plan = await planRun(problem, options)
-  const frames = await framesObservers(problem, options.frames)
-  const solver = await Solver.fromProblem(plan.problem, [...plan.observers, ...frames], plan.start)
-  try {
-    const run = await solver.advance(plan.advance)
-    const { nx, ny } = problem.grid
-    const { t, steps } = plan.result ?? run
-    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
-  } finally {
-    await solver.close()
   }
 }

@@ -1,18 +1,23 @@
 /**
- * The pure-TypeScript kernel: the benchmark baseline and test oracle. It performs the same arithmetic
- * in the same order as crate/src/kernel.rs, so both backends give identical bits:
+ * The pure-TypeScript backend: the benchmark baseline and test oracle. Its kernel performs the same
+ * arithmetic in the same order as crate/src/stencil/, so both backends give identical bits:
  *
  *   u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f]
  *
- * Keep it straightforward: speed-ups are measured against it.
+ * and its run loop is the native one's twin (step the band, refresh its ghost rows, meet at the
+ * barrier, swap). Keep it straightforward: speed-ups are measured against it.
  */
-import { type BandStepper, type Kernel, kGhostMirror, kGhostWrap, type StencilSpec } from './stencil.js'
+import { fillGhostColumns, fillGhostRow } from '../model/field.js'
+import { Barrier } from '../parallel/barrier.js'
+import { kAbortNow, kGo, kNonFinite, kStopRequest } from '../parallel/control.js'
+import type { Runner, WorkerInit } from '../parallel/protocol.js'
+import type { BandStepper, Kernel, StencilSpec } from './kernel.js'
 
 class JsStepper implements BandStepper {
   constructor(private readonly spec: StencilSpec) {}
 
   step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean {
-    const { nx, rx, ry } = this.spec
+    const { nx, rx, ry, left, right } = this.spec
     const stride = nx + 2
     if (src.length !== (rows + 2) * stride || dst.length !== rows * stride) {
       throw new RangeError(`src/dst lengths ${src.length}/${dst.length} do not fit ${rows} rows of ${stride}`)
@@ -25,7 +30,7 @@ class JsStepper implements BandStepper {
       if (source.length === 0) this.sweep(src, dst, r, stride, rx, ry)
       else this.sweepWithSource(src, dst, source, r, stride, rx, ry)
       finite &&= this.allFinite(dst, r * stride)
-      this.fillGhostColumns(dst, r * stride)
+      fillGhostColumns(dst, r * stride, nx, left, right)
     }
     return finite
   }
@@ -66,20 +71,78 @@ class JsStepper implements BandStepper {
       dst[o] = u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride]) + dt * f[o]
     }
   }
-
-  /** Refreshes the ghost cells of the padded row starting at `row`, as crate/src/boundary.rs does. */
-  private fillGhostColumns(dst: Float64Array, row: number): void {
-    const { nx, leftKind, leftOffset, rightKind, rightOffset } = this.spec
-    if (leftKind === kGhostMirror) dst[row] = dst[row + 2] - leftOffset
-    else if (leftKind === kGhostWrap) dst[row] = dst[row + nx]
-    if (rightKind === kGhostMirror) dst[row + nx + 1] = dst[row + nx - 1] - rightOffset
-    else if (rightKind === kGhostWrap) dst[row + nx + 1] = dst[row + 1]
-  }
 }
 
 export const jsKernel: Kernel = {
   stencil: (spec) => new JsStepper(spec),
-  fillGhostRow(target, from, offset) {
-    for (let k = 1; k < target.length - 1; k++) target[k] = from[k] - offset
-  },
+  fillGhostRow,
+}
+
+/** A slice of the band's rows: stepped in one call, between two looks at the abort request. */
+interface Slice {
+  src: Float64Array
+  dst: Float64Array
+  source: Float64Array
+  rows: number
+}
+
+interface Views {
+  slices: Slice[]
+  ghosts: { target: Float64Array; inside: Float64Array; boundary: Float64Array; job: WorkerInit['ghostRows'][number] }[]
+}
+
+/** Rows per slice: about 64k values, so an abort request is seen within a fraction of a step. */
+const rowsPerSlice = (stride: number) => Math.max(1, Math.floor(65536 / stride))
+
+/** Views of the band for each parity, made once: nothing is allocated per step. */
+function makeViews(init: WorkerInit, parity: 0 | 1): Views {
+  const { stride, band } = init
+  const src = new Float64Array(init.fields[parity])
+  const dst = new Float64Array(init.fields[1 - parity])
+  const source = init.source === null ? null : new Float64Array(init.source)
+  const slices: Slice[] = []
+  for (let first = band.start; first < band.end; first += rowsPerSlice(stride)) {
+    const last = Math.min(band.end, first + rowsPerSlice(stride))
+    const own = [(first + 1) * stride, (last + 1) * stride] as const
+    slices.push({
+      src: src.subarray(first * stride, (last + 2) * stride),
+      dst: dst.subarray(...own),
+      source: source === null ? new Float64Array(0) : source.subarray(...own),
+      rows: last - first,
+    })
+  }
+  const row = (r: number) => dst.subarray(r * stride, (r + 1) * stride)
+  const ghosts = init.ghostRows.map((job) => ({
+    target: row(job.target),
+    inside: row(job.inside),
+    boundary: row(job.boundary),
+    job,
+  }))
+  return { slices, ghosts }
+}
+
+/** The js backend's run loop: the baseline, kept plain. */
+export const jsRunner: Runner = async (init) => {
+  const control = new Int32Array(init.control)
+  const barrier = new Barrier(control, init.parties)
+  const views = [makeViews(init, 0), makeViews(init, 1)] as const
+  return (request) => {
+    const stepper = jsKernel.stencil(request.stencil)
+    let parity = request.parity
+    for (let done = 0; done < request.steps; done++) {
+      const v = views[parity]
+      for (const s of v.slices) {
+        // On an abort request, skip the rest: the barrier drops this step, and its source buffer
+        // still holds the state after `done` steps.
+        if (Atomics.load(control, kStopRequest) === kAbortNow) break
+        if (!stepper.step(s.src, s.dst, s.source, s.rows)) Atomics.store(control, kNonFinite, 1)
+      }
+      for (const g of v.ghosts) fillGhostRow(g.target, g.inside, g.boundary, g.job.rule)
+      parity = parity === 0 ? 1 : 0
+      const decision = barrier.wait()
+      if (decision === kAbortNow) return { steps: done, abandoned: false, lost: false }
+      if (decision !== kGo) return { steps: done + 1, abandoned: false, lost: false }
+    }
+    return { steps: request.steps, abandoned: false, lost: false }
+  }
 }

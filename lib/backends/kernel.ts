@@ -1,12 +1,9 @@
 /**
- * The contract between the solver and a kernel backend: a stencil description (the same object the
- * native `StencilKernel` takes) and the two operations a worker performs each step.
+ * The contract between the steppers and a kernel backend: the stencil of a step (the same object the
+ * native `StencilKernel` takes) and the two operations a worker performs each step. Each backend also
+ * provides a run loop (a Runner, see parallel/protocol.ts).
  */
-
-/** Ghost kinds, as the native binding codes them. */
-export const kGhostUnused = 0
-export const kGhostMirror = 1
-export const kGhostWrap = 2
+import type { GhostRule } from '../model/boundary/index.js'
 
 /** Shape and coefficients of one explicit step over a band of padded rows. */
 export interface StencilSpec {
@@ -19,10 +16,9 @@ export interface StencilSpec {
   rx: number
   ry: number
   dt: number
-  leftKind: number
-  leftOffset: number
-  rightKind: number
-  rightOffset: number
+  /** The ghost rules of the left (x = 0) and right (x = lx) sides. */
+  left: GhostRule
+  right: GhostRule
 }
 
 /**
@@ -36,6 +32,6 @@ export interface BandStepper {
 /** What each backend provides. */
 export interface Kernel {
   stencil(spec: StencilSpec): BandStepper
-  /** target[k] = from[k] − offset over the node columns of a padded row. */
-  fillGhostRow(target: Float64Array, from: Float64Array, offset: number): void
+  /** target[k] = a·inside[k] + b·boundary[k] + c (mirror) or inside[k] (wrap) over the node columns of a padded row. */
+  fillGhostRow(target: Float64Array, inside: Float64Array, boundary: Float64Array, rule: GhostRule): void
 }

@@ -1,21 +1,34 @@
-/** The only module that loads the Rust addon (crate/index.js). Loaded lazily, inside workers. */
-import { fillGhostRow, runBand, StencilKernel } from '../crate/index.js'
-import type { RunRequest, WorkerInit } from './protocol.js'
-import type { Kernel } from './stencil.js'
+/**
+ * The native backend, and the only module that loads the Rust addon (crate/index.js). Loaded lazily,
+ * inside workers (and by the frames tracker for its encoder). When the addon cannot be loaded, the
+ * error says so and names `backend: 'js'` as the way to run anyway.
+ */
+import type * as Addon from '../../crate/index.js'
+import type { Runner, RunOutcome } from '../parallel/protocol.js'
+import type { Kernel } from './kernel.js'
 
-export { encodeFrame, type NapiFrameStats, writeAnimation } from '../crate/index.js'
-
-export const nativeKernel: Kernel = {
-  stencil: (spec) => new StencilKernel(spec),
-  fillGhostRow,
+async function loadAddon(): Promise<typeof Addon> {
+  try {
+    return await import('../../crate/index.js')
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw new Error(
+      `calor's native addon could not be loaded on ${process.platform}-${process.arch} (${reason}). ` +
+        "Run with backend: 'js' (the pure-TypeScript kernel, same results, slower), or build the addon " +
+        'from a clone with `npm run build:native` (needs Rust/cargo).',
+      { cause: error },
+    )
+  }
 }
 
-/** What a run did: steps every worker completed, and whether an abandoned barrier ended it. */
-export interface RunOutcome {
-  steps: number
-  abandoned: boolean
-  /** Abandoned inside a temporal block: the fields hold mixed time levels. */
-  lost: boolean
+const addon = await loadAddon()
+
+export const { encodeFrame, writeAnimation, controlLayout } = addon
+export type { NapiFrameStats } from '../../crate/index.js'
+
+export const nativeKernel: Kernel = {
+  stencil: (spec) => new addon.StencilKernel(spec),
+  fillGhostRow: (target, inside, boundary, rule) => addon.fillGhostRow(target, inside, boundary, rule),
 }
 
 /** Wall time of one native call: short enough that a terminated worker stops soon, long enough to be free. */
@@ -23,27 +36,32 @@ const kCallMs = 10
 
 /**
  * A worker's runs done in Rust: steps, ghost rows and the barrier. A run is made of calls of about
- * kCallMs each (whole temporal blocks, so peers stay aligned; the barrier is per step, so peers need
- * not agree on call lengths). Between calls the worker is back in JS, where `worker.terminate()`
+ * kCallMs each (whole rounds of the schedule, so peers stay aligned; the barrier is per round, so peers
+ * need not agree on call lengths). Between calls the worker is back in JS, where `worker.terminate()`
  * takes effect: it cannot interrupt native code.
  */
-export function nativeRunner(init: WorkerInit): (request: RunRequest) => RunOutcome {
+export const nativeRunner: Runner = async (init) => {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
   const control = new Int32Array(init.control)
-  const band = [init.band.start, init.band.end, init.parties]
-  const ghostRows = new Float64Array(init.ghostRows.flatMap((g) => [g.target, g.from, g.offset]))
-  const blocking = [...init.blocking]
-  const k = init.blocking[0]
+  const { start, end } = init.band
+  const band = new addon.NativeBand({
+    start,
+    end,
+    parties: init.parties,
+    ghostRows: init.ghostRows.map((g) => ({ ...g })),
+    schedule: { ...init.schedule },
+  })
+  const k = init.schedule.k
   let stepsPerCall = k
-  return (request) => {
-    const stencil = new StencilKernel(request.stencil)
+  return (request): RunOutcome => {
+    const kernel = new addon.StencilKernel(request.stencil)
     let done = 0
     while (done < request.steps) {
       const want = Math.min(request.steps - done, stepsPerCall)
       const parity = (request.parity + done) % 2
       const started = performance.now()
-      const outcome = runBand(a, b, source, control, stencil, band, ghostRows, blocking, want, parity)
+      const outcome = band.run(a, b, source, control, kernel, want, parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       const scale = kCallMs / Math.max(performance.now() - started, 1e-3)

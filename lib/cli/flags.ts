@@ -9,10 +9,10 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
 
-import { kColormaps } from './frames.js'
-import { readNpy } from './npy.js'
+import type { Boundary, Colormap, FieldInit, FramesOptions, SideBoundary, SolveOptions } from '../api/types.js'
+import { kColormaps } from '../options/frames.js'
+import { readNpy } from '../storage/npy.js'
 import { kPresets, preset, type Preset } from './presets.js'
-import type { Boundary, Colormap, FieldInit, FramesOptions, SideBoundary, SolveOptions } from './types.js'
 
 /** A bad flag or value: the CLI prints the message and exits with status 2. */
 export class UsageError extends Error {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `calor` command line, a thin shell: parse flags → SolveOptions → solve(). No numerics here.
  *
@@ -13,15 +12,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
-import { flagNames, parseArgsOptions, runHelp, toOptions, UsageError } from './cli-flags.js'
-import { AbortError } from './errors.js'
-import { kAnimationFile, kManifestFile } from './frames.js'
-import { writeNpy } from './npy.js'
+import { AbortError, isOptionsError } from '../api/errors.js'
+import { solve } from '../api/solve.js'
+import type { SolveOptions, SolveResult } from '../api/types.js'
+import { writeNpy } from '../storage/npy.js'
+import { kAnimationFile, kManifestFile } from '../trackers/frames.js'
+import { flagNames, parseArgsOptions, runHelp, toOptions, UsageError } from './flags.js'
 import { progressReporter } from './progress.js'
-import { solve } from './solver.js'
-import type { SolveOptions, SolveResult } from './types.js'
 
-const kPackageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const kPackageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const kExitRuntime = 1
 const kExitUsage = 2
 const kExitInterrupted = 130
@@ -156,16 +155,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Prints an error and picks the exit status: 2 for bad input (ours or the library's validation), 1 otherwise. */
+/** Prints an error and picks the exit status: 2 for bad input (a flag, or an option the library refused), 1 otherwise. */
 function fail(error: unknown): number {
-  const usage = error instanceof UsageError || error instanceof TypeError || error instanceof RangeError
+  const usage = error instanceof UsageError || isOptionsError(error)
   const message = flagNames(error instanceof Error ? error.message : String(error))
   const hint = usage ? ' (see calor run --help)' : ''
   process.stderr.write(`calor: ${message}${hint}\n`)
   return usage ? kExitUsage : kExitRuntime
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error) => (process.exitCode = fail(error)),
-)
+/** Runs the command line; resolves when done, having set process.exitCode. */
+export async function cli(argv: string[]): Promise<void> {
+  await main(argv).then(
+    (code) => (process.exitCode = code),
+    (error) => (process.exitCode = fail(error)),
+  )
+}

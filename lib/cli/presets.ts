@@ -2,7 +2,7 @@
  * Named initial states for the CLI and examples, on the rectangle [0, lx] × [0, ly], with values
  * in [0, 1]. Positions are relative (x/lx, y/ly), so every preset fits any extent.
  */
-import type { FieldInit } from './types.js'
+import type { FieldInit } from '../api/types.js'
 
 export const kPresets = ['hotspot', 'sine', 'ring', 'square', 'random'] as const
 export type Preset = (typeof kPresets)[number]

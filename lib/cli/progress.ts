@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress'
 
-import type { Progress } from './types.js'
+import type { Progress } from '../api/types.js'
 
 /** Seconds between plain progress lines when stderr is not a terminal. */
 const kPlainSeconds = 2

@@ -1,11 +1,12 @@
 /**
- * Grid geometry and the halo-padded storage of a field.
+ * Grid geometry and the halo-padded index arithmetic of its fields.
  *
- * Node (i, j), i = 0…nx−1 along x and j = 0…ny−1 along y, sits at x = i·dx, y = j·dy. The solver
- * stores fields with a one-cell halo: (ny + 2) rows of (nx + 2) values, node (i, j) at padded index
- * (j + 1)·(nx + 2) + (i + 1). The halo holds ghost values for Neumann and periodic sides.
+ * Node (i, j), i = 0…nx−1 along x and j = 0…ny−1 along y, sits at x = i·dx, y = j·dy. Fields are stored
+ * with a one-cell halo: (ny + 2) rows of (nx + 2) values, node (i, j) at padded index
+ * (j + 1)·(nx + 2) + (i + 1). Bands of workers always cut the slowest axis (rows).
  */
 
+/** A validated grid: node counts, extents, spacing, and which axes wrap. */
 export interface Grid {
   readonly nx: number
   readonly ny: number
@@ -24,6 +25,9 @@ export function makeGrid(nx: number, ny: number, lx: number, ly: number, periodi
   return Object.freeze({ nx, ny, lx, ly, dx, dy, periodicX, periodicY })
 }
 
+/** Nodes of a field (nx·ny). */
+export const nodeCountOf = (grid: Grid): number => grid.nx * grid.ny
+
 /** Values in one padded row. */
 export const strideOf = (grid: Grid): number => grid.nx + 2
 
@@ -32,20 +36,3 @@ export const paddedLengthOf = (grid: Grid): number => (grid.nx + 2) * (grid.ny +
 
 /** Padded index of node (i, j). */
 export const paddedIndex = (grid: Grid, i: number, j: number): number => (j + 1) * (grid.nx + 2) + (i + 1)
-
-/** Copies nx·ny row-major values into the node cells of a padded field. */
-export function packField(grid: Grid, values: Float64Array, padded: Float64Array): void {
-  const { nx, ny } = grid
-  for (let j = 0; j < ny; j++) padded.set(values.subarray(j * nx, (j + 1) * nx), paddedIndex(grid, 0, j))
-}
-
-/** Copies the node cells of a padded field out into a new nx·ny row-major array. */
-export function unpackField(grid: Grid, padded: Float64Array): Float64Array {
-  const { nx, ny } = grid
-  const out = new Float64Array(nx * ny)
-  for (let j = 0; j < ny; j++) {
-    const start = paddedIndex(grid, 0, j)
-    out.set(padded.subarray(start, start + nx), j * nx)
-  }
-  return out
-}

@@ -1,12 +1,11 @@
 /**
  * Limits a problem must also meet to run, checked before anything is allocated or started: memory for
- * the shared fields, a sane thread count, a step count that stays an exact integer, and stencil
- * coefficients that are finite, so that nothing unusable reaches the workers or the native kernel.
+ * the shared fields, a sane thread count and a step count that stays an exact integer, so that nothing
+ * unusable reaches the workers or the native kernel.
  */
 import os from 'node:os'
 
-import type { Grid } from './grid.js'
-import type { Problem, SideName } from './options.js'
+import type { Grid } from '../model/grid.js'
 
 /** More workers than this is a mistake, not a plan: each one is a thread with its own heap. */
 export const kMaxThreads = 256
@@ -52,55 +51,20 @@ export function checkMemory(grid: Grid, hasSource: boolean, available = availabl
   }
 }
 
-/** The fields of a Problem the limits look at (all known before the initial field is evaluated). */
-export type Limited = Pick<Problem, 'grid' | 'diffusivity' | 'sides' | 'dtLimit' | 'dt' | 'steps' | 'tEnd' | 'threads'>
+/** Checks the thread count and the step count (given, or implied by tEnd and dt) of a problem. */
+export function checkThreads(threads: number): void {
+  if (threads > kMaxThreads) throw new RangeError(`options.threads must be at most ${kMaxThreads}, got ${threads}`)
+}
 
-/** Checks the thread count, the step count and the stencil coefficients of a validated problem. */
-export function checkLimits(problem: Limited): void {
-  if (problem.threads > kMaxThreads) {
-    throw new RangeError(`options.threads must be at most ${kMaxThreads}, got ${problem.threads}`)
-  }
-  if (problem.steps !== undefined && problem.steps > kMaxSteps) {
-    throw new RangeError(`options.steps must be at most ${kMaxSteps}, got ${problem.steps}`)
-  }
-  checkCoefficients(problem)
-  if (problem.tEnd !== undefined && problem.tEnd / problem.dt > kMaxSteps) {
-    throw new RangeError(
-      `options.tEnd (${problem.tEnd}) needs more than ${kMaxSteps} steps of at most dt = ${problem.dt}`,
-    )
+export function checkSteps(steps: number | undefined, name = 'options.steps'): void {
+  if (steps !== undefined && steps > kMaxSteps) {
+    throw new RangeError(`${name} must be at most ${kMaxSteps}, got ${steps}`)
   }
 }
 
-/**
- * Refuses scales that leave no usable time step (a spacing so small or a diffusivity so large that
- * the stability limit underflows to 0 or overflows to Infinity) and Neumann fluxes whose ghost offset
- * 2·h·q/α overflows: the kernel would otherwise compute with non-finite coefficients.
- */
-function checkCoefficients(problem: Limited): void {
-  const { grid, dtLimit, diffusivity, dt } = problem
-  if (!(dtLimit > 0 && Number.isFinite(dtLimit))) {
-    throw new RangeError(
-      `options.grid (dx ${grid.dx}, dy ${grid.dy}) and options.diffusivity (${diffusivity}) give no usable ` +
-        `time step: the stability limit 1/(2α(1/dx² + 1/dy²)) is ${dtLimit}`,
-    )
-  }
-  // The same expressions as stencilSpec() in layout.ts.
-  for (const [name, value] of [
-    ['α·dt/dx²', (diffusivity * dt) / grid.dx ** 2],
-    ['α·dt/dy²', (diffusivity * dt) / grid.dy ** 2],
-  ] as const) {
-    if (!Number.isFinite(value)) throw new RangeError(`options.dt (${dt}) makes ${name} = ${value}`)
-  }
-  for (const side of ['left', 'right', 'bottom', 'top'] as const) checkFlux(problem, side)
-}
-
-function checkFlux(problem: Limited, side: SideName): void {
-  const { kind, value } = problem.sides[side]
-  const spacing = side === 'left' || side === 'right' ? problem.grid.dx : problem.grid.dy
-  const offset = (2 * spacing * value) / problem.diffusivity
-  if (kind === 'neumann' && !Number.isFinite(offset)) {
-    throw new RangeError(
-      `options.boundary.${side}.flux (${value}) is too large: the ghost offset 2·h·q/α = ${offset} is not finite`,
-    )
+/** `duration` is the time a run covers (tEnd, or tEnd − t for an advance), in steps of at most `dt`. */
+export function checkDuration(duration: number | undefined, dt: number, name = 'options.tEnd', tEnd = duration): void {
+  if (duration !== undefined && !(duration / dt <= kMaxSteps)) {
+    throw new RangeError(`${name} (${tEnd}) needs more than ${kMaxSteps} steps of at most dt = ${dt}`)
   }
 }

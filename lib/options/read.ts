@@ -8,21 +8,11 @@
 import { availableMemory } from './limits.js'
 
 /** Option keys whose values are read one level deeper (plain objects of plain values). */
-const kNestedKeys = new Set(['grid', 'checkpoint'])
+const kNestedKeys = new Set(['grid', 'checkpoint', 'frames'])
 const kFieldKeys = new Set(['initial', 'source'])
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-/** Reads `object[key]` once, turning an exception into a TypeError naming `name`. */
-export function readOnce(name: string, object: object, key: string): unknown {
-  return readValue(name, object as Record<string, unknown>, key)
-}
-
-/** A plain copy of a plain object (each key read once), or the value itself if it is not one. */
-export function plainCopy(name: string, value: unknown): unknown {
-  return shallow(name, value)
 }
 
 /** Runs `read`, turning any exception into a TypeError that says which option could not be read. */

@@ -1,31 +1,8 @@
 /**
- * The control block shared by the solver and its workers, and a reusable generation-counting barrier
- * on it. Layout of the Int32Array (one slot each):
+ * A reusable generation-counting barrier on the control block (see control.ts for the slots). The js
+ * backend's workers meet here; the native backend runs the same protocol in crate/src/sync/.
  */
-/** Bumped by the thread that releases the barrier; waiters sleep on it. */
-export const kGeneration = 0
-/** Threads arrived in the current generation. */
-export const kArrived = 1
-/**
- * Set by the main thread: kStopAfterStep = stop after the step in progress; kAbortNow = abort: workers
- * skip the rest of the step in progress and meet at the barrier, which drops that step.
- */
-export const kStopRequest = 2
-/** Published by the releasing thread: kGo, kStopAfterStep or kAbortNow. */
-export const kStopDecision = 3
-/** Set to 1 when a worker has failed: nobody will arrive again, so waiters leave at once. */
-export const kAbandoned = 4
-/** Set by a worker whose band became non-finite in this step; the releaser then stops everyone. */
-export const kNonFinite = 5
-/** Threads asleep on the generation word (used by the native barrier; see crate/src/sync.rs). */
-export const kSleepers = 6
-/** Slots in the control block (crate/src/sync.rs uses the same layout). */
-export const kControlSlots = 8
-
-/** Stop decisions. */
-export const kGo = 0
-export const kStopAfterStep = 1
-export const kAbortNow = 2
+import { kAbandoned, kAbortNow, kArrived, kGeneration, kNonFinite, kStopDecision, kStopRequest } from './control.js'
 
 /** Polls before sleeping: a step on a small grid is shorter than a futex round trip. */
 const kSpinIterations = 4000
@@ -33,21 +10,6 @@ const kSpinIterations = 4000
 /** Thrown by `wait()` in the surviving workers when a peer has failed. */
 export class BarrierAbandoned extends Error {
   override name = 'BarrierAbandoned'
-}
-
-export function createControlBlock(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT))
-}
-
-/**
- * Marks the barrier abandoned and wakes every waiter. Bumping the generation (not only setting the
- * flag) matters: a waiter that checked the flag just before it was set would otherwise go to sleep on
- * an unchanged generation and miss the notify.
- */
-export function abandon(control: Int32Array): void {
-  Atomics.store(control, kAbandoned, 1)
-  Atomics.add(control, kGeneration, 1)
-  Atomics.notify(control, kGeneration)
 }
 
 export class Barrier {

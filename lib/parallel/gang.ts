@@ -1,13 +1,15 @@
 /**
- * A set of named, persistent workers that advance in lockstep. Started once per Solver and reused
- * for every run; a worker that fails rejects the run with a WorkerError and stops the others.
+ * The gang: a set of named, persistent workers that advance in lockstep on shared memory. Started once
+ * per Solver and reused for every run; a worker that fails rejects the run with a WorkerError and stops
+ * the others. The gang knows no stepper: it counts the barrier releases of the run's Schedule.
  */
 import { Worker } from 'node:worker_threads'
 
-import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest } from './barrier.js'
-import { WorkerError } from './errors.js'
+import { WorkerError } from '../api/errors.js'
+import type { StencilSpec } from '../backends/kernel.js'
+import { type Schedule, stepsAfter } from '../steppers/schedule.js'
+import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControlBlock } from './control.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
-import type { StencilSpec } from './stencil.js'
 
 /** What a run did: steps every worker completed, and whether an abort left the fields at mixed time levels. */
 export interface RunResult {
@@ -31,24 +33,29 @@ const kWorkerUrl = new URL('./worker.js', import.meta.url)
 const kAbortGraceMs = 1000
 
 /**
- * Test hook, not API: `WorkerPool[kLiveWorkers]` is a Map from every running worker of every pool to
+ * Test hook, not API: `Gang[kLiveWorkers]` is a Map from every running worker of every pool to
  * its name (`calor-worker-N`), so a test can kill one mid-run or check that none is left.
  */
 export const kLiveWorkers = Symbol.for('calor.liveWorkers')
 const liveWorkers = new Map<Worker, string>()
 
-export class WorkerPool {
+export class Gang {
   readonly #inits: readonly WorkerInit[]
   readonly #control: Int32Array
+  readonly #schedule: Schedule
   readonly #workers: Worker[]
+  /** Unregisters the control block from the exit hook (control.ts) once every worker is gone. */
+  readonly #untrack: () => void
   #pending: PendingRun | null = null
   #failure: WorkerError | null = null
   #closing = false
   #terminated: Promise<void> | null = null
 
-  private constructor(inits: readonly WorkerInit[], control: Int32Array) {
+  private constructor(inits: readonly WorkerInit[], control: Int32Array, schedule: Schedule) {
     this.#inits = inits
     this.#control = control
+    this.#schedule = schedule
+    this.#untrack = trackControlBlock(control)
     this.#workers = inits.map((init, k) => this.#spawn(init, k))
   }
 
@@ -56,8 +63,13 @@ export class WorkerPool {
    * Starts one worker per init and resolves when every one has loaded its kernel. If `signal` fires
    * first, the workers are terminated and the promise rejects (the caller turns that into an AbortError).
    */
-  static async start(inits: readonly WorkerInit[], control: Int32Array, signal?: AbortSignal): Promise<WorkerPool> {
-    const pool = new WorkerPool(inits, control)
+  static async start(
+    inits: readonly WorkerInit[],
+    control: Int32Array,
+    schedule: Schedule,
+    signal?: AbortSignal,
+  ): Promise<Gang> {
+    const pool = new Gang(inits, control, schedule)
     const onAbort = () => void pool.terminate()
     signal?.addEventListener('abort', onAbort)
     try {
@@ -71,6 +83,11 @@ export class WorkerPool {
       signal?.removeEventListener('abort', onAbort)
     }
     return pool
+  }
+
+  /** Workers in the gang. */
+  get size(): number {
+    return this.#workers.length
   }
 
   get failure(): WorkerError | null {
@@ -102,15 +119,11 @@ export class WorkerPool {
     }
   }
 
-  /**
-   * Steps every worker has completed in the pending run, from the barrier releases since it was
-   * posted: one per plain step, two per temporal block of k steps.
-   */
+  /** Steps every worker has completed in the pending run, from the barrier releases since it was posted. */
   #releases(run: PendingRun, bumps = 0): number {
     // The generation is an Int32 that wraps; the unsigned difference is exact for runs under 2³² steps.
     const releases = (Atomics.load(this.#control, kGeneration) - run.generation - bumps) >>> 0
-    const k = this.#inits[0].blocking[0]
-    return k === 1 ? releases : Math.floor(releases / 2) * k
+    return stepsAfter(this.#schedule, releases)
   }
 
   /**
@@ -193,10 +206,10 @@ export class WorkerPool {
       const run = this.#pending
       this.#pending = null
       run?.reject(this.#failure ?? new Error('the solver was closed while a run was in progress'))
-      this.#terminated = Promise.all(this.#workers.map((w) => w.terminate())).then(() => undefined)
+      this.#terminated = Promise.all(this.#workers.map((w) => w.terminate())).then(() => this.#untrack())
     }
     return this.#terminated
   }
 }
 
-Object.defineProperty(WorkerPool, kLiveWorkers, { value: liveWorkers })
+Object.defineProperty(Gang, kLiveWorkers, { value: liveWorkers })

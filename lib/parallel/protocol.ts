@@ -1,13 +1,16 @@
 /** Messages between the solver (main thread) and its workers. */
+import type { Backend } from '../api/types.js'
+import type { StencilSpec } from '../backends/kernel.js'
+import type { GhostRule } from '../model/boundary/index.js'
+import type { BandSchedule } from '../steppers/schedule.js'
 import type { Band } from './partition.js'
-import type { StencilSpec } from './stencil.js'
-import type { Backend } from './types.js'
 
-/** A ghost row this worker refreshes after each step, from a node row it owns (padded row indices). */
+/** A ghost row this worker refreshes after each step, from node rows it owns (padded row indices). */
 export interface GhostRowJob {
   readonly target: number
-  readonly from: number
-  readonly offset: number
+  readonly inside: number
+  readonly boundary: number
+  readonly rule: GhostRule
 }
 
 /** Passed once, as workerData. */
@@ -23,8 +26,8 @@ export interface WorkerInit {
   /** The node rows this worker updates. */
   readonly band: Band
   readonly ghostRows: readonly GhostRowJob[]
-  /** Native temporal blocking: [k steps per pass, 1 if a band ends just below, end row of the band above or 0]. */
-  readonly blocking: readonly [number, number, number]
+  /** This worker's part of the stepper's schedule. */
+  readonly schedule: BandSchedule
 }
 
 /** Advance `steps` steps; field `parity` is the source of the first one. */
@@ -35,6 +38,14 @@ export interface RunRequest {
   readonly stencil: StencilSpec
 }
 
+/** What a run did: steps every worker completed, and whether an abandoned barrier ended it. */
+export interface RunOutcome {
+  steps: number
+  abandoned: boolean
+  /** Abandoned inside a temporal block: the fields hold mixed time levels. */
+  lost: boolean
+}
+
 export type WorkerReply =
   | { readonly type: 'ready' }
   /**
@@ -42,7 +53,10 @@ export type WorkerReply =
    * inside a temporal block, so the fields hold mixed time levels.
    */
   | { readonly type: 'done'; readonly steps: number; readonly lost: boolean }
-  /** The pool counts the steps completed from the barrier. */
+  /** The gang counts the steps completed from the barrier. */
   | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined }
   /** A peer failed and this worker left the barrier. */
   | { readonly type: 'abandoned' }
+
+/** A backend's run loop: made once per worker, called once per run request. */
+export type Runner = (init: WorkerInit) => Promise<(request: RunRequest) => RunOutcome>

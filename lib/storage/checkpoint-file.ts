@@ -19,7 +19,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import { CheckpointError } from './errors.js'
+import { CheckpointError } from '../api/errors.js'
 
 export const kCheckpointMagic = 'CALORCKP'
 export const kCheckpointVersion = 1

@@ -1,5 +1,5 @@
 /**
- * Checkpoints for `solve()`: a StepObserver that saves the state every `every` steps, and the plan
+ * Checkpoints for `solve()`: a tracker that saves the state every `every` steps, and the plan
  * that resumes a run from a saved state so that it ends bit-identical to an uninterrupted one.
  *
  * Bit-identity holds because a resumed run starts from the saved field's exact bits and takes the
@@ -9,6 +9,11 @@
 import { access, constants } from 'node:fs/promises'
 import path from 'node:path'
 
+import { CheckpointError } from '../api/errors.js'
+import type { AdvanceOptions } from '../api/types.js'
+import { kSideNames } from '../model/boundary/index.js'
+import type { Problem, StartState } from '../options/problem.js'
+import { stepsFor } from '../steppers/stepper.js'
 import {
   type CheckpointHeader,
   encodeCheckpoint,
@@ -16,22 +21,14 @@ import {
   sha256OfValues,
   type StoredSide,
   writeAtomically,
-} from './checkpoint-file.js'
-import { CheckpointError } from './errors.js'
-import type { Snapshot, StepObserver } from './observer.js'
-import { checkKeys, describe, integerAtLeast, kSideNames, type Problem, stepsFor } from './options.js'
-import { plainCopy, readOnce } from './snapshot.js'
-import type { StartState } from './solver.js'
-import type { AdvanceOptions, CheckpointOptions } from './types.js'
-
-/** The options `solve()` accepts beyond `Solver.create()`'s. */
-export const kCheckpointOptionKeys = ['checkpoint', 'resume'] as const
+} from '../storage/checkpoint-file.js'
+import type { Snapshot, Tracker } from './tracker.js'
 
 /** What `solve()` runs. */
 export interface RunPlan {
   /** The problem to solve (a resumed run's carries the saved dt). */
   problem: Problem
-  observers: StepObserver[]
+  trackers: Tracker[]
   /** Where a resumed run starts. */
   start: StartState | undefined
   advance: AdvanceOptions
@@ -42,7 +39,7 @@ export interface RunPlan {
 type Physics = Omit<CheckpointHeader, 'step' | 't'>
 
 /** Saves the field every `every` steps. Writes are awaited, so the workers wait for the fsync. */
-class CheckpointWriter implements StepObserver {
+class CheckpointWriter implements Tracker {
   constructor(
     private readonly file: string,
     private readonly every: number,
@@ -64,30 +61,6 @@ class CheckpointWriter implements StepObserver {
       throw new CheckpointError(`cannot write checkpoint ${this.file}: ${reason}`, this.file, { cause: error })
     }
   }
-}
-
-function parseCheckpoint(options: object): CheckpointOptions | undefined {
-  const name = 'options.checkpoint'
-  const value = plainCopy(name, readOnce(name, options, 'checkpoint'))
-  if (value === undefined) return undefined
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw new TypeError(`${name} must be an object { path, every }, got ${describe(value)}`)
-  }
-  const record = value as Record<string, unknown>
-  checkKeys(name, record, ['path', 'every'])
-  if (typeof record.path !== 'string' || record.path === '') {
-    throw new TypeError(`${name}.path must be a non-empty string, got ${describe(record.path)}`)
-  }
-  return { path: record.path, every: integerAtLeast(`${name}.every`, record.every, 1) }
-}
-
-function parseResume(options: object): string | undefined {
-  const value = readOnce('options.resume', options, 'resume')
-  if (value === undefined) return undefined
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`options.resume must be the path of a checkpoint file, got ${describe(value)}`)
-  }
-  return value
 }
 
 /** The steps and dt of the uninterrupted run, computed exactly as `Solver.advance()` does from t = 0. */
@@ -160,27 +133,26 @@ async function checkWritable(file: string): Promise<void> {
  * Plans `solve()`: the plain run, or one that saves checkpoints, or one that resumes from a
  * checkpoint (verified and matched against `problem` before any worker starts).
  */
-export async function planRun(problem: Problem, options: object): Promise<RunPlan> {
-  const checkpoint = parseCheckpoint(options)
-  const resume = parseResume(options)
+export async function planRun(problem: Problem): Promise<RunPlan> {
+  const { checkpoint, resume } = problem
   const advance: AdvanceOptions =
     problem.steps !== undefined ? { steps: problem.steps } : { tEnd: problem.tEnd as number }
   if (checkpoint === undefined && resume === undefined) {
-    return { problem, observers: [], start: undefined, advance, result: undefined }
+    return { problem, trackers: [], start: undefined, advance, result: undefined }
   }
   const physics = physicsOf(problem)
-  const observers: StepObserver[] = []
+  const trackers: Tracker[] = []
   if (checkpoint !== undefined) {
     await checkWritable(checkpoint.path)
-    observers.push(new CheckpointWriter(checkpoint.path, checkpoint.every, physics))
+    trackers.push(new CheckpointWriter(checkpoint.path, checkpoint.every, physics))
   }
-  if (resume === undefined) return { problem, observers, start: undefined, advance, result: undefined }
+  if (resume === undefined) return { problem, trackers, start: undefined, advance, result: undefined }
   const saved = await readCheckpoint(resume)
   checkMatch(resume, saved.header, physics)
   const { step, t } = saved.header
   return {
     problem: { ...problem, dt: physics.dt },
-    observers,
+    trackers,
     start: { field: saved.field, step, t },
     advance: { steps: physics.steps - step },
     result: { t: problem.tEnd ?? physics.steps * physics.dt, steps: physics.steps },

@@ -1,5 +1,5 @@
 /**
- * PNG frames of the field as the solver runs: a step observer that snapshots the field at every
+ * PNG frames of the field as the solver runs: a tracker that snapshots the field at every
  * `every`-th step (and the first and last state), hands it to the native encoder, which colours,
  * compresses and writes it on libuv's thread pool, and returns at once while the workers go on. At
  * most `kMaxInFlight` frames are being encoded at a time; the next one waits for the oldest
@@ -9,32 +9,15 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import type { Grid } from './grid.js'
-import type { Snapshot, StepObserver } from './observer.js'
-import { checkKeys, describe, integerAtLeast, type Problem } from './options.js'
-import type { Colormap, FramesOptions } from './types.js'
+import type { Grid } from '../model/grid.js'
+import type { FramesConfig } from '../options/frames.js'
+import type { Problem } from '../options/problem.js'
+import type { Snapshot, Tracker } from './tracker.js'
 
 /** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
 export const kMaxInFlight = 2
 export const kManifestFile = 'frames.json'
 export const kAnimationFile = 'animation.png'
-/** The largest image side the encoder accepts. */
-const kMaxSide = 32768
-
-export const kColormaps: readonly Colormap[] = ['inferno', 'viridis', 'magma', 'plasma', 'turbo', 'coolwarm', 'gray']
-const kFramesKeys = ['dir', 'every', 'colormap', 'range', 'scale', 'animation', 'fps'] as const
-
-/** Validated frames options, defaults filled. */
-export interface FramesConfig {
-  readonly dir: string
-  readonly every: number
-  readonly colormap: Colormap
-  readonly range: 'fixed' | 'auto' | readonly [number, number]
-  readonly scale: number
-  readonly animation: boolean
-  readonly fps: number
-}
-
 /** One line of the manifest. */
 export interface FrameRecord {
   /** File name, relative to the manifest. */
@@ -48,65 +31,7 @@ export interface FrameRecord {
   range: [number, number]
 }
 
-type Native = typeof import('./native.js')
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function parseRange(value: unknown): FramesConfig['range'] {
-  if (value === undefined) return 'fixed'
-  if (value === 'fixed' || value === 'auto') return value
-  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    const [lo, hi] = value as [number, number]
-    if (lo < hi) return Object.freeze([lo, hi] as const)
-  }
-  const given = Array.isArray(value) ? `[${value.map(describe).join(', ')}]` : describe(value)
-  throw new TypeError(`options.frames.range must be [min, max] with min < max, 'fixed' or 'auto', got ${given}`)
-}
-
-function parseScale(value: unknown, grid: Grid): number {
-  const scale = value === undefined ? 1 : integerAtLeast('options.frames.scale', value, 1)
-  const [width, height] = [grid.nx * scale, grid.ny * scale]
-  if (Math.max(width, height) > kMaxSide) {
-    throw new RangeError(
-      `options.frames.scale (${scale}) makes ${width}×${height} images; the largest side allowed is ${kMaxSide} pixels`,
-    )
-  }
-  return scale
-}
-
-/** Validates `options.frames` (undefined for none) against the grid; throws naming the bad field. */
-export function parseFrames(value: FramesOptions | undefined, grid: Grid): FramesConfig | undefined {
-  if (value === undefined) return undefined
-  const name = 'options.frames'
-  if (!isPlainObject(value))
-    throw new TypeError(`${name} must be an object such as { dir: 'out' }, got ${describe(value)}`)
-  checkKeys(name, value, kFramesKeys)
-  const { dir, colormap, animation, fps } = value
-  if (typeof dir !== 'string' || dir === '') {
-    throw new TypeError(`${name}.dir must be a non-empty string (a directory), got ${describe(dir)}`)
-  }
-  if (colormap !== undefined && !kColormaps.includes(colormap)) {
-    const names = kColormaps.map((c) => `'${c}'`).join(', ')
-    throw new TypeError(`${name}.colormap must be one of ${names}, got ${describe(colormap)}`)
-  }
-  if (animation !== undefined && typeof animation !== 'boolean') {
-    throw new TypeError(`${name}.animation must be true or false, got ${describe(animation)}`)
-  }
-  if (fps !== undefined && integerAtLeast(`${name}.fps`, fps, 1) > 1000) {
-    throw new RangeError(`${name}.fps must be at most 1000, got ${fps}`)
-  }
-  return Object.freeze({
-    dir,
-    every: value.every === undefined ? 100 : integerAtLeast(`${name}.every`, value.every, 1),
-    colormap: colormap ?? 'inferno',
-    range: parseRange(value.range),
-    scale: parseScale(value.scale, grid),
-    animation: animation ?? false,
-    fps: fps ?? 15,
-  })
-}
+type Native = typeof import('../backends/native.js')
 
 /** The colour range of every frame, or undefined for each frame's own ('auto'). */
 function colourRange(range: FramesConfig['range'], initial: Float64Array): [number, number] | undefined {
@@ -123,7 +48,7 @@ function colourRange(range: FramesConfig['range'], initial: Float64Array): [numb
 }
 
 /** Writes PNG frames, the manifest and optionally an APNG; see the module comment. */
-export class FramesObserver implements StepObserver {
+export class FramesTracker implements Tracker {
   readonly #config: FramesConfig
   readonly #native: Native
   readonly #grid: Grid
@@ -144,14 +69,14 @@ export class FramesObserver implements StepObserver {
   }
 
   /** Creates the directory (and loads the native encoder) before any step runs. */
-  static async create(config: FramesConfig, problem: Problem): Promise<FramesObserver> {
-    const native = await import('./native.js')
+  static async create(config: FramesConfig, problem: Problem): Promise<FramesTracker> {
+    const native = await import('../backends/native.js')
     try {
       await mkdir(config.dir, { recursive: true })
     } catch (error) {
       throw new Error(`options.frames.dir: cannot create ${config.dir}: ${(error as Error).message}`, { cause: error })
     }
-    return new FramesObserver(config, native, problem)
+    return new FramesTracker(config, native, problem)
   }
 
   /** Frames written so far and the encoder's total seconds on the thread pool. */
@@ -249,8 +174,7 @@ export class FramesObserver implements StepObserver {
   }
 }
 
-/** The frames observer for `options.frames`, or none. Validates and creates the directory first. */
-export async function framesObservers(problem: Problem, frames: FramesOptions | undefined): Promise<StepObserver[]> {
-  const config = parseFrames(frames, problem.grid)
-  return config === undefined ? [] : [await FramesObserver.create(config, problem)]
+/** The frames tracker for `options.frames`, or none. Creates the directory first. */
+export async function framesTrackers(problem: Problem): Promise<Tracker[]> {
+  return problem.frames === undefined ? [] : [await FramesTracker.create(problem.frames, problem)]
 }

@@ -1,0 +1,116 @@
+/**
+ * Boundary conditions: the registry of kinds (one module each, found by their `type`), the parser of
+ * `options.boundary`, and what the sides mean for the field as a whole: which nodes evolve, the values
+ * fixed nodes hold (corners included), and the ghost rule of each side.
+ */
+import { checkKeys, fail, isPlainObject } from '../../options/check.js'
+import type { Grid } from '../grid.js'
+import { dirichlet } from './dirichlet.js'
+import { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
+import { neumann } from './neumann.js'
+import { periodic } from './periodic.js'
+import type { GhostRule } from './rule.js'
+
+export { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
+export type { GhostRule } from './rule.js'
+
+export type Sides = Readonly<Record<SideName, Side>>
+
+/** Every kind, by its `type`. A new kind is registered here and nowhere else. */
+export const kBoundaryKinds: ReadonlyMap<string, BoundaryKind> = new Map(
+  [dirichlet, neumann, periodic].map((kind) => [kind.type, kind]),
+)
+
+const kDefaultSide = Object.freeze({ type: 'dirichlet', value: 0 })
+const kAxes = [
+  ['left', 'right'],
+  ['bottom', 'top'],
+] as const
+
+function parseSide(name: string, value: unknown): Side {
+  if (!isPlainObject(value)) return fail(name, "an object such as { type: 'dirichlet', value: 0 }", value)
+  const kind = typeof value.type === 'string' ? kBoundaryKinds.get(value.type) : undefined
+  if (kind === undefined) {
+    const types = [...kBoundaryKinds.keys()].map((t) => `'${t}'`).join(', ')
+    return fail(`${name}.type`, `one of ${types}`, value.type)
+  }
+  checkKeys(name, value, kind.keys)
+  return kind.parse(name, value)
+}
+
+/** Parses one side condition for all four sides, or `{ left, right, bottom, top }`. */
+export function parseBoundary(value: unknown): Sides {
+  const name = 'options.boundary'
+  let sides: Record<SideName, Side>
+  if (value === undefined || (isPlainObject(value) && 'type' in value)) {
+    const side = parseSide(name, value ?? kDefaultSide)
+    sides = { left: side, right: side, bottom: side, top: side }
+  } else {
+    if (!isPlainObject(value)) return fail(name, 'a side condition or { left, right, bottom, top }', value)
+    checkKeys(name, value, kSideNames)
+    const parse = (side: SideName) => parseSide(`${name}.${side}`, value[side])
+    sides = { left: parse('left'), right: parse('right'), bottom: parse('bottom'), top: parse('top') }
+  }
+  for (const [a, b] of kAxes) {
+    if (sides[a].wraps !== sides[b].wraps) {
+      throw new TypeError(
+        `${name}: ${a} and ${b} must both be periodic or neither, got ${sides[a].kind} and ${sides[b].kind}`,
+      )
+    }
+  }
+  return Object.freeze(sides)
+}
+
+/** The node spacing across a side. */
+const spacingAcross = (grid: Grid, side: SideName) => (side === 'left' || side === 'right' ? grid.dx : grid.dy)
+
+/** The ghost rule of every side; throws a RangeError if a rule's coefficients are not finite. */
+export function ghostRules(grid: Grid, sides: Sides, diffusivity: number): Readonly<Record<SideName, GhostRule>> {
+  const rule = (side: SideName) => sides[side].ghost(spacingAcross(grid, side), diffusivity, `options.boundary.${side}`)
+  return Object.freeze({ left: rule('left'), right: rule('right'), bottom: rule('bottom'), top: rule('top') })
+}
+
+/** The evolving node columns and rows (inclusive ranges): fixed sides' nodes do not evolve. */
+export interface Evolving {
+  readonly firstColumn: number
+  readonly lastColumn: number
+  readonly firstRow: number
+  readonly lastRow: number
+}
+
+export function evolvingNodes(grid: Grid, sides: Sides): Evolving {
+  const fixed = (side: Side) => (side.fixed ? 1 : 0)
+  return {
+    firstColumn: fixed(sides.left),
+    lastColumn: grid.nx - 1 - fixed(sides.right),
+    firstRow: fixed(sides.bottom),
+    lastRow: grid.ny - 1 - fixed(sides.top),
+  }
+}
+
+/** Evolving nodes per step: the count behind "updates per second". */
+export function evolvingCount(grid: Grid, sides: Sides): number {
+  const e = evolvingNodes(grid, sides)
+  return (e.lastColumn - e.firstColumn + 1) * (e.lastRow - e.firstRow + 1)
+}
+
+/** (a + b) / 2, without overflowing for values beyond half the largest double (same bits otherwise). */
+const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
+
+/** Sets the nodes of fixed sides to their values; where two fixed sides meet, the corner takes their mean. */
+export function applyFixed(grid: Grid, sides: Sides, field: Float64Array): void {
+  const { nx, ny } = grid
+  const set = (i: number, j: number, side: Side) => {
+    if (side.fixed) field[j * nx + i] = side.value
+  }
+  for (let j = 0; j < ny; j++) [set(0, j, sides.left), set(nx - 1, j, sides.right)]
+  for (let i = 0; i < nx; i++) [set(i, 0, sides.bottom), set(i, ny - 1, sides.top)]
+  for (const [i, j, a, b] of [
+    [0, 0, 'left', 'bottom'],
+    [nx - 1, 0, 'right', 'bottom'],
+    [0, ny - 1, 'left', 'top'],
+    [nx - 1, ny - 1, 'right', 'top'],
+  ] as const) {
+    if (sides[a].fixed && sides[b].fixed) field[j * nx + i] = mean(sides[a].value, sides[b].value)
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The Problem: the frozen result of validation that every other module reads. Nothing in it is read
+ * from the caller's objects again; every field is filled and checked.
+ */
+import type { Backend, CheckpointOptions, Progress } from '../api/types.js'
+import type { GhostRule, SideName, Sides } from '../model/boundary/index.js'
+import type { Grid } from '../model/grid.js'
+import type { Tracker } from '../trackers/tracker.js'
+import type { FramesConfig } from './frames.js'
+
+export interface Problem {
+  readonly grid: Grid
+  readonly diffusivity: number
+  readonly sides: Sides
+  /** Each side's ghost rule, checked finite. */
+  readonly ghosts: Readonly<Record<SideName, GhostRule>>
+  /** nx·ny initial values with the fixed sides' values applied. */
+  readonly initial: Float64Array
+  /** nx·ny source values, or null for none. */
+  readonly source: Float64Array | null
+  /** The stability limit 1 / (2α(1/dx² + 1/dy²)). */
+  readonly dtLimit: number
+  /** The time step for `steps`, and the largest allowed step for `tEnd`. */
+  readonly dt: number
+  readonly steps: number | undefined
+  readonly tEnd: number | undefined
+  readonly threads: number
+  readonly backend: Backend
+  readonly temporalBlocking: number | 'auto'
+  readonly signal: AbortSignal | undefined
+  readonly onProgress: ((progress: Progress) => void) | undefined
+  readonly frames: FramesConfig | undefined
+  /** solve() only. */
+  readonly checkpoint: CheckpointOptions | undefined
+  /** solve() only: the checkpoint file to resume from. */
+  readonly resume: string | undefined
+  /** The caller's own trackers. */
+  readonly trackers: readonly Tracker[]
+}
+
+/** Where a solver starts when it resumes: a saved field (nx·ny), its step and its time. */
+export interface StartState {
+  readonly field: Float64Array
+  readonly step: number
+  readonly t: number
+}
