@@ -8,7 +8,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
-use crate::colormap::{Lut, LUT_SIZE};
+pub mod colormap;
+
+use colormap::{Lut, LUT_SIZE};
 
 /// What encoding or writing a frame refuses or fails to do.
 #[derive(Debug, thiserror::Error)]
@@ -159,20 +161,39 @@ pub fn write_frame(
   std::fs::write(path, png).map_err(FrameError::io(path))
 }
 
-/// Reads an 8-bit RGB PNG into `buffer` (resized to fit) and returns its size.
+/// The most bytes one decoded frame may take: an 8-bit RGB image of [`FrameShape::MAX_SIDE`]
+/// pixels a side, the largest that [`write_frame`] writes.
+pub const MAX_FRAME_BYTES: usize = FrameShape::MAX_SIDE * FrameShape::MAX_SIDE * 3;
+
+/// Reads an 8-bit RGB PNG into `buffer` (resized to fit) and returns its size. The header decides
+/// how much memory this takes, so it is checked first: at most [`FrameShape::MAX_SIDE`] pixels a
+/// side, and an allocation that fails is an error, not an abort.
 fn read_rgb(path: &Path, buffer: &mut Vec<u8>) -> Result<(u32, u32), FrameError> {
+  let png_error = |message: String| FrameError::Png { path: path.display().to_string(), message };
   let file = File::open(path).map_err(FrameError::io(path))?;
-  let mut reader = png::Decoder::new(BufReader::new(file)).read_info().map_err(FrameError::png(path))?;
+  // The decoder's own allocations (metadata chunks, its row buffers) are bounded by its limits;
+  // the frame buffer below is ours.
+  let limits = png::Limits { bytes: 64 << 20 };
+  let decoder = png::Decoder::new_with_limits(BufReader::new(file), limits);
+  let mut reader = decoder.read_info().map_err(FrameError::png(path))?;
   let info = reader.info();
-  if (info.color_type, info.bit_depth) != (png::ColorType::Rgb, png::BitDepth::Eight) {
-    let message = format!("expected 8-bit RGB, got {:?} {:?}", info.color_type, info.bit_depth);
-    return Err(FrameError::Png { path: path.display().to_string(), message });
+  let (width, height) = info.size();
+  if width as usize > FrameShape::MAX_SIDE || height as usize > FrameShape::MAX_SIDE {
+    let max = FrameShape::MAX_SIDE;
+    return Err(png_error(format!("image is {width}×{height} pixels, more than {max} a side")));
   }
-  let size = info.size();
-  let len = reader.output_buffer_size().unwrap_or(0);
+  if (info.color_type, info.bit_depth) != (png::ColorType::Rgb, png::BitDepth::Eight) {
+    return Err(png_error(format!("expected 8-bit RGB, got {:?} {:?}", info.color_type, info.bit_depth)));
+  }
+  let len = reader.output_buffer_size().filter(|&n| n <= MAX_FRAME_BYTES);
+  let len = len.ok_or_else(|| png_error(format!("a {width}×{height} image does not fit in memory")))?;
+  buffer.clear();
+  buffer
+    .try_reserve_exact(len)
+    .map_err(|e| png_error(format!("cannot allocate {len} bytes for a {width}×{height} image: {e}")))?;
   buffer.resize(len, 0);
   reader.next_frame(buffer).map_err(FrameError::png(path))?;
-  Ok(size)
+  Ok((width, height))
 }
 
 /// Joins PNG frames (8-bit RGB, all the same size, as [`write_frame`] writes them) into one APNG at
@@ -209,5 +230,4 @@ pub fn write_animation(frames: &[impl AsRef<Path>], out: &Path, fps: u16) -> Res
 }
 
 #[cfg(test)]
-#[path = "frames_tests.rs"]
 mod tests;

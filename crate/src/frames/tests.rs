@@ -1,10 +1,10 @@
-//! Tests of colour maps, colouring, and PNG and APNG encoding of frames (`frames.rs`, `colormap.rs`).
+//! Tests of colour maps, colouring, and PNG and APNG encoding of frames.
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use crate::colormap::{Colormap, COLORMAPS, LUT_SIZE};
+use crate::frames::colormap::{Colormap, COLORMAPS, LUT_SIZE};
 use crate::frames::{
   colorize, encode_png, finite_range, widen_range, write_animation, write_frame, FrameError, FrameShape,
 };
