@@ -35,7 +35,7 @@ pub struct NapiSchedule {
   pub below: bool,
   /// The end row of the band just above, if there is one.
   #[napi(ts_type = "number | null")]
-  pub above_end: Option<u32>,
+  pub above_end: Option<Either<u32, Null>>,
 }
 
 /// One worker's share of a run.
@@ -90,7 +90,10 @@ impl NativeBand {
     let parties = i32::try_from(spec.parties).ok().filter(|p| (1..=1 << 16).contains(p));
     let parties = parties.ok_or_else(|| invalid(format!("parties must be 1 to 65536, got {}", spec.parties)))?;
     let ghost_rows = spec.ghost_rows.iter().map(ghost_row).collect::<std::result::Result<Vec<_>, _>>()?;
-    let above_end = spec.schedule.above_end.filter(|&e| e != 0).map(|e| e as usize);
+    let above_end = match spec.schedule.above_end {
+      Some(Either::A(end)) if end != 0 => Some(end as usize),
+      _ => None,
+    };
     let near = Neighbours { below: spec.schedule.below, above_end };
     let schedule = Schedule { k: spec.schedule.k as usize, near };
     let band = Self { start: spec.start as usize, end: spec.end as usize, parties, ghost_rows, schedule };
@@ -111,7 +114,9 @@ impl NativeBand {
   /// a stop request or a non-finite value, and promptly once the barrier is abandoned. Throws,
   /// before touching anything, if any view, index or length does not fit, if the control block
   /// shares memory with a field or the source, or if it was made for another number of parties.
-  #[napi]
+  #[napi(
+    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number"
+  )]
   pub fn run(
     &self,
     field_a: RawF64Array,

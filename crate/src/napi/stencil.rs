@@ -25,7 +25,9 @@ pub enum NapiGhostKind {
 /// evaluated left to right without fused multiply-adds; `a`, `b` and `c` are ignored otherwise.
 #[napi(object)]
 pub struct NapiGhostRule {
-  #[napi(ts_type = "NapiGhostKind")]
+  /// 'none', 'mirror' or 'wrap' (spelled out so that plain strings type-check whether or not the
+  /// build emits `NapiGhostKind` as a const enum).
+  #[napi(ts_type = "'none' | 'mirror' | 'wrap'")]
   pub kind: NapiGhostKind,
   pub a: f64,
   pub b: f64,
