@@ -171,8 +171,11 @@ export declare const enum NapiGhostKind {
  * `boundary` (padded row indices) by `rule`. For a wrap, `inside` is the opposite row.
  */
 export interface NapiGhostRow {
+  /** The ghost row written. */
   target: number
+  /** The node row one inside the boundary (for a wrap, the opposite side's row). */
   inside: number
+  /** The boundary node row (read by a mirror only). */
   boundary: number
   rule: NapiGhostRule
 }
@@ -187,8 +190,11 @@ export interface NapiGhostRule {
    * build emits `NapiGhostKind` as a const enum).
    */
   kind: 'none' | 'mirror' | 'wrap'
+  /** Weight of the node one inside the boundary. */
   a: number
+  /** Weight of the boundary node. */
   b: number
+  /** The constant term. */
   c: number
 }
 

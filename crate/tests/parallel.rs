@@ -79,6 +79,12 @@ fn reference(steps: usize) -> Vec<f64> {
   a
 }
 
+/// The ghost rows whose source rows all lie in node rows [start, end): the band's own.
+fn owned(jobs: &[GhostRow], start: usize, end: usize) -> Vec<GhostRow> {
+  let owns = |r: usize| r > start && r <= end;
+  jobs.iter().copied().filter(|j| owns(j.inside) && owns(j.boundary)).collect()
+}
+
 struct Shared(SharedFields);
 // SAFETY: the test threads follow the solver's protocol: disjoint bands, one barrier per phase.
 unsafe impl Sync for Shared {}
@@ -94,8 +100,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
       let (fields, slots, bounds, jobs) = (&fields, &slots, &bounds, &jobs);
       scope.spawn(move || {
         let (start, end) = (bounds[p], bounds[p + 1]);
-        let owns = |r: usize| r > start && r <= end;
-        let own: Vec<GhostRow> = jobs.iter().copied().filter(|j| owns(j.inside) && owns(j.boundary)).collect();
+        let own = owned(jobs, start, end);
         let band = Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own };
         let near = Neighbours { below: p > 0, above_end: (p + 1 < threads).then(|| bounds[p + 2]) };
         let control = Control::new(slots).unwrap();

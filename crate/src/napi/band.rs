@@ -19,8 +19,11 @@ use crate::sync::{self, Control};
 /// `boundary` (padded row indices) by `rule`. For a wrap, `inside` is the opposite row.
 #[napi(object)]
 pub struct NapiGhostRow {
+  /// The ghost row written.
   pub target: u32,
+  /// The node row one inside the boundary (for a wrap, the opposite side's row).
   pub inside: u32,
+  /// The boundary node row (read by a mirror only).
   pub boundary: u32,
   pub rule: NapiGhostRule,
 }
@@ -178,4 +181,40 @@ fn shared_fields(a: RawF64Array, b: RawF64Array, source: &[f64]) -> Result<Share
     return Err(invalid("fieldA, fieldB and source must not share memory".to_owned()));
   }
   Ok(SharedFields { buffers: [a.ptr, b.ptr], len: a.len })
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::boundary::GhostRule;
+  use crate::napi::stencil::NapiGhostKind;
+
+  fn spec(parties: u32, start: u32, end: u32, k: u32, c: f64) -> NapiBandSpec {
+    let rule = NapiGhostRule { kind: NapiGhostKind::Mirror, a: 1.0, b: 0.0, c };
+    NapiBandSpec {
+      start,
+      end,
+      parties,
+      ghost_rows: vec![NapiGhostRow { target: 0, inside: 2, boundary: 1, rule }],
+      schedule: NapiSchedule { k, below: false, above_end: Some(Either::B(Null)) },
+    }
+  }
+
+  /// Test that the constructor checks what it can without the fields, naming what is wrong.
+  #[test]
+  fn native_band_refuses_what_it_can_see() {
+    let band = NativeBand::new(spec(2, 0, 8, 1, -0.5)).expect("a good band");
+    assert_eq!(band.ghost_rows[0].rule, GhostRule::Mirror { a: 1.0, b: 0.0, c: -0.5 });
+    assert_eq!(band.schedule.near.above_end, None, "a null aboveEnd is no band above");
+    for (bad, says) in [
+      (spec(0, 0, 8, 1, 0.0), "parties must be 1 to 65536, got 0"),
+      (spec(65_537, 0, 8, 1, 0.0), "parties must be 1 to 65536, got 65537"),
+      (spec(1, 4, 4, 1, 0.0), "band must be start < end"),
+      (spec(1, 0, 8, 0, 0.0), "schedule.k must be at least 1, got 0"),
+      (spec(1, 0, 8, 1, f64::NAN), "ghost row rule must be a mirror with finite a, b and c"),
+    ] {
+      let error = NativeBand::new(bad).err().expect(says);
+      assert!(error.reason.starts_with(says), "{}", error.reason);
+    }
+  }
 }

@@ -29,8 +29,11 @@ pub struct NapiGhostRule {
   /// build emits `NapiGhostKind` as a const enum).
   #[napi(ts_type = "'none' | 'mirror' | 'wrap'")]
   pub kind: NapiGhostKind,
+  /// Weight of the node one inside the boundary.
   pub a: f64,
+  /// Weight of the boundary node.
   pub b: f64,
+  /// The constant term.
   pub c: f64,
 }
 
