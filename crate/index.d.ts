@@ -9,6 +9,24 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A worker's band, ghost rows and schedule, checked once; `run` does the steps. */
+export declare class NativeBand {
+  /**
+   * Checks what it can without the fields: parties 1 to 65536, start < end, finite ghost rules,
+   * k >= 1 (and bands of at least 2k rows for k > 1). Throws otherwise.
+   */
+  constructor(spec: NapiBandSpec)
+  /**
+   * The worker's whole run in one call: up to `steps` steps of its band from field `parity` (0:
+   * `fieldA` is the source of the first step), meeting its peers at the barrier in `control` as the
+   * schedule says and refreshing its ghost rows. Stops early, with every peer at the same step, on
+   * a stop request or a non-finite value, and promptly once the barrier is abandoned. Throws,
+   * before touching anything, if any view, index or length does not fit, if the control block
+   * shares memory with a field or the source, or if it was made for another number of parties.
+   */
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number): NapiOutcome
+}
+
 /** A stencil checked once and reused for every step of a run. */
 export declare class StencilKernel {
   /** Checks the stencil; throws if a size or coefficient is out of range. */
@@ -22,6 +40,9 @@ export declare class StencilKernel {
   step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean
 }
 
+/** The one definition of the control block's layout; the TypeScript barrier compares its own with it. */
+export declare function controlLayout(): NapiControlLayout
+
 /**
  * Colours `field` (nx·ny values, row-major, row ny−1 drawn at the top), encodes it as PNG and writes
  * it to `path`, off the main thread; resolves with the field's range. The field is copied before
@@ -34,10 +55,12 @@ export declare class StencilKernel {
 export declare function encodeFrame(field: Float64Array, spec: NapiFrameSpec, path: string): Promise<NapiFrameStats>
 
 /**
- * Writes a ghost row: target\[k\] = from\[k\] − offset for the node columns. Both are padded rows of
- * the same length; throws otherwise.
+ * Writes a ghost row by `rule` for the node columns (the corners are left alone): a mirror sets
+ * target\[k\] = a·inside\[k\] + b·boundary\[k\] + c, a wrap copies `inside` (the opposite row) and
+ * ignores `boundary`, which may then be empty. All are padded rows of the same length; throws
+ * otherwise, or if `target` shares memory with a row it reads.
  */
-export declare function fillGhostRow(target: Float64Array, from: Float64Array, offset: number): void
+export declare function fillGhostRow(target: Float64Array, inside: Float64Array, boundary: Float64Array, rule: NapiGhostRule): void
 
 /**
  * Measures memory bandwidth with a STREAM-like copy and triad over three arrays of `megabytes` MB
@@ -50,6 +73,18 @@ export declare function fillGhostRow(target: Float64Array, from: Float64Array, o
  */
 export declare function memoryBandwidth(megabytes: number, repeats: number, threads?: number | undefined | null): NapiBandwidth
 
+/** One worker's share of a run. */
+export interface NapiBandSpec {
+  /** Node rows [start, end). */
+  start: number
+  end: number
+  /** Workers meeting at the barrier, this one included (1 to 65536). */
+  parties: number
+  /** The ghost rows this worker refreshes. */
+  ghostRows: Array<NapiGhostRow>
+  schedule: NapiSchedule
+}
+
 /** Memory bandwidth of this machine, measured by a STREAM-like copy and triad. */
 export interface NapiBandwidth {
   /** Copy rate in GB/s (10⁹ bytes), counting 24 bytes per element: read, write and write-allocate. */
@@ -59,6 +94,38 @@ export interface NapiBandwidth {
   megabytes: number
   repeats: number
   threads: number
+}
+
+/**
+ * The slot layout of the control block (an Int32Array over a SharedArrayBuffer) and the values of
+ * its stop words. Slot indices: `generation` … `parties`; `slots` is the block's length; `go`,
+ * `stopAfterStep` and `abortNow` are the values of the stop request and stop decision slots.
+ */
+export interface NapiControlLayout {
+  /** Bumped by the thread that releases the barrier; waiters sleep on it. */
+  generation: number
+  /** Threads arrived in the current generation. */
+  arrived: number
+  /** Set by the main thread: `stopAfterStep` or `abortNow`. */
+  stopRequest: number
+  /** Published by the releasing thread: `go`, `stopAfterStep` or `abortNow`. */
+  stopDecision: number
+  /** Set to 1 when the barrier is abandoned: nobody will arrive again. */
+  abandoned: number
+  /** Set by a worker whose band became non-finite in this step. */
+  nonFinite: number
+  /** Threads asleep on the generation word. */
+  sleepers: number
+  /** Workers in the run, written by the gang when it creates the block. */
+  parties: number
+  /** Slots in the control block. */
+  slots: number
+  /** Stop word value: go on. */
+  go: number
+  /** Stop word value: stop after the step in progress. */
+  stopAfterStep: number
+  /** Stop word value: abort now, dropping the step in progress. */
+  abortNow: number
 }
 
 /** How to draw one frame. */
@@ -89,6 +156,48 @@ export interface NapiFrameStats {
   seconds: number
 }
 
+/** The kind of a ghost rule. */
+export declare const enum NapiGhostKind {
+  /** Nothing reads this ghost (a Dirichlet side). */
+  None = 'none',
+  /** ghost = a·u_inside + b·u_boundary + c (Neumann: a = 1, b = 0, c = −2h·q/α). */
+  Mirror = 'mirror',
+  /** ghost = the node on the opposite side (periodic). */
+  Wrap = 'wrap',
+}
+
+/**
+ * A ghost row the worker refreshes after each step: `target` from the node rows `inside` and
+ * `boundary` (padded row indices) by `rule`. For a wrap, `inside` is the opposite row.
+ */
+export interface NapiGhostRow {
+  /** The ghost row written. */
+  target: number
+  /** The node row one inside the boundary (for a wrap, the opposite side's row). */
+  inside: number
+  /** The boundary node row (read by a mirror only). */
+  boundary: number
+  rule: NapiGhostRule
+}
+
+/**
+ * How one side's ghost cells are refreshed: ghost = a·u_inside + b·u_boundary + c for a mirror,
+ * evaluated left to right without fused multiply-adds; `a`, `b` and `c` are ignored otherwise.
+ */
+export interface NapiGhostRule {
+  /**
+   * 'none', 'mirror' or 'wrap' (spelled out so that plain strings type-check whether or not the
+   * build emits `NapiGhostKind` as a const enum).
+   */
+  kind: 'none' | 'mirror' | 'wrap'
+  /** Weight of the node one inside the boundary. */
+  a: number
+  /** Weight of the boundary node. */
+  b: number
+  /** The constant term. */
+  c: number
+}
+
 /** How a native run ended. */
 export interface NapiOutcome {
   /** Steps completed, the same for every worker of the run. */
@@ -97,6 +206,19 @@ export interface NapiOutcome {
   abandoned: boolean
   /** True if abandoned inside a temporal block: the fields hold mixed time levels. */
   lost: boolean
+}
+
+/** How the steps are grouped between barriers. */
+export interface NapiSchedule {
+  /**
+   * Steps per pass over memory: 1 for plain steps (one barrier each), k > 1 for temporal blocks
+   * (two barriers each; bands of at least 2k rows).
+   */
+  k: number
+  /** Another band ends just below this band's start. */
+  below: boolean
+  /** The end row of the band just above, if there is one. */
+  aboveEnd?: number | null
 }
 
 /** Shape and coefficients of one explicit step, as the TypeScript solver describes them. */
@@ -113,27 +235,11 @@ export interface NapiStencil {
   ry: number
   /** The time step (scales the source term). */
   dt: number
-  /** Left ghost: 0 unused (Dirichlet), 1 mirror (Neumann), 2 wrap (periodic). */
-  leftKind: number
-  /** Neumann offset 2·dx·q/α on the left. */
-  leftOffset: number
-  /** Right ghost, coded as `left_kind`. */
-  rightKind: number
-  /** Neumann offset 2·dx·q/α on the right. */
-  rightOffset: number
+  /** The left ghost column. */
+  left: NapiGhostRule
+  /** The right ghost column. */
+  right: NapiGhostRule
 }
-
-/**
- * The worker's whole run in one call: up to `steps` steps of node rows [start, end) from field
- * `parity` (0: `fieldA` is the source of the first step), meeting `parties` peers at the barrier
- * in `control` after every step and refreshing the ghost rows listed in `ghostRows` (flat
- * (target, from, offset) triples of padded row indices). Stops early, with every peer at the same
- * step, on a stop request or a non-finite value. `blocking` is [k, below, aboveEnd]: k steps per
- * pass over memory (1 = plain steps; k > 1 needs bands of at least 2k rows), whether another band
- * ends just below `start`, and the end row of the band just above (0 if none). Throws if any view,
- * index or length does not fit.
- */
-export declare function runBand(fieldA: RawF64Array, fieldB: RawF64Array, source: Float64Array, control: RawI32Array, stencil: StencilKernel, band: Array<number>, ghostRows: Float64Array, blocking: Array<number>, steps: number, parity: number): NapiOutcome
 
 /**
  * Joins the PNG files `frames` (as `encodeFrame` writes them, all the same size) into one animated

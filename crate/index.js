@@ -773,11 +773,13 @@ if (
   }
 }
 
-const { StencilKernel, encodeFrame, fillGhostRow, memoryBandwidth, runBand, writeAnimation } = nativeBinding
+const { NativeBand, StencilKernel, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+export { NativeBand }
 export { StencilKernel }
+export { controlLayout }
 export { encodeFrame }
 export { fillGhostRow }
 export { memoryBandwidth }
-export { runBand }
+export { NapiGhostKind }
 export { writeAnimation }
 export const __napiBindingTarget = __napiLoadedBindingTarget

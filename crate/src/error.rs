@@ -1,4 +1,4 @@
-//! The one error type of the native kernels, and its mapping to a JS error.
+//! The one error type of the native kernels. Its mapping to a JS error lives in `napi`.
 
 /// What a kernel refuses to do. Every variant is found before any memory is touched.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -10,12 +10,9 @@ pub enum KernelError {
   /// A shape or coefficient argument is out of its range.
   #[error("{what} must be {expected}, got {actual}")]
   Argument { what: &'static str, expected: &'static str, actual: String },
-}
-
-impl From<KernelError> for napi::Error {
-  fn from(error: KernelError) -> Self {
-    napi::Error::new(napi::Status::InvalidArg, error.to_string())
-  }
+  /// The control block was made for another number of workers than the band expects.
+  #[error("control block is for {control} parties, but the band has {band}")]
+  Parties { band: i32, control: i32 },
 }
 
 /// Checks that `slice` holds exactly `expected` values.

@@ -4,9 +4,9 @@
 
 use std::f64::consts::PI;
 
-use calor::boundary::{fill_ghost_columns, fill_ghost_row, Ghost};
+use calor::boundary::{fill_ghost_columns, fill_ghost_row, GhostRule};
 use calor::error::KernelError;
-use calor::kernel::{step_band, Stencil};
+use calor::stencil::{step_band, Stencil};
 
 /// A halo-padded field of nx × ny nodes: node (i, j) at (j + 1)·(nx + 2) + (i + 1).
 #[derive(Clone)]
@@ -44,7 +44,12 @@ impl Padded {
   }
 }
 
-fn stencil(nx: usize, first: usize, last: usize, rx: f64, ry: f64, left: Ghost, right: Ghost) -> Stencil {
+/// The Neumann rule of the solver: ghost = inside − offset, with offset = 2·h·q/α.
+fn neumann(offset: f64) -> GhostRule {
+  GhostRule::Mirror { a: 1.0, b: 0.0, c: -offset }
+}
+
+fn stencil(nx: usize, first: usize, last: usize, rx: f64, ry: f64, left: GhostRule, right: GhostRule) -> Stencil {
   Stencil { nx, first, last, rx, ry, dt: 0.0, left, right }
 }
 
@@ -68,7 +73,7 @@ fn dirichlet_sine_modes_decay_at_the_discrete_rate() {
     };
     let g =
       1.0 - 4.0 * rx * (k * PI * dx / (2.0 * lx)).sin().powi(2) - 4.0 * ry * (m * PI * dy / (2.0 * ly)).sin().powi(2);
-    let s = stencil(nx, 1, nx - 2, rx, ry, Ghost::Unused, Ghost::Unused);
+    let s = stencil(nx, 1, nx - 2, rx, ry, GhostRule::None, GhostRule::None);
     let mut u = Padded::from_fn(nx, ny, mode);
     let steps = 40;
     for _ in 0..steps {
@@ -101,9 +106,9 @@ fn periodic_x_cosine_mode_decays_at_the_discrete_rate() {
   let mut u = Padded::from_fn(nx, ny, mode);
   for j in 0..ny {
     let row = &mut u.data[(j + 1) * (nx + 2)..(j + 2) * (nx + 2)];
-    fill_ghost_columns(row, nx, Ghost::Wrap, Ghost::Wrap);
+    fill_ghost_columns(row, nx, GhostRule::Wrap, GhostRule::Wrap);
   }
-  let s = stencil(nx, 0, nx - 1, rx, ry, Ghost::Wrap, Ghost::Wrap);
+  let s = stencil(nx, 0, nx - 1, rx, ry, GhostRule::Wrap, GhostRule::Wrap);
   let steps = 30;
   for _ in 0..steps {
     u = u.step(&s, (1, ny - 2), None);
@@ -125,7 +130,7 @@ fn neumann_flux_changes_the_trapezoid_sum_exactly() {
   let (nx, alpha, dx, dt) = (9, 0.5, 0.125, 0.01);
   let (q_left, q_right) = (0.3, -0.7);
   let offset = |q: f64| 2.0 * dx * q / alpha;
-  let (left, right) = (Ghost::Mirror { offset: offset(q_left) }, Ghost::Mirror { offset: offset(q_right) });
+  let (left, right) = (neumann(offset(q_left)), neumann(offset(q_right)));
   let s = stencil(nx, 0, nx - 1, alpha * dt / (dx * dx), 0.0, left, right);
   // Three identical rows: the centre one evolves, the others are its y halo.
   let mut u = Padded::from_fn(nx, 3, |i, _| (i as f64 * 0.7).sin());
@@ -152,7 +157,7 @@ fn neumann_flux_changes_the_trapezoid_sum_exactly() {
 #[test]
 fn source_adds_dt_times_f() {
   let (nx, ny) = (6, 4);
-  let mut s = stencil(nx, 1, nx - 2, 0.2, 0.2, Ghost::Unused, Ghost::Unused);
+  let mut s = stencil(nx, 1, nx - 2, 0.2, 0.2, GhostRule::None, GhostRule::None);
   s.dt = 0.25;
   let u = Padded::from_fn(nx, ny, |_, _| 0.0);
   let f = Padded::from_fn(nx, ny, |i, j| (i + 10 * j) as f64);
@@ -170,12 +175,12 @@ fn source_adds_dt_times_f() {
 fn ghost_columns_follow_their_kind() {
   let nx = 4;
   // Padded row: ghost, nodes 1 2 3 4, ghost.
-  let cases: [(Ghost, Ghost, [f64; 6], &str); 5] = [
-    (Ghost::Unused, Ghost::Unused, [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0], "unused ghosts are left alone"),
-    (Ghost::Wrap, Ghost::Wrap, [4.0, 1.0, 2.0, 3.0, 4.0, 1.0], "wrap copies the opposite node"),
-    (Ghost::Mirror { offset: 0.0 }, Ghost::Mirror { offset: 0.0 }, [2.0, 1.0, 2.0, 3.0, 4.0, 3.0], "insulated mirror"),
-    (Ghost::Mirror { offset: 0.5 }, Ghost::Unused, [1.5, 1.0, 2.0, 3.0, 4.0, -1.0], "mirror less the left offset"),
-    (Ghost::Unused, Ghost::Mirror { offset: -2.0 }, [-1.0, 1.0, 2.0, 3.0, 4.0, 5.0], "mirror less the right offset"),
+  let cases: [(GhostRule, GhostRule, [f64; 6], &str); 5] = [
+    (GhostRule::None, GhostRule::None, [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0], "unused ghosts are left alone"),
+    (GhostRule::Wrap, GhostRule::Wrap, [4.0, 1.0, 2.0, 3.0, 4.0, 1.0], "wrap copies the opposite node"),
+    (neumann(0.0), neumann(0.0), [2.0, 1.0, 2.0, 3.0, 4.0, 3.0], "insulated mirror"),
+    (neumann(0.5), GhostRule::None, [1.5, 1.0, 2.0, 3.0, 4.0, -1.0], "mirror less the left offset"),
+    (GhostRule::None, neumann(-2.0), [-1.0, 1.0, 2.0, 3.0, 4.0, 5.0], "mirror less the right offset"),
   ];
   for (left, right, expected, what) in cases {
     let mut row = [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0];
@@ -187,34 +192,63 @@ fn ghost_columns_follow_their_kind() {
 #[test]
 fn ghost_row_copies_node_columns_less_the_offset() {
   let from = [9.0, 1.0, 2.0, 3.0, 9.0];
-  for (offset, expected, what) in
-    [(0.0, [-7.0, 1.0, 2.0, 3.0, -7.0], "periodic copy"), (0.25, [-7.0, 0.75, 1.75, 2.75, -7.0], "Neumann mirror")]
-  {
+  let boundary = [8.0, 4.0, -4.0, 0.5, 8.0];
+  for (rule, expected, what) in [
+    (GhostRule::Wrap, [-7.0, 1.0, 2.0, 3.0, -7.0], "periodic copy"),
+    (neumann(0.25), [-7.0, 0.75, 1.75, 2.75, -7.0], "Neumann mirror"),
+    (GhostRule::None, [-7.0; 5], "nothing for a Dirichlet side"),
+  ] {
     let mut target = [-7.0; 5];
-    fill_ghost_row(&mut target, &from, offset);
+    let boundary: &[f64] = if rule == GhostRule::Wrap { &[] } else { &boundary };
+    fill_ghost_row(&mut target, &from, boundary, rule);
     assert_eq!(target, expected, "{what}: corners untouched, nodes shifted");
   }
 }
 
+/// Test that a mirror with b != 0 (the shape Robin will use) evaluates a·inside + b·boundary + c in
+/// that order, in ghost rows and in ghost columns alike.
 #[test]
-fn ghost_codes_decode() {
+fn mirror_rules_weigh_the_boundary_node() {
+  let (a, b, c) = (0.5, -0.25, 0.125);
+  let rule = GhostRule::Mirror { a, b, c };
+  let inside = [0.0, 1.0, 2.0, 3.0, 0.0];
+  let boundary = [0.0, 4.0, -4.0, 0.5, 0.0];
+  let mut target = [-7.0; 5];
+  fill_ghost_row(&mut target, &inside, &boundary, rule);
+  let expected = |k: usize| a * inside[k] + b * boundary[k] + c;
+  assert_eq!(target, [-7.0, expected(1), expected(2), expected(3), -7.0]);
+  assert_eq!(target[1], 0.5 - 1.0 + 0.125, "node 1 by hand");
+  // Padded row: ghost, nodes 1 2 3 4, ghost; the left ghost reads row[2] inside, row[1] on the boundary.
+  let mut row = [-1.0, 1.0, 2.0, 3.0, 4.0, -1.0];
+  fill_ghost_columns(&mut row, 4, rule, rule);
+  assert_eq!(row[0], a * 2.0 + b * 1.0 + c, "left ghost");
+  assert_eq!(row[5], a * 3.0 + b * 4.0 + c, "right ghost");
+}
+
+#[test]
+fn ghost_rules_need_finite_coefficients() {
+  let mirror = |a, b, c| GhostRule::Mirror { a, b, c };
   let cases = [
-    (0, 0.0, Some(Ghost::Unused), "0 is unused"),
-    (0, f64::NAN, Some(Ghost::Unused), "an unused ghost ignores its offset"),
-    (1, 0.5, Some(Ghost::Mirror { offset: 0.5 }), "1 is a mirror"),
-    (1, f64::NAN, None, "a mirror needs a finite offset"),
-    (1, f64::INFINITY, None, "a mirror refuses an infinite offset"),
-    (2, 3.0, Some(Ghost::Wrap), "2 wraps"),
-    (3, 0.0, None, "3 is no kind"),
+    (GhostRule::None, true, "none is always valid"),
+    (neumann(0.5), true, "a Neumann mirror"),
+    (mirror(1.0, 0.3, -2.0), true, "a mirror with a boundary weight"),
+    (neumann(f64::NAN), false, "a mirror needs a finite offset"),
+    (neumann(f64::INFINITY), false, "a mirror refuses an infinite offset"),
+    (mirror(f64::NAN, 0.0, 0.0), false, "a mirror needs a finite a"),
+    (mirror(1.0, f64::NEG_INFINITY, 0.0), false, "a mirror needs a finite b"),
+    (GhostRule::Wrap, true, "wrap is always valid"),
   ];
-  for (kind, offset, expected, what) in cases {
-    assert_eq!(Ghost::from_code(kind, offset), expected, "{what}");
+  for (rule, valid, what) in cases {
+    assert_eq!(rule.is_valid(), valid, "{what}");
   }
+  let bad = Stencil { left: neumann(f64::NAN), ..stencil(5, 0, 4, 0.1, 0.1, GhostRule::None, GhostRule::None) };
+  let error = bad.validate().expect_err("a stencil with a non-finite ghost rule");
+  assert!(error.to_string().starts_with("left must be a ghost rule with finite a, b and c"), "{error}");
 }
 
 #[test]
 fn validate_names_the_first_bad_argument() {
-  let good = stencil(5, 1, 3, 0.1, 0.1, Ghost::Unused, Ghost::Unused);
+  let good = stencil(5, 1, 3, 0.1, 0.1, GhostRule::None, GhostRule::None);
   assert_eq!(good.validate(), Ok(()));
   let cases: [(Stencil, &str); 7] = [
     (Stencil { nx: 1, first: 0, last: 0, ..good }, "nx must be at least 2, got 1"),
@@ -234,7 +268,7 @@ fn validate_names_the_first_bad_argument() {
 
 #[test]
 fn step_band_refuses_wrong_lengths_before_writing() {
-  let s = stencil(3, 0, 2, 0.1, 0.1, Ghost::Unused, Ghost::Unused);
+  let s = stencil(3, 0, 2, 0.1, 0.1, GhostRule::None, GhostRule::None);
   let stride = 5;
   let src = vec![1.0; 4 * stride];
   let cases: [(usize, usize, Option<usize>, &str); 4] = [
@@ -259,7 +293,7 @@ fn step_band_refuses_wrong_lengths_before_writing() {
 
 #[test]
 fn zero_rows_is_a_no_op() {
-  let s = stencil(3, 0, 2, 0.1, 0.1, Ghost::Wrap, Ghost::Wrap);
+  let s = stencil(3, 0, 2, 0.1, 0.1, GhostRule::Wrap, GhostRule::Wrap);
   let src = vec![1.0; 2 * 5];
   let mut dst: Vec<f64> = Vec::new();
   // `is_ok` rather than comparing the value: the Ok payload is free to grow (e.g. a finiteness flag).

@@ -3,17 +3,19 @@
 
 use std::sync::atomic::AtomicI32;
 
-use calor::band::{run_band, Band, Blocking, GhostRowJob, Run, SharedFields};
-use calor::blocked::Neighbours;
-use calor::boundary::{fill_ghost_row, Ghost};
-use calor::kernel::{step_band, Stencil};
-use calor::sync::{Control, SLOTS};
+use calor::boundary::{fill_ghost_row, GhostRow, GhostRule};
+use calor::error::KernelError;
+use calor::grid::{Band, SharedFields};
+use calor::schedule::{run_band, Neighbours, Run, Schedule};
+use calor::stencil::{step_band, Stencil};
+use calor::sync::{Control, PARTIES, SLOTS};
 
 const NX: usize = 29;
 const NY: usize = 40;
 const STRIDE: usize = NX + 2;
 
-/// Neumann left (flux), Dirichlet right, Neumann bottom and top: every ghost kind that blocking allows.
+/// Neumann left (flux), Dirichlet right, Neumann bottom and a mirror that weighs the boundary node
+/// on top (the shape of a Robin side): every ghost kind that blocking allows.
 fn stencil() -> Stencil {
   Stencil {
     nx: NX,
@@ -22,13 +24,30 @@ fn stencil() -> Stencil {
     rx: 0.2,
     ry: 0.15,
     dt: 0.01,
-    left: Ghost::Mirror { offset: 0.05 },
-    right: Ghost::Unused,
+    left: GhostRule::Mirror { a: 1.0, b: 0.0, c: -0.05 },
+    right: GhostRule::None,
   }
 }
 
-fn ghost_rows() -> Vec<GhostRowJob> {
-  vec![GhostRowJob { target: 0, from: 2, offset: -0.03 }, GhostRowJob { target: NY + 1, from: NY - 1, offset: 0.02 }]
+fn ghost_rows() -> Vec<GhostRow> {
+  vec![
+    GhostRow { target: 0, inside: 2, boundary: 1, rule: GhostRule::Mirror { a: 1.0, b: 0.0, c: 0.03 } },
+    GhostRow { target: NY + 1, inside: NY - 1, boundary: NY, rule: GhostRule::Mirror { a: 0.9, b: 0.1, c: -0.02 } },
+  ]
+}
+
+/// Refreshes one ghost row of a whole field, as one thread owning every row does it.
+fn fill(field: &mut [f64], job: &GhostRow) {
+  let row = |r: usize| field[r * STRIDE..(r + 1) * STRIDE].to_vec();
+  let (inside, boundary) = (row(job.inside), row(job.boundary));
+  fill_ghost_row(&mut field[job.target * STRIDE..(job.target + 1) * STRIDE], &inside, &boundary, job.rule);
+}
+
+/// A control block made for `parties` workers, as the TypeScript gang creates it.
+fn control_block(parties: usize) -> Vec<AtomicI32> {
+  let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
+  slots[PARTIES].store(i32::try_from(parties).unwrap(), std::sync::atomic::Ordering::SeqCst);
+  slots
 }
 
 fn initial() -> Vec<f64> {
@@ -41,8 +60,7 @@ fn initial() -> Vec<f64> {
   step_band(&copy, &mut field[STRIDE..(NY + 1) * STRIDE], None, NY, &Stencil { rx: 0.0, ry: 0.0, ..stencil() })
     .unwrap();
   for job in ghost_rows() {
-    let from = field[job.from * STRIDE..(job.from + 1) * STRIDE].to_vec();
-    fill_ghost_row(&mut field[job.target * STRIDE..(job.target + 1) * STRIDE], &from, job.offset);
+    fill(&mut field, &job);
   }
   field
 }
@@ -54,12 +72,17 @@ fn reference(steps: usize) -> Vec<f64> {
   for _ in 0..steps {
     step_band(&a, &mut b[STRIDE..(NY + 1) * STRIDE], None, NY, &stencil()).unwrap();
     for job in ghost_rows() {
-      let from = b[job.from * STRIDE..(job.from + 1) * STRIDE].to_vec();
-      fill_ghost_row(&mut b[job.target * STRIDE..(job.target + 1) * STRIDE], &from, job.offset);
+      fill(&mut b, &job);
     }
     std::mem::swap(&mut a, &mut b);
   }
   a
+}
+
+/// The ghost rows whose source rows all lie in node rows [start, end): the band's own.
+fn owned(jobs: &[GhostRow], start: usize, end: usize) -> Vec<GhostRow> {
+  let owns = |r: usize| r > start && r <= end;
+  jobs.iter().copied().filter(|j| owns(j.inside) && owns(j.boundary)).collect()
 }
 
 struct Shared(SharedFields);
@@ -69,7 +92,7 @@ unsafe impl Sync for Shared {}
 fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
   let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
-  let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
+  let slots = control_block(threads);
   let bounds: Vec<usize> = (0..=threads).map(|p| p * NY / threads).collect();
   let jobs = ghost_rows();
   std::thread::scope(|scope| {
@@ -77,7 +100,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
       let (fields, slots, bounds, jobs) = (&fields, &slots, &bounds, &jobs);
       scope.spawn(move || {
         let (start, end) = (bounds[p], bounds[p + 1]);
-        let own: Vec<GhostRowJob> = jobs.iter().copied().filter(|j| j.from > start && j.from <= end).collect();
+        let own = owned(jobs, start, end);
         let band = Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own };
         let near = Neighbours { below: p > 0, above_end: (p + 1 < threads).then(|| bounds[p + 2]) };
         let control = Control::new(slots).unwrap();
@@ -90,7 +113,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
               control: &control,
               band: &band,
               stencil: &stencil(),
-              blocking: Blocking { k, near },
+              schedule: Schedule { k, near },
             },
             steps,
             0,
@@ -126,21 +149,21 @@ fn every_split_and_blocking_depth_matches_plain_steps_bit_for_bit() {
 fn blocking_deeper_than_the_bands_allow_is_refused() {
   let (mut a, mut b) = (initial(), initial());
   let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
-  let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
+  let slots = control_block(1);
   let control = Control::new(&slots).unwrap();
   let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[] };
-  let blocking = Blocking { k: 6, near: Neighbours { below: false, above_end: None } };
+  let schedule = Schedule { k: 6, near: Neighbours { below: false, above_end: None } };
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
   let result = unsafe {
     run_band(
-      &Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), blocking },
+      &Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule },
       3,
       0,
     )
   };
   assert!(result.is_err(), "a 10-row band cannot take 6-step blocks");
   let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[] };
-  let plain = Blocking { k: 1, near: Neighbours { below: false, above_end: None } };
+  let plain = Schedule::plain(Neighbours { below: false, above_end: None });
   // SAFETY: as above.
   let result = unsafe {
     run_band(
@@ -150,11 +173,34 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
         control: &control,
         band: &out_of_field,
         stencil: &stencil(),
-        blocking: plain,
+        schedule: plain,
       },
       3,
       0,
     )
   };
   assert!(result.is_err(), "a band past the last row is refused");
+}
+
+/// Test that a control block made for another number of parties is refused before any step: its
+/// barrier would never release (too many parties) or release too early (too few).
+#[test]
+fn a_control_block_for_other_parties_is_refused() {
+  let (mut a, mut b) = (initial(), initial());
+  let before = a.clone();
+  let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
+  let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &[] };
+  for made_for in [0, 2, 3] {
+    let slots = control_block(made_for);
+    let control = Control::new(&slots).unwrap();
+    let schedule = Schedule::plain(Neighbours { below: false, above_end: None });
+    let run = Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule };
+    // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
+    let result = unsafe { run_band(&run, 3, 0) };
+    let control = i32::try_from(made_for).unwrap();
+    assert_eq!(result, Err(KernelError::Parties { band: 1, control }));
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains(&made_for.to_string()) && message.contains('1'), "{message}");
+  }
+  assert!(a.iter().zip(&before).all(|(x, y)| x.to_bits() == y.to_bits()), "nothing was written");
 }

@@ -8,7 +8,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
-use crate::colormap::{Lut, LUT_SIZE};
+pub mod colormap;
+
+use colormap::{Lut, LUT_SIZE};
 
 /// What encoding or writing a frame refuses or fails to do.
 #[derive(Debug, thiserror::Error)]
@@ -159,19 +161,41 @@ pub fn write_frame(
   std::fs::write(path, png).map_err(FrameError::io(path))
 }
 
-/// Reads an 8-bit RGB PNG into `buffer` (resized to fit) and returns its size.
-fn read_rgb(path: &Path, buffer: &mut Vec<u8>) -> Result<(u32, u32), FrameError> {
+/// Reads an 8-bit RGB PNG (not interlaced, as [`write_frame`] writes it) into `buffer` and returns
+/// its size. The header decides how much memory this could take, so it is checked first (at most
+/// [`FrameShape::MAX_SIDE`] pixels a side, and the size of the first frame for the others), and the
+/// buffer grows only with rows actually decoded, each growth a fallible allocation: a header that
+/// lies about its size is an error, never an allocation by header size or an abort.
+fn read_rgb(path: &Path, expected: Option<(u32, u32)>, buffer: &mut Vec<u8>) -> Result<(u32, u32), FrameError> {
+  let png_error = |message: String| FrameError::Png { path: path.display().to_string(), message };
   let file = File::open(path).map_err(FrameError::io(path))?;
-  let mut reader = png::Decoder::new(BufReader::new(file)).read_info().map_err(FrameError::png(path))?;
+  // The decoder's own allocations (metadata chunks, one row) are bounded by its limits.
+  let decoder = png::Decoder::new_with_limits(BufReader::new(file), png::Limits { bytes: 64 << 20 });
+  let mut reader = decoder.read_info().map_err(FrameError::png(path))?;
   let info = reader.info();
-  if (info.color_type, info.bit_depth) != (png::ColorType::Rgb, png::BitDepth::Eight) {
-    let message = format!("expected 8-bit RGB, got {:?} {:?}", info.color_type, info.bit_depth);
-    return Err(FrameError::Png { path: path.display().to_string(), message });
-  }
   let size = info.size();
-  let len = reader.output_buffer_size().unwrap_or(0);
-  buffer.resize(len, 0);
-  reader.next_frame(buffer).map_err(FrameError::png(path))?;
+  let (width, height) = size;
+  let max = FrameShape::MAX_SIDE;
+  if width as usize > max || height as usize > max {
+    return Err(png_error(format!("image is {width}×{height} pixels, more than {max} a side")));
+  }
+  if (info.color_type, info.bit_depth, info.interlaced) != (png::ColorType::Rgb, png::BitDepth::Eight, false) {
+    let message = format!("expected 8-bit RGB, not interlaced, got {:?} {:?}", info.color_type, info.bit_depth);
+    return Err(png_error(message));
+  }
+  if let Some(first) = expected.filter(|&first| first != size) {
+    let message = format!("{} is {width}×{height} pixels, the first frame {}×{}", path.display(), first.0, first.1);
+    return Err(FrameError::Argument { what: "animation frames", expected: "all the same size", actual: message });
+  }
+  buffer.clear();
+  while let Some(row) = reader.next_row().map_err(FrameError::png(path))? {
+    let row = row.data();
+    buffer.try_reserve(row.len()).map_err(|e| png_error(format!("cannot hold a {width}×{height} image: {e}")))?;
+    buffer.extend_from_slice(row);
+  }
+  if buffer.len() != width as usize * height as usize * 3 {
+    return Err(png_error(format!("decoded {} bytes for a {width}×{height} image", buffer.len())));
+  }
   Ok(size)
 }
 
@@ -188,7 +212,7 @@ pub fn write_animation(frames: &[impl AsRef<Path>], out: &Path, fps: u16) -> Res
     return argument("animation", "at least one frame at fps >= 1", format!("{} frames at {fps} fps", frames.len()));
   }
   let mut pixels = Vec::new();
-  let size = read_rgb(frames[0].as_ref(), &mut pixels)?;
+  let size = read_rgb(frames[0].as_ref(), None, &mut pixels)?;
   let file = File::create(out).map_err(FrameError::io(out))?;
   let mut encoder = png::Encoder::new(BufWriter::new(file), size.0, size.1);
   encoder.set_color(png::ColorType::Rgb);
@@ -199,8 +223,8 @@ pub fn write_animation(frames: &[impl AsRef<Path>], out: &Path, fps: u16) -> Res
   let mut writer = encoder.write_header().map_err(FrameError::png(out))?;
   for (k, path) in frames.iter().enumerate() {
     let path = path.as_ref();
-    if k > 0 && read_rgb(path, &mut pixels)? != size {
-      return argument("animation frames", "all the same size", format!("{} differs from the first", path.display()));
+    if k > 0 {
+      read_rgb(path, Some(size), &mut pixels)?;
     }
     writer.write_image_data(&pixels).map_err(FrameError::png(out))?;
   }
@@ -209,5 +233,4 @@ pub fn write_animation(frames: &[impl AsRef<Path>], out: &Path, fps: u16) -> Res
 }
 
 #[cfg(test)]
-#[path = "frames_tests.rs"]
 mod tests;

@@ -1,8 +1,12 @@
-//! The step barrier on the shared control block: the same protocol and slot layout as
-//! lib/barrier.ts, so the main thread can request a stop or abandon the barrier with JS Atomics.
+//! The step barrier on the shared control block: the same protocol as the TypeScript barrier, so
+//! the main thread can request a stop or abandon the barrier with JS Atomics. The slot layout is
+//! defined here once and exported to TypeScript (`controlLayout()`), which checks its own copy.
 //!
 //! A JS `Atomics.notify` does not wake a native futex waiter, so native waits are bounded (1 ms)
-//! and re-check the generation: a stop or abandon from the main thread is seen within that time.
+//! and re-check the generation and the abandoned slot: a stop or abandon from the main thread (or
+//! from an exit hook when a peer is gone) is seen within that time, in every native loop.
+
+mod futex;
 
 use std::sync::atomic::{AtomicI32, Ordering::SeqCst};
 use std::time::Duration;
@@ -11,10 +15,11 @@ use std::time::Duration;
 pub const GENERATION: usize = 0;
 /// Threads arrived in the current generation.
 pub const ARRIVED: usize = 1;
-/// Set by the main thread: 1 = stop after the step in progress, 2 = abort now (the step in progress
-/// is dropped; workers skip the rest of it and meet at the barrier).
+/// Set by the main thread: [`STOP_AFTER_STEP`], or [`ABORT_NOW`] (the step in progress is dropped;
+/// workers skip the rest of it and meet at the barrier).
 pub const STOP_REQUEST: usize = 2;
-/// Published by the releasing thread: 0 go on, 1 stop after this step, 2 this step was aborted.
+/// Published by the releasing thread: [`GO`] on, [`STOP_AFTER_STEP`], or [`ABORT_NOW`] (this step
+/// was aborted).
 pub const STOP_DECISION: usize = 3;
 /// Set when a worker has failed: nobody will arrive again.
 pub const ABANDONED: usize = 4;
@@ -22,8 +27,16 @@ pub const ABANDONED: usize = 4;
 pub const NON_FINITE: usize = 5;
 /// Threads asleep on the generation word; the releaser makes the wake system call only if any.
 pub const SLEEPERS: usize = 6;
+/// Workers in the run, written by the TypeScript gang when it creates the control block; a native
+/// run refuses a block made for another number of parties (its barrier would never release).
+pub const PARTIES: usize = 7;
 /// Slots in the control block.
 pub const SLOTS: usize = 8;
+
+/// Stop request and decision values.
+pub const GO: i32 = 0;
+pub const STOP_AFTER_STEP: i32 = 1;
+pub const ABORT_NOW: i32 = 2;
 
 /// Polls before sleeping (tens of microseconds): a step of a small grid is shorter than a futex
 /// round trip, and the peers usually arrive within a few microseconds of each other.
@@ -59,10 +72,23 @@ impl<'a> Control<'a> {
     &self.slots[k]
   }
 
-  /// True once the main thread has asked for an abort: skip the rest of the step, then meet at the barrier.
+  /// The parties the control block was made for.
+  #[must_use]
+  pub fn parties(&self) -> i32 {
+    self.slot(PARTIES).load(SeqCst)
+  }
+
+  /// True once the barrier is abandoned: nobody will arrive again.
+  #[must_use]
+  pub fn abandoned(&self) -> bool {
+    self.slot(ABANDONED).load(SeqCst) != 0
+  }
+
+  /// True once the main thread has asked for an abort, or the barrier is abandoned: skip the rest of
+  /// the step, then go to the barrier (which returns at once if abandoned).
   #[must_use]
   pub fn aborting(&self) -> bool {
-    self.slot(STOP_REQUEST).load(SeqCst) == 2
+    self.slot(STOP_REQUEST).load(SeqCst) == ABORT_NOW || self.abandoned()
   }
 
   /// Records that this thread's band holds a non-finite value after the current step.
@@ -81,7 +107,7 @@ impl<'a> Control<'a> {
       self.slot(ARRIVED).store(0, SeqCst);
       // Any thread that skipped work saw the abort request before it arrived, so this read sees it too.
       let request = self.slot(STOP_REQUEST).load(SeqCst);
-      let decision = if request == 2 { 2 } else { request | self.slot(NON_FINITE).load(SeqCst) };
+      let decision = if request == ABORT_NOW { ABORT_NOW } else { request | self.slot(NON_FINITE).load(SeqCst) };
       self.slot(STOP_DECISION).store(decision, SeqCst);
       self.slot(GENERATION).fetch_add(1, SeqCst);
       // A sleeper registers before it sleeps, and its futex wait fails at once if the generation has
@@ -92,12 +118,12 @@ impl<'a> Control<'a> {
     } else {
       self.sleep_while(generation);
     }
-    if self.slot(ABANDONED).load(SeqCst) == 1 {
+    if self.abandoned() {
       return Release::Abandoned;
     }
     match self.slot(STOP_DECISION).load(SeqCst) {
-      0 => Release::Go,
-      2 => Release::Abort,
+      GO => Release::Go,
+      ABORT_NOW => Release::Abort,
       _ => Release::Stop,
     }
   }
@@ -105,7 +131,7 @@ impl<'a> Control<'a> {
   fn sleep_while(&self, generation: i32) {
     let word = self.slot(GENERATION);
     for round in 0..SPIN_ROUNDS {
-      if word.load(SeqCst) != generation {
+      if word.load(SeqCst) != generation || self.abandoned() {
         return;
       }
       // With more threads than cores, the peer we wait for may need this core: offer it now and then.
@@ -116,53 +142,9 @@ impl<'a> Control<'a> {
       }
     }
     self.slot(SLEEPERS).fetch_add(1, SeqCst);
-    while word.load(SeqCst) == generation && self.slot(ABANDONED).load(SeqCst) == 0 {
+    while word.load(SeqCst) == generation && !self.abandoned() {
       futex::wait(word, generation, WAIT_SLICE);
     }
     self.slot(SLEEPERS).fetch_sub(1, SeqCst);
   }
-}
-
-#[cfg(target_os = "linux")]
-mod futex {
-  use std::sync::atomic::AtomicI32;
-  use std::time::Duration;
-
-  /// Sleeps while `word` holds `expected`, for at most `timeout` (spurious wake-ups are fine).
-  pub fn wait(word: &AtomicI32, expected: i32, timeout: Duration) {
-    let ts = libc::timespec { tv_sec: 0, tv_nsec: i64::from(timeout.subsec_nanos()) };
-    // SAFETY: `word` is a live, aligned 32-bit atomic for the whole call; FUTEX_WAIT only reads it
-    // and compares it with `expected` atomically; `ts` outlives the call. The threads are all in
-    // this process, so the private futex flag is correct.
-    unsafe {
-      libc::syscall(
-        libc::SYS_futex,
-        word.as_ptr(),
-        libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
-        expected,
-        &raw const ts,
-      );
-    }
-  }
-
-  /// Wakes every thread sleeping on `word`.
-  pub fn wake_all(word: &AtomicI32) {
-    // SAFETY: `word` is a live, aligned 32-bit atomic; FUTEX_WAKE does not access its value.
-    unsafe {
-      libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
-    }
-  }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod futex {
-  use std::sync::atomic::AtomicI32;
-  use std::time::Duration;
-
-  /// Without a futex, back off with short sleeps.
-  pub fn wait(_word: &AtomicI32, _expected: i32, _timeout: Duration) {
-    std::thread::sleep(Duration::from_micros(50));
-  }
-
-  pub fn wake_all(_word: &AtomicI32) {}
 }

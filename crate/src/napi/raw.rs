@@ -3,7 +3,7 @@
 //! The fields live in SharedArrayBuffers that several worker threads read and write at once (each its
 //! own rows). A `&[f64]` or `&mut [f64]` over a whole field would claim, for the duration of the call,
 //! that nobody else writes (or touches) that memory, which is false. These wrappers only carry the
-//! address; `band.rs` forms short-lived slices over the exact rows a thread may touch in each phase.
+//! address; `schedule` forms short-lived slices over the exact rows a thread may touch in each phase.
 
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValueType};
 use napi::{sys, Error, Status};

@@ -8,7 +8,7 @@ use std::time::Instant;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::colormap::{Colormap, COLORMAPS};
+use crate::frames::colormap::{Colormap, COLORMAPS};
 use crate::frames::{self, FrameError, FrameShape};
 
 impl From<FrameError> for napi::Error {

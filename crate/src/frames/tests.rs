@@ -1,10 +1,10 @@
-//! Tests of colour maps, colouring, and PNG and APNG encoding of frames (`frames.rs`, `colormap.rs`).
+//! Tests of colour maps, colouring, and PNG and APNG encoding of frames.
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use crate::colormap::{Colormap, COLORMAPS, LUT_SIZE};
+use crate::frames::colormap::{Colormap, COLORMAPS, LUT_SIZE};
 use crate::frames::{
   colorize, encode_png, finite_range, widen_range, write_animation, write_frame, FrameError, FrameShape,
 };
@@ -150,4 +150,68 @@ fn animation_refuses_mixed_sizes_and_no_frames() {
   let none: [&Path; 0] = [];
   let err = write_animation(&none, &dir.join("out.png"), 10).unwrap_err();
   assert_eq!(err.to_string(), "animation must be at least one frame at fps >= 1, got 0 frames at 10 fps");
+}
+
+/// CRC-32 (ISO-HDLC) of a chunk's type and data, as PNG stores it.
+fn crc32(bytes: &[u8]) -> u32 {
+  let mut crc = !0u32;
+  for &byte in bytes {
+    crc ^= u32::from(byte);
+    for _ in 0..8 {
+      crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+    }
+  }
+  !crc
+}
+
+/// A PNG of only a valid header (signature, IHDR with correct CRC) claiming `width` × `height`
+/// 8-bit RGB pixels, then an empty IDAT and IEND: no pixel data at all.
+fn header_only_png(width: u32, height: u32) -> Vec<u8> {
+  let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+  let mut chunk = |kind: &[u8], data: &[u8]| {
+    png.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+    let body = [kind, data].concat();
+    png.extend_from_slice(&body);
+    png.extend_from_slice(&crc32(&body).to_be_bytes());
+  };
+  let ihdr = [&width.to_be_bytes()[..], &height.to_be_bytes(), &[8, 2, 0, 0, 0]].concat();
+  chunk(b"IHDR", &ihdr);
+  chunk(b"IDAT", &[]);
+  chunk(b"IEND", &[]);
+  png
+}
+
+/// Test that a frame whose header claims a huge image is an error naming the file and the size,
+/// never an allocation of the claimed size (100000² RGB is 30 GB) or an abort, whether it is the
+/// first frame or a later one, and also when the size is within bounds but the data is missing.
+#[test]
+fn animation_refuses_frames_whose_header_lies() {
+  assert_eq!(crc32(b"IEND"), 0xae42_6082, "the CRC of an empty IEND chunk");
+  let dir = temp_dir("huge");
+  let good = dir.join("good.png");
+  write_frame(&[0.0, 1.0], FrameShape { nx: 2, ny: 1, scale: 1 }, (0.0, 1.0), &Colormap::Gray.lut(), &good).unwrap();
+  let out = dir.join("out.png");
+  // (width, height, what the message must say): within bounds but without data, the decoder's own
+  // error names the file, and nothing of the claimed size was allocated before it.
+  let cases = [
+    (100_000, 100_000, "image is 100000×100000 pixels, more than 32768 a side"),
+    (1, 4_000_000_000, "image is 1×4000000000 pixels, more than 32768 a side"),
+    (30_000, 30_000, ""),
+  ];
+  for (width, height, says) in cases {
+    let huge = dir.join(format!("huge-{width}x{height}.png"));
+    std::fs::write(&huge, header_only_png(width, height)).unwrap();
+    let named = format!("{}: {says}", huge.display());
+    let first = write_animation(&[&huge, &good], &out, 10).expect_err("a first frame whose header lies");
+    assert!(matches!(first, FrameError::Png { .. }), "{first:?}");
+    assert!(first.to_string().starts_with(&named), "{first}");
+    // A later frame is compared with the first before anything is allocated for it.
+    let later = write_animation(&[&good, &huge], &out, 10).expect_err("a later frame whose header lies");
+    let message = later.to_string();
+    assert!(
+      message.contains(&huge.display().to_string()) && message.contains(&format!("{width}×{height}")),
+      "{message}"
+    );
+  }
+  let _ = std::fs::remove_dir_all(&dir);
 }

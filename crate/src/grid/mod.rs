@@ -1,6 +1,13 @@
-//! Length arithmetic for the N-API surface, checked: whatever sizes a caller passes, computing the
-//! lengths they imply never overflows (which would panic in a debug build, and in a release build
-//! wrap around to a small length that a short buffer could then match).
+//! The padded grid: rows of nx + 2 values (node i at index i + 1, one ghost column each side), a
+//! ghost row above and below, and the bands of rows the workers own.
+//!
+//! The length arithmetic is checked: whatever sizes a caller passes, computing the lengths they
+//! imply never overflows (which would panic in a debug build, and in a release build wrap around to
+//! a small length that a short buffer could then match).
+
+mod band;
+
+pub use band::{Band, SharedFields};
 
 use crate::error::KernelError;
 

@@ -13,22 +13,19 @@
 //! within k − 1 of it) one level at a time to k. Bands of at least 2k rows keep valleys apart.
 //! Barrier. Every row is at level k.
 
+//!
+//! A ghost row is refreshed each time one of the rows it reads reaches a level. The second of the
+//! two (for a Mirror) is the one that counts: the first cannot go past that level before its
+//! neighbour, the second, has reached it, and the row beside the ghost needs both before it can
+//! read the ghost at that level.
+
 use std::slice;
 
-use crate::band::{Band, Run, SharedFields};
-use crate::boundary::fill_ghost_row;
+use super::{Neighbours, Outcome, Run};
 use crate::error::KernelError;
-use crate::kernel::{step_band, Stencil};
+use crate::grid::{Band, SharedFields};
+use crate::stencil::{step_band, Stencil};
 use crate::sync::{Control, Release};
-
-/// Where this thread's band meets other bands.
-#[derive(Clone, Copy, Debug)]
-pub struct Neighbours {
-  /// Another band ends just below `start`.
-  pub below: bool,
-  /// Another band starts at `end`, and it ends at this row (exclusive).
-  pub above_end: Option<usize>,
-}
 
 struct Ctx<'a> {
   fields: &'a SharedFields,
@@ -58,16 +55,10 @@ impl Ctx<'_> {
     let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
     let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
     self.finite &= step_band(halo, out, f, 1, self.stencil)?;
-    for job in self.band.ghost_rows.iter().filter(|j| j.from == r + 1) {
-      // SAFETY: `from` is the row just written; the ghost row is written only by its owner (this
-      // thread) and read only by this thread's next level of the row beside it.
-      let (from, target) = unsafe {
-        (
-          slice::from_raw_parts(dst.add(job.from * stride), stride),
-          slice::from_raw_parts_mut(dst.add(job.target * stride), stride),
-        )
-      };
-      fill_ghost_row(target, from, job.offset);
+    for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
+      // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
+      // ghost row is written only by this thread and read only by its next level of the row beside it.
+      unsafe { self.fields.fill_ghost_row((self.parity + level) % 2, stride, job) };
     }
     Ok(())
   }
@@ -107,6 +98,9 @@ unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) -> Result<(), Ker
 unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelError> {
   // Below b, row b − 1 − d reached 1 + d; above, row b + d reached 1 + d (d = distance to b).
   for level in 2..=k {
+    if ctx.control.abandoned() {
+      return Ok(());
+    }
     for d in 0..=level - 2 {
       // SAFETY: all valley rows are at level − 1 or more and within one level of their neighbours;
       // the other threads touch only rows at least k away (bands of >= 2k rows).
@@ -119,6 +113,27 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
   Ok(())
 }
 
+/// The run as temporal blocks of `schedule.k` steps (a shorter last block). An abort in the first
+/// phase of a block leaves the buffers at mixed time levels: the outcome says the field is lost.
+///
+/// # Safety
+/// As [`super::run_band`], whose checks must have passed.
+pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
+  let mut done = 0;
+  while done < steps {
+    let k = run.schedule.k.min(steps - done);
+    // SAFETY: every thread of the run takes the same k at the same point (same steps and schedule).
+    let release = unsafe { run_block(run, k, (parity + done) % 2)? };
+    match release {
+      Release::Go => done += k,
+      Release::Stop => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
+      Release::Abort => return Ok(Outcome { steps: done, abandoned: false, lost: true }),
+      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: true }),
+    }
+  }
+  Ok(Outcome { steps, abandoned: false, lost: false })
+}
+
 /// Runs `k` steps as one temporal block and returns the barrier's decision: `Abort` means phase 1
 /// was cut short (the fields hold mixed levels); an abort seen only at the end is a plain `Stop`.
 ///
@@ -126,11 +141,11 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
 /// A [`KernelError`] from a row step (it cannot happen for a band `run_band` validated).
 ///
 /// # Safety
-/// As `band::run_band`; in addition every band of the run has at least 2k rows, and `near` describes
+/// As [`super::run_band`]; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
-pub unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
-  let Run { fields, source, control, band, stencil, blocking } = *run;
-  let near = blocking.near;
+unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
+  let Run { fields, source, control, band, stencil, schedule } = *run;
+  let near = schedule.near;
   let mut ctx = Ctx { fields, control, source, band, stencil, parity, finite: true };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };

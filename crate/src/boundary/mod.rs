@@ -1,0 +1,100 @@
+//! Ghost (halo) cells of the padded field: how each side's boundary condition is imposed.
+//!
+//! The field is stored with a one-cell halo: node (i, j) lives at padded index (j + 1)·(nx + 2) + (i + 1).
+//! Every boundary kind reduces to one [`GhostRule`]. A Dirichlet side needs no ghost: its boundary
+//! nodes hold their value in both buffers and are never updated. A Neumann side mirrors the node one
+//! inside the boundary, less 2·h·q/α (the central difference of the outward flux q = −α ∂u/∂n):
+//! a = 1, b = 0, c = −2·h·q/α. A Robin side will use b ≠ 0. A periodic axis copies the opposite side.
+
+/// How one side's ghost cells are refreshed from the nodes of the field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GhostRule {
+  /// Nothing reads this ghost (a Dirichlet side).
+  None,
+  /// ghost = a·u_inside + b·u_boundary + c, evaluated left to right without fused multiply-adds
+  /// (the TypeScript kernel does the same, so both give the same bits).
+  Mirror { a: f64, b: f64, c: f64 },
+  /// ghost = the node on the opposite side (periodic), a plain copy.
+  Wrap,
+}
+
+impl GhostRule {
+  /// True if the rule can be evaluated: a Mirror needs finite a, b and c.
+  #[must_use]
+  pub fn is_valid(self) -> bool {
+    match self {
+      GhostRule::Mirror { a, b, c } => a.is_finite() && b.is_finite() && c.is_finite(),
+      GhostRule::None | GhostRule::Wrap => true,
+    }
+  }
+}
+
+/// a·inside + b·boundary + c, in exactly that order.
+#[inline]
+fn mirror(a: f64, b: f64, c: f64, inside: f64, boundary: f64) -> f64 {
+  a * inside + b * boundary + c
+}
+
+/// Refreshes the left and right ghost cells of one padded row (length nx + 2) from its own nodes:
+/// node i is at index i + 1, so the left boundary node is row\[1\], the one inside it row\[2\].
+#[inline]
+pub fn fill_ghost_columns(row: &mut [f64], nx: usize, left: GhostRule, right: GhostRule) {
+  match left {
+    GhostRule::None => {}
+    GhostRule::Mirror { a, b, c } => row[0] = mirror(a, b, c, row[2], row[1]),
+    GhostRule::Wrap => row[0] = row[nx],
+  }
+  match right {
+    GhostRule::None => {}
+    GhostRule::Mirror { a, b, c } => row[nx + 1] = mirror(a, b, c, row[nx - 1], row[nx]),
+    GhostRule::Wrap => row[nx + 1] = row[1],
+  }
+}
+
+/// A ghost row to refresh after each step (padded row indices): `target` from the node rows
+/// `inside` and `boundary` by `rule`. For a Wrap, `inside` is the opposite side's row and
+/// `boundary` is ignored.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GhostRow {
+  pub target: usize,
+  pub inside: usize,
+  pub boundary: usize,
+  pub rule: GhostRule,
+}
+
+impl GhostRow {
+  /// True if the rule reads the `boundary` row (only a Mirror does).
+  #[must_use]
+  pub fn reads_boundary(&self) -> bool {
+    matches!(self.rule, GhostRule::Mirror { .. })
+  }
+
+  /// True if the rule reads padded row `row`.
+  #[must_use]
+  pub fn reads(&self, row: usize) -> bool {
+    match self.rule {
+      GhostRule::None => false,
+      GhostRule::Mirror { .. } => row == self.inside || row == self.boundary,
+      GhostRule::Wrap => row == self.inside,
+    }
+  }
+}
+
+/// Writes a ghost row (padded, length nx + 2) for the node columns k = 1…nx: Mirror:
+/// target\[k\] = a·inside\[k\] + b·boundary\[k\] + c; Wrap: target\[k\] = inside\[k\] (`boundary` is
+/// ignored and may be empty); None: nothing. The corner cells are left alone: the 5-point stencil
+/// never reads them. `inside` (and for a Mirror `boundary`) must be as long as `target`.
+pub fn fill_ghost_row(target: &mut [f64], inside: &[f64], boundary: &[f64], rule: GhostRule) {
+  let nodes = target.len().saturating_sub(2);
+  let span = 1..=nodes;
+  match rule {
+    GhostRule::None => {}
+    GhostRule::Mirror { a, b, c } => {
+      let (inside, boundary) = (&inside[span.clone()], &boundary[span.clone()]);
+      for ((t, &u), &v) in target[span].iter_mut().zip(inside).zip(boundary) {
+        *t = mirror(a, b, c, u, v);
+      }
+    }
+    GhostRule::Wrap => target[span.clone()].copy_from_slice(&inside[span]),
+  }
+}

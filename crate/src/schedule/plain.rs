@@ -1,0 +1,71 @@
+//! Plain steps: one step of the band, then one barrier, repeated.
+
+use std::slice;
+
+use super::{Outcome, Run};
+use crate::error::KernelError;
+use crate::stencil::step_band;
+use crate::sync::Release;
+
+/// Up to `steps` plain steps from buffer `parity`.
+///
+/// # Safety
+/// As [`super::run_band`], whose checks must have passed.
+pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
+  let mut parity = parity;
+  for done in 0..steps {
+    // SAFETY: the caller's contract.
+    let finite = unsafe { step_own_rows(run, parity)? };
+    if !finite {
+      run.control.flag_non_finite();
+    }
+    parity = 1 - parity;
+    match run.control.wait(run.band.parties) {
+      Release::Go => {}
+      Release::Stop => return Ok(Outcome { steps: done + 1, abandoned: false, lost: false }),
+      // The step was dropped: the buffer it read from still holds the state after `done` steps.
+      Release::Abort => return Ok(Outcome { steps: done, abandoned: false, lost: false }),
+      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: false }),
+    }
+  }
+  Ok(Outcome { steps, abandoned: false, lost: false })
+}
+
+/// Rows per slice of a step between two looks at the abort request (about 64k values).
+fn rows_per_slice(stride: usize) -> usize {
+  (65_536 / stride).max(1)
+}
+
+/// One step of the band's own rows from buffer `parity`, plus its ghost rows; returns whether all
+/// values are finite. On an abort request (or an abandoned barrier) it skips the rest: the barrier
+/// then drops the step, and buffer `parity`, which nobody writes during a step, still holds the last
+/// complete state.
+unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
+  let Run { fields, source, control, band, stencil, .. } = *run;
+  let stride = stencil.stride();
+  let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
+  let mut finite = true;
+  let mut first = band.start;
+  while first < band.end {
+    if control.aborting() {
+      return Ok(true);
+    }
+    let last = (first + rows_per_slice(stride)).min(band.end);
+    let rows = last - first;
+    // SAFETY: node rows first−1..last+1 of `src` are inside the field (validated) and nobody writes
+    // buffer `parity` during this step.
+    let halo = unsafe { slice::from_raw_parts(src.add(first * stride), (rows + 2) * stride) };
+    // SAFETY: node rows first..last of `dst` are this thread's own: peers own disjoint bands, and
+    // nobody reads `dst` before the barrier that ends the step.
+    let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
+    let f = source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
+    finite &= step_band(halo, out, f, rows, stencil)?;
+    first = last;
+  }
+  for job in band.ghost_rows {
+    // SAFETY: the rows read are this thread's own, just written; the target is a ghost row that only
+    // this thread writes and nobody reads before the barrier (validated distinct from the rows read).
+    unsafe { fields.fill_ghost_row(1 - parity, stride, job) };
+  }
+  Ok(finite)
+}
