@@ -188,12 +188,12 @@ describe('the native kernel refuses', () => {
     [
       'an unknown ghost kind',
       () => new StencilKernel(stencilOf({ ...spec, leftKind: 3 })),
-      'leftKind must be kind 0, 1 or 2 with a finite offset, got kind 3, offset 0',
+      'Failed to convert napi value into enum `NapiGhostKind`. StringExpected, Failed to convert JavaScript value `Number 3 ` into rust type `String` on NapiGhostRule.kind on NapiStencil.left',
     ],
     [
       'a mirror with a NaN offset',
       () => new StencilKernel(stencilOf({ ...spec, rightKind: 1, rightOffset: NaN })),
-      'rightKind must be kind 0, 1 or 2 with a finite offset, got kind 1, offset NaN',
+      'right must be a mirror with finite a, b and c, got a 1, b 0, c NaN',
     ],
     [
       'columns out of order',

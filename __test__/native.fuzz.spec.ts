@@ -167,7 +167,7 @@ describe('StencilKernel.step on random views', () => {
         const oracle = copyOf(buffer)
         new StencilKernel(stencilOf(spec)).step(src, dst, new Float64Array(0), rows)
         jsKernel
-          .stencil(spec)
+          .stencil(stencilOf(spec))
           .step(
             new Float64Array(oracle, 0, src.length),
             new Float64Array(oracle, dst.byteOffset, dst.length),

@@ -49,3 +49,25 @@ describe('a field that overflows after a few steps', () => {
     expect(before.field.every(Number.isFinite)).toBe(true)
   })
 })
+
+describe('a field whose last step of a native call overflows', () => {
+  // Insulated and heated: 2u in w − 2u + e overflows to −Infinity at step 1 (8.99e307, the last step
+  // of the native loop's first call) or a step later (8.98e307).
+  const kCases = [1, 2, 3].flatMap((threads) => [8.99e307, 8.98e307].map((initial) => ({ threads, initial })))
+
+  it.each(kCases)(
+    'is reported at the same step and node value on both backends ($threads threads, u0 $initial)',
+    async ({ threads, initial }) => {
+      const options = { grid: { nx: 9, ny: 9 }, boundary: { type: 'neumann' }, initial, source: 1e308 } as const
+      const run = (backend: 'native' | 'js') =>
+        solve({ ...options, steps: 50, threads, backend, temporalBlocking: 1 }).catch(
+          (e: unknown) => e as NonFiniteError,
+        )
+      const [native, js] = [await run('native'), await run('js')]
+      expect(js).toBeInstanceOf(NonFiniteError)
+      expect([native.message, native.step, native.node]).toEqual([js.message, js.step, js.node])
+      const before = await solve({ ...options, steps: js.step - 1, backend: 'native', threads })
+      expect(before.field.every(Number.isFinite)).toBe(true)
+    },
+  )
+})

@@ -29,6 +29,23 @@ export interface AdvanceResult {
   stats: SolveStats
 }
 
+/**
+ * Solvers that were never closed: once one is garbage-collected its gang is terminated (workers are
+ * threads with their own heaps; without this, each forgotten solver would keep them), and the process
+ * is warned once, since `close()` (or `await using`) is the way to release them promptly.
+ */
+let warnedUnclosed = false
+const unclosed = new FinalizationRegistry((gang: Gang) => {
+  void gang.terminate()
+  if (!warnedUnclosed) {
+    warnedUnclosed = true
+    process.emitWarning('A calor Solver was garbage-collected without close(); its workers were stopped', {
+      code: 'CALOR_UNCLOSED_SOLVER',
+      detail: 'Call solver.close() when done, or declare it with `await using` (Node 22+).',
+    })
+  }
+})
+
 export function abortError(signal: AbortSignal): AbortError {
   return new AbortError('The solve was aborted', { cause: signal.reason })
 }
@@ -64,6 +81,7 @@ export class Solver implements AsyncDisposable {
     this.#stepper = started.stepper
     this.#trackers = trackers
     this.#blocked = started.schedule.steps > 1
+    unclosed.register(this, started.gang, this)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
     // progress, the workers go. The field stays readable. An advance() signal only stops that call.
     problem.signal?.addEventListener('abort', () => void (this.#busy ? undefined : this.#gang.terminate()), {
@@ -223,6 +241,7 @@ export class Solver implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    unclosed.unregister(this)
     await this.#gang.terminate()
     for (const t of this.#trackers) await t.close?.()
   }

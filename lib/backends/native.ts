@@ -4,6 +4,7 @@
  * error says so and names `backend: 'js'` as the way to run anyway.
  */
 import type * as Addon from '../../crate/index.js'
+import { kGo, kStopDecision } from '../parallel/control.js'
 import type { Runner, RunOutcome } from '../parallel/protocol.js'
 import type { Kernel } from './kernel.js'
 
@@ -64,6 +65,11 @@ export const nativeRunner: Runner = async (init) => {
       const outcome = band.run(a, b, source, control, kernel, want, parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
+      // A stop (a non-finite value) decided at the barrier of the call's last step looks like a call
+      // that ran to its end: read that barrier's decision, which stays published until the next
+      // release, and no release can happen before this worker arrives again. (The non-finite flag
+      // itself would not do: a peer may already be raising it in the next step.)
+      if (Atomics.load(control, kStopDecision) !== kGo) return { steps: done, abandoned: false, lost: false }
       const scale = kCallMs / Math.max(performance.now() - started, 1e-3)
       stepsPerCall = k * Math.max(1, Math.round((Math.min(scale, 4) * want) / k))
     }

@@ -12,7 +12,8 @@ pub enum GhostRule {
   /// Nothing reads this ghost (a Dirichlet side).
   None,
   /// ghost = a·u_inside + b·u_boundary + c, evaluated left to right without fused multiply-adds
-  /// (the TypeScript kernel does the same, so both give the same bits).
+  /// (the TypeScript kernel does the same, so both give the same bits). When b = 0 the boundary term
+  /// is left out and its node is not read, so the ghost depends on the inside row alone.
   Mirror { a: f64, b: f64, c: f64 },
   /// ghost = the node on the opposite side (periodic), a plain copy.
   Wrap,
@@ -29,10 +30,20 @@ impl GhostRule {
   }
 }
 
-/// a·inside + b·boundary + c, in exactly that order.
+/// a·inside + b·boundary + c, in exactly that order; a·inside + c when b = 0.
 #[inline]
 fn mirror(a: f64, b: f64, c: f64, inside: f64, boundary: f64) -> f64 {
-  a * inside + b * boundary + c
+  if b == 0.0 {
+    a * inside + c
+  } else {
+    a * inside + b * boundary + c
+  }
+}
+
+/// True for a Mirror with a boundary term (b ≠ 0): only such a rule reads the boundary node.
+#[must_use]
+pub fn reads_boundary(rule: GhostRule) -> bool {
+  matches!(rule, GhostRule::Mirror { b, .. } if b != 0.0)
 }
 
 /// Refreshes the left and right ghost cells of one padded row (length nx + 2) from its own nodes:
@@ -63,10 +74,10 @@ pub struct GhostRow {
 }
 
 impl GhostRow {
-  /// True if the rule reads the `boundary` row (only a Mirror does).
+  /// True if the rule reads the `boundary` row (only a Mirror with b ≠ 0 does).
   #[must_use]
   pub fn reads_boundary(&self) -> bool {
-    matches!(self.rule, GhostRule::Mirror { .. })
+    reads_boundary(self.rule)
   }
 
   /// True if the rule reads padded row `row`.
@@ -74,21 +85,27 @@ impl GhostRow {
   pub fn reads(&self, row: usize) -> bool {
     match self.rule {
       GhostRule::None => false,
-      GhostRule::Mirror { .. } => row == self.inside || row == self.boundary,
+      GhostRule::Mirror { .. } => row == self.inside || (self.reads_boundary() && row == self.boundary),
       GhostRule::Wrap => row == self.inside,
     }
   }
 }
 
 /// Writes a ghost row (padded, length nx + 2) for the node columns k = 1…nx: Mirror:
-/// target\[k\] = a·inside\[k\] + b·boundary\[k\] + c; Wrap: target\[k\] = inside\[k\] (`boundary` is
-/// ignored and may be empty); None: nothing. The corner cells are left alone: the 5-point stencil
-/// never reads them. `inside` (and for a Mirror `boundary`) must be as long as `target`.
+/// target\[k\] = a·inside\[k\] + b·boundary\[k\] + c (a·inside\[k\] + c when b = 0); Wrap:
+/// target\[k\] = inside\[k\] (`boundary` is ignored and may be empty); None: nothing. The corner cells are
+/// left alone: the 5-point stencil never reads them. `inside` (and `boundary` when the rule reads it)
+/// must be as long as `target`.
 pub fn fill_ghost_row(target: &mut [f64], inside: &[f64], boundary: &[f64], rule: GhostRule) {
   let nodes = target.len().saturating_sub(2);
   let span = 1..=nodes;
   match rule {
     GhostRule::None => {}
+    GhostRule::Mirror { a, c, .. } if !reads_boundary(rule) => {
+      for (t, &u) in target[span.clone()].iter_mut().zip(&inside[span]) {
+        *t = a * u + c;
+      }
+    }
     GhostRule::Mirror { a, b, c } => {
       let (inside, boundary) = (&inside[span.clone()], &boundary[span.clone()]);
       for ((t, &u), &v) in target[span].iter_mut().zip(inside).zip(boundary) {

@@ -140,7 +140,7 @@ pub fn fill_ghost_row(
   if target.len() != inside.len() || target.len() < 3 {
     return Err(KernelError::Length { what: "ghost row", expected: inside.len().max(3), actual: target.len() }.into());
   }
-  let reads_boundary = rule != GhostRule::Wrap;
+  let reads_boundary = boundary::reads_boundary(rule);
   if reads_boundary && boundary.len() != target.len() {
     return Err(KernelError::Length { what: "boundary row", expected: target.len(), actual: boundary.len() }.into());
   }
