@@ -54,6 +54,12 @@ describe('calor CLI', () => {
     expect(stdout).toBe('')
   })
 
+  it('exits with 1, not 2, when the run itself fails (a field that blows up is no bad flag)', async () => {
+    const { status, stderr } = await calor('run', '--nx', '9', '--source', '1.7e308', '--boundary', 'neumann')
+    expect(status).toBe(1)
+    expect(stderr).toMatch(/^calor: the field became non-finite at step \d+: node \(\d+, \d+\) is -?Infinity\n$/)
+  })
+
   it('refuses an initial state of the wrong dtype or shape with status 2', async () => {
     const f4 = path.join(import.meta.dirname, 'fixtures', 'f4-2x3.npy')
     const dtype = await calor('run', '--initial', f4, '--nx', '3')
