@@ -67,6 +67,7 @@ fn lonely_run(k: usize) -> Option<Outcome> {
     let run = Run {
       fields: &fields,
       source: None,
+      faces: None,
       control: &control,
       band: &band,
       stencil: &stencil,

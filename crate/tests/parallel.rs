@@ -57,7 +57,7 @@ fn initial() -> Vec<f64> {
   }
   // Ghosts consistent with the nodes, as the solver prepares them.
   let copy = field.clone();
-  step_band(&copy, &mut field[STRIDE..(NY + 1) * STRIDE], None, NY, &Stencil { rx: 0.0, ry: 0.0, ..stencil() })
+  step_band(&copy, &mut field[STRIDE..(NY + 1) * STRIDE], None, None, NY, &Stencil { rx: 0.0, ry: 0.0, ..stencil() })
     .unwrap();
   for job in ghost_rows() {
     fill(&mut field, &job);
@@ -70,7 +70,7 @@ fn reference(steps: usize) -> Vec<f64> {
   let mut a = initial();
   let mut b = a.clone();
   for _ in 0..steps {
-    step_band(&a, &mut b[STRIDE..(NY + 1) * STRIDE], None, NY, &stencil()).unwrap();
+    step_band(&a, &mut b[STRIDE..(NY + 1) * STRIDE], None, None, NY, &stencil()).unwrap();
     for job in ghost_rows() {
       fill(&mut b, &job);
     }
@@ -110,6 +110,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
             &Run {
               fields: &fields.0,
               source: None,
+              faces: None,
               control: &control,
               band: &band,
               stencil: &stencil(),
@@ -156,7 +157,15 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
   let result = unsafe {
     run_band(
-      &Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule },
+      &Run {
+        fields: &fields,
+        source: None,
+        faces: None,
+        control: &control,
+        band: &band,
+        stencil: &stencil(),
+        schedule,
+      },
       3,
       0,
     )
@@ -170,6 +179,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
       &Run {
         fields: &fields,
         source: None,
+        faces: None,
         control: &control,
         band: &out_of_field,
         stencil: &stencil(),
@@ -194,7 +204,8 @@ fn a_control_block_for_other_parties_is_refused() {
     let slots = control_block(made_for);
     let control = Control::new(&slots).unwrap();
     let schedule = Schedule::plain(Neighbours { below: false, above_end: None });
-    let run = Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule };
+    let run =
+      Run { fields: &fields, source: None, faces: None, control: &control, band: &band, stencil: &stencil(), schedule };
     // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
     let result = unsafe { run_band(&run, 3, 0) };
     let control = i32::try_from(made_for).unwrap();

@@ -3,8 +3,9 @@
  * included), the source, the control block, the bands, the stepper's schedule and the gang of workers.
  */
 import { evolvingNodes } from '../model/boundary/index.js'
+import { computeFaces, faceViews } from '../model/faces.js'
 import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.js'
-import { strideOf } from '../model/grid.js'
+import { paddedLengthOf, strideOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { createControlBlock } from '../parallel/control.js'
 import { Gang } from '../parallel/gang.js'
@@ -22,10 +23,15 @@ export interface Started {
 }
 
 /** Both halo-padded fields on SharedArrayBuffers, holding `initial` (nx·ny) and its halo. */
-function allocateFields(problem: Problem, initial: Float64Array): [Float64Array, Float64Array] {
+function allocateFields(
+  problem: Problem,
+  initial: Float64Array,
+  faces: Float64Array | null,
+): [Float64Array, Float64Array] {
   const a = allocateShared(problem.grid)
   packField(problem.grid, initial, a)
-  fillHalo(problem.grid, a, problem.ghosts)
+  const views = faces === null ? undefined : faceViews(faces, paddedLengthOf(problem.grid))
+  fillHalo(problem.grid, a, problem.ghosts, views)
   const b = allocateShared(problem.grid)
   b.set(a)
   return [a, b]
@@ -45,7 +51,7 @@ function bandsOf(problem: Problem): Band[] {
   return partitionRows(e.firstRow, e.lastRow, parties)
 }
 
-type Shared = Pick<WorkerInit, 'fields' | 'source' | 'control'>
+type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'control'>
 
 function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared: Shared): WorkerInit[] {
   const jobs = ghostRows(problem.grid, problem.ghosts)
@@ -67,13 +73,16 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
 /** Allocates the fields, plans the schedule and starts the workers; rejects if `problem.signal` fires first. */
 export async function startGang(problem: Problem, initial: Float64Array): Promise<Started> {
   const stepper = ftcs
-  const fields = allocateFields(problem, initial)
+  const { grid, sides, diffusivityField } = problem
+  const faces = diffusivityField === null ? null : computeFaces(grid, sides, diffusivityField)
+  const fields = allocateFields(problem, initial, faces)
   const bands = bandsOf(problem)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {
     fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
     source: sharedSource(problem),
+    faces: faces === null ? null : (faces.buffer as SharedArrayBuffer),
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)

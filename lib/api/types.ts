@@ -88,8 +88,12 @@ export interface Progress {
 /** Options of `solve()` and `Solver.create()`. */
 export interface SolveOptions {
   grid: GridOptions
-  /** α > 0. @default 1 */
-  diffusivity?: number
+  /**
+   * α > 0: a number, a function (x, y) => α, or nx·ny nodal values. A varying α uses the conservative
+   * form ∇·(α∇u) with each face's α the harmonic mean of its two nodes (layers in series add their
+   * resistances); the stability limit takes the largest α. @default 1
+   */
+  diffusivity?: number | ((x: number, y: number) => number) | Float64Array | readonly number[]
   /** The field at t = 0. Boundary nodes of Dirichlet sides are overwritten with their value. @default 0 */
   initial?: FieldInit
   /** The source term f(x, y), constant in time. @default none */

@@ -44,6 +44,7 @@ const kCallMs = 10
 export const nativeRunner: Runner = async (init) => {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
+  const faces = init.faces === null ? new Float64Array(0) : new Float64Array(init.faces)
   const control = new Int32Array(init.control)
   const { start, end } = init.band
   const band = new addon.NativeBand({
@@ -62,7 +63,7 @@ export const nativeRunner: Runner = async (init) => {
       const want = Math.min(request.steps - done, stepsPerCall)
       const parity = (request.parity + done) % 2
       const started = performance.now()
-      const outcome = band.run(a, b, source, control, kernel, want, parity)
+      const outcome = band.run(a, b, source, faces, control, kernel, want, parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       // A stop (a non-finite value) decided at the barrier of the call's last step looks like a call

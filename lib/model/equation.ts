@@ -3,12 +3,36 @@
  * stability limit. The source f is a field (see options/fields.ts).
  */
 import { StabilityError } from '../api/errors.js'
-import { positiveNumber } from '../options/check.js'
+import type { FieldInit } from '../api/types.js'
+import { describe, positiveNumber } from '../options/check.js'
+import { parseFieldInit } from '../options/fields.js'
 import type { Grid } from './grid.js'
 
-/** α > 0, a constant (default 1). */
-export function parseDiffusivity(value: unknown): number {
-  return value === undefined ? 1 : positiveNumber('options.diffusivity', value)
+/** The diffusivity: its largest value, and the nodal field when it varies (null when α is one number). */
+export interface Diffusivity {
+  readonly max: number
+  readonly field: Float64Array | null
+}
+
+/**
+ * α > 0: a number (default 1), a function (x, y) => α, or nx·ny nodal values. A field whose values are
+ * all equal is the constant case (the constant stencil runs). Refuses a non-positive or non-finite α,
+ * naming the first bad node.
+ */
+export function parseDiffusivity(value: unknown, grid: Grid): Diffusivity {
+  const name = 'options.diffusivity'
+  if (value === undefined || typeof value === 'number') {
+    return { max: value === undefined ? 1 : positiveNumber(name, value), field: null }
+  }
+  const field = parseFieldInit(name, value as FieldInit, grid)
+  const bad = field.findIndex((a) => !(a > 0))
+  if (bad >= 0) {
+    const [i, j] = [bad % grid.nx, Math.floor(bad / grid.nx)]
+    const where = `node (${i}, ${j}), x = ${i * grid.dx}, y = ${j * grid.dy}`
+    throw new RangeError(`${name} must be positive at every node, got ${describe(field[bad])} at ${where}`)
+  }
+  const max = field.reduce((m, a) => Math.max(m, a), 0)
+  return { max, field: field.every((a) => a === field[0]) ? null : field }
 }
 
 /** The stability limit of explicit FTCS: dt ≤ 1 / (2α(1/dx² + 1/dy²)). */
@@ -23,7 +47,10 @@ export function checkStable(name: string, dt: number, limit: number): void {
   }
 }
 
-/** rx = α·dt/dx² and ry = α·dt/dy², the explicit stencil's coefficients. */
+/**
+ * rx = α·dt/dx² and ry = α·dt/dy², the explicit stencil's coefficients (for a variable diffusivity
+ * pass α = 1: its faces carry α).
+ */
 export function coefficients(grid: Grid, diffusivity: number, dt: number): { rx: number; ry: number } {
   return { rx: (diffusivity * dt) / grid.dx ** 2, ry: (diffusivity * dt) / grid.dy ** 2 }
 }

@@ -10,7 +10,10 @@ import type { FramesConfig } from './frames.js'
 
 export interface Problem {
   readonly grid: Grid
+  /** α when it is one number; the largest nodal α when it varies (the stability limit's α). */
   readonly diffusivity: number
+  /** The nodal α (nx·ny) when it varies, or null: faces are computed from it once per run (model/faces.ts). */
+  readonly diffusivityField: Float64Array | null
   readonly sides: Sides
   /** Each side's ghost rule, checked finite. */
   readonly ghosts: Readonly<Record<SideName, GhostRule>>

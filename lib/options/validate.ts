@@ -94,7 +94,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
   checkMemory(grid, options.source !== undefined)
-  const diffusivity = parseDiffusivity(options.diffusivity)
+  const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
   const dtLimit = stabilityLimit(grid, diffusivity)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
   checkStable('options.dt', dt, dtLimit)
@@ -105,7 +105,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   checkScales(grid, diffusivity, dtLimit, dt)
   const ghosts = ghostRules(grid, sides, diffusivity)
   checkDuration(duration.tEnd, dt)
-  return { grid, sides, ghosts, diffusivity, dtLimit, dt, ...duration, ...runtime }
+  return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, ...duration, ...runtime }
 }
 
 function readProblem(raw: SolveOptions, forSolve: boolean): Problem {

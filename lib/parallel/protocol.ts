@@ -20,6 +20,8 @@ export interface WorkerInit {
   readonly backend: Backend
   readonly fields: readonly [SharedArrayBuffer, SharedArrayBuffer]
   readonly source: SharedArrayBuffer | null
+  /** A variable diffusivity's faces (four padded fields, see model/faces.ts), or null for a constant α. */
+  readonly faces: SharedArrayBuffer | null
   readonly control: SharedArrayBuffer
   /** Values per padded row. */
   readonly stride: number

@@ -1,5 +1,6 @@
 /**
- * Explicit FTCS, the 'explicit' method: u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f].
+ * Explicit FTCS, the 'explicit' method: u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f],
+ * rx = α·dt/dx²; for a variable diffusivity the conservative form with rx = dt/dx² (see model/faces.ts).
  * One phase per step (plain), or k steps per pass over memory (temporal blocking, see blocking.ts).
  */
 import { evolvingNodes } from '../model/boundary/index.js'
@@ -14,7 +15,7 @@ export const ftcs: Stepper = {
   stencil(problem, dt) {
     const { grid, ghosts } = problem
     const e = evolvingNodes(grid, problem.sides)
-    const { rx, ry } = coefficients(grid, problem.diffusivity, dt)
+    const { rx, ry } = coefficients(grid, problem.diffusivityField === null ? problem.diffusivity : 1, dt)
     return { nx: grid.nx, first: e.firstColumn, last: e.lastColumn, rx, ry, dt, left: ghosts.left, right: ghosts.right }
   },
 

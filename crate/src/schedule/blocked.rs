@@ -24,13 +24,14 @@ use std::slice;
 use super::{Neighbours, Outcome, Run};
 use crate::error::KernelError;
 use crate::grid::{Band, SharedFields};
-use crate::stencil::{step_band, Stencil};
+use crate::stencil::{step_band, Faces, Stencil};
 use crate::sync::{Control, Release};
 
 struct Ctx<'a> {
   fields: &'a SharedFields,
   control: &'a Control<'a>,
   source: Option<&'a [f64]>,
+  faces: Option<Faces<'a>>,
   band: &'a Band<'a>,
   stencil: &'a Stencil,
   /// Buffer holding level 0.
@@ -54,11 +55,12 @@ impl Ctx<'_> {
     // SAFETY: padded row r + 1 of `dst` is written by this thread alone at this point (contract).
     let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
     let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
-    self.finite &= step_band(halo, out, f, 1, self.stencil)?;
+    let near = self.faces.map(|x| x.range(r * stride..(r + 3) * stride));
+    self.finite &= step_band(halo, out, f, near.as_ref(), 1, self.stencil)?;
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row((self.parity + level) % 2, stride, job) };
+      unsafe { self.fields.fill_ghost_row((self.parity + level) % 2, stride, job, self.faces.as_ref()) };
     }
     Ok(())
   }
@@ -144,9 +146,9 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
 /// As [`super::run_band`]; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
 unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
-  let Run { fields, source, control, band, stencil, schedule } = *run;
+  let Run { fields, source, faces, control, band, stencil, schedule } = *run;
   let near = schedule.near;
-  let mut ctx = Ctx { fields, control, source, band, stencil, parity, finite: true };
+  let mut ctx = Ctx { fields, control, source, faces, band, stencil, parity, finite: true };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
   match control.wait(band.parties) {

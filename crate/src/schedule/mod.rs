@@ -16,7 +16,7 @@ mod plain;
 
 use crate::error::KernelError;
 use crate::grid::{Band, SharedFields};
-use crate::stencil::Stencil;
+use crate::stencil::{Faces, Stencil};
 use crate::sync::Control;
 
 /// Where this thread's band meets other bands.
@@ -78,6 +78,8 @@ pub struct Outcome {
 pub struct Run<'a> {
   pub fields: &'a SharedFields,
   pub source: Option<&'a [f64]>,
+  /// A variable diffusivity's faces over the whole padded field (each array `fields.len` long).
+  pub faces: Option<Faces<'a>>,
   pub control: &'a Control<'a>,
   pub band: &'a Band<'a>,
   pub stencil: &'a Stencil,
@@ -91,6 +93,12 @@ impl Run<'_> {
     let stride = self.stencil.stride();
     self.band.validate(stride, self.fields, self.source)?;
     self.schedule.validate(self.band, self.fields.len / stride)?;
+    if let Some(faces) = self.faces {
+      let lengths = [faces.east.len(), faces.north.len(), faces.ghost_b.len(), faces.ghost_c.len()];
+      if let Some(&bad) = lengths.iter().find(|&&l| l != self.fields.len) {
+        return Err(KernelError::Length { what: "faces", expected: self.fields.len, actual: bad });
+      }
+    }
     let control = self.control.parties();
     if control != self.band.parties {
       return Err(KernelError::Parties { band: self.band.parties, control });

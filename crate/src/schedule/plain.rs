@@ -41,7 +41,7 @@ fn rows_per_slice(stride: usize) -> usize {
 /// then drops the step, and buffer `parity`, which nobody writes during a step, still holds the last
 /// complete state.
 unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
-  let Run { fields, source, control, band, stencil, .. } = *run;
+  let Run { fields, source, faces, control, band, stencil, .. } = *run;
   let stride = stencil.stride();
   let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
   let mut finite = true;
@@ -59,13 +59,14 @@ unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
     // nobody reads `dst` before the barrier that ends the step.
     let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
     let f = source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
-    finite &= step_band(halo, out, f, rows, stencil)?;
+    let near = faces.map(|x| x.range(first * stride..(last + 2) * stride));
+    finite &= step_band(halo, out, f, near.as_ref(), rows, stencil)?;
     first = last;
   }
   for job in band.ghost_rows {
     // SAFETY: the rows read are this thread's own, just written; the target is a ghost row that only
     // this thread writes and nobody reads before the barrier (validated distinct from the rows read).
-    unsafe { fields.fill_ghost_row(1 - parity, stride, job) };
+    unsafe { fields.fill_ghost_row(1 - parity, stride, job, faces.as_ref()) };
   }
   Ok(finite)
 }
