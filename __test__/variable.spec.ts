@@ -162,7 +162,7 @@ describe('variable diffusivity: what is refused', () => {
       () => {
         throw new Error('no α here')
       },
-      /options\.diffusivity\(x, y\) threw at node \(0, 0\), x = 0, y = 0: no α here/,
+      /options\.diffusivity\(x, y\) threw at x = 0, y = 0: no α here/,
     ],
     [
       'an array of the wrong length',

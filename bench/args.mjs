@@ -15,6 +15,8 @@ export const kProjectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
 export const kBackends = ['native', 'js']
+/** The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel). */
+export const kPhysics = ['constant', 'variable']
 
 export const kUsage = `Usage: npm run bench -- [options]      (or: calor bench [options])
 
@@ -29,8 +31,11 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --reference <path>   C reference stencil.c, or "none" [../shared/reference/stencil.c beside the project]
-  --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results]
+  --physics <kind>     constant (α = 1) or variable (α = 1 + x·y, conservative form) [constant]
+  --reference <path>   C reference, or "none" [constant: ../shared/reference/stencil.c beside the project;
+                       variable: bench/reference/stencil_var.c, the same formula in C]
+  --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results;
+                       variable: bench/results/variable]
   --help               this text
 `
 
@@ -45,6 +50,7 @@ const kOptions = {
   repeats: { type: 'string' },
   seconds: { type: 'string' },
   'bandwidth-mb': { type: 'string' },
+  physics: { type: 'string' },
   reference: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', default: false },
@@ -81,6 +87,17 @@ function numberAtLeast(flag, text, min, integer) {
   return value
 }
 
+function physicsOf(text = 'constant') {
+  if (!kPhysics.includes(text)) throw new UsageError(`--physics must be ${kPhysics.join(' or ')}, got "${text}"`)
+  return text
+}
+
+/** The C reference of each physics. */
+function defaultReference(physics) {
+  if (physics === 'variable') return path.join(kProjectRoot, 'bench', 'reference', 'stencil_var.c')
+  return path.resolve(kProjectRoot, '..', 'shared', 'reference', 'stencil.c')
+}
+
 /** Probe arrays well beyond the last-level cache, but not absurdly large. */
 function defaultBandwidthMegabytes() {
   return Math.min(2000, Math.max(256, Math.ceil(2 * l3Megabytes())))
@@ -106,6 +123,8 @@ export function parseBenchArgs(argv) {
     throw new UsageError(error.message)
   }
   const d = defaults(parsed.quick)
+  const physics = physicsOf(parsed.physics)
+  const results = path.join(kProjectRoot, 'bench', 'results', ...(physics === 'variable' ? ['variable'] : []))
   return Object.freeze({
     help: parsed.help,
     quick: parsed.quick,
@@ -118,7 +137,8 @@ export function parseBenchArgs(argv) {
       parsed['bandwidth-mb'] === undefined
         ? d.bandwidthMegabytes
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
-    reference: parsed.reference ?? path.resolve(kProjectRoot, '..', 'shared', 'reference', 'stencil.c'),
-    out: path.resolve(parsed.out ?? path.join(kProjectRoot, 'bench', 'results')),
+    physics,
+    reference: parsed.reference ?? defaultReference(physics),
+    out: path.resolve(parsed.out ?? results),
   })
 }

@@ -44,10 +44,14 @@ export function cellsOfSize(nodes, config) {
   return config.threads.flatMap((threads) => config.backends.map((backend) => ({ nodes, threads, backend })))
 }
 
-/** A smooth field away from zero with a fixed boundary, so that no value decays towards subnormals. */
-function solverOptions({ nodes, threads, backend }) {
+/**
+ * A smooth field away from zero with a fixed boundary, so that no value decays towards subnormals; the
+ * variable physics takes α = 1 + x·y, as bench/reference/stencil_var.c does.
+ */
+function solverOptions({ nodes, threads, backend }, physics) {
   return {
     grid: { nx: nodes, ny: nodes },
+    ...(physics === 'variable' ? { diffusivity: (x, y) => 1 + x * y } : {}),
     initial: (x, y) => 1 + Math.sin(Math.PI * x) * Math.sin(Math.PI * y),
     boundary: { type: 'dirichlet', value: 1 },
     backend,
@@ -87,7 +91,7 @@ function repeatsFor(config, expectedSeconds) {
 async function prepare(cells, config, solvers) {
   const plans = []
   for (const cell of cells) {
-    const solver = await Solver.create(solverOptions(cell))
+    const solver = await Solver.create(solverOptions(cell, config.physics))
     solvers.push(solver)
     const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes), config.seconds)
     plans.push({ cell, solver, steps, repeats: repeatsFor(config, expected), seconds: [] })

@@ -74,8 +74,8 @@ async function measureMatrix(config, reference, log) {
 }
 
 function configOf(config) {
-  const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes } = config
-  return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes }
+  const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes, physics } = config
+  return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes, physics }
 }
 
 /** Measures everything and returns the results object (not yet written). */

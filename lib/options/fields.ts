@@ -3,16 +3,6 @@ import type { FieldInit } from '../api/types.js'
 import type { Grid } from '../model/grid.js'
 import { describe, fail, finiteNumber } from './check.js'
 
-/** value(x, y), with an error that names the option and the node if it throws. */
-function callAt(name: string, value: (x: number, y: number) => number, i: number, j: number, x: number, y: number) {
-  try {
-    return value(x, y)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new TypeError(`${name}(x, y) threw at node (${i}, ${j}), x = ${x}, y = ${y}: ${reason}`, { cause: error })
-  }
-}
-
 /** Evaluates a number, a function of (x, y) or an nx·ny array into checked, finite node values. */
 export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Float64Array {
   const { nx, ny, dx, dy } = grid
@@ -22,7 +12,7 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const [x, y] = [i * dx, j * dy]
-        const v = callAt(name, value, i, j, x, y)
+        const v = value(x, y)
         if (typeof v !== 'number' || !Number.isFinite(v)) {
           throw new TypeError(
             `${name}(x, y) must return a finite number, got ${describe(v)} at node (${i}, ${j}), x = ${x}, y = ${y}`,
