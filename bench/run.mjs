@@ -60,7 +60,7 @@ async function measureSize(nodes, config, reference, log) {
 async function measureMatrix(config, reference, log) {
   const [cells, skipped, failed] = [[], [], []]
   for (const nodes of config.sizes) {
-    const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length)
+    const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length, undefined, config.physics)
     if (shortfall !== null) {
       skipped.push({ nodes, reason: shortfall })
       log(`  ${nodes}²: skipped, ${shortfall}`)

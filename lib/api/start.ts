@@ -44,10 +44,17 @@ function sharedSource(problem: Problem): SharedArrayBuffer | null {
   return padded.buffer as SharedArrayBuffer
 }
 
-/** The evolving rows split into one band per worker (no more workers than rows). */
+/**
+ * The evolving rows split into one band per worker (no more workers than rows). A bottom or top ghost
+ * rule that reads its boundary row (Robin) is refreshed by the worker owning both that row and the one
+ * inside it, so then every band keeps at least 2 rows.
+ */
 function bandsOf(problem: Problem): Band[] {
   const e = evolvingNodes(problem.grid, problem.sides)
-  const parties = Math.min(problem.threads, e.lastRow - e.firstRow + 1)
+  const rows = e.lastRow - e.firstRow + 1
+  const { bottom, top } = problem.ghosts
+  const pairs = (bottom.kind === 'mirror' && bottom.b !== 0) || (top.kind === 'mirror' && top.b !== 0)
+  const parties = Math.max(1, Math.min(problem.threads, pairs ? Math.floor(rows / 2) : rows))
   return partitionRows(e.firstRow, e.lastRow, parties)
 }
 

@@ -34,7 +34,19 @@ export interface PeriodicSide {
   type: 'periodic'
 }
 
-export type SideBoundary = DirichletSide | NeumannSide | PeriodicSide
+/**
+ * Convective: −α ∂u/∂n = h·(u − ambient), h ≥ 0 (0 = insulated); boundary nodes evolve through a mirrored
+ * ghost node. It tightens the stability limit by 2h/Δ (see `dt`).
+ */
+export interface RobinSide {
+  type: 'robin'
+  /** The heat-transfer coefficient h ≥ 0. */
+  h: number
+  /** @default 0 */
+  ambient?: number
+}
+
+export type SideBoundary = DirichletSide | NeumannSide | RobinSide | PeriodicSide
 
 /** One condition for all four sides, or one per side (`left` x = 0, `right` x = lx, `bottom` y = 0, `top` y = ly). */
 export type Boundary =

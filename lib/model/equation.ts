@@ -35,15 +35,21 @@ export function parseDiffusivity(value: unknown, grid: Grid): Diffusivity {
   return { max, field: field.every((a) => a === field[0]) ? null : field }
 }
 
-/** The stability limit of explicit FTCS: dt ≤ 1 / (2α(1/dx² + 1/dy²)). */
-export function stabilityLimit(grid: Grid, diffusivity: number): number {
-  return 1 / (2 * diffusivity * (1 / grid.dx ** 2 + 1 / grid.dy ** 2))
+/**
+ * The stability limit of explicit FTCS: dt ≤ 1 / (2α(1/dx² + 1/dy²)), α the largest. A Robin side takes
+ * heat out of its nodes at rate 2h/Δ more: dt ≤ 1 / (2α(1/dx² + 1/dy²) + 2h_x/dx + 2h_y/dy), with h_x
+ * (h_y) the largest h of the sides across x (y); this keeps every update a positive combination.
+ */
+export function stabilityLimit(grid: Grid, diffusivity: number, transfer = { x: 0, y: 0 }): number {
+  const robin = (2 * transfer.x) / grid.dx + (2 * transfer.y) / grid.dy
+  return 1 / (2 * diffusivity * (1 / grid.dx ** 2 + 1 / grid.dy ** 2) + robin)
 }
 
 /** Checks a time step against the stability limit (with a rounding allowance of one part in 10¹²). */
-export function checkStable(name: string, dt: number, limit: number): void {
+export function checkStable(name: string, dt: number, limit: number, robin = false): void {
   if (dt > limit * (1 + 1e-12)) {
-    throw new StabilityError(`${name} (${dt}) exceeds the stable limit 1/(2α(1/dx² + 1/dy²)) = ${limit}`, limit)
+    const formula = robin ? '1/(2α(1/dx² + 1/dy²) + 2h_x/dx + 2h_y/dy)' : '1/(2α(1/dx² + 1/dy²))'
+    throw new StabilityError(`${name} (${dt}) exceeds the stable limit ${formula} = ${limit}`, limit)
   }
 }
 

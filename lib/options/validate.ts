@@ -7,7 +7,7 @@ import os from 'node:os'
 
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
-import { applyFixed, ghostRules, parseBoundary, type Sides } from '../model/boundary/index.js'
+import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
 import { type Grid, makeGrid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
@@ -95,9 +95,10 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const grid = parseGrid(options.grid, sides)
   checkMemory(grid, options.source !== undefined)
   const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
-  const dtLimit = stabilityLimit(grid, diffusivity)
+  const transfer = transferAcross(sides)
+  const dtLimit = stabilityLimit(grid, diffusivity, transfer)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
-  checkStable('options.dt', dt, dtLimit)
+  checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
   checkThreads(runtime.threads)

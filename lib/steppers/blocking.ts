@@ -13,13 +13,15 @@ const kCacheBytes = 1.5 * (1 << 20)
 
 export function blockSteps(problem: Problem, bands: readonly Band[]): number {
   if (problem.backend !== 'native' || problem.grid.periodicY) return 1
+  // A variable diffusivity streams its east and north faces beside the two fields.
+  const arrays = problem.diffusivityField === null ? 2 : 4
   const rowBytes = strideOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT
   const rows = bands.map((b) => b.end - b.start)
   const fit = Math.floor(Math.min(...rows) / 2)
   let k = problem.temporalBlocking
   if (k === 'auto') {
-    const bandFits = 2 * Math.max(...rows) * rowBytes <= kCacheBytes
-    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(kCacheBytes / (2 * rowBytes)) - 3))
+    const bandFits = arrays * Math.max(...rows) * rowBytes <= kCacheBytes
+    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(kCacheBytes / (arrays * rowBytes)) - 3))
   }
   return Math.max(1, Math.min(k, fit))
 }

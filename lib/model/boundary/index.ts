@@ -9,6 +9,7 @@ import { dirichlet } from './dirichlet.js'
 import { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
 import { neumann } from './neumann.js'
 import { periodic } from './periodic.js'
+import { robin } from './robin.js'
 import type { GhostRule } from './rule.js'
 
 export { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
@@ -18,7 +19,7 @@ export type Sides = Readonly<Record<SideName, Side>>
 
 /** Every kind, by its `type`. A new kind is registered here and nowhere else. */
 export const kBoundaryKinds: ReadonlyMap<string, BoundaryKind> = new Map(
-  [dirichlet, neumann, periodic].map((kind) => [kind.type, kind]),
+  [dirichlet, neumann, robin, periodic].map((kind) => [kind.type, kind]),
 )
 
 const kDefaultSide = Object.freeze({ type: 'dirichlet', value: 0 })
@@ -68,6 +69,15 @@ const spacingAcross = (grid: Grid, side: SideName) => (side === 'left' || side =
 export function ghostRules(grid: Grid, sides: Sides, diffusivity: number): Readonly<Record<SideName, GhostRule>> {
   const rule = (side: SideName) => sides[side].ghost(spacingAcross(grid, side), diffusivity, `options.boundary.${side}`)
   return Object.freeze({ left: rule('left'), right: rule('right'), bottom: rule('bottom'), top: rule('top') })
+}
+
+/**
+ * The largest heat-transfer coefficient h of the sides across x (left, right) and across y (bottom,
+ * top): 0 without Robin sides.
+ */
+export function transferAcross(sides: Sides): { x: number; y: number } {
+  const h = (side: Side) => side.transfer ?? 0
+  return { x: Math.max(h(sides.left), h(sides.right)), y: Math.max(h(sides.bottom), h(sides.top)) }
 }
 
 /** The evolving node columns and rows (inclusive ranges): fixed sides' nodes do not evolve. */

@@ -12,8 +12,12 @@ export const kSideNames: readonly SideName[] = ['left', 'right', 'bottom', 'top'
 export interface Side {
   /** The kind's registered type, e.g. 'dirichlet'. */
   readonly kind: string
-  /** The number a checkpoint records for the side: the Dirichlet value, the Neumann flux, 0 for periodic. */
+  /** The number a checkpoint records for the side: the Dirichlet value, the Neumann flux, the Robin h, 0 for periodic. */
   readonly value: number
+  /** Robin: the ambient value; a checkpoint records it beside `value`. */
+  readonly ambient?: number
+  /** Robin: the heat-transfer coefficient h ≥ 0 (it tightens the stability limit); absent for other kinds. */
+  readonly transfer?: number
   /** The side's nodes hold `value` and never evolve (Dirichlet). */
   readonly fixed: boolean
   /** The axis wraps (periodic): both of its sides must say so. */
