@@ -68,6 +68,7 @@ fn lonely_run(k: usize) -> Option<Outcome> {
       fields: &fields,
       source: None,
       faces: None,
+      weights: None,
       control: &control,
       band: &band,
       stencil: &stencil,

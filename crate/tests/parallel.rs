@@ -111,6 +111,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
               fields: &fields.0,
               source: None,
               faces: None,
+              weights: None,
               control: &control,
               band: &band,
               stencil: &stencil(),
@@ -161,6 +162,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
         fields: &fields,
         source: None,
         faces: None,
+        weights: None,
         control: &control,
         band: &band,
         stencil: &stencil(),
@@ -180,6 +182,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
         fields: &fields,
         source: None,
         faces: None,
+        weights: None,
         control: &control,
         band: &out_of_field,
         stencil: &stencil(),
@@ -204,8 +207,16 @@ fn a_control_block_for_other_parties_is_refused() {
     let slots = control_block(made_for);
     let control = Control::new(&slots).unwrap();
     let schedule = Schedule::plain(Neighbours { below: false, above_end: None });
-    let run =
-      Run { fields: &fields, source: None, faces: None, control: &control, band: &band, stencil: &stencil(), schedule };
+    let run = Run {
+      fields: &fields,
+      source: None,
+      faces: None,
+      weights: None,
+      control: &control,
+      band: &band,
+      stencil: &stencil(),
+      schedule,
+    };
     // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
     let result = unsafe { run_band(&run, 3, 0) };
     let control = i32::try_from(made_for).unwrap();

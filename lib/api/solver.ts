@@ -16,6 +16,7 @@ import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
+import type { TimedData } from './timed.js'
 import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
@@ -63,6 +64,7 @@ export class Solver implements AsyncDisposable {
   readonly #fields: [Float64Array, Float64Array]
   readonly #gang: Gang
   readonly #stepper: Stepper
+  readonly #timed: TimedData
   /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
   readonly #blocked: boolean
   readonly #trackers: Tracker[]
@@ -79,6 +81,7 @@ export class Solver implements AsyncDisposable {
     this.#fields = started.fields
     this.#gang = started.gang
     this.#stepper = started.stepper
+    this.#timed = started.timed
     this.#trackers = trackers
     this.#blocked = started.schedule.steps > 1
     unclosed.register(this, started.gang, this)
@@ -105,7 +108,7 @@ export class Solver implements AsyncDisposable {
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field ?? problem.initial).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field ?? problem.initial, start?.t).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)
@@ -170,7 +173,8 @@ export class Solver implements AsyncDisposable {
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
-        const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
+        const want = Math.min(steps - done, observed - this.#step, kMaxChunk, this.#timed.chunk)
+        this.#timed.prepare(t0, done, dt, want, this.#parity)
         const { steps: got, lost } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
           // wrote is intact; inside a temporal block it is not, and the field is then reported lost.

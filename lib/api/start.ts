@@ -3,7 +3,7 @@
  * included), the source, the control block, the bands, the stepper's schedule and the gang of workers.
  */
 import { evolvingNodes } from '../model/boundary/index.js'
-import { computeFaces, faceViews } from '../model/faces.js'
+import { computeFaces, faceViews, needsFaces } from '../model/faces.js'
 import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.js'
 import { paddedLengthOf, strideOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
@@ -14,12 +14,14 @@ import type { WorkerInit } from '../parallel/protocol.js'
 import { ftcs } from '../steppers/ftcs.js'
 import type { Schedule } from '../steppers/schedule.js'
 import type { Stepper } from '../steppers/stepper.js'
+import { TimedData } from './timed.js'
 
 export interface Started {
   readonly fields: [Float64Array, Float64Array]
   readonly gang: Gang
   readonly stepper: Stepper
   readonly schedule: Schedule
+  readonly timed: TimedData
 }
 
 /** Both halo-padded fields on SharedArrayBuffers, holding `initial` (nx·ny) and its halo. */
@@ -37,11 +39,19 @@ function allocateFields(
   return [a, b]
 }
 
-function sharedSource(problem: Problem): SharedArrayBuffer | null {
+function sharedSource(problem: Problem): Float64Array | null {
   if (problem.source === null) return null
   const padded = allocateShared(problem.grid)
   packField(problem.grid, problem.source, padded)
-  return padded.buffer as SharedArrayBuffer
+  return padded
+}
+
+/** The faces buffer, when α varies or mirror sides' data do (a constant α then gives uniform faces). */
+function sharedFaces(problem: Problem, t: number): Float64Array | null {
+  const { grid, sides, diffusivityField, diffusivity } = problem
+  if (!needsFaces(diffusivityField, sides)) return null
+  const alpha = diffusivityField ?? new Float64Array(grid.nx * grid.ny).fill(diffusivity)
+  return computeFaces(grid, sides, alpha, t)
 }
 
 /**
@@ -58,7 +68,7 @@ function bandsOf(problem: Problem): Band[] {
   return partitionRows(e.firstRow, e.lastRow, parties)
 }
 
-type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'control'>
+type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'control'>
 
 function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared: Shared): WorkerInit[] {
   const jobs = ghostRows(problem.grid, problem.ghosts)
@@ -77,22 +87,27 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
   }))
 }
 
-/** Allocates the fields, plans the schedule and starts the workers; rejects if `problem.signal` fires first. */
-export async function startGang(problem: Problem, initial: Float64Array): Promise<Started> {
+/**
+ * Allocates the fields, plans the schedule and starts the workers, from `initial` at time t0; rejects if
+ * `problem.signal` fires first.
+ */
+export async function startGang(problem: Problem, initial: Float64Array, t0 = 0): Promise<Started> {
   const stepper = ftcs
-  const { grid, sides, diffusivityField } = problem
-  const faces = diffusivityField === null ? null : computeFaces(grid, sides, diffusivityField)
+  const faces = sharedFaces(problem, t0)
   const fields = allocateFields(problem, initial, faces)
+  const source = sharedSource(problem)
+  const timed = new TimedData(problem, fields, faces, source)
   const bands = bandsOf(problem)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {
     fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
-    source: sharedSource(problem),
+    source: source === null ? null : (source.buffer as SharedArrayBuffer),
     faces: faces === null ? null : (faces.buffer as SharedArrayBuffer),
+    weights: timed.weights === null ? null : (timed.weights.buffer as SharedArrayBuffer),
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)
   const gang = await Gang.start(inits, control, schedule, problem.signal)
-  return { fields, gang, stepper, schedule }
+  return { fields, gang, stepper, schedule, timed }
 }

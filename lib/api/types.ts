@@ -52,6 +52,12 @@ export type SideBoundary = DirichletSide | NeumannSide | RobinSide | PeriodicSid
 export type Boundary =
   SideBoundary | { left: SideBoundary; right: SideBoundary; bottom: SideBoundary; top: SideBoundary }
 
+/** A source f(x, y, t) = shape(x, y)·scale(t). */
+export interface SeparableSource {
+  shape: FieldInit
+  scale: (t: number) => number
+}
+
 /** A field given as a function of position, or as nx·ny values row-major (node (i, j) at j·nx + i). */
 export type FieldInit = number | ((x: number, y: number) => number) | Float64Array | readonly number[]
 
@@ -108,8 +114,13 @@ export interface SolveOptions {
   diffusivity?: number | ((x: number, y: number) => number) | Float64Array | readonly number[]
   /** The field at t = 0. Boundary nodes of Dirichlet sides are overwritten with their value. @default 0 */
   initial?: FieldInit
-  /** The source term f(x, y), constant in time. @default none */
-  source?: FieldInit
+  /**
+   * The source term f: a number, nx·ny values or a function (x, y), constant in time; a function
+   * (x, y, t) (declared with three parameters), evaluated over the grid every step; or the separable
+   * `{ shape, scale }`, f = shape(x, y)·scale(t), which costs one call of `scale` per step. Step n takes
+   * the source at t_n (forward Euler). @default none
+   */
+  source?: FieldInit | ((x: number, y: number, t: number) => number) | SeparableSource
   /** @default { type: 'dirichlet', value: 0 } on all sides */
   boundary?: Boundary
   /** Number of steps; give this or `tEnd` to `solve()`. */

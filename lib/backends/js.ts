@@ -16,7 +16,7 @@ import { type FaceViews, faceViews } from '../model/faces.js'
 import { fillGhostColumns, fillGhostRow } from '../model/field.js'
 import { Barrier } from '../parallel/barrier.js'
 import { kAbortNow, kGo, kNonFinite, kStopRequest } from '../parallel/control.js'
-import type { Runner, WorkerInit } from '../parallel/protocol.js'
+import type { Runner, RunRequest, WorkerInit } from '../parallel/protocol.js'
 import type { BandStepper, Kernel, StencilSpec } from './kernel.js'
 
 class JsStepper implements BandStepper {
@@ -171,15 +171,24 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   return { slices, ghosts }
 }
 
+/** The stepper of step k of a run: the source weighed by weights[k] in place of dt when the source varies in time. */
+function stepperFor(request: RunRequest, weights: Float64Array | null): (k: number) => BandStepper {
+  const fixed = jsKernel.stencil(request.stencil)
+  if (weights === null) return () => fixed
+  return (k) => new JsStepper({ ...request.stencil, dt: weights[k] })
+}
+
 /** The js backend's run loop: the baseline, kept plain. */
 export const jsRunner: Runner = async (init) => {
   const control = new Int32Array(init.control)
   const barrier = new Barrier(control, init.parties)
   const views = [makeViews(init, 0), makeViews(init, 1)] as const
+  const weights = init.weights === null ? null : new Float64Array(init.weights)
   return (request) => {
-    const stepper = jsKernel.stencil(request.stencil)
+    const steppers = stepperFor(request, weights)
     let parity = request.parity
     for (let done = 0; done < request.steps; done++) {
+      const stepper = steppers(done)
       const v = views[parity]
       for (const s of v.slices) {
         // On an abort request, skip the rest: the barrier drops this step, and its source buffer

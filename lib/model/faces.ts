@@ -16,7 +16,7 @@
  * the exact flux balance of its half cell. That α varies along the side, so each ghost cell carries its
  * own b and c (the side's rule gives `a` and whether the boundary node is read).
  */
-import type { Sides, SideName } from './boundary/index.js'
+import { type Sides, sideNodes, type SideName } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
 import { type Grid, paddedLengthOf, strideOf } from './grid.js'
 
@@ -59,24 +59,29 @@ function northFaces(grid: Grid, sides: Sides, alpha: Float64Array, north: Float6
   }
 }
 
-/** Each side's ghost cells (padded index) with the face whose α its rule takes. */
-function ghostCellsOf(grid: Grid, side: SideName, faces: FaceViews): { cell: number; alpha: number }[] {
+/** Each side's ghost cells (padded index), the face whose α its rule takes, and its boundary node's position. */
+function ghostCellsOf(grid: Grid, side: SideName, faces: FaceViews) {
   const { nx, ny } = grid
   const stride = strideOf(grid)
-  const along = side === 'left' || side === 'right' ? ny : nx
-  return Array.from({ length: along }, (_, k) => {
-    if (side === 'left') return { cell: (k + 1) * stride, alpha: faces.east[(k + 1) * stride] }
-    if (side === 'right') return { cell: (k + 1) * stride + nx + 1, alpha: faces.east[(k + 1) * stride + nx] }
-    if (side === 'bottom') return { cell: k + 1, alpha: faces.north[k + 1] }
-    return { cell: (ny + 1) * stride + k + 1, alpha: faces.north[ny * stride + k + 1] }
+  return sideNodes(grid, side).map(({ i, j, x, y }) => {
+    const row = (j + 1) * stride
+    if (side === 'left') return { cell: row, alpha: faces.east[row], x, y }
+    if (side === 'right') return { cell: row + nx + 1, alpha: faces.east[row + nx], x, y }
+    if (side === 'bottom') return { cell: i + 1, alpha: faces.north[i + 1], x, y }
+    return { cell: (ny + 1) * stride + i + 1, alpha: faces.north[ny * stride + i + 1], x, y }
   })
 }
 
-function ghostCoefficients(grid: Grid, sides: Sides, faces: FaceViews): void {
+/**
+ * Writes every mirror side's per-cell ghost coefficients for the state at time t (`onlyVarying`: only
+ * the sides whose data are functions, the ones that change with t).
+ */
+export function ghostCoefficients(grid: Grid, sides: Sides, faces: FaceViews, t: number, onlyVarying = false): void {
   for (const side of ['left', 'right', 'bottom', 'top'] as const) {
+    if (onlyVarying && sides[side].varying !== true) continue
     const spacing = side === 'left' || side === 'right' ? grid.dx : grid.dy
-    for (const { cell, alpha } of ghostCellsOf(grid, side, faces)) {
-      const rule = sides[side].ghost(spacing, alpha, `options.boundary.${side}`)
+    for (const { cell, alpha, x, y } of ghostCellsOf(grid, side, faces)) {
+      const rule = sides[side].ghost(spacing, alpha, `options.boundary.${side}`, { x, y, t })
       if (rule.kind !== 'mirror') break
       faces.cells.b[cell] = rule.b
       faces.cells.c[cell] = rule.c
@@ -84,13 +89,18 @@ function ghostCoefficients(grid: Grid, sides: Sides, faces: FaceViews): void {
   }
 }
 
-/** The faces buffer of nodal diffusivity `alpha` (nx·ny values) on a new SharedArrayBuffer. */
-export function computeFaces(grid: Grid, sides: Sides, alpha: Float64Array): Float64Array {
+/** Faces are needed for a varying α, and for mirror sides whose data vary (their ghosts then vary per cell). */
+export function needsFaces(diffusivityField: Float64Array | null, sides: Sides): boolean {
+  return diffusivityField !== null || Object.values(sides).some((s) => s.varying === true && !s.fixed)
+}
+
+/** The faces buffer of nodal diffusivity `alpha` (nx·ny values) on a new SharedArrayBuffer, ghosts at time t. */
+export function computeFaces(grid: Grid, sides: Sides, alpha: Float64Array, t = 0): Float64Array {
   const length = paddedLengthOf(grid)
   const all = new Float64Array(new SharedArrayBuffer(4 * length * Float64Array.BYTES_PER_ELEMENT))
   const faces = faceViews(all, length)
   eastFaces(grid, sides, alpha, faces.east)
   northFaces(grid, sides, alpha, faces.north)
-  ghostCoefficients(grid, sides, faces)
+  ghostCoefficients(grid, sides, faces, t)
   return all
 }

@@ -19,8 +19,12 @@ export interface Problem {
   readonly ghosts: Readonly<Record<SideName, GhostRule>>
   /** nx·ny initial values with the fixed sides' values applied. */
   readonly initial: Float64Array
-  /** nx·ny source values, or null for none. */
+  /** nx·ny source values (the separable form's shape; f(x, y, 0) for a function of t), or null for none. */
   readonly source: Float64Array | null
+  /** The separable source's scale g(t): step n adds dt·g(t_n)·shape. */
+  readonly sourceScale: ((t: number) => number) | null
+  /** A source f(x, y, t), evaluated over the grid at t_n before step n. */
+  readonly sourceAt: ((x: number, y: number, t: number) => number) | null
   /** The stability limit 1 / (2α(1/dx² + 1/dy²)). */
   readonly dtLimit: number
   /** The time step for `steps`, and the largest allowed step for `tEnd`. */

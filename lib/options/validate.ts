@@ -13,7 +13,7 @@ import { type Grid, makeGrid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
-import { parseFieldInit } from './fields.js'
+import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
 import { checkDuration, checkMemory, checkSteps, checkThreads } from './limits.js'
 import type { Problem } from './problem.js'
@@ -95,7 +95,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const grid = parseGrid(options.grid, sides)
   checkMemory(grid, options.source !== undefined)
   const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
-  const transfer = transferAcross(sides)
+  const transfer = transferAcross(grid, sides)
   const dtLimit = stabilityLimit(grid, diffusivity, transfer)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
   checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
@@ -121,8 +121,9 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyFixed(grid, sides, initial)
-  const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)
-  return Object.freeze({ ...scalars, initial, source, frames, trackers, checkpoint, resume })
+  const parsed = options.source === undefined ? null : parseSource(options.source, grid)
+  const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
+  return Object.freeze({ ...scalars, initial, source, sourceScale, sourceAt, frames, trackers, checkpoint, resume })
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Band } from '../parallel/partition.js'
 import type { Problem } from '../options/problem.js'
+import { needsFaces } from '../model/faces.js'
 import { strideOf } from '../model/grid.js'
 
 /** Cache one worker may fill (a little below one core's L2 on the machines we measured). */
@@ -14,7 +15,7 @@ const kCacheBytes = 1.5 * (1 << 20)
 export function blockSteps(problem: Problem, bands: readonly Band[]): number {
   if (problem.backend !== 'native' || problem.grid.periodicY) return 1
   // A variable diffusivity streams its east and north faces beside the two fields.
-  const arrays = problem.diffusivityField === null ? 2 : 4
+  const arrays = needsFaces(problem.diffusivityField, problem.sides) ? 4 : 2
   const rowBytes = strideOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT
   const rows = bands.map((b) => b.end - b.start)
   const fit = Math.floor(Math.min(...rows) / 2)

@@ -5,6 +5,7 @@
  */
 import { evolvingNodes } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
+import { needsFaces } from '../model/faces.js'
 import { blockSteps } from './blocking.js'
 import type { Schedule } from './schedule.js'
 import type { Stepper } from './stepper.js'
@@ -15,7 +16,8 @@ export const ftcs: Stepper = {
   stencil(problem, dt) {
     const { grid, ghosts } = problem
     const e = evolvingNodes(grid, problem.sides)
-    const { rx, ry } = coefficients(grid, problem.diffusivityField === null ? problem.diffusivity : 1, dt)
+    const faces = needsFaces(problem.diffusivityField, problem.sides)
+    const { rx, ry } = coefficients(grid, faces ? 1 : problem.diffusivity, dt)
     return { nx: grid.nx, first: e.firstColumn, last: e.lastColumn, rx, ry, dt, left: ghosts.left, right: ghosts.right }
   },
 

@@ -34,6 +34,8 @@ struct Ctx<'a> {
   faces: Option<Faces<'a>>,
   band: &'a Band<'a>,
   stencil: &'a Stencil,
+  /// The block's per-step source weights (level L is step L − 1 of the block), if the source varies in time.
+  weights: Option<&'a [f64]>,
   /// Buffer holding level 0.
   parity: usize,
   finite: bool,
@@ -56,7 +58,11 @@ impl Ctx<'_> {
     let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
     let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
     let near = self.faces.map(|x| x.range(r * stride..(r + 3) * stride));
-    self.finite &= step_band(halo, out, f, near.as_ref(), 1, self.stencil)?;
+    let stencil = match self.weights {
+      Some(w) => Stencil { dt: w[level - 1], ..*self.stencil },
+      None => *self.stencil,
+    };
+    self.finite &= step_band(halo, out, f, near.as_ref(), 1, &stencil)?;
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
@@ -125,7 +131,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
   while done < steps {
     let k = run.schedule.k.min(steps - done);
     // SAFETY: every thread of the run takes the same k at the same point (same steps and schedule).
-    let release = unsafe { run_block(run, k, (parity + done) % 2)? };
+    let release = unsafe { run_block(run, k, done, (parity + done) % 2)? };
     match release {
       Release::Go => done += k,
       Release::Stop => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
@@ -136,7 +142,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
   Ok(Outcome { steps, abandoned: false, lost: false })
 }
 
-/// Runs `k` steps as one temporal block and returns the barrier's decision: `Abort` means phase 1
+/// Runs `k` steps (steps `done`… of the run) as one temporal block and returns the barrier's decision: `Abort` means phase 1
 /// was cut short (the fields hold mixed levels); an abort seen only at the end is a plain `Stop`.
 ///
 /// # Errors
@@ -145,10 +151,11 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
 /// # Safety
 /// As [`super::run_band`]; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
-unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
-  let Run { fields, source, faces, control, band, stencil, schedule } = *run;
+unsafe fn run_block(run: &Run, k: usize, done: usize, parity: usize) -> Result<Release, KernelError> {
+  let Run { fields, source, faces, weights, control, band, stencil, schedule } = *run;
   let near = schedule.near;
-  let mut ctx = Ctx { fields, control, source, faces, band, stencil, parity, finite: true };
+  let weights = weights.map(|w| &w[done..done + k]);
+  let mut ctx = Ctx { fields, control, source, faces, band, stencil, weights, parity, finite: true };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
   match control.wait(band.parties) {

@@ -4,7 +4,7 @@ use std::slice;
 
 use super::{Outcome, Run};
 use crate::error::KernelError;
-use crate::stencil::step_band;
+use crate::stencil::{step_band, Stencil};
 use crate::sync::Release;
 
 /// Up to `steps` plain steps from buffer `parity`.
@@ -15,7 +15,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
   let mut parity = parity;
   for done in 0..steps {
     // SAFETY: the caller's contract.
-    let finite = unsafe { step_own_rows(run, parity)? };
+    let finite = unsafe { step_own_rows(run, &run.stencil_of(done), parity)? };
     if !finite {
       run.control.flag_non_finite();
     }
@@ -40,8 +40,8 @@ fn rows_per_slice(stride: usize) -> usize {
 /// values are finite. On an abort request (or an abandoned barrier) it skips the rest: the barrier
 /// then drops the step, and buffer `parity`, which nobody writes during a step, still holds the last
 /// complete state.
-unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
-  let Run { fields, source, faces, control, band, stencil, .. } = *run;
+unsafe fn step_own_rows(run: &Run, stencil: &Stencil, parity: usize) -> Result<bool, KernelError> {
+  let Run { fields, source, faces, control, band, .. } = *run;
   let stride = stencil.stride();
   let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
   let mut finite = true;
