@@ -191,3 +191,37 @@ describe('data in time: what is refused', () => {
     expect(solver.t).toBeLessThanOrEqual(0.05 + 1e-12)
   })
 })
+
+describe.each(kBackends)('Solver.set() on %s', (backend) => {
+  it('switches a heater on between advances, re-validated, the field and time carried on', async () => {
+    const f = (t: number) => 3 * t
+    await using solver = await Solver.create({
+      grid: { nx: 7, ny: 6 },
+      boundary: { type: 'neumann' },
+      backend,
+      threads: 2,
+    })
+    const first = await solver.advance({ steps: 20 })
+    expect(solver.field().every((u) => u === 0)).toBe(true)
+    await solver.set({ source: { shape: 1, scale: f } })
+    await solver.advance({ steps: 30 })
+    let expected = 0
+    for (let n = 20; n < 50; n++) expected += first.dt * f(first.t + (n - 20) * first.dt)
+    expect(solver.field().every((u) => u === expected)).toBe(true)
+    expect(solver.step).toBe(50)
+    await expect(solver.set({ source: { shape: 1, scale: 1 } as never })).rejects.toThrow(
+      /options\.source\.scale must be a function/,
+    )
+    await expect(solver.set({ diffusivity: 2 } as never)).rejects.toThrow(
+      /Unknown option changes\.diffusivity of Solver\.set\(\)/,
+    )
+    await expect(solver.set({ boundary: { type: 'periodic' } })).rejects.toThrow(
+      /cannot change which axes are periodic/,
+    )
+    // A Dirichlet side set now holds its value at the current time.
+    await solver.set({ boundary: { type: 'dirichlet', value: (_x, _y, t) => t } })
+    expect(solver.field()[0]).toBe(solver.t)
+    await solver.advance({ steps: 5 })
+    expect(solver.field()[0]).toBeCloseTo(solver.t, 14)
+  })
+})

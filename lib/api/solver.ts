@@ -3,7 +3,7 @@
  * chunks that end where a tracker wants a snapshot; between chunks it honours abort. The main thread
  * never blocks: it waits for worker messages.
  */
-import { evolvingCount } from '../model/boundary/index.js'
+import { applyFixed, evolvingCount } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
 import { unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
@@ -17,7 +17,7 @@ import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
 import type { TimedData } from './timed.js'
-import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
+import type { AdvanceOptions, SolveOptions, SolverChanges, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
@@ -47,6 +47,17 @@ const unclosed = new FinalizationRegistry((gang: Gang) => {
   }
 })
 
+/** The keys Solver.set() takes. */
+function checkChanges(changes: SolverChanges): SolverChanges {
+  if (typeof changes !== 'object' || changes === null) {
+    throw new TypeError(`Solver.set() takes an object { boundary?, source? }, got ${String(changes)}`)
+  }
+  const unknown = Object.keys(changes).find((k) => k !== 'boundary' && k !== 'source')
+  if (unknown !== undefined)
+    throw new TypeError(`Unknown option changes.${unknown} of Solver.set(); expected boundary, source`)
+  return changes
+}
+
 export function abortError(signal: AbortSignal): AbortError {
   return new AbortError('The solve was aborted', { cause: signal.reason })
 }
@@ -60,14 +71,16 @@ export function abortError(signal: AbortSignal): AbortError {
  *     await solver.close()
  */
 export class Solver implements AsyncDisposable {
-  readonly #problem: Problem
-  readonly #fields: [Float64Array, Float64Array]
-  readonly #gang: Gang
-  readonly #stepper: Stepper
-  readonly #timed: TimedData
+  #problem: Problem
+  #fields: [Float64Array, Float64Array]
+  #gang: Gang
+  #stepper: Stepper
+  #timed: TimedData
   /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
-  readonly #blocked: boolean
+  #blocked: boolean
   readonly #trackers: Tracker[]
+  /** The options of Solver.create(), which set() re-validates with its changes. */
+  #options: SolveOptions | undefined
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
@@ -84,7 +97,7 @@ export class Solver implements AsyncDisposable {
     this.#timed = started.timed
     this.#trackers = trackers
     this.#blocked = started.schedule.steps > 1
-    unclosed.register(this, started.gang, this)
+    this.#adopt(problem, started)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
     // progress, the workers go. The field stays readable. An advance() signal only stops that call.
     problem.signal?.addEventListener('abort', () => void (this.#busy ? undefined : this.#gang.terminate()), {
@@ -94,7 +107,50 @@ export class Solver implements AsyncDisposable {
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
   static async create(options: SolveOptions): Promise<Solver> {
-    return Solver.fromProblem(validateOptions(options, false))
+    const solver = await Solver.fromProblem(validateOptions(options, false))
+    solver.#options = options
+    return solver
+  }
+
+  /** Takes over a started gang (and the problem it runs). */
+  #adopt(problem: Problem, started: Started): void {
+    unclosed.unregister(this)
+    this.#problem = problem
+    this.#fields = started.fields
+    this.#gang = started.gang
+    this.#stepper = started.stepper
+    this.#timed = started.timed
+    this.#blocked = started.schedule.steps > 1
+    this.#parity = 0
+    unclosed.register(this, started.gang, this)
+  }
+
+  /**
+   * Changes the boundary conditions and/or the source between advances. They are re-validated with the
+   * solver's other options; the workers then restart from the current field and time, whose Dirichlet
+   * nodes take their new values at that time. The periodic axes cannot change (the grid would).
+   */
+  async set(changes: SolverChanges): Promise<void> {
+    if (this.#closed) throw new Error('Solver.set(): the solver is closed')
+    if (this.#busy) throw new Error('Solver.set(): an advance() or set() is still running; await it first')
+    this.#checkNotLost('Solver.set()')
+    if (this.#options === undefined) throw new Error('Solver.set(): only a solver from Solver.create() can be changed')
+    const problem = validateOptions({ ...this.#options, ...checkChanges(changes) }, false)
+    const [before, after] = [this.#problem.grid, problem.grid]
+    if (before.periodicX !== after.periodicX || before.periodicY !== after.periodicY) {
+      throw new TypeError('Solver.set(): options.boundary cannot change which axes are periodic; create a new Solver')
+    }
+    const field = this.field()
+    applyFixed(problem.grid, problem.sides, field, this.#t)
+    this.#busy = true
+    try {
+      const started = await startGang(problem, field, this.#t)
+      await this.#gang.terminate()
+      this.#adopt(problem, started)
+      this.#options = { ...this.#options, ...changes }
+    } finally {
+      this.#busy = false
+    }
   }
 
   /**

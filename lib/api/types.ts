@@ -188,6 +188,12 @@ export interface SolveResult {
   stats: SolveStats
 }
 
+/** What `Solver.set()` may change between advances: the boundary conditions and the source. */
+export interface SolverChanges {
+  boundary?: Boundary
+  source?: SolveOptions['source']
+}
+
 /**
  * How far `Solver.advance()` goes: a number of steps, or up to the absolute time `tEnd`; `signal`
  * cancels this call (the solver's own `signal`, if any, applies too).
