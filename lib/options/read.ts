@@ -81,18 +81,21 @@ function wrapField(name: string, f: (x: number, y: number, t?: number) => unknow
       })
     }
   }
+  // The wrapper keeps the function's own text too, which is its identity in a checkpoint.
+  Object.defineProperty(wrapped, 'toString', { value: () => String(f) })
   return Object.defineProperty(wrapped, 'length', { value: timed ? 3 : 2 })
 }
 
 /** Wraps a function of t the same way (a separable source's scale). */
 function wrapScale(name: string, g: (t: number) => unknown) {
-  return (t: number) => {
+  const wrapped = (t: number) => {
     try {
       return g(t)
     } catch (error) {
       throw new TypeError(`${name}(t) threw at t = ${t}: ${messageOf(error)}`, { cause: error })
     }
   }
+  return Object.defineProperty(wrapped, 'toString', { value: () => String(g) })
 }
 
 /**

@@ -3,6 +3,8 @@
  * each node of the side at the time of the state it shapes (the boundary nodes and ghosts of the state
  * at t_{n+1} take the data at t_{n+1}).
  */
+import { createHash } from 'node:crypto'
+
 import { describe, fail } from '../../options/check.js'
 
 export type Datum = number | ((x: number, y: number, t: number) => number)
@@ -47,3 +49,10 @@ export interface At {
   readonly y: number
   readonly t: number
 }
+
+/** A function's identity for checkpoints: a digest of its source text (the same code gives the same text). */
+export const functionId = (f: (...args: never[]) => unknown): string =>
+  `function ${createHash('sha256').update(String(f)).digest('hex').slice(0, 16)}`
+
+/** A datum as text: the number, or the function's identity. */
+export const datumText = (datum: Datum): string => (typeof datum === 'number' ? String(datum) : functionId(datum))

@@ -3,7 +3,7 @@
  * updated by the stencil (a constant value sits in both buffers; a varying one is written before each
  * step, so that the state at t_{n+1} holds value(t_{n+1})).
  */
-import { datumAt, parseDatum } from './data.js'
+import { datumAt, datumText, parseDatum } from './data.js'
 import type { BoundaryKind } from './kind.js'
 import { kNoGhost } from './rule.js'
 
@@ -17,6 +17,7 @@ export const dirichlet: BoundaryKind = {
       kind: 'dirichlet',
       value: varying ? 0 : value,
       varying,
+      spec: `value ${datumText(value)}`,
       fixed: true,
       wraps: false,
       ghost: () => kNoGhost,

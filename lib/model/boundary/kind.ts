@@ -22,6 +22,8 @@ export interface Side {
    * and for an h given as a function (the limit then takes h at t = 0, see equation.ts).
    */
   readonly transfer?: number
+  /** The side's data as text, which a checkpoint compares (numbers, and digests of functions' code). */
+  readonly spec?: string
   /** Some datum is a function (x, y, t): evaluated per node of the side, before every step. */
   readonly varying?: boolean
   /** Robin: h at a node at (x, y) and time t. */

@@ -3,7 +3,7 @@
  * (x, y, t). The side's nodes evolve through a mirrored ghost node, the central difference of the flux:
  * u_ghost = u_inside − 2h·q/α.
  */
-import { datumAt, parseDatum } from './data.js'
+import { datumAt, datumText, parseDatum } from './data.js'
 import type { BoundaryKind } from './kind.js'
 import { mirrorGhost } from './rule.js'
 
@@ -21,6 +21,15 @@ export const neumann: BoundaryKind = {
       }
       return mirrorGhost(1, 0, -offset)
     }
-    return Object.freeze({ kind: 'neumann', value: varying ? 0 : flux, varying, fixed: false, wraps: false, ghost })
+    const text = `flux ${datumText(flux)}`
+    return Object.freeze({
+      kind: 'neumann',
+      value: varying ? 0 : flux,
+      varying,
+      spec: text,
+      fixed: false,
+      wraps: false,
+      ghost,
+    })
   },
 }

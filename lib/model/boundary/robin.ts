@@ -8,7 +8,7 @@
  *
  * a mirror rule with b = −2Δh/α ≠ 0: the ghost depends on the boundary node too (see rule.ts).
  */
-import { datumAt, kNonNegative, parseDatum } from './data.js'
+import { datumAt, datumText, kNonNegative, parseDatum } from './data.js'
 import type { BoundaryKind, Side } from './kind.js'
 import { mirrorGhost } from './rule.js'
 
@@ -39,7 +39,7 @@ export const robin: BoundaryKind = {
     const transferAt = (x: number, y: number, t: number) => datumAt(`${name}.h`, h, x, y, t, kNonNegative)
     return Object.freeze({
       kind: 'robin',
-      ...{ value, ambient, transfer, transferAt, varying },
+      ...{ value, ambient, transfer, transferAt, varying, spec: `h ${datumText(h)} ambient ${datumText(ambient)}` },
       ...{ fixed: false, wraps: false, ghost },
     })
   },
