@@ -167,7 +167,9 @@ describe('bench helpers', () => {
       '--backends must be a comma-separated list of native, js, got "gpu"',
     )
     expect(parseBenchArgs(['--quick', '--threads', '2,1,2']).threads).toEqual([1, 2])
-    expect(() => parseBenchArgs(['--physics', 'cubic'])).toThrow('--physics must be constant or variable, got "cubic"')
+    expect(() => parseBenchArgs(['--physics', 'cubic'])).toThrow(
+      '--physics must be one of constant, variable, separable, got "cubic"',
+    )
   })
 
   it('--physics variable measures α = 1 + x·y against its own C yardstick, into its own results', () => {

@@ -155,13 +155,25 @@ describe('Robin boundary: what is refused', () => {
   const base = { grid: { nx: 6, ny: 5 }, steps: 1, backend: 'js' } as const
 
   it.each([
-    ['a negative h', { type: 'robin', h: -1 }, 'options.boundary.h must be a finite number >= 0, got -1'],
-    ['a missing h', { type: 'robin' }, 'options.boundary.h must be a finite number >= 0, got undefined'],
-    ['a NaN h', { type: 'robin', h: NaN }, 'options.boundary.h must be a finite number >= 0, got NaN'],
+    [
+      'a negative h',
+      { type: 'robin', h: -1 },
+      'options.boundary.h must be a finite number >= 0 or a function (x, y, t), got -1',
+    ],
+    [
+      'a missing h',
+      { type: 'robin' },
+      'options.boundary.h must be a finite number >= 0 or a function (x, y, t), got undefined',
+    ],
+    [
+      'a NaN h',
+      { type: 'robin', h: NaN },
+      'options.boundary.h must be a finite number >= 0 or a function (x, y, t), got NaN',
+    ],
     [
       'a string ambient',
       { type: 'robin', h: 1, ambient: '0' },
-      'options.boundary.ambient must be a finite number, got "0"',
+      'options.boundary.ambient must be a finite number or a function (x, y, t), got "0"',
     ],
     [
       'an unknown key',

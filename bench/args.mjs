@@ -15,8 +15,11 @@ export const kProjectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
 export const kBackends = ['native', 'js']
-/** The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel). */
-export const kPhysics = ['constant', 'variable']
+/**
+ * The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel); or
+ * 'separable', which compares a source { shape, scale } with the same shape constant in time.
+ */
+export const kPhysics = ['constant', 'variable', 'separable']
 
 export const kUsage = `Usage: npm run bench -- [options]      (or: calor bench [options])
 
@@ -31,7 +34,8 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --physics <kind>     constant (α = 1) or variable (α = 1 + x·y, conservative form) [constant]
+  --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), or separable (a
+                       source { shape, scale } against the same source constant in time) [constant]
   --reference <path>   C reference, or "none" [constant: ../shared/reference/stencil.c beside the project;
                        variable: bench/reference/stencil_var.c, the same formula in C]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results;
@@ -88,7 +92,7 @@ function numberAtLeast(flag, text, min, integer) {
 }
 
 function physicsOf(text = 'constant') {
-  if (!kPhysics.includes(text)) throw new UsageError(`--physics must be ${kPhysics.join(' or ')}, got "${text}"`)
+  if (!kPhysics.includes(text)) throw new UsageError(`--physics must be one of ${kPhysics.join(', ')}, got "${text}"`)
   return text
 }
 

@@ -14,6 +14,7 @@ import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { kResultsSchema, writeResults } from './results.mjs'
+import { runSeparable } from './separable.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
 /** Best-of repeats of each bandwidth probe. */
@@ -130,6 +131,10 @@ export async function runBench(argv, { print = console.log, log = console.error 
   }
   if (config.help) {
     print(kUsage)
+    return 0
+  }
+  if (config.physics === 'separable') {
+    await runSeparable(config, print)
     return 0
   }
   const result = await measureAll(config, log)

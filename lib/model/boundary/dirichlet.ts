@@ -17,7 +17,8 @@ export const dirichlet: BoundaryKind = {
       kind: 'dirichlet',
       value: varying ? 0 : value,
       varying,
-      spec: `value ${datumText(value)}`,
+      // A checkpoint compares `value`; a function is told apart by its code.
+      ...(varying ? { spec: `value ${datumText(value)}` } : {}),
       fixed: true,
       wraps: false,
       ghost: () => kNoGhost,

@@ -21,7 +21,7 @@ export const neumann: BoundaryKind = {
       }
       return mirrorGhost(1, 0, -offset)
     }
-    const text = `flux ${datumText(flux)}`
+    const text = varying ? `flux ${datumText(flux)}` : undefined
     return Object.freeze({
       kind: 'neumann',
       value: varying ? 0 : flux,
