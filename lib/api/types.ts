@@ -15,18 +15,25 @@ export interface GridOptions {
   ly?: number
 }
 
+/**
+ * Side data: a number, or a function of the boundary node's position and the time. The boundary nodes
+ * (and ghosts) of the state at t_{n+1} take the data at t_{n+1}; a function costs one call per boundary
+ * node per step, on the main thread.
+ */
+export type SideDatum = number | ((x: number, y: number, t: number) => number)
+
 /** Boundary nodes hold `value`. */
 export interface DirichletSide {
   type: 'dirichlet'
   /** @default 0 */
-  value?: number
+  value?: SideDatum
 }
 
 /** The outward flux −α ∂u/∂n is `flux` (0 = insulated); boundary nodes evolve through a mirrored ghost node. */
 export interface NeumannSide {
   type: 'neumann'
   /** @default 0 */
-  flux?: number
+  flux?: SideDatum
 }
 
 /** The axis wraps: node n−1 is followed by node 0, and the spacing is l/n. Both sides of the axis must say so. */
@@ -41,9 +48,9 @@ export interface PeriodicSide {
 export interface RobinSide {
   type: 'robin'
   /** The heat-transfer coefficient h ≥ 0. */
-  h: number
+  h: SideDatum
   /** @default 0 */
-  ambient?: number
+  ambient?: SideDatum
 }
 
 export type SideBoundary = DirichletSide | NeumannSide | RobinSide | PeriodicSide
