@@ -7,7 +7,7 @@ use calor::boundary::{fill_ghost_row, GhostRow, GhostRule};
 use calor::error::KernelError;
 use calor::grid::{Band, SharedFields};
 use calor::schedule::{run_band, Neighbours, Run, Schedule};
-use calor::stencil::{step_band, Stencil};
+use calor::stencil::{step_band, Faces, Stencil};
 use calor::sync::{Control, PARTIES, SLOTS};
 
 const NX: usize = 29;
@@ -89,7 +89,19 @@ struct Shared(SharedFields);
 // SAFETY: the test threads follow the solver's protocol: disjoint bands, one barrier per phase.
 unsafe impl Sync for Shared {}
 
+/// What a run may add to the plain stencil: a source, a variable diffusivity's faces, per-step weights.
+#[derive(Clone, Copy, Default)]
+struct Extras<'a> {
+  source: Option<&'a [f64]>,
+  faces: Option<&'a [f64]>,
+  weights: Option<&'a [f64]>,
+}
+
 fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
+  parallel_with(threads, k, steps, Extras::default())
+}
+
+fn parallel_with(threads: usize, k: usize, steps: usize, extras: Extras) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
   let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
   let slots = control_block(threads);
@@ -109,9 +121,9 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
           run_band(
             &Run {
               fields: &fields.0,
-              source: None,
-              faces: None,
-              weights: None,
+              source: extras.source,
+              faces: extras.faces.and_then(|f| Faces::split(f, fields.0.len)),
+              weights: extras.weights,
               control: &control,
               band: &band,
               stencil: &stencil(),
@@ -140,6 +152,34 @@ fn every_split_and_blocking_depth_matches_plain_steps_bit_for_bit() {
     for threads in [1, 2, 3] {
       for k in [1, 2, 3, 6] {
         let got = parallel(threads, k, steps);
+        let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
+      }
+    }
+  }
+}
+
+/// Test that the conservative kernel (faces with per-cell ghost coefficients), a source and per-step
+/// source weights give the same bits on every split and blocking depth as one thread's plain steps.
+#[test]
+fn faces_and_weights_match_plain_steps_bit_for_bit() {
+  let len = STRIDE * (NY + 2);
+  let faces: Vec<f64> = (0..4 * len)
+    .map(|k| match k / len {
+      0 | 1 => 0.5 + ((k * 31) % 97) as f64 / 97.0,
+      2 => -((k % 5) as f64) * 0.01,
+      _ => ((k % 7) as f64 - 3.0) * 0.01,
+    })
+    .collect();
+  let source: Vec<f64> = (0..len).map(|k| ((k * 13) % 17) as f64 / 17.0).collect();
+  let weights: Vec<f64> = (0..16).map(|s| 0.01 * (1.0 + f64::from(s).sin())).collect();
+  let extras = Extras { source: Some(&source), faces: Some(&faces), weights: Some(&weights) };
+  for steps in [7, 16] {
+    let expected = parallel_with(1, 1, steps, extras);
+    assert!(expected != parallel_with(1, 1, steps, Extras { weights: None, ..extras }), "the weights count");
+    for threads in [2, 3] {
+      for k in [1, 2, 3, 6] {
+        let got = parallel_with(threads, k, steps, extras);
         let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
         assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
       }
