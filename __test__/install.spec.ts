@@ -62,7 +62,19 @@ async function expectWorkingInstall(project: Project) {
   expect(cjs.trim()).toBe('function function')
   expect((await project.node('-p', "require('calor/package.json').version")).trim()).toBe(packageVersion())
   const out = path.join(project.dir, 'final.npy')
-  const { stdout } = await project.npm('exec', '--', 'calor', 'run', '--nx', '17', '--steps', '5', '--out', out, '--quiet')
+  const { stdout } = await project.npm(
+    'exec',
+    '--',
+    'calor',
+    'run',
+    '--nx',
+    '17',
+    '--steps',
+    '5',
+    '--out',
+    out,
+    '--quiet',
+  )
   expect(stdout).toMatch(/^done: 5 steps of 17×17/m)
   expect(fs.statSync(out).size).toBe(128 + 17 * 17 * 8)
 }
@@ -78,7 +90,8 @@ async function pack(dir: string, dest: string): Promise<string> {
   return path.join(dest, stdout.trim().split('\n').at(-1) as string)
 }
 
-const headCommit = async () => (await exec('git', ['rev-parse', 'HEAD'], { cwd: kRoot, encoding: 'utf8' })).stdout.trim()
+const headCommit = async () =>
+  (await exec('git', ['rev-parse', 'HEAD'], { cwd: kRoot, encoding: 'utf8' })).stdout.trim()
 
 describe('installed from the packed tarballs', () => {
   let tarballs: { main: string; platform: string }
@@ -113,31 +126,47 @@ describe('installed from the packed tarballs', () => {
 
   it('imports, requires and runs from the command line', () => expectWorkingInstall(project), kInstallMs)
 
-  it('loads the addon from the per-platform package when the main package carries none', async () => {
-    fs.rmSync(path.join(project.dir, 'node_modules', 'calor', 'crate', kAddon))
-    expect(fs.existsSync(path.join(project.dir, 'node_modules', 'calor-linux-x64-gnu', kAddon))).toBe(true)
-    await expectWorkingInstall(project)
-  }, kInstallMs)
+  it(
+    'loads the addon from the per-platform package when the main package carries none',
+    async () => {
+      fs.rmSync(path.join(project.dir, 'node_modules', 'calor', 'crate', kAddon))
+      expect(fs.existsSync(path.join(project.dir, 'node_modules', 'calor-linux-x64-gnu', kAddon))).toBe(true)
+      await expectWorkingInstall(project)
+    },
+    kInstallMs,
+  )
 })
 
 describe('installed from git', () => {
   const dirs: string[] = []
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })))
 
-  it('builds dist/ and the addon in prepare, then works', async () => {
-    // The project's own target/ keeps the dependencies compiled, so the build takes seconds, not minutes.
-    const project = await freshProject({ ...process.env, CARGO_TARGET_DIR: path.join(kRoot, 'target') })
-    dirs.push(project.dir)
-    await project.npm('install', ...kNpmFlags, `git+file://${kRoot}#${await headCommit()}`)
-    await expectWorkingInstall(project)
-  }, kInstallMs)
+  it(
+    'builds dist/ and the addon in prepare, then works',
+    async () => {
+      // The project's own target/ keeps the dependencies compiled, so the build takes seconds, not minutes.
+      const project = await freshProject({ ...process.env, CARGO_TARGET_DIR: path.join(kRoot, 'target') })
+      dirs.push(project.dir)
+      await project.npm('install', ...kNpmFlags, `git+file://${kRoot}#${await headCommit()}`)
+      await expectWorkingInstall(project)
+    },
+    kInstallMs,
+  )
 
-  it('fails loudly, naming cargo, when Rust is not installed', async () => {
-    const bins = [path.dirname(process.execPath), '/usr/bin', '/bin']
-    const project = await freshProject({ ...process.env, PATH: bins.join(path.delimiter), CARGO_HOME: '/nonexistent' })
-    dirs.push(project.dir)
-    const install = project.npm('install', ...kNpmFlags, `git+file://${kRoot}#${await headCommit()}`)
-    await expect(install).rejects.toThrow(/building the native addon needs Rust \(cargo on the PATH/)
-    expect(fs.existsSync(path.join(project.dir, 'node_modules', 'calor', 'dist'))).toBe(false)
-  }, kInstallMs)
+  it(
+    'fails loudly, naming cargo, when Rust is not installed',
+    async () => {
+      const bins = [path.dirname(process.execPath), '/usr/bin', '/bin']
+      const project = await freshProject({
+        ...process.env,
+        PATH: bins.join(path.delimiter),
+        CARGO_HOME: '/nonexistent',
+      })
+      dirs.push(project.dir)
+      const install = project.npm('install', ...kNpmFlags, `git+file://${kRoot}#${await headCommit()}`)
+      await expect(install).rejects.toThrow(/building the native addon needs Rust \(cargo on the PATH/)
+      expect(fs.existsSync(path.join(project.dir, 'node_modules', 'calor', 'dist'))).toBe(false)
+    },
+    kInstallMs,
+  )
 })
