@@ -127,6 +127,21 @@ describe('installed from the packed tarballs', () => {
   it('imports, requires and runs from the command line', () => expectWorkingInstall(project), kInstallMs)
 
   it(
+    'benchmarks into the current directory with the packaged C yardstick, not into node_modules',
+    async () => {
+      const quick = ['--quick', '--sizes', '130', '--threads', '1', '--backends', 'native', '--bandwidth-mb', '0']
+      await project.npm('exec', '--', 'calor', 'bench', ...quick, '--seconds', '0.01')
+      const result = JSON.parse(fs.readFileSync(path.join(project.dir, 'calor-bench', 'latest.json'), 'utf8'))
+      expect(result.cells.map((c: { nodes: number }) => c.nodes)).toEqual([130])
+      const yardstick = path.join(project.dir, 'node_modules', 'calor', 'bench', 'reference', 'stencil.c')
+      if (result.reference.available) expect(result.reference.source).toBe(yardstick)
+      else expect(result.reference.reason).toBe('gcc not found on the PATH, so the C columns stay empty')
+      expect(fs.existsSync(path.join(project.dir, 'node_modules', 'calor', 'bench', 'results'))).toBe(false)
+    },
+    kInstallMs,
+  )
+
+  it(
     'loads the addon from the per-platform package when the main package carries none',
     async () => {
       fs.rmSync(path.join(project.dir, 'node_modules', 'calor', 'crate', kAddon))
