@@ -159,8 +159,10 @@ describe('installed from git', () => {
   it(
     'builds dist/ and the addon in prepare, then works',
     async () => {
-      // The project's own target/ keeps the dependencies compiled, so the build takes seconds, not minutes.
-      const project = await freshProject({ ...process.env, CARGO_TARGET_DIR: path.join(kRoot, 'target') })
+      // A target directory of its own in the project's target/ keeps the dependencies compiled between runs
+      // without touching the glibc-baseline build's fingerprints (which would make the next one start over).
+      const target = path.join(kRoot, 'target', 'git-install')
+      const project = await freshProject({ ...process.env, CARGO_TARGET_DIR: target })
       dirs.push(project.dir)
       await project.npm('install', ...kNpmFlags, `git+file://${kRoot}#${await headCommit()}`)
       await expectWorkingInstall(project)
