@@ -16,6 +16,8 @@ const exec = promisify(execFile)
 const kRoot = path.resolve(import.meta.dirname, '..')
 const kAddon = 'calor.linux-x64-gnu.node'
 const kInstallMs = 240_000
+// npm and the builds it starts run at a lower priority, so that they slow the other test files (which
+// run at the same time and time out hung children) as little as possible.
 const kNpmFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']
 
 /** One step of a unit spike at the centre of a 5×5 plate with cold edges, on both backends. */
@@ -43,7 +45,7 @@ async function freshProject(env: NodeJS.ProcessEnv = process.env): Promise<Proje
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calor-install-'))
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "user-project", "version": "1.0.0", "private": true }\n')
   fs.writeFileSync(path.join(dir, 'spike.mjs'), kSpikeScript)
-  const npm = (...args: string[]) => exec('npm', args, { cwd: dir, env, encoding: 'utf8' })
+  const npm = (...args: string[]) => exec('nice', ['-n', '10', 'npm', ...args], { cwd: dir, env, encoding: 'utf8' })
   const node = async (...args: string[]) => (await exec(process.execPath, args, { cwd: dir, encoding: 'utf8' })).stdout
   return { dir, npm, node }
 }
@@ -83,7 +85,7 @@ const packageVersion = () => JSON.parse(fs.readFileSync(path.join(kRoot, 'packag
 
 /** `npm pack` of a directory into `dest`; returns the tarball's path. */
 async function pack(dir: string, dest: string): Promise<string> {
-  const { stdout } = await exec('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], {
+  const { stdout } = await exec('nice', ['-n', '10', 'npm', 'pack', '--pack-destination', dest, '--loglevel=error'], {
     cwd: dir,
     encoding: 'utf8',
   })
