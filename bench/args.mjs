@@ -9,8 +9,12 @@ import { parseArgs } from 'node:util'
 
 import { l3Megabytes } from './machine.mjs'
 
-/** The project root (bench/..), so results land in bench/results whatever the working directory. */
+/** The package root (bench/..): the C yardsticks ship in bench/reference, inside the package. */
 export const kProjectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The 2D yardstick; stencil_var.c and stencil3d.c beside it are for the variable-α and 3D kernels. */
+export const kDefaultReference = path.join(kProjectRoot, 'bench', 'reference', 'stencil.c')
+/** Results go below the current directory, never into the package (which may be in node_modules). */
+export const kDefaultOut = 'calor-bench'
 
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
@@ -29,8 +33,8 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --reference <path>   C reference stencil.c, or "none" [../shared/reference/stencil.c beside the project]
-  --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results]
+  --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package]
+  --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut}]
   --help               this text
 `
 
@@ -81,6 +85,12 @@ function numberAtLeast(flag, text, min, integer) {
   return value
 }
 
+/** The yardstick's source: the packaged one, "none", or a path the user gave (relative to the current directory). */
+function referencePath(text) {
+  if (text === undefined) return kDefaultReference
+  return text === 'none' ? 'none' : path.resolve(text)
+}
+
 /** Probe arrays well beyond the last-level cache, but not absurdly large. */
 function defaultBandwidthMegabytes() {
   return Math.min(2000, Math.max(256, Math.ceil(2 * l3Megabytes())))
@@ -118,7 +128,7 @@ export function parseBenchArgs(argv) {
       parsed['bandwidth-mb'] === undefined
         ? d.bandwidthMegabytes
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
-    reference: parsed.reference ?? path.resolve(kProjectRoot, '..', 'shared', 'reference', 'stencil.c'),
-    out: path.resolve(parsed.out ?? path.join(kProjectRoot, 'bench', 'results')),
+    reference: referencePath(parsed.reference),
+    out: path.resolve(parsed.out ?? kDefaultOut),
   })
 }
