@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 const kFixture = fileURLToPath(new URL('./fixtures/mpi-binding.mjs', import.meta.url))
 const kAddonDir = fileURLToPath(new URL('../crate/mpi/', import.meta.url))
 /** How many checks the fixture makes on each rank when there are at least 2 ranks. */
-const kChecksPerRank = 26
+const kChecksPerRank = 27
 /** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
 const kJobSeconds = 30
 

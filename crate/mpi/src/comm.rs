@@ -249,6 +249,9 @@ pub fn abort(code: i32, message: &str) -> ! {
   let rank = world.as_ref().map_or_else(|| "?".to_string(), |w| w.rank().to_string());
   // Nothing is left to report a failed write to; the abort goes ahead regardless.
   let _ = writeln!(std::io::stderr(), "calor-mpi: rank {rank} aborts the job (code {code}): {message}");
+  // The launcher forwards this rank's stderr through a pipe and tears every rank (and the forwarding)
+  // down on MPI_Abort; without a moment's grace the message above was lost in about 1 abort in 10.
+  std::thread::sleep(std::time::Duration::from_millis(200));
   match world {
     Some(world) => world.abort(code),
     None => std::process::exit(code),
