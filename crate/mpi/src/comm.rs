@@ -144,13 +144,12 @@ fn len_or_minus_one(view: Option<View>) -> i64 {
   view.and_then(|v| i64::try_from(v.len).ok()).unwrap_or(-1)
 }
 
-fn one_root(call: &'static str, world: &SimpleCommunicator, all: &[[i64; 3]]) -> Result<i32, MpiError> {
+fn one_root(call: &'static str, size: i32, all: &[[i64; 3]]) -> Result<i32, MpiError> {
   let root = all[0][1];
   if let Some(other) = all.iter().position(|a| a[1] != root) {
     let message = format!("ranks disagree on root: rank 0 gives {root}, rank {other} gives {}", all[other][1]);
     return Err(MpiError::Disagree { call, message });
   }
-  let size = world.size();
   i32::try_from(root)
     .ok()
     .filter(|r| (0..size).contains(r))
@@ -162,7 +161,7 @@ pub fn bcast(buffer: View, root: i32) -> Result<(), MpiError> {
   const CALL: &str = "bcast";
   let world = session::world(CALL)?;
   let all = agree(&world, [len_or_minus_one(Some(buffer)), i64::from(root), 0]);
-  let root = one_root(CALL, &world, &all)?;
+  let root = one_root(CALL, world.size(), &all)?;
   let expected = all[usize::try_from(root).unwrap_or(0)][0];
   if let Some(other) = all.iter().position(|a| a[0] != expected) {
     let message = format!("buffer has {} values on rank {other}, {expected} on root {root}", all[other][0]);
@@ -178,10 +177,11 @@ pub fn bcast(buffer: View, root: i32) -> Result<(), MpiError> {
 fn layout(call: &'static str, all: &[[i64; 3]]) -> Result<(Vec<c_int>, Vec<c_int>, i64), MpiError> {
   let (mut counts, mut displs, mut total) = (Vec::with_capacity(all.len()), Vec::with_capacity(all.len()), 0_i64);
   for (rank, a) in all.iter().enumerate() {
-    let count = c_int::try_from(a[0]).ok().filter(|_| total + a[0] <= i64::from(c_int::MAX)).ok_or_else(|| {
-      let message = format!("the gathered slabs exceed 2147483647 values (rank {rank} sends {})", a[0]);
-      MpiError::Disagree { call, message }
-    })?;
+    let count =
+      c_int::try_from(a[0]).ok().filter(|c| *c >= 0 && total + a[0] <= i64::from(c_int::MAX)).ok_or_else(|| {
+        let message = format!("the gathered slabs exceed 2147483647 values (rank {rank} sends {})", a[0]);
+        MpiError::Disagree { call, message }
+      })?;
     displs.push(c_int::try_from(total).unwrap_or(c_int::MAX));
     counts.push(count);
     total += a[0];
@@ -203,7 +203,7 @@ pub fn gatherv(send: View, root: i32, recv: Option<View>) -> Result<Vec<i32>, Mp
   const CALL: &str = "gatherv";
   let world = session::world(CALL)?;
   let all = agree(&world, [len_or_minus_one(Some(send)), i64::from(root), len_or_minus_one(recv)]);
-  let root = one_root(CALL, &world, &all)?;
+  let root = one_root(CALL, world.size(), &all)?;
   let (counts, displs, total) = layout(CALL, &all)?;
   let root_index = usize::try_from(root).unwrap_or(0);
   check_recv(CALL, root_index, all[root_index][2], total)?;
@@ -255,5 +255,44 @@ pub fn abort(code: i32, message: &str) -> ! {
   match world {
     Some(world) => world.abort(code),
     None => std::process::exit(code),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::{check_recv, layout, one_root};
+  use crate::error::MpiError;
+
+  #[test]
+  fn layout_lays_slabs_end_to_end_in_rank_order() {
+    let all = [[1, 0, -1], [2, 0, -1], [3, 0, 6]];
+    assert_eq!(layout("gatherv", &all), Ok((vec![1, 2, 3], vec![0, 1, 3], 6)));
+  }
+
+  #[test]
+  fn layout_refuses_a_total_beyond_a_c_int() {
+    let all = [[i64::from(i32::MAX), 0, 0], [1, 0, 0]];
+    let error = layout("gatherv", &all).unwrap_err();
+    assert!(error.to_string().contains("rank 1 sends 1"), "{error}");
+    assert!(layout("gatherv", &[[-1, 0, 0]]).is_err(), "a rank whose slab did not fit a C int");
+  }
+
+  #[test]
+  fn one_root_needs_every_rank_to_name_the_same_rank_in_range() {
+    assert_eq!(one_root("bcast", 3, &[[0, 2, 0], [0, 2, 0], [0, 2, 0]]), Ok(2));
+    let disagree = one_root("bcast", 3, &[[0, 0, 0], [0, 0, 0], [0, 1, 0]]).unwrap_err();
+    assert_eq!(disagree.to_string(), "bcast: ranks disagree on root: rank 0 gives 0, rank 2 gives 1");
+    let outside = one_root("bcast", 2, &[[0, 2, 0], [0, 2, 0]]).unwrap_err();
+    assert_eq!(outside.to_string(), "bcast: root must be a rank in 0..2, got 2");
+  }
+
+  #[test]
+  fn check_recv_names_the_rank_and_both_lengths() {
+    assert_eq!(check_recv("gatherv", 0, 6, 6), Ok(()));
+    let short = check_recv("gatherv", 0, 5, 6).unwrap_err();
+    assert_eq!(short.to_string(), "gatherv: recv on rank 0 must hold 6 values, got 5 values");
+    let none = check_recv("gatherv", 1, -1, 6).unwrap_err();
+    assert!(matches!(none, MpiError::Disagree { .. }));
+    assert_eq!(none.to_string(), "gatherv: recv on rank 1 must hold 6 values, got none");
   }
 }
