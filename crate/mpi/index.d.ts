@@ -13,7 +13,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * Ends every rank of the job with exit `code` (MPI_Abort), after writing "calor-mpi: rank R aborts the
  * job (code C): message" to stderr. Never returns. Without MPI running, ends this process only.
  */
-export declare function abort(code: number, message?: string | undefined | null): void
+export declare function abort(code: number, message?: string | undefined | null): never
 
 /**
  * Gathers every rank's `send` slab into every rank's `recv`, in rank order (MPI_Allgatherv). `recv` holds
@@ -65,8 +65,8 @@ export interface NapiMpiInfo {
   rank: number
   /** The number of ranks. */
   size: number
-  /** The thread support MPI granted: 'single' | 'funneled' | 'serialized' | 'multiple'. */
-  threading: string
+  /** The thread support MPI granted (MPI_THREAD_…); calor-mpi asks for 'funneled'. */
+  threading: 'single' | 'funneled' | 'serialized' | 'multiple'
 }
 
 /** The rank number that stands for "no neighbour" (MPI_PROC_NULL) in `sendrecv`. */

@@ -31,7 +31,8 @@ pub struct NapiMpiInfo {
   pub rank: i32,
   /// The number of ranks.
   pub size: i32,
-  /// The thread support MPI granted: 'single' | 'funneled' | 'serialized' | 'multiple'.
+  /// The thread support MPI granted (MPI_THREAD_…); calor-mpi asks for 'funneled'.
+  #[napi(ts_type = "'single' | 'funneled' | 'serialized' | 'multiple'")]
   pub threading: String,
 }
 
@@ -129,7 +130,7 @@ pub fn allgatherv(send: NapiView, recv: NapiView) -> Result<Vec<i32>> {
 
 /// Ends every rank of the job with exit `code` (MPI_Abort), after writing "calor-mpi: rank R aborts the
 /// job (code C): message" to stderr. Never returns. Without MPI running, ends this process only.
-#[napi]
+#[napi(ts_return_type = "never")]
 pub fn abort(code: i32, message: Option<String>) {
   comm::abort(code, message.as_deref().unwrap_or("abort() was called"))
 }
