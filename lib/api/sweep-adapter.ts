@@ -1,0 +1,63 @@
+/**
+ * The one file through which sweeps reach the rest of the library: running a job, turning a job into
+ * data that can cross to a worker, its estimated cost, file output and the error classes. When the
+ * library's layout changes, only these imports move.
+ */
+import { kCheckpointOptionKeys } from '../checkpoint.js'
+import { validateOptions } from '../options.js'
+import { solve } from '../solver.js'
+import type { SolveOptions, SolveResult } from '../types.js'
+
+export { AbortError, CheckpointError, NonFiniteError, StabilityError, WorkerError } from '../errors.js'
+export { writeNpy } from '../npy.js'
+export type { SolveOptions, SolveResult } from '../types.js'
+
+/** Options that stay on the caller's thread: a pool worker cannot receive them. */
+const kRefusedKeys = ['signal', 'onProgress'] as const
+
+/** Runs one job with `threads` solver threads. The single place where a sweep's job is run. */
+export function runJob(options: SolveOptions, threads: number): Promise<SolveResult> {
+  return solve({ ...options, threads })
+}
+
+/** The path of the first function inside `value` (plain objects and arrays; typed arrays are data), or null. */
+function functionPath(value: unknown, path: string): string | null {
+  if (typeof value === 'function') return path
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return null
+  for (const [key, inner] of Object.entries(value)) {
+    const found = functionPath(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`)
+    if (found !== null) return found
+  }
+  return null
+}
+
+/**
+ * The job as plain data that can be sent to a worker: validated exactly as `solve()` validates it, with
+ * `initial` (Dirichlet values applied) and `source` evaluated into Float64Arrays. Refuses, with a
+ * TypeError naming the option, what cannot cross: `signal`, `onProgress` and any other function.
+ */
+export function prepareJob(options: SolveOptions): SolveOptions {
+  const given = options as unknown as Record<string, unknown>
+  for (const key of kRefusedKeys) {
+    if (given !== null && typeof given === 'object' && given[key] !== undefined) {
+      throw new TypeError(
+        `options.${key} cannot be sent to a pool worker; give sweep() its own ${key} instead, got ${typeof given[key]}`,
+      )
+    }
+  }
+  const problem = validateOptions(options, true, ['frames', ...kCheckpointOptionKeys])
+  const { initial: _initial, source: _source, ...rest } = options
+  const prepared: SolveOptions = { ...rest, initial: problem.initial }
+  if (problem.source !== null) prepared.source = problem.source
+  const path = functionPath(prepared, 'options')
+  if (path !== null) throw new TypeError(`${path} cannot be sent to a pool worker: it must be data, got a function`)
+  return prepared
+}
+
+/** The job's estimated cost, nodes × steps, by which the queue is ordered (largest first). */
+export function jobCost(prepared: SolveOptions): number {
+  const problem = validateOptions(prepared, true, ['frames', ...kCheckpointOptionKeys])
+  const { nx, ny } = problem.grid
+  const steps = problem.steps ?? Math.ceil((problem.tEnd ?? 0) / problem.dt)
+  return nx * ny * steps
+}
