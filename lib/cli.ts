@@ -19,6 +19,7 @@ import { kAnimationFile, kManifestFile } from './frames.js'
 import { writeNpy } from './npy.js'
 import { progressReporter } from './progress.js'
 import { solve } from './solver.js'
+import { sweepCommand } from './cli/sweep.js'
 import type { SolveOptions, SolveResult } from './types.js'
 
 const kPackageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -30,6 +31,7 @@ const kHelp = `calor: a heat-equation solver (Rust stencil kernel on worker thre
 
 Usage:
   calor run [flags]     solve, write PNG frames and the final field (see calor run --help)
+  calor sweep JOBS.json  run many jobs on a pool of workers (see calor sweep --help)
   calor bench [args]    run the benchmark suite (bench/run.mjs), passing args on
   calor --help          this help
   calor --version       the version
@@ -135,6 +137,7 @@ function version(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
+  if (command === 'sweep') return sweepCommand(rest)
   switch (command) {
     case 'run':
       return run(rest)

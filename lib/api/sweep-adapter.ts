@@ -8,6 +8,7 @@ import { validateOptions } from '../options.js'
 import { solve } from '../solver.js'
 import type { SolveOptions, SolveResult } from '../types.js'
 
+export { UsageError } from '../cli-flags.js'
 export { AbortError, CheckpointError, NonFiniteError, StabilityError, WorkerError } from '../errors.js'
 export { writeNpy } from '../npy.js'
 export type { SolveOptions, SolveResult } from '../types.js'

@@ -170,6 +170,8 @@ export class SweepPool implements AsyncDisposable {
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       await Promise.race([Promise.all(pending), aborted])
+      // An abort settles the dropped jobs at once, so `pending` may win the race: the abort still decides.
+      if (stopped) await aborted
     } catch (error) {
       stopped = true
       if (!(error instanceof AbortError)) await this.#tasks.abort(group, error)
