@@ -171,7 +171,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const progress = jobProgress(jobs.length, values.quiet === true)
   const rows: Json[] = []
   const digits = String(Math.max(0, jobs.length - 1)).length
-  await using pool = new SweepPool({ workers: Math.max(1, Math.min(workers ?? os.availableParallelism(), jobs.length)) })
+  await using pool = new SweepPool({
+    workers: Math.max(1, Math.min(workers ?? os.availableParallelism(), jobs.length)),
+  })
   try {
     const options = { threadsPerJob, signal: controller.signal }
     for await (const entry of pool.iterate(
