@@ -15,6 +15,8 @@ export type { SolveOptions, SolveResult } from '../types.js'
 
 /** Options that stay on the caller's thread: a pool worker cannot receive them. */
 const kRefusedKeys = ['signal', 'onProgress'] as const
+/** The keys `solve()` accepts beyond those of `Solver.create()`. */
+const kExtraKeys = ['frames', ...kCheckpointOptionKeys]
 
 /** Runs one job with `threads` solver threads. The single place where a sweep's job is run. */
 export function runJob(options: SolveOptions, threads: number): Promise<SolveResult> {
@@ -32,33 +34,49 @@ function functionPath(value: unknown, path: string): string | null {
   return null
 }
 
+/** Refuses what cannot cross to a worker: `signal`, `onProgress`, and functions outside `initial` and `source`. */
+function refuseUncrossable(options: SolveOptions): void {
+  const given = options as unknown as Record<string, unknown>
+  if (given === null || typeof given !== 'object') return // validation names it
+  for (const key of kRefusedKeys) {
+    if (given[key] !== undefined) {
+      throw new TypeError(
+        `options.${key} cannot be sent to a pool worker; give sweep() its own ${key} instead, got ${typeof given[key]}`,
+      )
+    }
+  }
+  const { initial: _initial, source: _source, ...rest } = options
+  const path = functionPath(rest, 'options')
+  if (path !== null) throw new TypeError(`${path} cannot be sent to a pool worker: it must be data, got a function`)
+}
+
 /**
  * The job as plain data that can be sent to a worker: validated exactly as `solve()` validates it, with
  * `initial` (Dirichlet values applied) and `source` evaluated into Float64Arrays. Refuses, with a
  * TypeError naming the option, what cannot cross: `signal`, `onProgress` and any other function.
  */
 export function prepareJob(options: SolveOptions): SolveOptions {
-  const given = options as unknown as Record<string, unknown>
-  for (const key of kRefusedKeys) {
-    if (given !== null && typeof given === 'object' && given[key] !== undefined) {
-      throw new TypeError(
-        `options.${key} cannot be sent to a pool worker; give sweep() its own ${key} instead, got ${typeof given[key]}`,
-      )
-    }
-  }
-  const problem = validateOptions(options, true, ['frames', ...kCheckpointOptionKeys])
+  refuseUncrossable(options)
+  const problem = validateOptions(options, true, kExtraKeys)
   const { initial: _initial, source: _source, ...rest } = options
   const prepared: SolveOptions = { ...rest, initial: problem.initial }
   if (problem.source !== null) prepared.source = problem.source
-  const path = functionPath(prepared, 'options')
-  if (path !== null) throw new TypeError(`${path} cannot be sent to a pool worker: it must be data, got a function`)
   return prepared
 }
 
-/** The job's estimated cost, nodes × steps, by which the queue is ordered (largest first). */
-export function jobCost(prepared: SolveOptions): number {
-  const problem = validateOptions(prepared, true, ['frames', ...kCheckpointOptionKeys])
+/**
+ * The job's estimated cost, nodes × steps, by which the queue is ordered (largest first). Validates
+ * everything but the values of `initial` and `source`, which `prepareJob` evaluates at dispatch.
+ */
+export function jobCost(options: SolveOptions): number {
+  refuseUncrossable(options)
+  const { initial: _initial, source, ...rest } = options
+  const problem = validateOptions({ ...rest, ...(source === undefined ? {} : { source: 0 }) }, true, kExtraKeys)
   const { nx, ny } = problem.grid
-  const steps = problem.steps ?? Math.ceil((problem.tEnd ?? 0) / problem.dt)
-  return nx * ny * steps
+  return nx * ny * (problem.steps ?? Math.ceil((problem.tEnd ?? 0) / problem.dt))
+}
+
+/** The rows of the job's grid, [0, ny − 1], which a WorkerError about the job names. */
+export function jobRows(options: SolveOptions): [number, number] {
+  return [0, options.grid.ny - 1]
 }

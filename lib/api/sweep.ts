@@ -8,8 +8,8 @@
  */
 import os from 'node:os'
 
-import { kLiveTaskWorkers, TaskPool, type TaskOutcome } from '../parallel/tasks.js'
-import { AbortError, jobCost, prepareJob, type SolveOptions, type SolveResult } from './sweep-adapter.js'
+import { kLiveTaskWorkers, type TaskInput, TaskPool, type TaskOutcome } from '../parallel/tasks.js'
+import { AbortError, jobCost, jobRows, prepareJob, type SolveOptions, type SolveResult } from './sweep-adapter.js'
 
 /** One job's outcome, shaped as in `Promise.allSettled`. */
 export type SweepOutcome = PromiseSettledResult<SolveResult>
@@ -157,9 +157,11 @@ export class SweepPool implements AsyncDisposable {
       options.onResult?.(index, result)
       options.onProgress?.({ done, total: list.length, seconds, eta: (seconds / done) * (list.length - done) })
     }
-    const pending = list.map((job, index) =>
-      this.#submit(job, index, threads, group, faults?.get(index)).then((outcome) => settle(index, outcome)),
-    )
+    const entries = list.map((job, index) => this.#input(job, index, threads, group, faults?.get(index)))
+    const inputs = entries.filter((e): e is TaskInput => !('status' in e))
+    const outcomes = this.#tasks.runAll(inputs)
+    const refused = entries.flatMap((e, index) => ('status' in e ? [Promise.resolve(e).then((o) => settle(index, o))] : [])) // prettier-ignore
+    const pending = [...refused, ...outcomes.map((outcome, k) => outcome.then((o) => settle(inputs[k].index, o)))]
     let onAbort = () => {}
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
@@ -181,17 +183,21 @@ export class SweepPool implements AsyncDisposable {
     }
   }
 
-  /** Prepares a job on this thread (functions evaluated into arrays) and queues it; a refused job is rejected alone. */
-  #submit(job: SolveOptions, index: number, threads: number, group: object, faults?: number): Promise<TaskOutcome> {
-    let prepared: SolveOptions
-    let cost: number
+  /** The job for the task pool, or its rejected outcome if it is refused at once. */
+  #input(job: SolveOptions, index: number, threads: number, group: object, faults?: number): TaskInput | TaskOutcome {
     try {
-      prepared = prepareJob(job)
-      cost = jobCost(prepared)
+      const cost = jobCost(job)
+      const prepare = () => {
+        try {
+          return prepareJob(job)
+        } catch (error) {
+          throw namingJob(error, index)
+        }
+      }
+      return { index, prepare, cost, rows: jobRows(job), threads, group, faults }
     } catch (error) {
-      return Promise.resolve({ status: 'rejected', reason: namingJob(error, index) })
+      return { status: 'rejected', reason: namingJob(error, index) }
     }
-    return this.#tasks.run({ index, job: prepared, cost, threads, group, faults })
   }
 
   /** Terminates every worker (jobs still queued are rejected) and resolves once all have exited. */

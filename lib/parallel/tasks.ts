@@ -37,8 +37,11 @@ const liveWorkers = new Set<NodeWorker>()
 /** A job for the pool: `group` is the sweep it belongs to (abort drops a whole group). */
 export interface TaskInput {
   readonly index: number
-  readonly job: SolveOptions
+  /** Turns the job into data for the worker (evaluating its functions); called at dispatch, so only running jobs hold arrays. */
+  readonly prepare: () => SolveOptions
   readonly cost: number
+  /** The job's grid rows, which a WorkerError about it names. */
+  readonly rows: readonly [number, number]
   readonly threads: number
   readonly group: object
   /** Tests only: how many times the worker running this job dies before running it. */
@@ -52,6 +55,7 @@ export type TaskOutcome =
 
 interface Task extends TaskInput {
   readonly order: number
+  job?: SolveOptions
   attempts: number
   faultsLeft: number
   settle(outcome: TaskOutcome): void
@@ -190,15 +194,18 @@ export class TaskPool {
     this.size = size
   }
 
-  /** Queues a job; the promise always settles (never rejects) with the job's outcome. */
-  run(input: TaskInput): Promise<TaskOutcome> {
-    if (this.#closed) return Promise.resolve({ status: 'rejected', reason: new Error('The SweepPool is closed') })
-    return new Promise((settle) => {
-      const task: Task = { ...input, order: this.#order++, attempts: 0, faultsLeft: input.faults ?? 0, settle }
-      this.#enqueue(task)
-      this.#fill()
-      this.#pump()
+  /** Queues jobs (all before any is dispatched, so the largest goes first); each promise settles, never rejects. */
+  runAll(inputs: readonly TaskInput[]): Promise<TaskOutcome>[] {
+    const outcomes = inputs.map((input) => {
+      if (this.#closed)
+        return Promise.resolve<TaskOutcome>({ status: 'rejected', reason: new Error('The SweepPool is closed') })
+      return new Promise<TaskOutcome>((settle) => {
+        this.#enqueue({ ...input, order: this.#order++, attempts: 0, faultsLeft: input.faults ?? 0, settle })
+      })
     })
+    this.#fill()
+    this.#pump()
+    return outcomes
   }
 
   #enqueue(task: Task, front = false): void {
@@ -247,6 +254,13 @@ export class TaskPool {
 
   async #dispatch(slot: Slot, task: Task): Promise<void> {
     slot.task = task
+    try {
+      task.job ??= task.prepare()
+    } catch (error) {
+      slot.task = null
+      task.settle({ status: 'rejected', reason: error })
+      return this.#pump()
+    }
     task.attempts++
     const exit = task.faultsLeft > 0
     if (exit) task.faultsLeft--
@@ -273,7 +287,7 @@ export class TaskPool {
     if (task !== null && task.attempts < kMaxAttempts) this.#enqueue(task, true)
     else if (task !== null) {
       const message = `job ${task.index}: the pool worker ${slot.name} ${reason}, on ${task.attempts} attempts`
-      task.settle({ status: 'rejected', reason: new WorkerError(message, slot.name, [0, task.job.grid.ny - 1], 0) })
+      task.settle({ status: 'rejected', reason: new WorkerError(message, slot.name, task.rows, 0) })
     }
     this.#fill()
     this.#pump()
