@@ -92,6 +92,28 @@ function namingJob(error: unknown, index: number): unknown {
   return error
 }
 
+type Settle = (index: number, outcome: TaskOutcome) => void
+
+/** Reports each finished job (emit, onResult, onProgress) until `stopped` is set. */
+function reporter(total: number, options: SweepRunOptions, emit: (entry: SweepEntry) => void) {
+  const started = performance.now()
+  let done = 0
+  const report = {
+    stopped: false,
+    settle: (index: number, outcome: TaskOutcome) => {
+      if (report.stopped) return
+      const result: SweepOutcome =
+        outcome.status === 'fulfilled' ? { status: 'fulfilled', value: outcome.value } : outcome
+      const seconds = (performance.now() - started) / 1000
+      done++
+      emit({ index, ...result })
+      options.onResult?.(index, result)
+      options.onProgress?.({ done, total, seconds, eta: (seconds / done) * (total - done) })
+    },
+  }
+  return report
+}
+
 /** A pool of sweep workers, kept across jobs and sweeps: `close()` (or `await using`) ends it. */
 export class SweepPool implements AsyncDisposable {
   readonly workers: number
@@ -144,28 +166,12 @@ export class SweepPool implements AsyncDisposable {
     const { signal } = options
     if (signal?.aborted) throw abortError(signal)
     const group = {}
-    const faults = (options as Record<symbol, ReadonlyMap<number, number> | undefined>)[kSweepFaults]
-    const started = performance.now()
-    let [done, stopped] = [0, false]
-    const settle = (index: number, outcome: TaskOutcome) => {
-      if (stopped) return
-      const result: SweepOutcome =
-        outcome.status === 'fulfilled' ? { status: 'fulfilled', value: outcome.value } : outcome
-      const seconds = (performance.now() - started) / 1000
-      done++
-      emit({ index, ...result })
-      options.onResult?.(index, result)
-      options.onProgress?.({ done, total: list.length, seconds, eta: (seconds / done) * (list.length - done) })
-    }
-    const entries = list.map((job, index) => this.#input(job, index, threads, group, faults?.get(index)))
-    const inputs = entries.filter((e): e is TaskInput => !('status' in e))
-    const outcomes = this.#tasks.runAll(inputs)
-    const refused = entries.flatMap((e, index) => ('status' in e ? [Promise.resolve(e).then((o) => settle(index, o))] : [])) // prettier-ignore
-    const pending = [...refused, ...outcomes.map((outcome, k) => outcome.then((o) => settle(inputs[k].index, o)))]
+    const report = reporter(list.length, options, emit)
+    const pending = this.#submitAll(list, threads, group, options, report.settle)
     let onAbort = () => {}
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
-        stopped = true
+        report.stopped = true
         void this.#tasks.abort(group, signal?.reason).then(() => reject(abortError(signal!)))
       }
     })
@@ -173,14 +179,24 @@ export class SweepPool implements AsyncDisposable {
     try {
       await Promise.race([Promise.all(pending), aborted])
       // An abort settles the dropped jobs at once, so `pending` may win the race: the abort still decides.
-      if (stopped) await aborted
+      if (report.stopped) await aborted
     } catch (error) {
-      stopped = true
+      report.stopped = true
       if (!(error instanceof AbortError)) await this.#tasks.abort(group, error)
       throw error
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
+  }
+
+  /** Queues every job at once (so that the largest goes first); each promise settles when its job is reported. */
+  #submitAll(list: SolveOptions[], threads: number, group: object, options: SweepRunOptions, settle: Settle) {
+    const faults = (options as Record<symbol, ReadonlyMap<number, number> | undefined>)[kSweepFaults]
+    const entries = list.map((job, index) => this.#input(job, index, threads, group, faults?.get(index)))
+    const inputs = entries.filter((e): e is TaskInput => !('status' in e))
+    const outcomes = this.#tasks.runAll(inputs)
+    const refused = entries.flatMap((e, index) => ('status' in e ? [Promise.resolve(e).then((o) => settle(index, o))] : [])) // prettier-ignore
+    return [...refused, ...outcomes.map((outcome, k) => outcome.then((o) => settle(inputs[k].index, o)))]
   }
 
   /** The job for the task pool, or its rejected outcome if it is refused at once. */

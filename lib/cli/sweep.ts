@@ -155,46 +155,72 @@ async function record(entry: SweepEntry, parameters: Json, out: string, digits: 
   return { ...row, seconds: stats.seconds, min, max, ...(probes === undefined ? {} : { probes }) }
 }
 
-/** `calor sweep`: resolves with the exit status. */
-export async function sweepCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseSweepArgs(args)
-  if (values.help) return (process.stdout.write(kSweepHelp), 0)
-  if (positionals.length !== 1) throw new UsageError(`calor sweep takes one JOBS.json file, got ${positionals.length}`)
-  const jobs = await readJobs(positionals[0])
-  const workers = integerFlag('workers', values.workers)
-  const threadsPerJob = integerFlag('threads-per-job', values['threads-per-job'])
-  const out = path.resolve(values.out ?? 'sweep-out')
+interface SweepRun {
+  jobs: { job: Json; parameters: Json }[]
+  out: string
+  workers: number
+  threadsPerJob: number | undefined
+  quiet: boolean
+}
+
+/** Runs the jobs, writing each field as it comes and results.json at the end (also after an abort). */
+async function runSweep(run: SweepRun, signal: AbortSignal): Promise<Json[]> {
+  const { jobs, out } = run
   await mkdir(out, { recursive: true })
-  const controller = new AbortController()
-  const onSigint = () => (controller.signal.aborted ? process.exit(kExitInterrupted) : controller.abort('SIGINT'))
-  process.on('SIGINT', onSigint)
-  const progress = jobProgress(jobs.length, values.quiet === true)
+  const progress = jobProgress(jobs.length, run.quiet)
   const rows: Json[] = []
   const digits = String(Math.max(0, jobs.length - 1)).length
-  await using pool = new SweepPool({
-    workers: Math.max(1, Math.min(workers ?? os.availableParallelism(), jobs.length)),
-  })
+  const pool = new SweepPool({ workers: run.workers })
   try {
-    const options = { threadsPerJob, signal: controller.signal }
-    for await (const entry of pool.iterate(
-      jobs.map((j) => j.job as unknown as SolveOptions),
-      options,
-    )) {
+    const list = jobs.map((j) => j.job as unknown as SolveOptions)
+    for await (const entry of pool.iterate(list, { threadsPerJob: run.threadsPerJob, signal })) {
       rows[entry.index] = await record(entry, jobs[entry.index].parameters, out, digits)
       progress.update(rows.filter(Boolean).length, entry)
     }
-  } catch (error) {
-    if (!(error instanceof AbortError)) throw error
-    process.stderr.write(`calor: sweep interrupted; ${rows.filter(Boolean).length} jobs written to ${out}\n`)
-    return kExitInterrupted
+    return rows
   } finally {
     progress.stop()
-    process.off('SIGINT', onSigint)
+    await pool.close()
     await writeFile(path.join(out, kResultsFile), `${JSON.stringify({ jobs: rows.filter(Boolean) }, null, 2)}\n`)
   }
-  const failed = rows.filter((row) => row.status === 'rejected').length
-  process.stdout.write(
-    `done: ${jobs.length - failed} of ${jobs.length} jobs; results in ${out}${path.sep}${kResultsFile}\n`,
-  )
-  return failed > 0 ? kExitJobFailed : 0
+}
+
+async function parseRun(args: string[]): Promise<SweepRun | null> {
+  const { values, positionals } = parseSweepArgs(args)
+  if (values.help) return null
+  if (positionals.length !== 1) throw new UsageError(`calor sweep takes one JOBS.json file, got ${positionals.length}`)
+  const jobs = await readJobs(positionals[0])
+  const workers = integerFlag('workers', values.workers) ?? os.availableParallelism()
+  const threadsPerJob = integerFlag('threads-per-job', values['threads-per-job'])
+  const out = path.resolve(values.out ?? 'sweep-out')
+  return {
+    jobs,
+    out,
+    workers: Math.max(1, Math.min(workers, jobs.length)),
+    threadsPerJob,
+    quiet: values.quiet === true,
+  }
+}
+
+/** `calor sweep`: resolves with the exit status. */
+export async function sweepCommand(args: string[]): Promise<number> {
+  const run = await parseRun(args)
+  if (run === null) return (process.stdout.write(kSweepHelp), 0)
+  const controller = new AbortController()
+  // The first Ctrl-C stops the sweep cleanly (workers gone, results.json written); a second gives up waiting.
+  const onSigint = () => (controller.signal.aborted ? process.exit(kExitInterrupted) : controller.abort('SIGINT'))
+  process.on('SIGINT', onSigint)
+  try {
+    const rows = await runSweep(run, controller.signal)
+    const failed = rows.filter((row) => row.status === 'rejected').length
+    const where = path.join(run.out, kResultsFile)
+    process.stdout.write(`done: ${run.jobs.length - failed} of ${run.jobs.length} jobs; results in ${where}\n`)
+    return failed > 0 ? kExitJobFailed : 0
+  } catch (error) {
+    if (!(error instanceof AbortError)) throw error
+    process.stderr.write(`calor: sweep interrupted; finished jobs are in ${path.join(run.out, kResultsFile)}\n`)
+    return kExitInterrupted
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
 }
