@@ -32,9 +32,11 @@ const plate = (n: number, steps: number, extra: Partial<SolveOptions> = {}): Sol
   ...extra,
 }) // prettier-ignore
 
-/** Waits (without a deadline of its own; the test timeout bounds it) until `check` holds. */
-async function eventually(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20))
+/** Polls `check` until it holds or `seconds` pass (a bound against hanging, not a timing assertion); its last answer. */
+async function eventually(check: () => boolean, seconds = 20): Promise<boolean> {
+  const deadline = performance.now() + 1000 * seconds
+  while (!check() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+  return check()
 }
 
 describe.each(kBackends)('sweep on the %s backend', (backend) => {
@@ -108,36 +110,45 @@ describe('sweep', () => {
   it('replaces a dead worker and retries its job once, then rejects it with a WorkerError naming the job', async () => {
     await using pool = new SweepPool({ workers: 2 })
     const jobs = [plate(17, 10), plate(17, 10), plate(17, 10)]
-    const faults = new Map([[0, 1], [2, 2]]) // prettier-ignore
+    const faults = new Map([[0, ['exit']], [1, ['uncaught']], [2, ['exit', 'uncaught']]]) // prettier-ignore
     const outcomes = await pool.sweep(jobs, { [kSweepFaults]: faults } as object)
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected'])
     const reason = (outcomes[2] as PromiseRejectedResult).reason
     expect(reason).toBeInstanceOf(WorkerError)
-    expect(reason.message).toMatch(/^job 2: the pool worker calor-task-\d+ exited with code 70, on 2 attempts/)
+    expect(reason.message).toMatch(
+      /^job 2: the pool worker calor-task-\d+ had an uncaught error: an injected uncaught error, on 2 attempts/,
+    )
     const again = await pool.sweep([plate(17, 10)])
     expect(again[0].status).toBe('fulfilled')
   })
 
   it('aborts promptly and leaves no worker thread behind; the pool stays usable', async () => {
+    expect(await eventually(() => liveTaskWorkers.size === 0)).toBe(true) // every earlier pool gone
     await using pool = new SweepPool({ workers: 2 })
-    const before = osThreads()
+    await pool.sweep([plate(9, 3), plate(9, 3)], { threadsPerJob: 2 }) // two idle workers, lazy threads made
+    const idle = osThreads()
     const controller = new AbortController()
     const long = plate(257, 1_000_000, { backend: 'js' })
     const running = pool.sweep([long, long, long], { signal: controller.signal, threadsPerJob: 2 })
-    await eventually(() => liveTaskWorkers.size >= 2 && osThreads() >= before + 6)
-    controller.abort('enough')
+    try {
+      // Both jobs running: each pool worker has started its 2 solver threads.
+      expect(await eventually(() => osThreads() >= idle + 4)).toBe(true)
+    } finally {
+      controller.abort('enough')
+    }
     const error = await running.catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AbortError)
     expect((error as AbortError).cause).toBe('enough')
-    expect(liveTaskWorkers.size).toBe(0)
-    await eventually(() => osThreads() <= before)
+    expect(liveTaskWorkers.size).toBe(0) // the busy workers are gone; replacements start on demand
+    expect(await eventually(() => osThreads() <= idle - 2)).toBe(true)
     expect((await pool.sweep([plate(9, 3)]))[0].status).toBe('fulfilled')
   })
 
   it('rejects at once when the signal has already fired, starting nothing', async () => {
+    const before = liveTaskWorkers.size
     const error = await sweep([plate(9, 3)], { signal: AbortSignal.abort('no') }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AbortError)
-    expect(liveTaskWorkers.size).toBe(0)
+    expect(liveTaskWorkers.size).toBe(before)
   })
 
   it('reuses one pool across sweeps, and sweepIterator yields in completion order with indices', async () => {

@@ -9,6 +9,7 @@
 import os from 'node:os'
 
 import { kLiveTaskWorkers, type TaskInput, TaskPool, type TaskOutcome } from '../parallel/tasks.js'
+import type { TaskFault } from '../parallel/task-worker.js'
 import { AbortError, jobCost, jobRows, prepareJob, type SolveOptions, type SolveResult } from './sweep-adapter.js'
 
 /** One job's outcome, shaped as in `Promise.allSettled`. */
@@ -49,7 +50,7 @@ export interface SweepPoolOptions {
 /** Options of `sweep()` and `sweepIterator()`, which use a pool of their own. */
 export interface SweepOptions extends SweepRunOptions, SweepPoolOptions {}
 
-/** Test hook, not API: `options[kSweepFaults]` maps a job index to how many times its worker dies first. */
+/** Test hook, not API: `options[kSweepFaults]` maps a job index to the deaths ('exit', 'uncaught') of its worker, one per attempt. */
 export const kSweepFaults = Symbol.for('calor.sweepFaults')
 export { kLiveTaskWorkers }
 
@@ -191,7 +192,7 @@ export class SweepPool implements AsyncDisposable {
 
   /** Queues every job at once (so that the largest goes first); each promise settles when its job is reported. */
   #submitAll(list: SolveOptions[], threads: number, group: object, options: SweepRunOptions, settle: Settle) {
-    const faults = (options as Record<symbol, ReadonlyMap<number, number> | undefined>)[kSweepFaults]
+    const faults = (options as Record<symbol, ReadonlyMap<number, TaskFault[]> | undefined>)[kSweepFaults]
     const entries = list.map((job, index) => this.#input(job, index, threads, group, faults?.get(index)))
     const inputs = entries.filter((e): e is TaskInput => !('status' in e))
     const outcomes = this.#tasks.runAll(inputs)
@@ -200,7 +201,13 @@ export class SweepPool implements AsyncDisposable {
   }
 
   /** The job for the task pool, or its rejected outcome if it is refused at once. */
-  #input(job: SolveOptions, index: number, threads: number, group: object, faults?: number): TaskInput | TaskOutcome {
+  #input(
+    job: SolveOptions,
+    index: number,
+    threads: number,
+    group: object,
+    faults?: TaskFault[],
+  ): TaskInput | TaskOutcome {
     try {
       const cost = jobCost(job)
       const prepare = () => {

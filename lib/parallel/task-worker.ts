@@ -14,12 +14,18 @@ interface ThreadsWorker {
 }
 const { expose, Transfer } = createRequire(import.meta.url)('threads/worker') as ThreadsWorker
 
+/** A test-only death of the worker running a task. */
+export type TaskFault = 'exit' | 'uncaught'
+
 /** What the main thread sends: the prepared job, its solver threads, and a test-only fault. */
 export interface TaskMessage {
   job: SolveOptions
   threads: number
-  /** Tests only: the worker exits (as a crash or `process.exit` in user code would) before running. */
-  exit?: boolean
+  /**
+   * Tests only: before running, the worker exits (as a crash or `process.exit` in user code would), or
+   * throws an uncaught error and never answers (threads.js keeps such a worker alive).
+   */
+  fault?: TaskFault
 }
 
 /** An error as data: its class name, message and the fields calor's error classes carry. */
@@ -48,7 +54,13 @@ function encodeError(error: unknown): EncodedError {
 }
 
 async function run(message: TaskMessage) {
-  if (message.exit === true) process.exit(70)
+  if (message.fault === 'exit') process.exit(70)
+  if (message.fault === 'uncaught') {
+    setTimeout(() => {
+      throw new Error('an injected uncaught error')
+    })
+    return new Promise(() => {})
+  }
   const started = performance.now()
   try {
     const result = await runJob(message.job, message.threads)

@@ -5,7 +5,8 @@
  * once on a fresh worker and then rejected with a WorkerError that names the job.
  *
  * Why not threads.js's own `Pool`: its queue is first-in first-out, a task whose worker dies never
- * settles, a dead worker is not replaced, and a queued task cannot be dropped for one sweep only. Why
+ * settles, a dead worker is not replaced, and a queued task cannot be dropped for one sweep only. A worker with an uncaught error is
+ * kept alive by threads.js and its pending call never settles either; see startSlot. Why
  * not threads.js's `Worker` class: it installs SIGINT/SIGTERM handlers that end the process with
  * status 0 (which would break `calor run`'s clean Ctrl-C), and it does not report a worker's exit. So
  * workers are `node:worker_threads` Workers, wrapped in the small interface `spawn` expects.
@@ -22,7 +23,7 @@ import {
   StabilityError,
   WorkerError,
 } from '../api/sweep-adapter.js'
-import type { EncodedError, TaskMessage, TaskReply } from './task-worker.js'
+import type { EncodedError, TaskFault, TaskMessage, TaskReply } from './task-worker.js'
 
 const kWorkerScript = new URL('./task-worker.js', import.meta.url)
 /** How long a new worker may take to load the library and call `expose()`. */
@@ -44,8 +45,8 @@ export interface TaskInput {
   readonly rows: readonly [number, number]
   readonly threads: number
   readonly group: object
-  /** Tests only: how many times the worker running this job dies before running it. */
-  readonly faults?: number
+  /** Tests only: one death per attempt, in turn, of the worker running this job, before running it. */
+  readonly faults?: readonly TaskFault[]
 }
 
 /** How a task ended; `seconds` is the job's wall time in the worker, `roundTrip` from dispatch to reply. */
@@ -57,7 +58,7 @@ interface Task extends TaskInput {
   readonly order: number
   job?: SolveOptions
   attempts: number
-  faultsLeft: number
+  faultsLeft: TaskFault[]
   settle(outcome: TaskOutcome): void
 }
 
@@ -71,6 +72,8 @@ interface Slot {
   readonly thread: RunThread
   /** Resolves with a description when the worker exits or reports an uncaught error. */
   readonly died: Promise<string>
+  /** Resolves when the worker has exited. */
+  readonly exited: Promise<void>
   task: Task | null
   /** Terminated on purpose (abort, close): its death is not a fault. */
   retired: boolean
@@ -79,7 +82,6 @@ interface Slot {
 /** The part of threads.js used here (its package exports no types for ESM, so they are stated). */
 interface Threads {
   spawn(worker: unknown, options: { timeout: number }): Promise<unknown>
-  Thread: { errors(thread: unknown): { subscribe(next: (error: Error) => void): unknown } }
 }
 let threadsModule: Threads | undefined
 
@@ -121,22 +123,28 @@ function webWorkerFace(worker: NodeWorker) {
 
 /** Starts one worker and waits for its `expose()`; rejects if it dies or does not answer in time. */
 async function startSlot(name: string): Promise<Slot> {
-  const { spawn, Thread } = loadThreads()
+  const { spawn } = loadThreads()
   const worker = new NodeWorker(kWorkerScript, { name })
   liveWorkers.add(worker)
   let died!: (reason: string) => void
   const death = new Promise<string>((resolve) => (died = resolve))
-  worker.once('exit', (code) => {
-    liveWorkers.delete(worker)
-    died(`exited with code ${code}`)
-  })
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      liveWorkers.delete(worker)
+      died(`exited with code ${code}`)
+      resolve()
+    }),
+  )
   worker.on('error', (error) => died(`failed: ${error.message}`))
+  // threads.js keeps an uncaught error from ending the worker, and after start-up its master side only
+  // passes the report on as a plain message, which no pending call sees: treat it as a death.
+  worker.on('message', (data: { type?: unknown; error?: { message?: unknown } } | null) => {
+    if (data?.type === 'uncaughtError') died(`had an uncaught error: ${String(data.error?.message)}`)
+  })
   const dead = death.then((reason) => Promise.reject(new Error(`the pool worker ${name} ${reason} while starting`)))
   try {
     const thread = await Promise.race([spawn(webWorkerFace(worker), { timeout: kStartTimeoutMs }), dead])
-    // threads.js keeps an uncaught error inside the worker from ending it; treat it as a death.
-    Thread.errors(thread).subscribe((error: Error) => died(`had an uncaught error: ${error.message}`))
-    return { name, worker, thread: thread as unknown as RunThread, died: death, task: null, retired: false }
+    return { name, worker, thread: thread as unknown as RunThread, died: death, exited, task: null, retired: false }
   } catch (error) {
     await worker.terminate()
     throw error
@@ -189,6 +197,8 @@ export class TaskPool {
   #order = 0
   #names = 0
   #closed = false
+  /** Workers still starting, or dead or replaced and still shutting down: close() waits for them too. */
+  readonly #exiting = new Set<Promise<void>>()
 
   constructor(size: number) {
     this.size = size
@@ -200,7 +210,7 @@ export class TaskPool {
       if (this.#closed)
         return Promise.resolve<TaskOutcome>({ status: 'rejected', reason: new Error('The SweepPool is closed') })
       return new Promise<TaskOutcome>((settle) => {
-        this.#enqueue({ ...input, order: this.#order++, attempts: 0, faultsLeft: input.faults ?? 0, settle })
+        this.#enqueue({ ...input, order: this.#order++, attempts: 0, faultsLeft: [...(input.faults ?? [])], settle })
       })
     })
     this.#fill()
@@ -218,17 +228,25 @@ export class TaskPool {
   #fill(): void {
     while (!this.#closed && this.#slots.length + this.#starting < this.size && this.#queue.length > 0) {
       this.#starting++
-      startSlot(`calor-task-${++this.#names}`).then(
+      const start = startSlot(`calor-task-${++this.#names}`).then(
         (slot) => this.#adopt(slot),
         (error: unknown) => this.#startFailed(error),
       )
+      this.#track(start)
     }
+  }
+
+  /** Keeps `settling` in #exiting until it settles (it never rejects), so that close() can wait for it. */
+  #track(settling: Promise<void>): void {
+    this.#exiting.add(settling)
+    void settling.then(() => this.#exiting.delete(settling))
   }
 
   #adopt(slot: Slot): void {
     this.#starting--
     if (this.#closed) {
       slot.retired = true
+      this.#track(slot.exited)
       void slot.worker.terminate()
       return
     }
@@ -262,11 +280,10 @@ export class TaskPool {
       return this.#pump()
     }
     task.attempts++
-    const exit = task.faultsLeft > 0
-    if (exit) task.faultsLeft--
+    const fault = task.faultsLeft.shift()
     const started = performance.now()
     const died = slot.died.then(() => null)
-    const reply = await Promise.race([slot.thread.run({ job: task.job, threads: task.threads, exit }), died])
+    const reply = await Promise.race([slot.thread.run({ job: task.job, threads: task.threads, fault }), died])
     if (reply === null || slot.task !== task) return // a death: #onDeath (or abort/close) settles the task
     slot.task = null
     const roundTrip = (performance.now() - started) / 1000
@@ -284,6 +301,7 @@ export class TaskPool {
       slot.retired = true
       void slot.worker.terminate()
     }
+    this.#track(slot.exited)
     if (task !== null && task.attempts < kMaxAttempts) this.#enqueue(task, true)
     else if (task !== null) {
       const message = `job ${task.index}: the pool worker ${slot.name} ${reason}, on ${task.attempts} attempts`
@@ -325,6 +343,8 @@ export class TaskPool {
     const error = new Error('The SweepPool was closed before the job ran')
     for (const task of this.#queue.splice(0)) task.settle({ status: 'rejected', reason: error })
     await this.#retire(this.#slots.splice(0), error)
+    // A worker that finishes starting now is terminated by #adopt, which adds its exit to #exiting.
+    while (this.#exiting.size > 0) await Promise.all([...this.#exiting])
   }
 }
 
