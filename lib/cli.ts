@@ -30,11 +30,11 @@ const kExitInterrupted = 130
 const kHelp = `calor: a heat-equation solver (Rust stencil kernel on worker threads)
 
 Usage:
-  calor run [flags]     solve, write PNG frames and the final field (see calor run --help)
-  calor sweep JOBS.json  run many jobs on a pool of workers (see calor sweep --help)
-  calor bench [args]    run the benchmark suite (bench/run.mjs), passing args on
-  calor --help          this help
-  calor --version       the version
+  calor run [flags]       solve, write PNG frames and the final field (see calor run --help)
+  calor sweep JOBS.json   run many jobs on a pool of workers (see calor sweep --help)
+  calor bench [args]      run the benchmark suite (bench/run.mjs), passing args on
+  calor --help            this help
+  calor --version         the version
 `
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything non-empty (no-color.org). */
