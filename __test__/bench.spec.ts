@@ -176,7 +176,7 @@ describe('bench helpers', () => {
     const config = parseBenchArgs(['--physics', 'variable'])
     expect(config.physics).toBe('variable')
     expect(config.reference).toMatch(/bench[\\/]reference[\\/]stencil_var\.c$/)
-    expect(config.out).toMatch(/bench[\\/]results[\\/]variable$/)
+    expect(config.out).toMatch(/calor-bench[\\/]variable$/)
     expect(parseBenchArgs([]).physics).toBe('constant')
   })
 })

@@ -9,8 +9,12 @@ import { parseArgs } from 'node:util'
 
 import { l3Megabytes } from './machine.mjs'
 
-/** The project root (bench/..), so results land in bench/results whatever the working directory. */
+/** The package root (bench/..): the C yardsticks ship in bench/reference, inside the package. */
 export const kProjectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The 2D yardstick; stencil_var.c and stencil3d.c beside it are for the variable-α and 3D kernels. */
+export const kDefaultReference = path.join(kProjectRoot, 'bench', 'reference', 'stencil.c')
+/** Results go below the current directory, never into the package (which may be in node_modules). */
+export const kDefaultOut = 'calor-bench'
 
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
@@ -27,6 +31,7 @@ Measures the solver on a matrix of backend × threads × grid size, with the mac
 bandwidth and a C reference beside it; prints a table and writes JSON + an SVG chart.
 
 Options (defaults in brackets):
+  --sweep              the sweep pool instead: makespan ÷ ideal, throughput and per-job overhead
   --quick              a small subset in seconds: 130² and 514², both backends, 1 and max threads, 1 repeat
   --sizes <list>       nodes per side, comma-separated [${kDefaultSizes.join(',')}; quick: 130,514]
   --threads <list>     thread counts [1, 2, 4, … and os.availableParallelism() = ${os.availableParallelism()}]
@@ -36,10 +41,10 @@ Options (defaults in brackets):
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
   --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), or separable (a
                        source { shape, scale } against the same source constant in time) [constant]
-  --reference <path>   C reference, or "none" [constant: ../shared/reference/stencil.c beside the project;
-                       variable: bench/reference/stencil_var.c, the same formula in C]
-  --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results;
-                       variable: bench/results/variable]
+  --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package;
+                       variable: bench/reference/stencil_var.c]
+  --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut};
+                       variable: ./${kDefaultOut}/variable]
   --help               this text
 `
 
@@ -48,6 +53,7 @@ export class UsageError extends Error {}
 
 const kOptions = {
   quick: { type: 'boolean', default: false },
+  sweep: { type: 'boolean', default: false },
   sizes: { type: 'string' },
   threads: { type: 'string' },
   backends: { type: 'string' },
@@ -96,10 +102,15 @@ function physicsOf(text = 'constant') {
   return text
 }
 
-/** The C reference of each physics. */
-function defaultReference(physics) {
-  if (physics === 'variable') return path.join(kProjectRoot, 'bench', 'reference', 'stencil_var.c')
-  return path.resolve(kProjectRoot, '..', 'shared', 'reference', 'stencil.c')
+/**
+ * The yardstick's source: the packaged one (for the variable physics, stencil_var.c beside it), "none",
+ * or a path the user gave (relative to the current directory).
+ */
+function referencePath(text, physics) {
+  if (text === undefined) {
+    return physics === 'variable' ? path.join(path.dirname(kDefaultReference), 'stencil_var.c') : kDefaultReference
+  }
+  return text === 'none' ? 'none' : path.resolve(text)
 }
 
 /** Probe arrays well beyond the last-level cache, but not absurdly large. */
@@ -128,10 +139,10 @@ export function parseBenchArgs(argv) {
   }
   const d = defaults(parsed.quick)
   const physics = physicsOf(parsed.physics)
-  const results = path.join(kProjectRoot, 'bench', 'results', ...(physics === 'variable' ? ['variable'] : []))
   return Object.freeze({
     help: parsed.help,
     quick: parsed.quick,
+    sweep: parsed.sweep,
     sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
     threads: parsed.threads === undefined ? d.threads : integerList('threads', parsed.threads, 1),
     backends: parsed.backends === undefined ? kBackends : backendList(parsed.backends),
@@ -142,7 +153,7 @@ export function parseBenchArgs(argv) {
         ? d.bandwidthMegabytes
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
     physics,
-    reference: parsed.reference ?? defaultReference(physics),
-    out: path.resolve(parsed.out ?? results),
+    reference: referencePath(parsed.reference, physics),
+    out: path.resolve(parsed.out ?? (physics === 'variable' ? path.join(kDefaultOut, 'variable') : kDefaultOut)),
   })
 }

@@ -15,6 +15,7 @@ import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { kResultsSchema, writeResults } from './results.mjs'
 import { runSeparable } from './separable.mjs'
+import { runSweepBench } from './sweep.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
 /** Best-of repeats of each bandwidth probe. */
@@ -133,6 +134,7 @@ export async function runBench(argv, { print = console.log, log = console.error 
     print(kUsage)
     return 0
   }
+  if (config.sweep) return runSweepBench({ out: config.out, print, log })
   if (config.physics === 'separable') {
     await runSeparable(config, print)
     return 0

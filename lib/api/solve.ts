@@ -5,10 +5,18 @@ import { Solver } from './solver.js'
 import type { SolveOptions, SolveResult } from './types.js'
 
 /** Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. */
-export async function solve(options: SolveOptions): Promise<SolveResult> {
+export function solve(options: SolveOptions): Promise<SolveResult> {
+  return runSolve(options, false)
+}
+
+/**
+ * @internal `solve()`, optionally with a one-thread run in the calling thread (`inThread`), which only a
+ * worker may ask for: a sweep's pool worker runs its jobs so, without nested workers.
+ */
+export async function runSolve(options: SolveOptions, inThread: boolean): Promise<SolveResult> {
   const problem = validateOptions(options, true)
   const plan = await planRun(problem)
-  const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start)
+  const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start, inThread)
   try {
     const run = await solver.advance(plan.advance)
     const { nx, ny } = problem.grid

@@ -8,7 +8,7 @@ import type { Grid } from '../model/grid.js'
 import { unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
-import type { Gang } from '../parallel/gang.js'
+import type { Lockstep } from '../parallel/gang.js'
 import type { Stepper } from '../steppers/stepper.js'
 import { framesTrackers } from '../trackers/frames.js'
 import { ProgressTracker } from '../trackers/progress.js'
@@ -36,7 +36,7 @@ export interface AdvanceResult {
  * is warned once, since `close()` (or `await using`) is the way to release them promptly.
  */
 let warnedUnclosed = false
-const unclosed = new FinalizationRegistry((gang: Gang) => {
+const unclosed = new FinalizationRegistry((gang: Lockstep) => {
   void gang.terminate()
   if (!warnedUnclosed) {
     warnedUnclosed = true
@@ -73,7 +73,7 @@ export function abortError(signal: AbortSignal): AbortError {
 export class Solver implements AsyncDisposable {
   #problem: Problem
   #fields: [Float64Array, Float64Array]
-  #gang: Gang
+  #gang: Lockstep
   #stepper: Stepper
   #timed: TimedData
   /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
@@ -144,7 +144,7 @@ export class Solver implements AsyncDisposable {
     applyFixed(problem.grid, problem.sides, field, this.#t)
     this.#busy = true
     try {
-      const started = await startGang(problem, field, this.#t)
+      const started = await startGang(problem, field, false, this.#t)
       await this.#gang.terminate()
       this.#adopt(problem, started)
       this.#options = { ...this.#options, ...changes }
@@ -155,16 +155,23 @@ export class Solver implements AsyncDisposable {
 
   /**
    * @internal A solver for a validated problem, with `extra` trackers before the problem's own, starting
-   * from a saved field, step and time (`start`) instead of the problem's initial field.
+   * from a saved field, step and time (`start`) instead of the problem's initial field; `inThread` runs a
+   * one-band problem in the calling thread (see parallel/inline.ts).
    */
-  static async fromProblem(problem: Problem, extra: Tracker[] = [], start?: StartState): Promise<Solver> {
+  static async fromProblem(
+    problem: Problem,
+    extra: Tracker[] = [],
+    start?: StartState,
+    inThread = false,
+  ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
     const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field ?? problem.initial, start?.t).catch((error: unknown) => {
+    const initial = start?.field ?? problem.initial
+    const started = await startGang(problem, initial, inThread, start?.t).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)

@@ -8,7 +8,8 @@ import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.j
 import { paddedLengthOf, strideOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { createControlBlock } from '../parallel/control.js'
-import { Gang } from '../parallel/gang.js'
+import { Gang, type Lockstep } from '../parallel/gang.js'
+import { InlineGang } from '../parallel/inline.js'
 import { type Band, partitionRows } from '../parallel/partition.js'
 import type { WorkerInit } from '../parallel/protocol.js'
 import { ftcs } from '../steppers/ftcs.js'
@@ -18,7 +19,7 @@ import { TimedData } from './timed.js'
 
 export interface Started {
   readonly fields: [Float64Array, Float64Array]
-  readonly gang: Gang
+  readonly gang: Lockstep
   readonly stepper: Stepper
   readonly schedule: Schedule
   readonly timed: TimedData
@@ -89,9 +90,10 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
 
 /**
  * Allocates the fields, plans the schedule and starts the workers, from `initial` at time t0; rejects if
- * `problem.signal` fires first.
+ * `problem.signal` fires first. `inThread`: a one-band run goes in the calling thread (never the main
+ * thread: it blocks while it runs).
  */
-export async function startGang(problem: Problem, initial: Float64Array, t0 = 0): Promise<Started> {
+export async function startGang(problem: Problem, initial: Float64Array, inThread = false, t0 = 0): Promise<Started> {
   const stepper = ftcs
   const faces = sharedFaces(problem, t0)
   const fields = allocateFields(problem, initial, faces)
@@ -108,6 +110,9 @@ export async function startGang(problem: Problem, initial: Float64Array, t0 = 0)
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)
-  const gang = await Gang.start(inits, control, schedule, problem.signal)
+  const gang =
+    inThread && inits.length === 1
+      ? await InlineGang.start(inits[0])
+      : await Gang.start(inits, control, schedule, problem.signal)
   return { fields, gang, stepper, schedule, timed }
 }

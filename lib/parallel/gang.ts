@@ -12,6 +12,17 @@ import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControl
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
 /** What a run did: steps every worker completed, and whether an abort left the fields at mixed time levels. */
+/** What the solver needs of a gang: the worker Gang here, or the in-thread InlineGang (inline.ts). */
+export interface Lockstep {
+  readonly size: number
+  readonly failure: WorkerError | null
+  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<RunResult>
+  abortNow(): void
+  clearStop(): void
+  takeNonFinite(): boolean
+  terminate(): Promise<void>
+}
+
 export interface RunResult {
   steps: number
   lost: boolean
@@ -39,7 +50,7 @@ const kAbortGraceMs = 1000
 export const kLiveWorkers = Symbol.for('calor.liveWorkers')
 const liveWorkers = new Map<Worker, string>()
 
-export class Gang {
+export class Gang implements Lockstep {
   readonly #inits: readonly WorkerInit[]
   readonly #control: Int32Array
   readonly #schedule: Schedule
