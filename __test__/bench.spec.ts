@@ -177,6 +177,9 @@ describe('bench helpers', () => {
     expect(config.physics).toBe('variable')
     expect(config.reference).toMatch(/bench[\\/]reference[\\/]stencil_var\.c$/)
     expect(config.out).toMatch(/calor-bench[\\/]variable$/)
+    expect(parseBenchArgs(['--physics', 'variable', '--out', 'bench/results']).out).toMatch(
+      /bench[\\/]results[\\/]variable$/,
+    )
     expect(parseBenchArgs([]).physics).toBe('constant')
   })
 })

@@ -44,7 +44,7 @@ Options (defaults in brackets):
   --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package;
                        variable: bench/reference/stencil_var.c]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut};
-                       variable: ./${kDefaultOut}/variable]
+                       variable: its variable/ subdirectory]
   --help               this text
 `
 
@@ -154,6 +154,7 @@ export function parseBenchArgs(argv) {
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
     physics,
     reference: referencePath(parsed.reference, physics),
-    out: path.resolve(parsed.out ?? (physics === 'variable' ? path.join(kDefaultOut, 'variable') : kDefaultOut)),
+    // The variable physics writes beside the constant results, never over them.
+    out: path.resolve(parsed.out ?? kDefaultOut, ...(physics === 'variable' ? ['variable'] : [])),
   })
 }
