@@ -202,7 +202,7 @@ export interface NapiGhostRule {
 export interface NapiOutcome {
   /** Steps completed, the same for every worker of the run. */
   steps: number
-  /** True if the barrier was abandoned (a peer failed, or the run was aborted). */
+  /** True if the barrier was abandoned (a peer failed, or the solver was closed). */
   abandoned: boolean
   /** True if abandoned inside a temporal block: the fields hold mixed time levels. */
   lost: boolean

@@ -173,7 +173,8 @@ export class Solver implements AsyncDisposable {
         const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
         const { steps: got, lost } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
-          // wrote is intact; inside a temporal block it is not, and the field is then reported lost.
+          // wrote is intact; a worker failing inside a temporal block leaves mixed levels (field lost).
+          // An abort is no failure: it ends the run after the block in progress, at a whole state.
           if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
           if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
@@ -181,7 +182,8 @@ export class Solver implements AsyncDisposable {
         if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
-        if (this.#gang.takeNonFinite()) throw this.#nonFiniteError()
+        const later = this.#gang.takeNonFinite()
+        if (later !== null) throw this.#nonFiniteError(later)
         if (got < want && signal?.aborted) throw abortError(signal)
         if (done < steps && this.#step === observed) await notify('step')
       }
@@ -211,18 +213,27 @@ export class Solver implements AsyncDisposable {
   #checkNotLost(what: string): void {
     if (this.#lost) {
       throw new Error(
-        `${what}: the field was lost when a run was aborted inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after an abort)`,
+        `${what}: the field was lost when a worker failed inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after a worker failure)`,
       )
     }
   }
 
-  #nonFiniteError(): NonFiniteError {
+  /**
+   * The error for a run that went non-finite `later` steps before its end. A temporal block is kept only
+   * whole, so then the node is the first bad one at the block's end, which the message says.
+   */
+  #nonFiniteError(later: number): NonFiniteError {
     const field = this.field()
     const k = field.findIndex((v) => !Number.isFinite(v))
     const { nx } = this.#problem.grid
     const node = [k % nx, Math.floor(k / nx)] as const
-    const message = `the field became non-finite at step ${this.#step}: node (${node[0]}, ${node[1]}) is ${field[k]}`
-    return new NonFiniteError(message, this.#step, node)
+    const step = this.#step - later
+    const at = `node (${node[0]}, ${node[1]}) is ${field[k]}`
+    const message =
+      later === 0
+        ? `the field became non-finite at step ${step}: ${at}`
+        : `the field became non-finite at step ${step}: at step ${this.#step}, the end of its temporal block, ${at} (temporalBlocking: 1 names the first bad node at step ${step} and its value)`
+    return new NonFiniteError(message, step, node)
   }
 
   #record(steps: number, t: number): void {

@@ -11,7 +11,7 @@ import { type Schedule, stepsAfter } from '../steppers/schedule.js'
 import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControlBlock } from './control.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
-/** What a run did: steps every worker completed, and whether an abort left the fields at mixed time levels. */
+/** What a run did: steps every worker completed, and whether the fields hold mixed time levels. */
 export interface RunResult {
   steps: number
   lost: boolean
@@ -174,8 +174,9 @@ export class Gang {
   }
 
   /**
-   * Aborts the run in progress: workers drop the step they are in (within a slice of rows) and all
-   * report the same count of completed steps, whose state the fields still hold.
+   * Aborts the run in progress: workers drop the plain step they are in (within a slice of rows), or
+   * finish the temporal block they are in, and all report the same count of completed steps, whose
+   * state the fields hold.
    */
   abortNow(): void {
     const run = this.#pending
@@ -193,9 +194,13 @@ export class Gang {
     Atomics.store(this.#control, kStopRequest, 0)
   }
 
-  /** True if a worker saw a non-finite value in the last run; clears the flag. */
-  takeNonFinite(): boolean {
-    return Atomics.exchange(this.#control, kNonFinite, 0) === 1
+  /**
+   * If a worker saw a non-finite value in the last run, how many of the steps completed came after the
+   * first bad one (0 with plain steps; up to k − 1 in a temporal block of k), else null. Clears the flag.
+   */
+  takeNonFinite(): number | null {
+    const flag = Atomics.exchange(this.#control, kNonFinite, 0)
+    return flag === 0 ? null : flag - 1
   }
 
   /** Stops every worker; resolves when all have exited. Any run in progress is abandoned. */

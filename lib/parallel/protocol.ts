@@ -49,8 +49,8 @@ export interface RunOutcome {
 export type WorkerReply =
   | { readonly type: 'ready' }
   /**
-   * `steps` completed by every worker; fewer than requested after a stop or abort. `lost`: aborted
-   * inside a temporal block, so the fields hold mixed time levels.
+   * `steps` completed by every worker; fewer than requested after a stop or abort (an abort inside a
+   * temporal block ends the run after that block). `lost`: the fields hold mixed time levels.
    */
   | { readonly type: 'done'; readonly steps: number; readonly lost: boolean }
   /** The gang counts the steps completed from the barrier. */

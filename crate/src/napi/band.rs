@@ -59,7 +59,7 @@ pub struct NapiBandSpec {
 pub struct NapiOutcome {
   /// Steps completed, the same for every worker of the run.
   pub steps: u32,
-  /// True if the barrier was abandoned (a peer failed, or the run was aborted).
+  /// True if the barrier was abandoned (a peer failed, or the solver was closed).
   pub abandoned: bool,
   /// True if abandoned inside a temporal block: the fields hold mixed time levels.
   pub lost: bool,

@@ -17,7 +17,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
     // SAFETY: the caller's contract.
     let finite = unsafe { step_own_rows(run, parity)? };
     if !finite {
-      run.control.flag_non_finite();
+      run.control.flag_non_finite(0);
     }
     parity = 1 - parity;
     match run.control.wait(run.band.parties) {
