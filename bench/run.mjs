@@ -13,7 +13,7 @@ import { withFigures } from './figures.mjs'
 import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
-import { kResultsSchema, writeResults } from './results.mjs'
+import { kResultsSchema, prepareOutDir, writeResults } from './results.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
 /** Best-of repeats of each bandwidth probe. */
@@ -131,6 +131,12 @@ export async function runBench(argv, { print = console.log, log = console.error 
   if (config.help) {
     print(kUsage)
     return 0
+  }
+  try {
+    prepareOutDir(config.out)
+  } catch (error) {
+    log(error.message)
+    return 2
   }
   const result = await measureAll(config, log)
   report(result, writeResults(config.out, result), print)

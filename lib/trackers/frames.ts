@@ -6,12 +6,13 @@
  * (back-pressure), so memory stays bounded. `close()` waits for every frame, writes the animation
  * if asked, then the manifest `frames.json`.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Grid } from '../model/grid.js'
 import type { FramesConfig } from '../options/frames.js'
 import type { Problem } from '../options/problem.js'
+import { ensureWritableDirectory } from '../storage/directory.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
@@ -71,11 +72,7 @@ export class FramesTracker implements Tracker {
   /** Creates the directory (and loads the native encoder) before any step runs. */
   static async create(config: FramesConfig, problem: Problem): Promise<FramesTracker> {
     const native = await import('../backends/native.js')
-    try {
-      await mkdir(config.dir, { recursive: true })
-    } catch (error) {
-      throw new Error(`options.frames.dir: cannot create ${config.dir}: ${(error as Error).message}`, { cause: error })
-    }
+    await ensureWritableDirectory('options.frames.dir', config.dir)
     return new FramesTracker(config, native, problem)
   }
 
