@@ -6,7 +6,8 @@
  * remaining steps with the very same dt (stored in the file, not recomputed from the remaining time),
  * so every step performs the same arithmetic as in the uninterrupted run.
  */
-import { access, constants } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { access, constants, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { CheckpointError } from '../api/errors.js'
@@ -116,8 +117,30 @@ function checkMatch(file: string, saved: CheckpointHeader, now: Physics): void {
   }
 }
 
-/** Fails early, before any step is taken, if the checkpoint's directory cannot be written. */
+/** What a path is, in words, for an error: 'a directory', 'a character device', … */
+function kindOf(found: Stats): string {
+  if (found.isDirectory()) return 'a directory'
+  if (found.isCharacterDevice()) return 'a character device'
+  if (found.isBlockDevice()) return 'a block device'
+  if (found.isFIFO()) return 'a FIFO'
+  if (found.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+/**
+ * Fails early, before any step is taken, if the checkpoint's directory cannot be written or the path
+ * is anything but a regular file or a new path (a save renames over it: it would replace a device
+ * node such as /dev/null, and a directory fails only at the first save).
+ */
 async function checkWritable(file: string): Promise<void> {
+  const found = await stat(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new CheckpointError(`options.checkpoint.path: cannot use ${file}: ${String(error)}`, file, { cause: error })
+  })
+  if (found !== null && !found.isFile()) {
+    const kind = kindOf(found)
+    throw new CheckpointError(`options.checkpoint.path must be a regular file or a new path, got ${kind} ${file}`, file)
+  }
   const directory = path.dirname(path.resolve(file))
   try {
     await access(directory, constants.W_OK)

@@ -6,12 +6,12 @@
  * (back-pressure), so memory stays bounded. `close()` waits for every frame, writes the animation
  * if asked, then the manifest `frames.json`.
  */
-import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Grid } from '../model/grid.js'
 import type { FramesConfig } from '../options/frames.js'
 import type { Problem } from '../options/problem.js'
+import { writeAtomically } from '../storage/atomic.js'
 import { ensureWritableDirectory } from '../storage/directory.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
@@ -144,7 +144,7 @@ export class FramesTracker implements Tracker {
     }
     const manifest = JSON.stringify(this.#manifest(frames, animation), null, 2) + '\n'
     try {
-      await writeFile(path.join(this.#config.dir, kManifestFile), manifest)
+      await writeAtomically(path.join(this.#config.dir, kManifestFile), Buffer.from(manifest))
     } catch (error) {
       this.#error ??= new Error(`frames: cannot write ${kManifestFile}: ${(error as Error).message}`, { cause: error })
     }
