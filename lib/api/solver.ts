@@ -105,7 +105,7 @@ export class Solver implements AsyncDisposable {
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field ?? problem.initial).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)

@@ -21,21 +21,18 @@ export interface Started {
   readonly schedule: Schedule
 }
 
-/** Both halo-padded fields on SharedArrayBuffers, holding `initial` (nx·ny) and its halo. */
-function allocateFields(problem: Problem, initial: Float64Array): [Float64Array, Float64Array] {
-  const a = allocateShared(problem.grid)
-  packField(problem.grid, initial, a)
+/**
+ * Both halo-padded fields on SharedArrayBuffers. The first is the problem's padded initial field itself
+ * (or, on resume, that buffer overwritten with the saved nx·ny values), so no copy of the field is made
+ * beyond the second buffer.
+ */
+function allocateFields(problem: Problem, saved: Float64Array | undefined): [Float64Array, Float64Array] {
+  const a = problem.initial
+  if (saved !== undefined) packField(problem.grid, saved, a)
   fillHalo(problem.grid, a, problem.ghosts)
   const b = allocateShared(problem.grid)
   b.set(a)
   return [a, b]
-}
-
-function sharedSource(problem: Problem): SharedArrayBuffer | null {
-  if (problem.source === null) return null
-  const padded = allocateShared(problem.grid)
-  packField(problem.grid, problem.source, padded)
-  return padded.buffer as SharedArrayBuffer
 }
 
 /** The evolving rows split into one band per worker (no more workers than rows). */
@@ -64,16 +61,19 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
   }))
 }
 
-/** Allocates the fields, plans the schedule and starts the workers; rejects if `problem.signal` fires first. */
-export async function startGang(problem: Problem, initial: Float64Array): Promise<Started> {
+/**
+ * Allocates the second field, plans the schedule and starts the workers from the problem's initial field
+ * (or from `saved`, nx·ny values); rejects if `problem.signal` fires first.
+ */
+export async function startGang(problem: Problem, saved?: Float64Array): Promise<Started> {
   const stepper = ftcs
-  const fields = allocateFields(problem, initial)
+  const fields = allocateFields(problem, saved)
   const bands = bandsOf(problem)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {
     fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
-    source: sharedSource(problem),
+    source: problem.source === null ? null : (problem.source.buffer as SharedArrayBuffer),
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)

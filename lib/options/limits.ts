@@ -31,17 +31,30 @@ export function availableMemory(): number {
   return constrained > 0 ? Math.min(free, constrained) : free
 }
 
+/** What a run holds at its peak besides the two padded fields. */
+export interface MemoryNeeds {
+  /** A padded source field. */
+  readonly source: boolean
+  /**
+   * nx·ny copies alive beside the fields: one whenever the field is read (`field()`, the result of
+   * `solve()`), plus one per field given as a plain array (the options snapshot), plus a checkpoint's.
+   */
+  readonly copies: number
+}
+
 /**
- * Refuses a grid whose halo-padded fields (two, or three with a source) do not fit in `available`
- * bytes or in a typed array, before any of them is allocated.
+ * Refuses a grid whose peak memory (the halo-padded fields, two or three with a source, which are filled
+ * in place, and the nx·ny copies alive beside them) does not fit in `available` bytes, or whose field
+ * does not fit in a typed array, before any of it is allocated.
  */
-export function checkMemory(grid: Grid, hasSource: boolean, available = availableMemory()): void {
-  const fields = hasSource ? 3 : 2
+export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
+  const fields = needs.source ? 3 : 2
   const values = (grid.nx + 2) * (grid.ny + 2)
-  const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT
+  const bytes = (fields * values + needs.copies * grid.nx * grid.ny) * Float64Array.BYTES_PER_ELEMENT
   const what = `options.grid (nx ${grid.nx} × ny ${grid.ny})`
   if (bytes > available) {
-    const names = hasSource ? 'two fields and a source' : 'two fields'
+    const copies = needs.copies === 1 ? 'a copy' : `${needs.copies} copies`
+    const names = `${needs.source ? 'two fields, a source' : 'two fields'} and ${copies} of the field`
     throw new RangeError(`${what} needs ${formatBytes(bytes)} for ${names}; ${formatBytes(available)} is available`)
   }
   if (values > kMaxTypedArrayLength) {

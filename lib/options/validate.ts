@@ -9,7 +9,7 @@ import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
-import { type Grid, makeGrid } from '../model/grid.js'
+import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
@@ -93,7 +93,10 @@ function parseTrackers(value: unknown): readonly Tracker[] {
 function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
-  checkMemory(grid, options.source !== undefined)
+  // The peak: the padded fields, plus the copies beside them (a read of the field, plain-array
+  // snapshots, a checkpoint being resumed: its bytes and its decoded values).
+  const copies = 1 + [options.initial, options.source].filter(Array.isArray).length + (options.resume ? 2 : 0)
+  checkMemory(grid, { source: options.source !== undefined, copies })
   const diffusivity = parseDiffusivity(options.diffusivity)
   const dtLimit = stabilityLimit(grid, diffusivity)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
@@ -119,7 +122,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
-  applyFixed(grid, sides, initial)
+  applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
   const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)
   return Object.freeze({ ...scalars, initial, source, frames, trackers, checkpoint, resume })
 }

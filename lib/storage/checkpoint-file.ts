@@ -58,9 +58,11 @@ export function littleEndianBytes(values: Float64Array): Buffer {
   return os.endianness() === 'LE' ? bytes : Buffer.from(bytes).swap64()
 }
 
-/** SHA-256 (hex) of float64 values, stored little-endian. */
-export function sha256OfValues(values: Float64Array): string {
-  return createHash('sha256').update(littleEndianBytes(values)).digest('hex')
+/** SHA-256 (hex) of float64 values stored little-endian: one array, or several hashed one after another. */
+export function sha256OfValues(values: Float64Array | Iterable<Float64Array>): string {
+  const hash = createHash('sha256')
+  for (const part of values instanceof Float64Array ? [values] : values) hash.update(littleEndianBytes(part))
+  return hash.digest('hex')
 }
 
 /** The whole file as bytes. */

@@ -13,6 +13,7 @@ import path from 'node:path'
 import { CheckpointError } from '../api/errors.js'
 import type { AdvanceOptions } from '../api/types.js'
 import { kSideNames } from '../model/boundary/index.js'
+import { type Grid, paddedIndex } from '../model/grid.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { stepsFor } from '../steppers/stepper.js'
 import {
@@ -69,6 +70,11 @@ function wholeRun(problem: Problem): { steps: number; dt: number } {
   return problem.steps !== undefined ? { steps: problem.steps, dt: problem.dt } : stepsFor(problem.tEnd!, problem.dt)
 }
 
+/** The node rows of a halo-padded field, in order: hashed, they give the hash of its nx·ny values. */
+function* nodeRows(grid: Grid, padded: Float64Array): Generator<Float64Array> {
+  for (let j = 0; j < grid.ny; j++) yield padded.subarray(paddedIndex(grid, 0, j), paddedIndex(grid, grid.nx, j))
+}
+
 function physicsOf(problem: Problem): Physics {
   const { grid, sides, diffusivity, source } = problem
   const side = (s: { kind: string; value: number }): StoredSide => ({ kind: s.kind, value: s.value })
@@ -78,8 +84,8 @@ function physicsOf(problem: Problem): Physics {
     grid: { nx: grid.nx, ny: grid.ny, lx: grid.lx, ly: grid.ly },
     diffusivity,
     sides: { left: side(sides.left), right: side(sides.right), bottom: side(sides.bottom), top: side(sides.top) },
-    initialSha256: sha256OfValues(problem.initial),
-    sourceSha256: source === null ? null : sha256OfValues(source),
+    initialSha256: sha256OfValues(nodeRows(grid, problem.initial)),
+    sourceSha256: source === null ? null : sha256OfValues(nodeRows(grid, source)),
   }
 }
 

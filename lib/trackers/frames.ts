@@ -8,7 +8,7 @@
  */
 import path from 'node:path'
 
-import type { Grid } from '../model/grid.js'
+import { type Grid, paddedIndex } from '../model/grid.js'
 import type { FramesConfig } from '../options/frames.js'
 import type { Problem } from '../options/problem.js'
 import { writeAtomically } from '../storage/atomic.js'
@@ -35,13 +35,17 @@ export interface FrameRecord {
 type Native = typeof import('../backends/native.js')
 
 /** The colour range of every frame, or undefined for each frame's own ('auto'). */
-function colourRange(range: FramesConfig['range'], initial: Float64Array): [number, number] | undefined {
+function colourRange(range: FramesConfig['range'], grid: Grid, initial: Float64Array): [number, number] | undefined {
   if (range === 'auto') return undefined
   if (range !== 'fixed') return [range[0], range[1]]
   let [lo, hi] = [Infinity, -Infinity]
-  for (const v of initial) {
-    if (v < lo) lo = v
-    if (v > hi) hi = v
+  // The initial field is halo-padded: read its node cells only.
+  for (let j = 0; j < grid.ny; j++) {
+    for (let k = paddedIndex(grid, 0, j), end = k + grid.nx; k < end; k++) {
+      const v = initial[k]
+      if (v < lo) lo = v
+      if (v > hi) hi = v
+    }
   }
   if (!(lo <= hi)) return [0, 1] // no finite value: cannot happen for a validated initial field
   // A uniform initial field would give an empty range: centre it, as the encoder does for 'auto'.
@@ -66,7 +70,7 @@ export class FramesTracker implements Tracker {
     this.#config = config
     this.#native = native
     this.#grid = problem.grid
-    this.#range = colourRange(config.range, problem.initial)
+    this.#range = colourRange(config.range, problem.grid, problem.initial)
   }
 
   /** Creates the directory (and loads the native encoder) before any step runs. */
