@@ -13,6 +13,7 @@ import { withFigures } from './figures.mjs'
 import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
+import { measurePeakMemory } from './memory.mjs'
 import { kResultsSchema, prepareOutDir, writeResults } from './results.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
@@ -73,6 +74,23 @@ async function measureMatrix(config, reference, log) {
   return { cells, skipped, failed }
 }
 
+/** Peak memory of a solver at 8193² (514² in quick mode), without and with a source; null where it does not fit. */
+async function measureMemory(config, log) {
+  const nodes = config.quick ? 514 : 8193
+  const results = []
+  for (const withSource of [false, true]) {
+    if (memoryShortfall(nodes, withSource ? 2 : 1) !== null) continue
+    const m = await measurePeakMemory(nodes, withSource)
+    const fields = withSource ? 3 : 2
+    log(
+      `  peak memory ${nodes}²${withSource ? ' with a source' : ''}: ${(m.peakRssBytes / 1e9).toFixed(2)} GB RSS = ` +
+        `${m.ratio.toFixed(3)} × (2 × field bytes), ${((m.ratio * 2) / fields).toFixed(3)} × the ${fields} fields held`,
+    )
+    results.push(m)
+  }
+  return results
+}
+
 function configOf(config) {
   const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes } = config
   return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes }
@@ -91,10 +109,11 @@ async function measureAll(config, log) {
   log(reference.available ? `C reference: ${reference.compiler}` : `C reference skipped: ${reference.reason}`)
   try {
     const { cells, skipped, failed } = await measureMatrix(config, reference, log)
+    const memory = await measureMemory(config, log)
     const durationSeconds = (performance.now() - started) / 1000
     const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
     const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }
-    const extra = { bandwidth, reference: describeReference(reference), skipped, failed }
+    const extra = { bandwidth, reference: describeReference(reference), skipped, failed, memory }
     return { ...base, ...extra, cells: withFigures(cells, bandwidth) }
   } finally {
     disposeReference(reference)

@@ -83,6 +83,8 @@ export interface NapiBandSpec {
   /** The ghost rows this worker refreshes. */
   ghostRows: Array<NapiGhostRow>
   schedule: NapiSchedule
+  /** Store subnormal results as +0 (`flushSubnormals`); absent means false. */
+  flushSubnormals?: boolean
 }
 
 /** Memory bandwidth of this machine, measured by a STREAM-like copy and triad. */

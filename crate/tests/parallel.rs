@@ -101,7 +101,7 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
       scope.spawn(move || {
         let (start, end) = (bounds[p], bounds[p + 1]);
         let own = owned(jobs, start, end);
-        let band = Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own };
+        let band = Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own, flush_subnormals: false };
         let near = Neighbours { below: p > 0, above_end: (p + 1 < threads).then(|| bounds[p + 2]) };
         let control = Control::new(slots).unwrap();
         // SAFETY: both buffers outlive the scope; bands are disjoint; all threads share one control block.
@@ -151,7 +151,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
   let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
   let slots = control_block(1);
   let control = Control::new(&slots).unwrap();
-  let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[] };
+  let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[], flush_subnormals: false };
   let schedule = Schedule { k: 6, near: Neighbours { below: false, above_end: None } };
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
   let result = unsafe {
@@ -162,7 +162,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
     )
   };
   assert!(result.is_err(), "a 10-row band cannot take 6-step blocks");
-  let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[] };
+  let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[], flush_subnormals: false };
   let plain = Schedule::plain(Neighbours { below: false, above_end: None });
   // SAFETY: as above.
   let result = unsafe {
@@ -189,7 +189,7 @@ fn a_control_block_for_other_parties_is_refused() {
   let (mut a, mut b) = (initial(), initial());
   let before = a.clone();
   let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
-  let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &[] };
+  let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &[], flush_subnormals: false };
   for made_for in [0, 2, 3] {
     let slots = control_block(made_for);
     let control = Control::new(&slots).unwrap();

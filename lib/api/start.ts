@@ -58,6 +58,7 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
       .filter((j) => j.owner >= band.start && j.owner < band.end)
       .map(({ target, inside, boundary, rule }) => ({ target, inside, boundary, rule })),
     schedule: schedule.bands[p],
+    flushSubnormals: problem.flushSubnormals,
   }))
 }
 

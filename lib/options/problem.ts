@@ -30,6 +30,8 @@ export interface Problem {
   readonly threads: number
   readonly backend: Backend
   readonly temporalBlocking: number | 'auto'
+  /** Store subnormal results as +0 (both backends, the same way). */
+  readonly flushSubnormals: boolean
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
   readonly frames: FramesConfig | undefined

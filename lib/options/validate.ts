@@ -24,7 +24,7 @@ export const kSafetyFactor = 0.9
 
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames',
+  'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
@@ -56,7 +56,9 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
 }
 
 function parseRuntime(options: SolveOptions) {
-  const { threads, backend, signal, onProgress, temporalBlocking } = options
+  const { threads, backend, signal, onProgress, temporalBlocking, flushSubnormals } = options
+  if (flushSubnormals !== undefined && typeof flushSubnormals !== 'boolean')
+    fail('options.flushSubnormals', 'true or false', flushSubnormals)
   if (temporalBlocking !== undefined && temporalBlocking !== 'auto') {
     if (!Number.isInteger(temporalBlocking) || (temporalBlocking as number) < 1 || (temporalBlocking as number) > 64) {
       fail('options.temporalBlocking', "'auto' or an integer from 1 to 64", temporalBlocking)
@@ -71,6 +73,7 @@ function parseRuntime(options: SolveOptions) {
     threads: threads ?? os.availableParallelism(),
     backend: backend ?? 'native',
     temporalBlocking: temporalBlocking ?? 'auto',
+    flushSubnormals: flushSubnormals ?? false,
     signal,
     onProgress,
   }

@@ -28,6 +28,8 @@ export interface WorkerInit {
   readonly ghostRows: readonly GhostRowJob[]
   /** This worker's part of the stepper's schedule. */
   readonly schedule: BandSchedule
+  /** Store subnormal results (rows and ghost rows) as +0, right after they are written. */
+  readonly flushSubnormals: boolean
 }
 
 /** Advance `steps` steps; field `parity` is the source of the first one. */

@@ -7,7 +7,7 @@
 
 mod band;
 
-pub use band::{Band, SharedFields};
+pub use band::{flush_subnormals, Band, SharedFields};
 
 use crate::error::KernelError;
 

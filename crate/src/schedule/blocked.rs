@@ -23,7 +23,7 @@ use std::slice;
 
 use super::{Neighbours, Outcome, Run};
 use crate::error::KernelError;
-use crate::grid::{Band, SharedFields};
+use crate::grid::{flush_subnormals, Band, SharedFields};
 use crate::stencil::{step_band, Stencil};
 use crate::sync::{Control, Release};
 
@@ -58,10 +58,14 @@ impl Ctx<'_> {
     if !step_band(halo, out, f, 1, self.stencil)? {
       self.first_bad = Some(self.first_bad.map_or(level, |bad| bad.min(level)));
     }
+    let flush = self.band.flush_subnormals;
+    if flush {
+      flush_subnormals(out);
+    }
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row((self.parity + level) % 2, stride, job) };
+      unsafe { self.fields.fill_ghost_row_flushed((self.parity + level) % 2, stride, job, flush) };
     }
     Ok(())
   }
