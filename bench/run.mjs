@@ -14,6 +14,7 @@ import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { measurePeakMemory } from './memory.mjs'
+import { measureSubnormals } from './subnormal.mjs'
 import { kResultsSchema, prepareOutDir, writeResults } from './results.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
@@ -91,6 +92,20 @@ async function measureMemory(config, log) {
   return results
 }
 
+/** Speed with subnormal values, with and without flushSubnormals, at 1025² (130² in quick mode). */
+async function measureSubnormalCost(config, log) {
+  const nodes = config.quick ? 130 : 1025
+  const threads = Math.max(...config.threads)
+  const timing = config.quick ? { seconds: 0.05, repeats: 1 } : { seconds: 0.4, repeats: 3 }
+  const results = await measureSubnormals(nodes, config.backends, threads, timing)
+  for (const backend of config.backends) {
+    const of = (name) => results.find((r) => r.backend === backend && r.case === name).mlups
+    const line = ['normal', 'subnormal', 'normal, flushed', 'subnormal, flushed'].map((n) => `${n} ${fmt(of(n))}`)
+    log(`  subnormals ${nodes}² ${backend} ${threads} thr (MLUP/s): ${line.join(', ')}`)
+  }
+  return results
+}
+
 function configOf(config) {
   const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes } = config
   return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes }
@@ -110,10 +125,11 @@ async function measureAll(config, log) {
   try {
     const { cells, skipped, failed } = await measureMatrix(config, reference, log)
     const memory = await measureMemory(config, log)
+    const subnormals = await measureSubnormalCost(config, log)
     const durationSeconds = (performance.now() - started) / 1000
     const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
     const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }
-    const extra = { bandwidth, reference: describeReference(reference), skipped, failed, memory }
+    const extra = { bandwidth, reference: describeReference(reference), skipped, failed, memory, subnormals }
     return { ...base, ...extra, cells: withFigures(cells, bandwidth) }
   } finally {
     disposeReference(reference)
