@@ -29,7 +29,10 @@ interface PendingRun {
 }
 
 const kWorkerUrl = new URL('./worker.js', import.meta.url)
-/** How long an abort may wait for the workers to reach the barrier before they are terminated. */
+/**
+ * How long an abort may wait for the workers to reach the barrier before they are terminated, per step
+ * of a round: a temporal block of k steps is always finished (k sweeps of a band), a plain step is not.
+ */
 const kAbortGraceMs = 1000
 
 /**
@@ -182,11 +185,13 @@ export class Gang {
     const run = this.#pending
     if (run === null) return
     Atomics.store(this.#control, kStopRequest, kAbortNow)
-    // A healthy worker sees the request within a slice of rows. One stuck outside the barrier (a hung
-    // worker) would keep the others waiting forever: past the grace period, stop them all.
+    // A healthy worker sees the request within a slice of rows, or at the end of its temporal block.
+    // One stuck outside the barrier (a hung worker) would keep the others waiting forever: past the
+    // grace period, stop them all.
+    const grace = kAbortGraceMs * this.#schedule.steps
     const timer = setTimeout(() => {
-      if (this.#pending === run) this.#fail(-1, `did not stop within ${kAbortGraceMs} ms of the abort`)
-    }, kAbortGraceMs)
+      if (this.#pending === run) this.#fail(-1, `did not stop within ${grace} ms of the abort`)
+    }, grace)
     timer.unref()
   }
 
