@@ -15,7 +15,7 @@ import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumbe
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit } from './fields.js'
 import { parseFrames } from './frames.js'
-import { checkDuration, checkMemory, checkSteps, checkThreads } from './limits.js'
+import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } from './limits.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
 
@@ -96,10 +96,6 @@ function parseTrackers(value: unknown): readonly Tracker[] {
 function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
-  // The peak: the padded fields, plus the copies beside them (a read of the field, plain-array
-  // snapshots, a checkpoint being resumed: its bytes and its decoded values).
-  const copies = 1 + [options.initial, options.source].filter(Array.isArray).length + (options.resume ? 2 : 0)
-  checkMemory(grid, { source: options.source !== undefined, copies })
   const diffusivity = parseDiffusivity(options.diffusivity)
   const dtLimit = stabilityLimit(grid, diffusivity)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
@@ -121,6 +117,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
+  checkMemory(grid, memoryNeeds(grid, options, frames))
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)

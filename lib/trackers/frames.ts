@@ -10,13 +10,14 @@ import path from 'node:path'
 
 import { type Grid, paddedIndex } from '../model/grid.js'
 import type { FramesConfig } from '../options/frames.js'
+import { kFramesInFlight } from '../options/limits.js'
 import type { Problem } from '../options/problem.js'
 import { writeAtomically } from '../storage/atomic.js'
 import { ensureWritableDirectory } from '../storage/directory.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
-export const kMaxInFlight = 2
+export const kMaxInFlight = kFramesInFlight
 export const kManifestFile = 'frames.json'
 export const kAnimationFile = 'animation.png'
 /** One line of the manifest. */
