@@ -63,7 +63,7 @@ export class Solver implements AsyncDisposable {
   readonly #fields: [Float64Array, Float64Array]
   readonly #gang: Gang
   readonly #stepper: Stepper
-  /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
+  /** Temporal blocking is on: a worker failing inside a block leaves mixed time levels. */
   readonly #blocked: boolean
   readonly #trackers: Tracker[]
   #parity: 0 | 1 = 0
@@ -71,7 +71,7 @@ export class Solver implements AsyncDisposable {
   #t = 0
   #busy = false
   #closed = false
-  /** An abort cut a temporal block short: the buffers hold mixed time levels. */
+  /** A worker failed inside a temporal block: the buffers hold mixed time levels. */
   #lost = false
 
   private constructor(problem: Problem, started: Started, trackers: Tracker[]) {
@@ -171,7 +171,7 @@ export class Solver implements AsyncDisposable {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
         const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
-        const { steps: got, lost } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
+        const { steps: got } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
           // wrote is intact; a worker failing inside a temporal block leaves mixed levels (field lost).
           // An abort is no failure: it ends the run after the block in progress, at a whole state.
@@ -179,7 +179,6 @@ export class Solver implements AsyncDisposable {
           if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
         })
-        if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
         const later = this.#gang.takeNonFinite()

@@ -11,16 +11,14 @@ import { type Schedule, stepsAfter } from '../steppers/schedule.js'
 import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControlBlock } from './control.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
-/** What a run did: steps every worker completed, and whether the fields hold mixed time levels. */
+/** What a run did: the steps every worker completed (the fields hold exactly that state). */
 export interface RunResult {
   steps: number
-  lost: boolean
 }
 
 interface PendingRun {
   replies: number
   steps: number
-  lost: boolean
   baseStep: number
   /** The barrier generation when the run was posted: each release since then is a completed step. */
   generation: number
@@ -77,7 +75,7 @@ export class Gang {
     signal?.addEventListener('abort', onAbort)
     try {
       await new Promise<RunResult>((resolve, reject) => {
-        pool.#pending = { replies: 0, steps: 0, lost: false, baseStep: 0, generation: 0, resolve, reject }
+        pool.#pending = { replies: 0, steps: 0, baseStep: 0, generation: 0, resolve, reject }
       })
     } catch (error) {
       await pool.terminate()
@@ -114,11 +112,11 @@ export class Gang {
     if (reply.type === 'error')
       return this.#fail(k, reply.message, Object.assign(new Error(reply.message), { stack: reply.stack }), 1)
     if (run === null || reply.type === 'abandoned') return
-    if (reply.type === 'done') [run.steps, run.lost] = [reply.steps, run.lost || reply.lost]
+    if (reply.type === 'done') run.steps = reply.steps
     if (++run.replies === this.#workers.length) {
       this.#pending = null
       for (const w of this.#workers) w.unref()
-      run.resolve({ steps: run.steps, lost: run.lost })
+      run.resolve({ steps: run.steps })
     }
   }
 
@@ -167,7 +165,7 @@ export class Gang {
     if (this.#pending !== null) return Promise.reject(new Error('a run is already in progress'))
     return new Promise<RunResult>((resolve, reject) => {
       const generation = Atomics.load(this.#control, kGeneration)
-      this.#pending = { replies: 0, steps: 0, lost: false, baseStep, generation, resolve, reject }
+      this.#pending = { replies: 0, steps: 0, baseStep, generation, resolve, reject }
       const request: RunRequest = { type: 'run', steps, parity, stencil }
       for (const w of this.#workers) {
         w.ref()

@@ -52,9 +52,9 @@ export type WorkerReply =
   | { readonly type: 'ready' }
   /**
    * `steps` completed by every worker; fewer than requested after a stop or abort (an abort inside a
-   * temporal block ends the run after that block). `lost`: the fields hold mixed time levels.
+   * temporal block ends the run after that block, so the fields always hold a whole state).
    */
-  | { readonly type: 'done'; readonly steps: number; readonly lost: boolean }
+  | { readonly type: 'done'; readonly steps: number }
   /** The gang counts the steps completed from the barrier. */
   | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined }
   /** A peer failed and this worker left the barrier. */

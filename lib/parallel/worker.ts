@@ -40,8 +40,7 @@ async function main(): Promise<void> {
   port.on('message', (request: RunRequest) => {
     try {
       const outcome = runWithFault(init.name, run, request)
-      const { steps, lost } = outcome
-      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps, lost })
+      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
     } catch (error) {
       if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
       // Release the peers first: they would otherwise wait at the barrier for this worker forever.
