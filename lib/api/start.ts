@@ -24,16 +24,27 @@ export interface Started {
 /**
  * Both halo-padded fields on SharedArrayBuffers. The first is the problem's padded initial field itself
  * (or, on resume, that buffer overwritten with the saved nx·ny values), so no copy of the field is made
- * beyond the second buffer.
+ * beyond the second buffer. That one is filled by the workers, each copying its band's rows in parallel
+ * before it reports ready (WorkerInit.copyRows); here only the rows outside every band are copied.
  */
-function allocateFields(problem: Problem, saved: Float64Array | undefined): [Float64Array, Float64Array] {
+function allocateFields(
+  problem: Problem,
+  saved: Float64Array | undefined,
+  bands: Band[],
+): [Float64Array, Float64Array] {
   const a = problem.initial
   if (saved !== undefined) packField(problem.grid, saved, a)
   fillHalo(problem.grid, a, problem.ghosts)
   const b = allocateShared(problem.grid)
-  b.set(a)
+  const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
+  const stride = strideOf(problem.grid)
+  b.set(a.subarray(0, first * stride))
+  b.set(a.subarray(end * stride), end * stride)
   return [a, b]
 }
+
+/** The padded rows a band's worker copies into the second buffer: its node rows, ghost cells included. */
+const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
 /** The evolving rows split into one band per worker (no more workers than rows). */
 function bandsOf(problem: Problem): Band[] {
@@ -59,6 +70,7 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
       .map(({ target, inside, boundary, rule }) => ({ target, inside, boundary, rule })),
     schedule: schedule.bands[p],
     flushSubnormals: problem.flushSubnormals,
+    copyRows: copyRowsOf(band),
   }))
 }
 
@@ -68,8 +80,8 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
  */
 export async function startGang(problem: Problem, saved?: Float64Array): Promise<Started> {
   const stepper = ftcs
-  const fields = allocateFields(problem, saved)
   const bands = bandsOf(problem)
+  const fields = allocateFields(problem, saved, bands)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {

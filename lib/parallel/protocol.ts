@@ -30,6 +30,11 @@ export interface WorkerInit {
   readonly schedule: BandSchedule
   /** Store subnormal results (rows and ghost rows) as +0, right after they are written. */
   readonly flushSubnormals: boolean
+  /**
+   * Padded rows [first, end) this worker copies from fields[0] into fields[1] before it reports ready:
+   * the second buffer is filled by all workers in parallel (the main thread copies the other rows).
+   */
+  readonly copyRows: readonly [number, number]
 }
 
 /** Advance `steps` steps; field `parity` is the source of the first one. */

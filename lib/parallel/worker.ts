@@ -37,6 +37,11 @@ async function main(): Promise<void> {
   const run = await (await runnerFor(init))(init)
   const control = new Int32Array(init.control)
   const post = (reply: WorkerReply) => port.postMessage(reply)
+  const [first, end] = init.copyRows.map((r) => r * init.stride)
+  new Float64Array(init.fields[1]).set(
+    new Float64Array(init.fields[0], first * Float64Array.BYTES_PER_ELEMENT, end - first),
+    first,
+  )
   port.on('message', (request: RunRequest) => {
     try {
       const outcome = runWithFault(init.name, run, request)
