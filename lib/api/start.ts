@@ -33,6 +33,9 @@ function allocateFields(
   bands: Band[],
 ): [Float64Array, Float64Array] {
   const a = problem.initial
+  // The buffer evolves from here on: a second solver of the same Problem would start from the wrong field.
+  if (taken.has(a)) throw new Error('internal: a Problem can start only one solver (validate the options again)')
+  taken.add(a)
   if (saved !== undefined) packField(problem.grid, saved, a)
   fillHalo(problem.grid, a, problem.ghosts)
   const b = allocateShared(problem.grid)
@@ -42,6 +45,9 @@ function allocateFields(
   b.set(a.subarray(end * stride), end * stride)
   return [a, b]
 }
+
+/** Initial fields that already became a solver's first buffer. */
+const taken = new WeakSet<Float64Array>()
 
 /** The padded rows a band's worker copies into the second buffer: its node rows, ghost cells included. */
 const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
