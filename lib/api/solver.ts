@@ -5,7 +5,7 @@
  */
 import { evolvingCount } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
-import { unpackField } from '../model/field.js'
+import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
 import type { Gang } from '../parallel/gang.js'
@@ -126,6 +126,17 @@ export class Solver implements AsyncDisposable {
   }
   get threads(): number {
     return this.#gang.size
+  }
+
+  /**
+   * @internal For `solve()`, once the solver is closed: the current field as an nx·ny view of its own
+   * buffer, compacted in place (no copy, so a run's peak memory stays at its two fields). The solver
+   * must not be used afterwards.
+   */
+  releaseField(): Float64Array {
+    if (!this.#closed) throw new Error('internal: Solver.releaseField() needs a closed solver')
+    this.#checkNotLost('solve()')
+    return compactInPlace(this.#problem.grid, this.#fields[this.#parity])
   }
 
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
