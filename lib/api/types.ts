@@ -157,7 +157,10 @@ export interface SolveStats {
 }
 
 export interface SolveResult {
-  /** nx·ny values, row-major: node (i, j) at field[j·nx + i]. */
+  /**
+   * nx·ny values, row-major: node (i, j) at field[j·nx + i]. A view of the solver's own (shared) buffer,
+   * handed over without a copy; `field.buffer` is a SharedArrayBuffer a little longer than the field.
+   */
   field: Float64Array
   nx: number
   ny: number
