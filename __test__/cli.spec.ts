@@ -139,18 +139,21 @@ describe('calor CLI', () => {
     expect(out.stderr).toMatch(/^calor: EISDIR: illegal operation on a directory/)
   })
 
-  it('stops cleanly on SIGINT, keeping the frames so far and their manifest', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('stops cleanly on %s, keeping the frames so far and their manifest', async (signal, code) => {
     const dir = tempDir()
     const child = spawn(process.execPath, [kCli, 'run', '--nx', '64', '--steps', '100000000', '--frames', dir], {
       env: { ...process.env, NO_COLOR: '1' },
     })
     let stderr = ''
     child.stderr.on('data', (chunk) => {
-      if (stderr === '') child.kill('SIGINT') // the first progress line: the run is under way
+      if (stderr === '') child.kill(signal) // the first progress line: the run is under way
       stderr += chunk
     })
     const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)))
-    expect(status).toBe(130)
+    expect(status).toBe(code)
     expect(stderr).toMatch(/calor: interrupted at step \d+; frames so far in .* \(see frames\.json\)\n$/)
     const manifest = JSON.parse(readFileSync(path.join(dir, 'frames.json'), 'utf8'))
     expect(manifest.frames[0]).toMatchObject({ file: 'frame-00000.png', step: 0 })

@@ -83,6 +83,8 @@ export interface NapiBandSpec {
   /** The ghost rows this worker refreshes. */
   ghostRows: Array<NapiGhostRow>
   schedule: NapiSchedule
+  /** Store subnormal results as +0 (`flushSubnormals`); absent means false. */
+  flushSubnormals?: boolean
 }
 
 /** Memory bandwidth of this machine, measured by a STREAM-like copy and triad. */
@@ -202,7 +204,7 @@ export interface NapiGhostRule {
 export interface NapiOutcome {
   /** Steps completed, the same for every worker of the run. */
   steps: number
-  /** True if the barrier was abandoned (a peer failed, or the run was aborted). */
+  /** True if the barrier was abandoned (a peer failed, or the solver was closed). */
   abandoned: boolean
   /** True if abandoned inside a temporal block: the fields hold mixed time levels. */
   lost: boolean

@@ -17,12 +17,14 @@ export async function runSolve(options: SolveOptions, inThread: boolean): Promis
   const problem = validateOptions(options, true)
   const plan = await planRun(problem)
   const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start, inThread)
+  let run
   try {
-    const run = await solver.advance(plan.advance)
-    const { nx, ny } = problem.grid
-    const { t, steps } = plan.result ?? run
-    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+    run = await solver.advance(plan.advance)
   } finally {
     await solver.close()
   }
+  const { nx, ny } = problem.grid
+  const { t, steps } = plan.result ?? run
+  // The field is read out of the spent solver's buffer in place: no nx·ny copy beside the two fields.
+  return { field: solver.releaseField(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
 }

@@ -5,7 +5,7 @@
  */
 import { evolvingCount } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
-import { unpackField } from '../model/field.js'
+import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
 import type { Lockstep } from '../parallel/gang.js'
@@ -63,7 +63,7 @@ export class Solver implements AsyncDisposable {
   readonly #fields: [Float64Array, Float64Array]
   readonly #gang: Lockstep
   readonly #stepper: Stepper
-  /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
+  /** Temporal blocking is on: a worker failing inside a block leaves mixed time levels. */
   readonly #blocked: boolean
   readonly #trackers: Tracker[]
   #parity: 0 | 1 = 0
@@ -71,7 +71,7 @@ export class Solver implements AsyncDisposable {
   #t = 0
   #busy = false
   #closed = false
-  /** An abort cut a temporal block short: the buffers hold mixed time levels. */
+  /** A worker failed inside a temporal block: the buffers hold mixed time levels. */
   #lost = false
 
   private constructor(problem: Problem, started: Started, trackers: Tracker[]) {
@@ -111,7 +111,7 @@ export class Solver implements AsyncDisposable {
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field ?? problem.initial, inThread).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field, inThread).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)
@@ -132,6 +132,17 @@ export class Solver implements AsyncDisposable {
   }
   get threads(): number {
     return this.#gang.size
+  }
+
+  /**
+   * @internal For `solve()`, once the solver is closed: the current field as an nx·ny view of its own
+   * buffer, compacted in place (no copy, so a run's peak memory stays at its two fields). The solver
+   * must not be used afterwards.
+   */
+  releaseField(): Float64Array {
+    if (!this.#closed) throw new Error('internal: Solver.releaseField() needs a closed solver')
+    this.#checkNotLost('solve()')
+    return compactInPlace(this.#problem.grid, this.#fields[this.#parity])
   }
 
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
@@ -177,17 +188,18 @@ export class Solver implements AsyncDisposable {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
         const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
-        const { steps: got, lost } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
+        const { steps: got } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
-          // wrote is intact; inside a temporal block it is not, and the field is then reported lost.
+          // wrote is intact; a worker failing inside a temporal block leaves mixed levels (field lost).
+          // An abort is no failure: it ends the run after the block in progress, at a whole state.
           if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
           if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
         })
-        if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
-        if (this.#gang.takeNonFinite()) throw this.#nonFiniteError()
+        const later = this.#gang.takeNonFinite()
+        if (later !== null) throw this.#nonFiniteError(later)
         if (got < want && signal?.aborted) throw abortError(signal)
         if (done < steps && this.#step === observed) await notify('step')
       }
@@ -217,18 +229,27 @@ export class Solver implements AsyncDisposable {
   #checkNotLost(what: string): void {
     if (this.#lost) {
       throw new Error(
-        `${what}: the field was lost when a run was aborted inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after an abort)`,
+        `${what}: the field was lost when a worker failed inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after a worker failure)`,
       )
     }
   }
 
-  #nonFiniteError(): NonFiniteError {
+  /**
+   * The error for a run that went non-finite `later` steps before its end. A temporal block is kept only
+   * whole, so then the node is the first bad one at the block's end, which the message says.
+   */
+  #nonFiniteError(later: number): NonFiniteError {
     const field = this.field()
     const k = field.findIndex((v) => !Number.isFinite(v))
     const { nx } = this.#problem.grid
     const node = [k % nx, Math.floor(k / nx)] as const
-    const message = `the field became non-finite at step ${this.#step}: node (${node[0]}, ${node[1]}) is ${field[k]}`
-    return new NonFiniteError(message, this.#step, node)
+    const step = this.#step - later
+    const at = `node (${node[0]}, ${node[1]}) is ${field[k]}`
+    const message =
+      later === 0
+        ? `the field became non-finite at step ${step}: ${at}`
+        : `the field became non-finite at step ${step}: at step ${this.#step}, the end of its temporal block, ${at} (temporalBlocking: 1 names the first bad node at step ${step} and its value)`
+    return new NonFiniteError(message, step, node)
   }
 
   #record(steps: number, t: number): void {

@@ -14,9 +14,12 @@ export interface Problem {
   readonly sides: Sides
   /** Each side's ghost rule, checked finite. */
   readonly ghosts: Readonly<Record<SideName, GhostRule>>
-  /** nx·ny initial values with the fixed sides' values applied. */
+  /**
+   * The initial values with the fixed sides' values applied, halo-padded on a SharedArrayBuffer (halo
+   * zero). It becomes the solver's first field buffer (api/start.ts): read it only before the solver starts.
+   */
   readonly initial: Float64Array
-  /** nx·ny source values, or null for none. */
+  /** The source values, halo-padded on a SharedArrayBuffer (the workers read it as is), or null for none. */
   readonly source: Float64Array | null
   /** The stability limit 1 / (2α(1/dx² + 1/dy²)). */
   readonly dtLimit: number
@@ -27,6 +30,8 @@ export interface Problem {
   readonly threads: number
   readonly backend: Backend
   readonly temporalBlocking: number | 'auto'
+  /** Store subnormal results as +0 (both backends, the same way). */
+  readonly flushSubnormals: boolean
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
   readonly frames: FramesConfig | undefined

@@ -6,16 +6,18 @@
  * (back-pressure), so memory stays bounded. `close()` waits for every frame, writes the animation
  * if asked, then the manifest `frames.json`.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import type { Grid } from '../model/grid.js'
+import { type Grid, paddedIndex } from '../model/grid.js'
 import type { FramesConfig } from '../options/frames.js'
+import { kFramesInFlight } from '../options/limits.js'
 import type { Problem } from '../options/problem.js'
+import { writeAtomically } from '../storage/atomic.js'
+import { ensureWritableDirectory } from '../storage/directory.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
-export const kMaxInFlight = 2
+export const kMaxInFlight = kFramesInFlight
 export const kManifestFile = 'frames.json'
 export const kAnimationFile = 'animation.png'
 /** One line of the manifest. */
@@ -34,13 +36,17 @@ export interface FrameRecord {
 type Native = typeof import('../backends/native.js')
 
 /** The colour range of every frame, or undefined for each frame's own ('auto'). */
-function colourRange(range: FramesConfig['range'], initial: Float64Array): [number, number] | undefined {
+function colourRange(range: FramesConfig['range'], grid: Grid, initial: Float64Array): [number, number] | undefined {
   if (range === 'auto') return undefined
   if (range !== 'fixed') return [range[0], range[1]]
   let [lo, hi] = [Infinity, -Infinity]
-  for (const v of initial) {
-    if (v < lo) lo = v
-    if (v > hi) hi = v
+  // The initial field is halo-padded: read its node cells only.
+  for (let j = 0; j < grid.ny; j++) {
+    for (let k = paddedIndex(grid, 0, j), end = k + grid.nx; k < end; k++) {
+      const v = initial[k]
+      if (v < lo) lo = v
+      if (v > hi) hi = v
+    }
   }
   if (!(lo <= hi)) return [0, 1] // no finite value: cannot happen for a validated initial field
   // A uniform initial field would give an empty range: centre it, as the encoder does for 'auto'.
@@ -65,17 +71,13 @@ export class FramesTracker implements Tracker {
     this.#config = config
     this.#native = native
     this.#grid = problem.grid
-    this.#range = colourRange(config.range, problem.initial)
+    this.#range = colourRange(config.range, problem.grid, problem.initial)
   }
 
   /** Creates the directory (and loads the native encoder) before any step runs. */
   static async create(config: FramesConfig, problem: Problem): Promise<FramesTracker> {
     const native = await import('../backends/native.js')
-    try {
-      await mkdir(config.dir, { recursive: true })
-    } catch (error) {
-      throw new Error(`options.frames.dir: cannot create ${config.dir}: ${(error as Error).message}`, { cause: error })
-    }
+    await ensureWritableDirectory('options.frames.dir', config.dir)
     return new FramesTracker(config, native, problem)
   }
 
@@ -147,7 +149,7 @@ export class FramesTracker implements Tracker {
     }
     const manifest = JSON.stringify(this.#manifest(frames, animation), null, 2) + '\n'
     try {
-      await writeFile(path.join(this.#config.dir, kManifestFile), manifest)
+      await writeAtomically(path.join(this.#config.dir, kManifestFile), Buffer.from(manifest))
     } catch (error) {
       this.#error ??= new Error(`frames: cannot write ${kManifestFile}: ${(error as Error).message}`, { cause: error })
     }

@@ -107,6 +107,10 @@ pub fn colorize(field: &[f64], shape: FrameShape, lo: f64, hi: f64, lut: &Lut) -
   let FrameShape { nx, ny, scale } = shape;
   let row_bytes = shape.width() * 3;
   let mut rgb = vec![0u8; row_bytes * shape.height()];
+  // A range wider than f64::MAX (e.g. ±1.7e308) is measured in halves, which cannot overflow; for any
+  // other range the halving is skipped, so the colours do not change by a bit.
+  let half = if (hi - lo).is_finite() { 1.0 } else { 0.5 };
+  let (lo, hi) = (lo * half, hi * half);
   let k = (LUT_SIZE - 1) as f64 / (hi - lo);
   // Each grid row fills `scale` image rows: colour the first, copy it to the others.
   for (r, block) in rgb.chunks_exact_mut(row_bytes * scale).enumerate() {
@@ -114,7 +118,7 @@ pub fn colorize(field: &[f64], shape: FrameShape, lo: f64, hi: f64, lut: &Lut) -
     let (first, rest) = block.split_at_mut(row_bytes);
     for (pixels, &v) in first.chunks_exact_mut(3 * scale).zip(row) {
       // `as usize` maps NaN to 0; the clamp keeps the index in the table.
-      let index = ((v - lo) * k + 0.5).clamp(0.0, (LUT_SIZE - 1) as f64) as usize;
+      let index = ((v * half - lo) * k + 0.5).clamp(0.0, (LUT_SIZE - 1) as f64) as usize;
       let colour = lut.0[index];
       for pixel in pixels.chunks_exact_mut(3) {
         pixel.copy_from_slice(&colour);
