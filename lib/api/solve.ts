@@ -21,7 +21,9 @@ export async function runSolve(options: SolveOptions, inThread: boolean): Promis
     const run = await solver.advance(plan.advance)
     const { nx, ny } = problem.grid
     const { t, steps } = plan.result ?? run
-    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+    const probes = solver.probes()
+    const result = { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+    return probes === undefined ? result : { ...result, probes }
   } finally {
     await solver.close()
   }

@@ -11,12 +11,13 @@ import { validateOptions } from '../options/validate.js'
 import type { Lockstep } from '../parallel/gang.js'
 import type { Stepper } from '../steppers/stepper.js'
 import { framesTrackers } from '../trackers/frames.js'
+import { ProbesTracker } from '../trackers/probes.js'
 import { ProgressTracker } from '../trackers/progress.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
-import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
+import type { AdvanceOptions, ProbesResult, SolveOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
@@ -66,6 +67,7 @@ export class Solver implements AsyncDisposable {
   /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
   readonly #blocked: boolean
   readonly #trackers: Tracker[]
+  readonly #probes: ProbesTracker | undefined
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
@@ -80,6 +82,7 @@ export class Solver implements AsyncDisposable {
     this.#gang = started.gang
     this.#stepper = started.stepper
     this.#trackers = trackers
+    this.#probes = trackers.find((t) => t instanceof ProbesTracker)
     this.#blocked = started.schedule.steps > 1
     unclosed.register(this, started.gang, this)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
@@ -107,6 +110,7 @@ export class Solver implements AsyncDisposable {
   ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
     const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
+    if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
@@ -132,6 +136,11 @@ export class Solver implements AsyncDisposable {
   }
   get threads(): number {
     return this.#gang.size
+  }
+
+  /** The probes' time series so far (a copy), or undefined when the options gave no `probes`. */
+  probes(): ProbesResult | undefined {
+    return this.#probes?.result()
   }
 
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */

@@ -127,6 +127,37 @@ export interface SolveOptions {
    * @default none
    */
   resume?: string
+  /**
+   * Record u at points of the domain, interpolated bilinearly from the four nodes around each point, into
+   * `result.probes`: a list of points (sampled every step), or `{ points, every }`. A sample is taken at
+   * the start, every `every` steps and at the end. See {@link ProbesOptions}. @default none
+   */
+  probes?: ProbesOptions
+}
+
+/** A point of the domain, 0 ≤ x ≤ lx and 0 ≤ y ≤ ly. */
+export interface ProbePoint {
+  x: number
+  y: number
+}
+
+/**
+ * Probes: `[{ x, y }, …]` samples every step; `{ points, every }` every `every` steps (an integer ≥ 1).
+ * Either way the first state and the last one are sampled too.
+ */
+export type ProbesOptions = readonly ProbePoint[] | { points: readonly ProbePoint[]; every?: number }
+
+/** The probes' time series: `steps[n]` and `t[n]` are the n-th sample; `series[p].values[n]` is probe p's u then. */
+export interface ProbesResult {
+  steps: number[]
+  t: number[]
+  series: ProbeSeries[]
+}
+
+export interface ProbeSeries {
+  x: number
+  y: number
+  values: number[]
 }
 
 /** Where and how often `solve()` saves its state. */
@@ -159,6 +190,8 @@ export interface SolveResult {
   steps: number
   dt: number
   stats: SolveStats
+  /** The probes' time series, when `probes` was given. */
+  probes?: ProbesResult
 }
 
 /**

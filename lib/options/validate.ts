@@ -15,6 +15,7 @@ import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumbe
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit } from './fields.js'
 import { parseFrames } from './frames.js'
+import { parseProbes } from './probes.js'
 import { checkDuration, checkMemory, checkSteps, checkThreads } from './limits.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
@@ -24,7 +25,7 @@ export const kSafetyFactor = 0.9
 
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames',
+  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames', 'probes',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
@@ -115,13 +116,14 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
+  const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyFixed(grid, sides, initial)
   const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)
-  return Object.freeze({ ...scalars, initial, source, frames, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, initial, source, frames, probes, trackers, checkpoint, resume })
 }
 
 /**
