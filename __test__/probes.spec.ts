@@ -3,7 +3,8 @@
  * sine mode (a node's value exactly; between nodes, the bilinear blend of the exact nodal values), on
  * every backend and thread count; the sampling schedule; bad points; the CSV and JSON forms; sweeps.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -144,5 +145,21 @@ describe('probes', () => {
     expect(outcome.status).toBe('fulfilled')
     const direct = await solve(job)
     expect(outcome.status === 'fulfilled' && outcome.value.probes).toEqual(direct.probes)
+  })
+
+  it("are in calor sweep's results.json for a job that has them", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-probes-'))
+    const job = { grid: { nx: 9, ny: 9 }, steps: 6, initial: 1, probes: { points: [{ x: 0.3, y: 0.6 }], every: 3 } }
+    writeFileSync(path.join(dir, 'jobs.json'), JSON.stringify([job, { ...job, probes: undefined }]))
+    const cli = path.join(import.meta.dirname, '..', 'dist', 'cli.js')
+    const code = await new Promise((resolve) =>
+      execFile(process.execPath, [cli, 'sweep', 'jobs.json', '--quiet'], { cwd: dir }, (error) =>
+        resolve(error?.code ?? 0),
+      ),
+    )
+    expect(code).toBe(0)
+    const [withProbes, without] = JSON.parse(readFileSync(path.join(dir, 'sweep-out', 'results.json'), 'utf8')).jobs
+    expect(withProbes.probes).toEqual((await solve(job)).probes)
+    expect(without.probes).toBeUndefined()
   })
 })
