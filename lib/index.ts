@@ -1,4 +1,5 @@
 export { solve } from './api/solve.js'
+export { savePng } from './api/png.js'
 export { Solver, type AdvanceResult } from './api/solver.js'
 export {
   AbortError,

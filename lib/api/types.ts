@@ -71,6 +71,30 @@ export interface FramesOptions {
   animation?: boolean
   /** Frames per second of the animation. @default 15 */
   fps?: number
+  /**
+   * Draw a colour bar with its numeric range to the right of the field and the time t and step under
+   * it (larger images; the field's pixels are unchanged). Every frame carries tEXt metadata (t, step,
+   * range) either way. @default false
+   */
+  annotate?: boolean
+}
+
+/** How `savePng()` draws a field. */
+export interface SavePngOptions {
+  /** The PNG file to write. */
+  file: string
+  /** @default 'inferno' */
+  colormap?: Colormap
+  /** The values drawn with the colour map's two ends; @default the field's own min and max */
+  range?: readonly [number, number]
+  /** Pixels per node along each axis. @default 1 */
+  scale?: number
+  /** Draw the colour bar, its range, t and step into the image. @default false */
+  annotate?: boolean
+  /** Recorded in the tEXt metadata (and drawn when annotated). @default 0 */
+  t?: number
+  /** @default 0 */
+  step?: number
 }
 
 /** Passed to `onProgress` after every chunk of steps. */
