@@ -180,6 +180,7 @@ describe('calor run habits', () => {
     [['--probe', '0.5,x', '--json'], "--probe must be a number, got 'x'"],
     [['--probe', '0.5,0.5'], '--probe needs --probe-out FILE or --json'],
     [['--probe-out', 'p.csv'], '--probe-out needs --probe X,Y'],
+    [['--annotate'], '--annotate needs --frames DIR'],
     [['--probe', '1.5,0.5', '--json'], "--probe (point 1) x must be a number in [0, 1] (the grid's x extent), got 1.5"],
     [['--probe', '0,0', '--probe-every', '0', '--json'], "--probe-every must be an integer >= 1, got '0'"],
     [['--temporal-blocking', '65'], "--temporal-blocking must be auto or an integer from 1 to 64, got '65'"],
@@ -195,6 +196,7 @@ describe('calor run habits', () => {
   it('--help lists the new flags with their defaults', async () => {
     const { stdout } = await calor('run', '--help')
     const flags = [
+      'annotate',
       'temporal-blocking',
       'checkpoint',
       'checkpoint-every',

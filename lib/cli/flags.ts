@@ -18,7 +18,7 @@ export { UsageError }
 
 const kSides = ['left', 'right', 'bottom', 'top'] as const
 const kSideSpec = 'dirichlet[:VALUE], neumann[:FLUX] or periodic'
-const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps'] as const
+const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps', 'annotate'] as const
 
 export const kRunFlags: readonly Flag[] = [
   { name: 'nx', value: 'N', default: '129', help: 'nodes along x' },
@@ -49,6 +49,7 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'scale', value: 'N', default: '1', help: 'pixels per node in the frames' },
   { name: 'animation', default: 'off', help: 'also write DIR/animation.png, an animated PNG' },
   { name: 'fps', value: 'N', default: '15', help: 'frames per second of the animation' },
+  { name: 'annotate', default: 'off', help: 'draw a colour bar, its range, t and the step into each frame' },
   ...kExtraFlags,
   { name: 'quiet', short: 'q', default: 'off', help: 'no progress output' },
   { name: 'help', short: 'h', default: 'off', help: 'show this help' },
@@ -159,6 +160,7 @@ function frames(values: FlagValues): FramesOptions | undefined {
     scale: integer(values, 'scale', 1),
     animation: values.animation === true,
     fps: integer(values, 'fps', 1),
+    annotate: values.annotate === true,
   }
 }
 
