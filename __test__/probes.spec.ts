@@ -10,7 +10,16 @@ import path from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { formatProbesCsv, formatProbesJson, Solver, solve, sweep, writeProbes, type SolveOptions } from 'calor'
+import {
+  formatProbesCsv,
+  formatProbesJson,
+  type Snapshot,
+  Solver,
+  solve,
+  sweep,
+  writeProbes,
+  type SolveOptions,
+} from 'calor'
 
 import { relativeError } from './exact.js'
 import { kMatrix } from './helpers.js'
@@ -101,6 +110,23 @@ describe('probes', () => {
     const f = result.field
     const column = (i: number) => f[2 * 8 + i] + ((0.3 * 7 - 2) / 1) * (f[3 * 8 + i] - f[2 * 8 + i])
     expect(half.values.at(-1)).toBeCloseTo((column(7) + column(0)) / 2, 14)
+  })
+
+  it("a snapshot's value(i, j) is the field's node, read in place; a node off the grid is refused", async () => {
+    const seen: string[] = []
+    const tracker = {
+      nextStep: (step: number) => step + 2,
+      observe(snapshot: Snapshot) {
+        const field = snapshot.field()
+        const same = [0, 5, 16].every((i) => [0, 3, 8].every((j) => snapshot.value(i, j) === field[j * 17 + i]))
+        seen.push(`${snapshot.step}:${same}`)
+        expect(() => snapshot.value(17, 0)).toThrow(
+          'Snapshot.value(i, j) needs a node 0 <= i < 17, 0 <= j < 9, got (17, 0)',
+        )
+      },
+    }
+    await solve({ ...base, steps: 4, trackers: [tracker] } as SolveOptions)
+    expect(seen).toEqual(['0:true', '2:true', '4:true'])
   })
 
   it('a Solver samples each state once across advances', async () => {

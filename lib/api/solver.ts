@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { evolvingCount } from '../model/boundary/index.js'
-import type { Grid } from '../model/grid.js'
+import { type Grid, paddedIndex } from '../model/grid.js'
 import { unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -219,8 +219,20 @@ export class Solver implements AsyncDisposable {
   async #notify(kind: Snapshot['kind'], dt: number, run: Snapshot['run']): Promise<void> {
     if (this.#trackers.length === 0) return
     const { grid } = this.#problem
-    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field() }
+    const value = (i: number, j: number) => this.#value(i, j)
+    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field(), value }
     for (const t of this.#trackers) await t.observe(snapshot)
+  }
+
+  #value(i: number, j: number): number {
+    this.#checkNotLost('Snapshot.value()')
+    const { grid } = this.#problem
+    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= grid.nx || j >= grid.ny) {
+      throw new RangeError(
+        `Snapshot.value(i, j) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}, got (${i}, ${j})`,
+      )
+    }
+    return this.#fields[this.#parity][paddedIndex(grid, i, j)]
   }
 
   #checkNotLost(what: string): void {

@@ -8,11 +8,11 @@ import type { ProbesConfig, ProbeStencil } from '../options/probes.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** u at a probe: the bilinear blend of its four nodes (exactly the node's value when the point is one). */
-export function interpolate(field: Float64Array, nx: number, p: ProbeStencil): number {
+export function interpolate(u: (i: number, j: number) => number, p: ProbeStencil): number {
   const { i0, i1, j0, j1, wx, wy } = p
-  const below = wx === 0 ? field[j0 * nx + i0] : (1 - wx) * field[j0 * nx + i0] + wx * field[j0 * nx + i1]
+  const below = wx === 0 ? u(i0, j0) : (1 - wx) * u(i0, j0) + wx * u(i1, j0)
   if (wy === 0) return below
-  const above = wx === 0 ? field[j1 * nx + i0] : (1 - wx) * field[j1 * nx + i0] + wx * field[j1 * nx + i1]
+  const above = wx === 0 ? u(i0, j1) : (1 - wx) * u(i0, j1) + wx * u(i1, j1)
   return (1 - wy) * below + wy * above
 }
 
@@ -34,14 +34,14 @@ export class ProbesTracker implements Tracker {
   }
 
   observe(snapshot: Snapshot): void {
-    const { step, t, kind, grid } = snapshot
+    const { step, t, kind } = snapshot
     if (step === this.#lastStep) return
     if (kind === 'step' && step % this.#config.every !== 0) return
     this.#lastStep = step
-    const field = snapshot.field()
     this.#steps.push(step)
     this.#times.push(t)
-    this.#config.probes.forEach((p, k) => this.#values[k].push(interpolate(field, grid.nx, p)))
+    // In place: four reads per probe, instead of a copy of the whole field per sample.
+    this.#config.probes.forEach((p, k) => this.#values[k].push(interpolate(snapshot.value, p)))
   }
 
   /** A copy of the series so far. */
