@@ -143,6 +143,11 @@ export interface NapiFrameSpec {
   lo?: number
   /** The value drawn with the map's last colour; absent (with `lo`) for the frame's own maximum. */
   hi?: number
+  /** Draw a colour bar with its range, and the time and step, into the image. Default `false`. */
+  annotate?: boolean
+  /** The frame's time and step, written as tEXt metadata (and drawn when annotated). Default 0. */
+  t?: number
+  step?: number
 }
 
 /** What encoding one frame found and did. */

@@ -25,6 +25,8 @@ export async function runSolve(options: SolveOptions, inThread: boolean): Promis
   }
   const { nx, ny } = problem.grid
   const { t, steps } = plan.result ?? run
+  const probes = solver.probes()
   // The field is read out of the spent solver's buffer in place: no nx·ny copy beside the two fields.
-  return { field: solver.releaseField(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+  const result = { field: solver.releaseField(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+  return probes === undefined ? result : { ...result, probes }
 }

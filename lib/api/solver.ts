@@ -4,19 +4,20 @@
  * never blocks: it waits for worker messages.
  */
 import { evolvingCount } from '../model/boundary/index.js'
-import type { Grid } from '../model/grid.js'
+import { type Grid, paddedIndex } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
 import type { Lockstep } from '../parallel/gang.js'
 import type { Stepper } from '../steppers/stepper.js'
 import { framesTrackers } from '../trackers/frames.js'
+import { ProbesTracker } from '../trackers/probes.js'
 import { ProgressTracker } from '../trackers/progress.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
-import type { AdvanceOptions, SolveOptions, SolverOptions, SolveStats } from './types.js'
+import type { AdvanceOptions, ProbesResult, SolveOptions, SolverOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
@@ -66,6 +67,7 @@ export class Solver implements AsyncDisposable {
   /** Temporal blocking is on: a worker failing inside a block leaves mixed time levels. */
   readonly #blocked: boolean
   readonly #trackers: Tracker[]
+  readonly #probes: ProbesTracker | undefined
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
@@ -80,6 +82,7 @@ export class Solver implements AsyncDisposable {
     this.#gang = started.gang
     this.#stepper = started.stepper
     this.#trackers = trackers
+    this.#probes = trackers.find((t) => t instanceof ProbesTracker)
     this.#blocked = started.schedule.steps > 1
     unclosed.register(this, started.gang, this)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
@@ -107,6 +110,7 @@ export class Solver implements AsyncDisposable {
   ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
     const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
+    if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
@@ -143,6 +147,11 @@ export class Solver implements AsyncDisposable {
     if (!this.#closed) throw new Error('internal: Solver.releaseField() needs a closed solver')
     this.#checkNotLost('solve()')
     return compactInPlace(this.#problem.grid, this.#fields[this.#parity])
+  }
+
+  /** The probes' time series so far (a copy), or undefined when the options gave no `probes`. */
+  probes(): ProbesResult | undefined {
+    return this.#probes?.result()
   }
 
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
@@ -222,8 +231,20 @@ export class Solver implements AsyncDisposable {
   async #notify(kind: Snapshot['kind'], dt: number, run: Snapshot['run']): Promise<void> {
     if (this.#trackers.length === 0) return
     const { grid } = this.#problem
-    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field() }
+    const value = (i: number, j: number) => this.#value(i, j)
+    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field(), value }
     for (const t of this.#trackers) await t.observe(snapshot)
+  }
+
+  #value(i: number, j: number): number {
+    this.#checkNotLost('Snapshot.value()')
+    const { grid } = this.#problem
+    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= grid.nx || j >= grid.ny) {
+      throw new RangeError(
+        `Snapshot.value(i, j) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}, got (${i}, ${j})`,
+      )
+    }
+    return this.#fields[this.#parity][paddedIndex(grid, i, j)]
   }
 
   #checkNotLost(what: string): void {

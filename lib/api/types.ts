@@ -73,6 +73,30 @@ export interface FramesOptions {
   animation?: boolean
   /** Frames per second of the animation. @default 15 */
   fps?: number
+  /**
+   * Draw a colour bar with its numeric range to the right of the field and the time t and step under
+   * it (larger images; the field's pixels are unchanged). Every frame carries tEXt metadata (t, step,
+   * range) either way. @default false
+   */
+  annotate?: boolean
+}
+
+/** How `savePng()` draws a field. */
+export interface SavePngOptions {
+  /** The PNG file to write. */
+  file: string
+  /** @default 'inferno' */
+  colormap?: Colormap
+  /** The values drawn with the colour map's two ends; @default the field's own min and max */
+  range?: readonly [number, number]
+  /** Pixels per node along each axis. @default 1 */
+  scale?: number
+  /** Draw the colour bar, its range, t and step into the image. @default false */
+  annotate?: boolean
+  /** Recorded in the tEXt metadata (and drawn when annotated). @default 0 */
+  t?: number
+  /** @default 0 */
+  step?: number
 }
 
 /** Passed to `onProgress` after every chunk of steps. */
@@ -138,6 +162,37 @@ export interface SolveOptions {
   resume?: string
   /** Your own trackers: each sees the state at the steps it asks for (see `Tracker`). @default none */
   trackers?: readonly Tracker[]
+  /**
+   * Record u at points of the domain, interpolated bilinearly from the four nodes around each point, into
+   * `result.probes`: a list of points (sampled every step), or `{ points, every }`. A sample is taken at
+   * the start, every `every` steps and at the end. See {@link ProbesOptions}. @default none
+   */
+  probes?: ProbesOptions
+}
+
+/** A point of the domain, 0 ≤ x ≤ lx and 0 ≤ y ≤ ly. */
+export interface ProbePoint {
+  x: number
+  y: number
+}
+
+/**
+ * Probes: `[{ x, y }, …]` samples every step; `{ points, every }` every `every` steps (an integer ≥ 1).
+ * Either way the first state and the last one are sampled too.
+ */
+export type ProbesOptions = readonly ProbePoint[] | { points: readonly ProbePoint[]; every?: number }
+
+/** The probes' time series: `steps[n]` and `t[n]` are the n-th sample; `series[p].values[n]` is probe p's u then. */
+export interface ProbesResult {
+  steps: number[]
+  t: number[]
+  series: ProbeSeries[]
+}
+
+export interface ProbeSeries {
+  x: number
+  y: number
+  values: number[]
 }
 
 /** Options of `Solver.create()`: those of `solve()` but the duration (given per `advance()`) and checkpoints. */
@@ -176,6 +231,8 @@ export interface SolveResult {
   steps: number
   dt: number
   stats: SolveStats
+  /** The probes' time series, when `probes` was given. */
+  probes?: ProbesResult
 }
 
 /**

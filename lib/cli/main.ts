@@ -17,6 +17,7 @@ import { solve } from '../api/solve.js'
 import type { SolveOptions, SolveResult } from '../api/types.js'
 import { writeNpy } from '../storage/npy.js'
 import { kAnimationFile, kManifestFile } from '../trackers/frames.js'
+import { checkBenchOut, finishRun } from './extras.js'
 import { flagNames, parseArgsOptions, runHelp, toOptions, UsageError } from './flags.js'
 import { progressReporter } from './progress.js'
 import { sweepCommand } from './sweep.js'
@@ -105,7 +106,7 @@ async function run(args: string[]): Promise<number> {
     })
     progress.stop()
     if (out !== undefined) await writeNpy(out, result.field, [result.ny, result.nx])
-    process.stdout.write(summary(result, options, out))
+    process.stdout.write((await finishRun(result, values, out)) ?? summary(result, options, out))
     return 0
   } catch (error) {
     progress.stop()
@@ -120,6 +121,7 @@ async function run(args: string[]): Promise<number> {
 
 /** Runs bench/run.mjs with `args` and resolves with its exit status. */
 function bench(args: string[]): Promise<number> {
+  checkBenchOut(args)
   const script = path.join(kPackageRoot, 'bench', 'run.mjs')
   if (!existsSync(script)) throw new Error(`the benchmark suite ${script} is missing`)
   const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' })

@@ -7,6 +7,7 @@ import type { GhostRule, SideName, Sides } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import type { FramesConfig } from './frames.js'
+import type { ProbesConfig } from './probes.js'
 
 export interface Problem {
   readonly grid: Grid
@@ -35,6 +36,8 @@ export interface Problem {
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
   readonly frames: FramesConfig | undefined
+  /** Points where u is recorded into `result.probes`. */
+  readonly probes: ProbesConfig | undefined
   /** solve() only. */
   readonly checkpoint: CheckpointOptions | undefined
   /** solve() only: the checkpoint file to resume from. */

@@ -16,6 +16,7 @@ import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit } from './fields.js'
 import { parseFrames } from './frames.js'
 import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } from './limits.js'
+import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
 
@@ -24,7 +25,7 @@ export const kSafetyFactor = 0.9
 
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames',
+  'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
@@ -118,13 +119,14 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
   checkMemory(grid, memoryNeeds(grid, options, frames))
+  const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
   const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)
-  return Object.freeze({ ...scalars, initial, source, frames, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, initial, source, frames, probes, trackers, checkpoint, resume })
 }
 
 /**

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
+pub mod annotate;
 pub mod colormap;
 
 use colormap::{Lut, LUT_SIZE};
@@ -136,11 +137,28 @@ pub fn colorize(field: &[f64], shape: FrameShape, lo: f64, hi: f64, lut: &Lut) -
 /// # Errors
 /// [`FrameError::Png`] if the encoder fails (for instance, if `rgb` does not match the size).
 pub fn encode_png(rgb: &[u8], width: usize, height: usize, path: &Path) -> Result<Vec<u8>, FrameError> {
+  encode_png_text(rgb, width, height, &[], path)
+}
+
+/// As [`encode_png`], with tEXt chunks (keyword, text) before the image data.
+///
+/// # Errors
+/// [`FrameError::Png`] if the encoder fails or a keyword is not a valid tEXt keyword.
+pub fn encode_png_text(
+  rgb: &[u8],
+  width: usize,
+  height: usize,
+  text: &[(&str, String)],
+  path: &Path,
+) -> Result<Vec<u8>, FrameError> {
   let mut out = Vec::with_capacity(rgb.len() / 4 + 1024);
   let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
   encoder.set_color(png::ColorType::Rgb);
   encoder.set_depth(png::BitDepth::Eight);
   encoder.set_compression(png::Compression::Fast);
+  for (keyword, value) in text {
+    encoder.add_text_chunk((*keyword).to_string(), value.clone()).map_err(FrameError::png(path))?;
+  }
   let mut writer = encoder.write_header().map_err(FrameError::png(path))?;
   writer.write_image_data(rgb).map_err(FrameError::png(path))?;
   writer.finish().map_err(FrameError::png(path))?;
