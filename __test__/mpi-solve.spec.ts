@@ -4,7 +4,9 @@
 // is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run setup:mpi); without
 // them the suite is one skipped test that says so. Outside mpiexec, mpi: true is refused (always tested).
 import { execFile, spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { describe, expect, it } from 'vitest'
@@ -31,9 +33,9 @@ interface Job {
 }
 
 /** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
-function runFixture(ranks: number, mode: string, threads = 1): Promise<Job> {
+function runFixture(ranks: number, mode: string, threads = 1, ...rest: string[]): Promise<Job> {
   const env = { ...process.env, MPIEXEC_TIMEOUT: String(kJobSeconds) }
-  const args = ['-n', String(ranks), process.execPath, kFixture, mode, String(threads)]
+  const args = ['-n', String(ranks), process.execPath, kFixture, mode, String(threads), ...rest]
   return new Promise((resolve) => {
     const options = { env, timeout: (kJobSeconds + 15) * 1000, killSignal: 'SIGKILL' as const }
     const child = execFile('mpiexec', args, options, (error, stdout, stderr) => {
@@ -71,6 +73,18 @@ if (mpiAvailable()) {
         }),
       )
       expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
+    })
+
+    it('rank 0 writes the frames one process writes, byte for byte', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-frames-'))
+      try {
+        const job = await runFixture(3, 'frames', 2, dir)
+        expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+        // 6 frames (steps 0, 10, 20, 30, 40 and the last, 41), the manifest and the animation.
+        expect(job.stdout.trim()).toBe('frames: 8 files identical')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     })
 
     it('a rank that throws ends every rank, naming the rank and the step', async () => {

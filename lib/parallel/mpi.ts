@@ -18,11 +18,11 @@ import { validateOptions } from '../options/validate.js'
 import { exchangeHalo } from './halo.js'
 import type { MpiComm } from './mpi-comm.js'
 import { loadMpi } from './mpi-comm.js'
+import { type MpiFrames, mpiFrames } from './mpi-frames.js'
 import { checkRanks, type Slab, slabOf, slabProblem } from './slab.js'
 
 /** Options a solve cannot take with `mpi: true` (yet), and why. */
 const kRefused = {
-  frames: 'rank 0 would need the whole field at every frame; write frames from result.field instead',
   checkpoint: 'a checkpoint of one rank would not be a checkpoint of the run',
   resume: 'a checkpoint of one rank would not be a checkpoint of the run',
   trackers: 'trackers see one process’s field',
@@ -104,11 +104,17 @@ function abortJob(comm: MpiComm, step: number, error: unknown): never {
   )
 }
 
+/** The owned rows of a slab's field (nx values per slab row). */
+function ownedRows(run: Prepared, slabField: Float64Array): Float64Array {
+  const { nx } = run.problem.grid
+  const { below, owned } = run.slab
+  return slabField.subarray(below * nx, (below + owned.end - owned.start) * nx)
+}
+
 /** The whole field on rank 0 (every rank with 'all'), from each rank's owned rows; null elsewhere. */
 function gatherField(comm: MpiComm, run: Prepared, slabField: Float64Array): Float64Array | null {
   const { nx, ny } = run.problem.grid
-  const { below, owned } = run.slab
-  const mine = slabField.subarray(below * nx, (below + owned.end - owned.start) * nx)
+  const mine = ownedRows(run, slabField)
   const whole = run.gather === 'all' || comm.info.rank === 0 ? new Float64Array(nx * ny) : null
   if (run.gather === 'all') comm.addon.allgatherv(mine, whole!)
   else comm.addon.gatherv(mine, 0, whole)
@@ -123,34 +129,47 @@ interface Marched {
   readonly field: Float64Array
 }
 
-/** Advances the slab k steps at a time, swapping halos in between; reports progress after each chunk. */
-async function march(comm: MpiComm, run: Prepared, solver: Solver): Promise<Marched> {
+/** The steps of the next chunk: to the next exchange, frame or the end. */
+function chunkAfter(run: Prepared, step: number, frames: MpiFrames | undefined): number {
+  const toExchange = run.slab.ranks === 1 ? Infinity : run.slab.depth - (step % run.slab.depth)
+  const toFrame = frames === undefined ? Infinity : frames.nextStep(step) - step
+  return Math.min(toExchange, toFrame, run.steps - step)
+}
+
+/** Advances the slab k steps at a time, swapping halos in between; frames and progress after chunks. */
+async function march(comm: MpiComm, run: Prepared, solver: Solver, frames?: MpiFrames): Promise<Marched> {
   const { steps, slab, local } = run
   const started = performance.now()
+  const elapsed = () => (performance.now() - started) / 1000
+  const frame = (kind: 'start' | 'step' | 'end', t: number) =>
+    frames?.observe(kind, solver.step, t, ownedRows(run, solver.field()), { firstStep: 0, steps, seconds: elapsed() })
   let [exchangeSeconds, exchanges] = [0, 0]
+  await frame('start', 0)
   while (solver.step < steps) {
-    const chunk = slab.ranks === 1 ? steps - solver.step : Math.min(slab.depth, steps - solver.step)
-    await solver.advance({ steps: chunk })
-    if (solver.step < steps) {
+    await solver.advance({ steps: chunkAfter(run, solver.step, frames) })
+    if (solver.step < steps && slab.ranks > 1 && solver.step % slab.depth === 0) {
       const t0 = performance.now()
       const { field, stride } = solver.rowsView()
       exchangeHalo(comm.addon, slab, field, stride)
       exchangeSeconds += (performance.now() - t0) / 1000
       exchanges++
     }
-    const seconds = (performance.now() - started) / 1000
-    run.onProgress?.({ step: solver.step, steps, t: solver.step * local.dt, seconds })
+    if (solver.step < steps && frames !== undefined && frames.nextStep(solver.step - 1) === solver.step) {
+      await frame('step', solver.step * local.dt)
+    }
+    run.onProgress?.({ step: solver.step, steps, t: solver.step * local.dt, seconds: elapsed() })
   }
-  const seconds = (performance.now() - started) / 1000
-  return { seconds, exchangeSeconds, exchanges, threads: solver.threads, field: solver.field() }
+  await frame('end', run.landOn ?? steps * local.dt)
+  await frames?.close()
+  return { seconds: elapsed(), exchangeSeconds, exchanges, threads: solver.threads, field: solver.field() }
 }
 
 /** Runs this rank's part of the solve; any failure ends every rank. */
-async function runRank(comm: MpiComm, run: Prepared): Promise<Marched> {
+async function runRank(comm: MpiComm, run: Prepared, frames: MpiFrames | undefined): Promise<Marched> {
   let solver: Solver | undefined
   try {
     solver = await Solver.fromProblem(run.local)
-    return await march(comm, run, solver)
+    return await march(comm, run, solver, frames)
   } catch (error) {
     return abortJob(comm, solver?.step ?? 0, error)
   } finally {
@@ -162,7 +181,8 @@ async function runRank(comm: MpiComm, run: Prepared): Promise<Marched> {
 export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult> {
   const comm = await loadMpi()
   const run = agree(comm, options)
-  const done = await runRank(comm, run)
+  const frames = await mpiFrames(comm, run.problem, run.local.dt, ownedRows(run, run.local.initial))
+  const done = await runRank(comm, run, frames)
   let field: Float64Array | null
   try {
     field = gatherField(comm, run, done.field)
