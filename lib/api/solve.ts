@@ -7,6 +7,15 @@ import { asOptionsErrors } from './errors.js'
 import { Solver } from './solver.js'
 import type { MpiSolveOptions, MpiSolveResult, SolveOptions, SolveResult } from './types.js'
 
+/** `options.mpi`, or undefined when it cannot be read (validation then names what is wrong). */
+function mpiOf(options: unknown): unknown {
+  try {
+    return typeof options === 'object' && options !== null ? (options as { mpi?: unknown }).mpi : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Solves the heat equation ∂u/∂t = ∇·(α∇u) + f from `initial` for `steps` steps or up to `tEnd`. With
  * `mpi: true`, under `mpiexec`, the ranks share the grid and rank 0 gets the whole field (docs/mpi.md).
@@ -14,7 +23,7 @@ import type { MpiSolveOptions, MpiSolveResult, SolveOptions, SolveResult } from 
 export function solve(options: MpiSolveOptions): Promise<MpiSolveResult>
 export function solve(options: SolveOptions): Promise<SolveResult>
 export async function solve(options: SolveOptions | MpiSolveOptions): Promise<SolveResult | MpiSolveResult> {
-  const mpi = typeof options === 'object' && options !== null && 'mpi' in options ? options.mpi : undefined
+  const mpi = mpiOf(options)
   if (mpi === true) return solveMpi(options as MpiSolveOptions)
   if (mpi !== undefined && mpi !== false) asOptionsErrors(() => fail('options.mpi', 'true or false', mpi))
   if (mpi === false) {
