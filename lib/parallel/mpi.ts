@@ -59,7 +59,9 @@ function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepare
   const { rest, gather } = asOptionsErrors(() => splitOptions(options))
   const { initial, source } = rest
   // The fields are evaluated below on this rank's rows only; validation sees stand-ins of the same kind.
-  const problem = validateOptions({ ...rest, initial: 0, source: source === undefined ? undefined : 0 }, true)
+  const checked = validateOptions({ ...rest, initial: 0, source: source === undefined ? undefined : 0 }, true)
+  // The stand-ins' nx·ny values are not kept: only the slab's rows are.
+  const problem = Object.freeze({ ...checked, initial: new Float64Array(0), source: null })
   asOptionsErrors(() => checkRanks(problem.grid, ranks))
   const slab = slabOf(problem.grid, rank, ranks)
   const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
