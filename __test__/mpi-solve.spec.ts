@@ -75,6 +75,23 @@ if (mpiAvailable()) {
       expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
     })
 
+    it('options refused by every rank alike leave no rank waiting', async () => {
+      const job = await runFixture(3, 'options')
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+      const messages = [
+        `ERR_CALOR_OPTIONS: options.gather must be 'root' or 'all', got "everyone"`,
+        'ERR_CALOR_OPTIONS: options.checkpoint is not supported with mpi: true: a checkpoint of one rank would not be a checkpoint of the run',
+        'ERR_CALOR_OPTIONS: options.grid.ny (5) is too small for 3 MPI ranks: each rank needs at least 2 rows, so ny must be at least 6',
+      ]
+      for (const rank of [0, 1, 2]) {
+        const lines = job.stdout.split('\n').filter((line) => line.startsWith(`rank ${rank}: `))
+        expect(lines.slice(0, 3)).toEqual(messages.map((m) => `rank ${rank}: ${m}`))
+        expect(lines[3]).toMatch(
+          new RegExp(`^rank ${rank}: ERR_CALOR_OPTIONS: options\\.dt \\(1\\) exceeds the stable limit`),
+        )
+      }
+    })
+
     it('rank 0 writes the frames one process writes, byte for byte', async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-frames-'))
       try {
