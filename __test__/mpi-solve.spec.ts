@@ -75,7 +75,7 @@ if (mpiAvailable()) {
       expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
     })
 
-    it('options refused by every rank alike leave no rank waiting', async () => {
+    it('options refused by every rank alike, or a second solve at once, leave no rank waiting', async () => {
       const job = await runFixture(3, 'options')
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
       const messages = [
@@ -89,6 +89,8 @@ if (mpiAvailable()) {
         expect(lines[3]).toMatch(
           new RegExp(`^rank ${rank}: ERR_CALOR_OPTIONS: options\\.dt \\(1\\) exceeds the stable limit`),
         )
+        const concurrent = 'another MPI solve is still running on this rank; await it first'
+        expect(lines[4]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
       }
     })
 

@@ -179,9 +179,21 @@ async function runRank(comm: MpiComm, run: Prepared, frames: MpiFrames | undefin
   }
 }
 
+/** An MPI solve is running in this process: a second one would interleave its collectives with it. */
+let running = false
+
 /** `solve()` with `mpi: true`: see the module comment. */
 export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult> {
-  const comm = await loadMpi()
+  if (running) throw new Error('solve({ mpi: true }): another MPI solve is still running on this rank; await it first')
+  running = true
+  try {
+    return await solveAgreed(await loadMpi(), options)
+  } finally {
+    running = false
+  }
+}
+
+async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<MpiSolveResult> {
   const run = agree(comm, options)
   const frames = await mpiFrames(comm, run.problem, run.local.dt, ownedRows(run, run.local.initial))
   const done = await runRank(comm, run, frames)
