@@ -26,6 +26,7 @@ Measures the solver on a matrix of backend × threads × grid size, with the mac
 bandwidth and a C reference beside it; prints a table and writes JSON + an SVG chart.
 
 Options (defaults in brackets):
+  --sweep              the sweep pool instead: makespan ÷ ideal, throughput and per-job overhead
   --quick              a small subset in seconds: 130² and 514², both backends, 1 and max threads, 1 repeat
   --sizes <list>       nodes per side, comma-separated [${kDefaultSizes.join(',')}; quick: 130,514]
   --threads <list>     thread counts [1, 2, 4, … and os.availableParallelism() = ${os.availableParallelism()}]
@@ -45,6 +46,7 @@ export class UsageError extends Error {}
 
 const kOptions = {
   quick: { type: 'boolean', default: false },
+  sweep: { type: 'boolean', default: false },
   sizes: { type: 'string' },
   threads: { type: 'string' },
   backends: { type: 'string' },
@@ -121,6 +123,7 @@ export function parseBenchArgs(argv) {
   return Object.freeze({
     help: parsed.help,
     quick: parsed.quick,
+    sweep: parsed.sweep,
     sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
     threads: parsed.threads === undefined ? d.threads : integerList('threads', parsed.threads, 1),
     backends: parsed.backends === undefined ? kBackends : backendList(parsed.backends),

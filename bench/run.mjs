@@ -14,6 +14,7 @@ import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { kResultsSchema, writeResults } from './results.mjs'
+import { runSweepBench } from './sweep.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
 /** Best-of repeats of each bandwidth probe. */
@@ -132,6 +133,7 @@ export async function runBench(argv, { print = console.log, log = console.error 
     print(kUsage)
     return 0
   }
+  if (config.sweep) return runSweepBench({ out: config.out, print, log })
   const result = await measureAll(config, log)
   report(result, writeResults(config.out, result), print)
   return result.failed.length > 0 ? 1 : 0

@@ -13,3 +13,14 @@ export type * from './api/types.js'
 export type { Grid } from './model/grid.js'
 export { everySteps, type Snapshot, type Tracker } from './trackers/tracker.js'
 export { formatNpy, NpyError, parseNpy, readNpy, writeNpy, type Npy2D } from './storage/npy.js'
+export {
+  sweep,
+  sweepIterator,
+  SweepPool,
+  type SweepEntry,
+  type SweepOptions,
+  type SweepOutcome,
+  type SweepPoolOptions,
+  type SweepProgress,
+  type SweepRunOptions,
+} from './api/sweep.js'

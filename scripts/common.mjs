@@ -23,6 +23,15 @@ export function run(command, args, env = process.env) {
   }
 }
 
+/**
+ * Compiles lib/ into a fresh dist/: tsc never deletes the output of a source that was moved or removed,
+ * and a stale file would be packed and shipped.
+ */
+export function buildTs() {
+  fs.rmSync(path.join(kRoot, 'dist'), { recursive: true, force: true })
+  run(process.execPath, [path.join(kRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'])
+}
+
 /** The built outputs a package needs: dist/ and the addon. */
 export function isBuilt() {
   return fs.existsSync(path.join(kRoot, 'dist', 'index.js')) && fs.existsSync(path.join(kRoot, 'crate', kAddon))

@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import { isBuilt, kAddon, kPlatformDir, kRoot, main, run } from './common.mjs'
+import { buildTs, isBuilt, kAddon, kPlatformDir, kRoot, main, run } from './common.mjs'
 
 main(() => {
   if (!isBuilt()) {
@@ -16,7 +16,7 @@ main(() => {
       throw new Error('calor: cannot pack an unbuilt clone without its dev dependencies: run `npm ci` first')
     }
     run(process.execPath, [path.join(kRoot, 'scripts', 'build-native.mjs')])
-    run(process.execPath, [path.join(kRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'])
+    buildTs()
   }
   if (!isBuilt()) throw new Error('calor: the build left no dist/index.js or crate/' + kAddon + '; not packing')
   fs.copyFileSync(path.join(kRoot, 'crate', kAddon), path.join(kPlatformDir, kAddon))

@@ -7,11 +7,11 @@
  */
 import path from 'node:path'
 
-import { isBuilt, kRoot, main, run } from './common.mjs'
+import { buildTs, isBuilt, kRoot, main, run } from './common.mjs'
 
 main(() => {
   if (process.env.CALOR_SETUP === '1' || isBuilt()) return
   console.error('calor: building the native addon and dist/ (a git or path install builds from source)')
   run(process.execPath, [path.join(kRoot, 'scripts', 'build-native.mjs'), '--host'])
-  run(process.execPath, [path.join(kRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'])
+  buildTs()
 })

@@ -7,12 +7,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import { kRoot, main, run } from './common.mjs'
+import { buildTs, kRoot, main, run } from './common.mjs'
 
 main(() => {
   if (!fs.existsSync(path.join(kRoot, 'node_modules', '@napi-rs', 'cli'))) {
     run('npm', ['ci', '--no-audit', '--no-fund'], { ...process.env, CALOR_SETUP: '1' })
   }
   run(process.execPath, [path.join(kRoot, 'scripts', 'build-native.mjs')])
-  run(process.execPath, [path.join(kRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'])
+  buildTs()
 })

@@ -16,7 +16,7 @@ import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
-import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
+import type { AdvanceOptions, SolveOptions, SolverOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
@@ -90,8 +90,8 @@ export class Solver implements AsyncDisposable {
   }
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
-  static async create(options: SolveOptions): Promise<Solver> {
-    return Solver.fromProblem(validateOptions(options, false))
+  static async create(options: SolverOptions): Promise<Solver> {
+    return Solver.fromProblem(validateOptions(options as SolveOptions, false))
   }
 
   /**

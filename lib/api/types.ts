@@ -3,6 +3,8 @@
  * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) time steps.
  */
 
+import type { Tracker } from '../trackers/tracker.js'
+
 /** The grid: nodes per axis and physical extents. */
 export interface GridOptions {
   /** Nodes along x (columns), an integer ≥ 3. */
@@ -50,7 +52,7 @@ export type Colormap = 'inferno' | 'viridis' | 'magma' | 'plasma' | 'turbo' | 'c
 
 /**
  * PNG frames of the field while it runs, with a manifest `frames.json` beside them. Images show y
- * increasing upward: the top row of pixels is the grid's row j = ny − 1. See docs-frames.md.
+ * increasing upward: the top row of pixels is the grid's row j = ny − 1. See the README's Frames section.
  */
 export interface FramesOptions {
   /** Directory for `frame-NNNNN.png`, `frames.json` and `animation.png`; created if missing. */
@@ -127,7 +129,12 @@ export interface SolveOptions {
    * @default none
    */
   resume?: string
+  /** Your own trackers: each sees the state at the steps it asks for (see `Tracker`). @default none */
+  trackers?: readonly Tracker[]
 }
+
+/** Options of `Solver.create()`: those of `solve()` but the duration (given per `advance()`) and checkpoints. */
+export type SolverOptions = Omit<SolveOptions, 'steps' | 'tEnd' | 'checkpoint' | 'resume'>
 
 /** Where and how often `solve()` saves its state. */
 export interface CheckpointOptions {

@@ -19,6 +19,7 @@ import { writeNpy } from '../storage/npy.js'
 import { kAnimationFile, kManifestFile } from '../trackers/frames.js'
 import { flagNames, parseArgsOptions, runHelp, toOptions, UsageError } from './flags.js'
 import { progressReporter } from './progress.js'
+import { sweepCommand } from './sweep.js'
 
 const kPackageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const kExitRuntime = 1
@@ -28,10 +29,11 @@ const kExitInterrupted = 130
 const kHelp = `calor: a heat-equation solver (Rust stencil kernel on worker threads)
 
 Usage:
-  calor run [flags]     solve, write PNG frames and the final field (see calor run --help)
-  calor bench [args]    run the benchmark suite (bench/run.mjs), passing args on
-  calor --help          this help
-  calor --version       the version
+  calor run [flags]       solve, write PNG frames and the final field (see calor run --help)
+  calor sweep JOBS.json   run many jobs on a pool of workers (see calor sweep --help)
+  calor bench [args]      run the benchmark suite (bench/run.mjs), passing args on
+  calor --help            this help
+  calor --version         the version
 `
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything non-empty (no-color.org). */
@@ -137,6 +139,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(rest)
+    case 'sweep':
+      return sweepCommand(rest)
     case 'bench':
       return bench(rest)
     case '--help':
@@ -151,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(kHelp)
       return kExitUsage
     default:
-      throw new UsageError(`unknown command '${command}'; expected run or bench`)
+      throw new UsageError(`unknown command '${command}'; expected run, sweep or bench`)
   }
 }
 
