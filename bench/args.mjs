@@ -37,6 +37,8 @@ Options (defaults in brackets):
   --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut}]
   --help               this text
+  --mpi                instead: MPI weak scaling over 1–4 ranks and the halo-exchange cost (bench/mpi.mjs;
+                       needs npm run setup:mpi), with --ranks <list> [1,2,3,4] --steps <n> [160] --repeats <n> [3]
 `
 
 /** A bad command line: the caller prints the message and the usage, and exits with 2. */

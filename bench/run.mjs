@@ -181,5 +181,8 @@ export async function runBench(argv, { print = console.log, log = console.error 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await runBench(process.argv.slice(2))
+  const argv = process.argv.slice(2)
+  // --mpi: the MPI benchmark (bench/mpi.mjs), loaded only then: it needs mpiexec and the calor-mpi addon.
+  if (argv.includes('--mpi')) process.exitCode = (await import('./mpi.mjs')).runMpiBench(argv)
+  else process.exitCode = await runBench(argv)
 }

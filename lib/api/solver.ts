@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { evolvingCount } from '../model/boundary/index.js'
-import { type Grid, paddedIndex } from '../model/grid.js'
+import { type Grid, paddedIndex, strideOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -158,6 +158,17 @@ export class Solver implements AsyncDisposable {
   field(): Float64Array {
     this.#checkNotLost('Solver.field()')
     return unpackField(this.#problem.grid, this.#fields[this.#parity])
+  }
+
+  /**
+   * @internal The current padded field itself (no copy: (ny + 2) rows of `stride` values, node (i, j) at
+   * (j + 1)·stride + i + 1) and its stride, for an MPI rank's halo exchange between advances. Writes to it
+   * are what the next `advance()` starts from.
+   */
+  rowsView(): { field: Float64Array; stride: number } {
+    if (this.#busy) throw new Error('Solver.rowsView(): an advance() is still running; await it first')
+    this.#checkNotLost('Solver.rowsView()')
+    return { field: this.#fields[this.#parity], stride: strideOf(this.#problem.grid) }
   }
 
   /**

@@ -242,3 +242,36 @@ export interface SolveResult {
 export type AdvanceOptions = ({ steps: number; tEnd?: undefined } | { tEnd: number; steps?: undefined }) & {
   signal?: AbortSignal
 }
+
+/**
+ * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
+ * `mpi: true`; each rank solves a slab of rows (on its own `threads` workers) and the result is
+ * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames; `checkpoint` and `resume` are refused.
+ */
+export interface MpiSolveOptions extends SolveOptions {
+  mpi: true
+  /** Which ranks get the whole field: `'root'` (rank 0; `null` elsewhere) or `'all'`. @default 'root' */
+  gather?: 'root' | 'all'
+}
+
+/** What `solve({ ...options, mpi: true })` resolves with on each rank. */
+export interface MpiSolveResult extends Omit<SolveResult, 'field'> {
+  /** The whole field (nx·ny, row-major) on rank 0, or on every rank with `gather: 'all'`; `null` elsewhere. */
+  field: Float64Array | null
+  mpi: MpiStats
+}
+
+export interface MpiStats {
+  /** This rank (0…ranks−1) and the number of ranks. */
+  rank: number
+  ranks: number
+  /** The node rows this rank owns: [firstRow, firstRow + rows). */
+  firstRow: number
+  rows: number
+  /** Halo rows exchanged with each neighbour every `halo` steps. */
+  halo: number
+  /** Wall-clock seconds this rank spent in halo exchanges (a part of `stats.seconds`). */
+  exchangeSeconds: number
+  /** How many exchanges this rank made. */
+  exchanges: number
+}
