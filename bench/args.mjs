@@ -46,6 +46,8 @@ Options (defaults in brackets):
   --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut};
                        variable: its variable/ subdirectory]
   --help               this text
+  --mpi                instead: MPI weak scaling over 1–4 ranks and the halo-exchange cost (bench/mpi.mjs;
+                       needs npm run setup:mpi), with --ranks <list> [1,2,3,4] --steps <n> [160] --repeats <n> [3]
 `
 
 /** A bad command line: the caller prints the message and the usage, and exits with 2. */

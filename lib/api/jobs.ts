@@ -2,6 +2,7 @@
  * A sweep's jobs: running one, turning one into data that can cross to a pool worker, and its estimated
  * cost. A job with one thread runs in the pool worker's own thread (no nested workers).
  */
+import { unpackField } from '../model/field.js'
 import { validateOptions } from '../options/validate.js'
 import { runSolve } from './solve.js'
 import type { SolveOptions, SolveResult } from './types.js'
@@ -54,8 +55,9 @@ export function prepareJob(options: SolveOptions): SolveOptions {
   refuseUncrossable(options)
   const problem = validateOptions(options, true)
   const { initial: _initial, source: _source, ...rest } = options
-  const prepared: SolveOptions = { ...rest, initial: problem.initial }
-  if (problem.source !== null) prepared.source = problem.source
+  // The problem's fields are halo-padded shared buffers: hand the job plain nx·ny values.
+  const prepared: SolveOptions = { ...rest, initial: unpackField(problem.grid, problem.initial) }
+  if (problem.source !== null) prepared.source = unpackField(problem.grid, problem.source)
   return prepared
 }
 

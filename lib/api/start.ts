@@ -25,27 +25,38 @@ export interface Started {
   readonly timed: TimedData
 }
 
-/** Both halo-padded fields on SharedArrayBuffers, holding `initial` (nx·ny) and its halo. */
+/**
+ * Both halo-padded fields on SharedArrayBuffers. The first is the problem's padded initial field itself
+ * (or, on resume or Solver.set(), that buffer overwritten with the saved nx·ny values), so no copy of the
+ * field is made beyond the second buffer. That one is filled by the workers, each copying its band's rows
+ * in parallel before it reports ready (WorkerInit.copyRows); here only the rows outside every band are copied.
+ */
 function allocateFields(
   problem: Problem,
-  initial: Float64Array,
+  saved: Float64Array | undefined,
+  bands: Band[],
   faces: Float64Array | null,
 ): [Float64Array, Float64Array] {
-  const a = allocateShared(problem.grid)
-  packField(problem.grid, initial, a)
+  const a = problem.initial
+  // The buffer evolves from here on: a second solver of the same Problem would start from the wrong field.
+  if (taken.has(a)) throw new Error('internal: a Problem can start only one solver (validate the options again)')
+  taken.add(a)
+  if (saved !== undefined) packField(problem.grid, saved, a)
   const views = faces === null ? undefined : faceViews(faces, paddedLengthOf(problem.grid))
   fillHalo(problem.grid, a, problem.ghosts, views)
   const b = allocateShared(problem.grid)
-  b.set(a)
+  const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
+  const stride = strideOf(problem.grid)
+  b.set(a.subarray(0, first * stride))
+  b.set(a.subarray(end * stride), end * stride)
   return [a, b]
 }
 
-function sharedSource(problem: Problem): Float64Array | null {
-  if (problem.source === null) return null
-  const padded = allocateShared(problem.grid)
-  packField(problem.grid, problem.source, padded)
-  return padded
-}
+/** Initial fields that already became a solver's first buffer. */
+const taken = new WeakSet<Float64Array>()
+
+/** The padded rows a band's worker copies into the second buffer: its node rows, ghost cells included. */
+const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
 /** The faces buffer, when α varies or mirror sides' data do (a constant α then gives uniform faces). */
 function sharedFaces(problem: Problem, t: number): Float64Array | null {
@@ -85,26 +96,28 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
       .filter((j) => j.owner >= band.start && j.owner < band.end)
       .map(({ target, inside, boundary, rule }) => ({ target, inside, boundary, rule })),
     schedule: schedule.bands[p],
+    flushSubnormals: problem.flushSubnormals,
+    copyRows: copyRowsOf(band),
   }))
 }
 
 /**
- * Allocates the fields, plans the schedule and starts the workers, from `initial` at time t0; rejects if
- * `problem.signal` fires first. `inThread`: a one-band run goes in the calling thread (never the main
- * thread: it blocks while it runs).
+ * Allocates the second field, plans the schedule and starts the workers from the problem's initial field
+ * (or from `saved`, nx·ny values) at time t0; rejects if `problem.signal` fires first. `inThread`: a
+ * one-band run goes in the calling thread (never the main thread: it blocks while it runs).
  */
-export async function startGang(problem: Problem, initial: Float64Array, inThread = false, t0 = 0): Promise<Started> {
+export async function startGang(problem: Problem, saved?: Float64Array, inThread = false, t0 = 0): Promise<Started> {
   const stepper = ftcs
   const faces = sharedFaces(problem, t0)
-  const fields = allocateFields(problem, initial, faces)
-  const source = sharedSource(problem)
-  const timed = new TimedData(problem, fields, faces, source)
   const bands = bandsOf(problem)
+  const fields = allocateFields(problem, saved, bands, faces)
+  // The problem's padded source is the workers' source buffer (a source of t is rewritten in it per step).
+  const timed = new TimedData(problem, fields, faces, problem.source)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {
     fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
-    source: source === null ? null : (source.buffer as SharedArrayBuffer),
+    source: problem.source === null ? null : (problem.source.buffer as SharedArrayBuffer),
     faces: faces === null ? null : (faces.buffer as SharedArrayBuffer),
     weights: timed.weights === null ? null : (timed.weights.buffer as SharedArrayBuffer),
     control: control.buffer as SharedArrayBuffer,

@@ -6,9 +6,12 @@ import { StabilityError } from '../api/errors.js'
 import type { FieldInit } from '../api/types.js'
 import { describe, positiveNumber } from '../options/check.js'
 import { parseFieldInit } from '../options/fields.js'
-import type { Grid } from './grid.js'
+import { type Grid, paddedIndex } from './grid.js'
 
-/** The diffusivity: its largest value, and the nodal field when it varies (null when α is one number). */
+/**
+ * The diffusivity: its largest value, and the nodal field when it varies (null when α is one number), as
+ * plain nx·ny row-major values (not halo-padded: only the face coefficients made from it reach the workers).
+ */
 export interface Diffusivity {
   readonly max: number
   readonly field: Float64Array | null
@@ -24,7 +27,12 @@ export function parseDiffusivity(value: unknown, grid: Grid): Diffusivity {
   if (value === undefined || typeof value === 'number') {
     return { max: value === undefined ? 1 : positiveNumber(name, value), field: null }
   }
-  const field = parseFieldInit(name, value as FieldInit, grid)
+  // A plain nx·ny array (the padded field's node cells moved to its start, no copy): it is read once, when
+  // a run's face coefficients and ghost cells are made (api/start.ts), and never by the workers.
+  const padded = parseFieldInit(name, value as FieldInit, grid)
+  for (let j = 0; j < grid.ny; j++)
+    padded.copyWithin(j * grid.nx, paddedIndex(grid, 0, j), paddedIndex(grid, grid.nx, j))
+  const field = padded.subarray(0, grid.nx * grid.ny)
   const bad = field.findIndex((a) => !(a > 0))
   if (bad >= 0) {
     const [i, j] = [bad % grid.nx, Math.floor(bad / grid.nx)]

@@ -9,13 +9,14 @@ import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
-import { type Grid, makeGrid } from '../model/grid.js'
+import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
-import { checkDuration, checkMemory, checkSteps, checkThreads } from './limits.js'
+import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } from './limits.js'
+import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
 
@@ -24,7 +25,7 @@ export const kSafetyFactor = 0.9
 
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames',
+  'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
@@ -56,7 +57,9 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
 }
 
 function parseRuntime(options: SolveOptions) {
-  const { threads, backend, signal, onProgress, temporalBlocking } = options
+  const { threads, backend, signal, onProgress, temporalBlocking, flushSubnormals } = options
+  if (flushSubnormals !== undefined && typeof flushSubnormals !== 'boolean')
+    fail('options.flushSubnormals', 'true or false', flushSubnormals)
   if (temporalBlocking !== undefined && temporalBlocking !== 'auto') {
     if (!Number.isInteger(temporalBlocking) || (temporalBlocking as number) < 1 || (temporalBlocking as number) > 64) {
       fail('options.temporalBlocking', "'auto' or an integer from 1 to 64", temporalBlocking)
@@ -71,6 +74,7 @@ function parseRuntime(options: SolveOptions) {
     threads: threads ?? os.availableParallelism(),
     backend: backend ?? 'native',
     temporalBlocking: temporalBlocking ?? 'auto',
+    flushSubnormals: flushSubnormals ?? false,
     signal,
     onProgress,
   }
@@ -93,7 +97,6 @@ function parseTrackers(value: unknown): readonly Tracker[] {
 function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
-  checkMemory(grid, options.source !== undefined)
   const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
   const transfer = transferAcross(grid, sides)
   const dtLimit = stabilityLimit(grid, diffusivity, transfer)
@@ -116,14 +119,17 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
+  checkMemory(grid, memoryNeeds(grid, options, frames))
+  const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
-  applyFixed(grid, sides, initial)
+  applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
   const parsed = options.source === undefined ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
-  return Object.freeze({ ...scalars, initial, source, sourceScale, sourceAt, frames, trackers, checkpoint, resume })
+  const fields = { initial, source, sourceScale, sourceAt }
+  return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
 }
 
 /**

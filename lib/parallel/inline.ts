@@ -7,7 +7,8 @@
  */
 import { WorkerError } from '../api/errors.js'
 import type { StencilSpec } from '../backends/kernel.js'
-import { kNonFinite, kStopRequest, kAbortNow } from './control.js'
+import { copyOwnRows } from './band.js'
+import { kAbortNow, kNonFinite, kStopRequest } from './control.js'
 import type { RunRequest, RunOutcome, WorkerInit } from './protocol.js'
 import type { Lockstep, RunResult } from './gang.js'
 
@@ -29,7 +30,9 @@ export class InlineGang implements Lockstep {
       init.backend === 'js'
         ? (await import('../backends/js.js')).jsRunner
         : (await import('../backends/native.js')).nativeRunner
-    return new InlineGang(init, await runner(init))
+    const run = await runner(init)
+    copyOwnRows(init)
+    return new InlineGang(init, run)
   }
 
   get size(): number {
@@ -44,7 +47,7 @@ export class InlineGang implements Lockstep {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     try {
       const outcome = this.#run({ type: 'run', steps, parity, stencil })
-      return Promise.resolve({ steps: outcome.steps, lost: outcome.lost })
+      return Promise.resolve({ steps: outcome.steps })
     } catch (error) {
       const { start, end } = this.#init.band
       const message = error instanceof Error ? error.message : String(error)
@@ -67,8 +70,9 @@ export class InlineGang implements Lockstep {
     Atomics.store(this.#control, kStopRequest, 0)
   }
 
-  takeNonFinite(): boolean {
-    return Atomics.exchange(this.#control, kNonFinite, 0) === 1
+  takeNonFinite(): number | null {
+    const flag = Atomics.exchange(this.#control, kNonFinite, 0)
+    return flag === 0 ? null : flag - 1
   }
 
   terminate(): Promise<void> {

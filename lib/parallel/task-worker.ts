@@ -64,9 +64,12 @@ async function run(message: TaskMessage) {
   }
   const started = performance.now()
   try {
-    const result = await runJob(message.job, message.threads)
+    const solved = await runJob(message.job, message.threads)
+    // solve()'s field is a view of the spent solver's shared buffer, which cannot be transferred: send
+    // a plain copy of its nx·ny values instead, and transfer that.
+    const result = { ...solved, field: new Float64Array(solved.field) }
     const reply: TaskReply = { ok: true, result, seconds: (performance.now() - started) / 1000 }
-    return Transfer(reply, [result.field.buffer as ArrayBuffer])
+    return Transfer(reply, [result.field.buffer])
   } catch (error) {
     return { ok: false, error: encodeError(error), seconds: (performance.now() - started) / 1000 }
   }

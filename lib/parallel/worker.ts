@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 
+import { copyOwnRows } from './band.js'
 import { BarrierAbandoned } from './barrier.js'
 import { abandon } from './control.js'
 import { injectFault, plannedFault } from './fault.js'
@@ -37,11 +38,11 @@ async function main(): Promise<void> {
   const run = await (await runnerFor(init))(init)
   const control = new Int32Array(init.control)
   const post = (reply: WorkerReply) => port.postMessage(reply)
+  copyOwnRows(init)
   port.on('message', (request: RunRequest) => {
     try {
       const outcome = runWithFault(init.name, run, request)
-      const { steps, lost } = outcome
-      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps, lost })
+      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
     } catch (error) {
       if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
       // Release the peers first: they would otherwise wait at the barrier for this worker forever.

@@ -154,7 +154,16 @@ export function fixedValues(
   }
 }
 
-/** Sets the nodes of fixed sides to their values at time t (default 0). */
-export function applyFixed(grid: Grid, sides: Sides, field: Float64Array, t = 0): void {
-  fixedValues(grid, sides, t, (i, j, v) => (field[j * grid.nx + i] = v))
+/**
+ * Sets the nodes of fixed sides to their values at time t; `index` maps node (i, j) to its place in
+ * `field` (row-major nx·ny by default; a padded field passes its own).
+ */
+export function applyFixed(
+  grid: Grid,
+  sides: Sides,
+  field: Float64Array,
+  index = (i: number, j: number) => j * grid.nx + i,
+  t = 0,
+): void {
+  fixedValues(grid, sides, t, (i, j, v) => (field[index(i, j)] = v))
 }
