@@ -89,8 +89,16 @@ if (mpiAvailable()) {
         expect(lines[3]).toMatch(
           new RegExp(`^rank ${rank}: ERR_CALOR_OPTIONS: options\\.dt \\(1\\) exceeds the stable limit`),
         )
+        const slabs = 'MPI slabs carry only a constant α and a source constant in time so far'
+        expect(lines.slice(4, 7)).toEqual(
+          [
+            `ERR_CALOR_OPTIONS: options.diffusivity must be a number with mpi: true (${slabs}), got a field`,
+            `ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (${slabs})`,
+            'ERR_CALOR_OPTIONS: options.boundary.left is not supported with mpi: true: slabs carry only constant Dirichlet, Neumann and periodic sides so far, got robin',
+          ].map((m) => `rank ${rank}: ${m}`),
+        )
         const concurrent = 'another MPI solve is still running on this rank; await it first'
-        expect(lines[4]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
+        expect(lines[7]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
       }
     })
 
