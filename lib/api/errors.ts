@@ -43,8 +43,8 @@ export class NonFiniteError extends RangeError {
     message: string,
     /** The step after which the first non-finite value was seen (counted since the solver was created). */
     readonly step: number,
-    /** The first non-finite node (i, j) in row-major order. */
-    readonly node: readonly [number, number],
+    /** The first non-finite node (i, j) in row-major order ((i, j, k) on a 3D grid). */
+    readonly node: readonly [number, number] | readonly [number, number, number],
   ) {
     super(message)
   }

@@ -47,10 +47,11 @@ export async function runSolve(options: SolveOptions, inThread: boolean): Promis
   } finally {
     await solver.close()
   }
-  const { nx, ny } = problem.grid
+  const { nx, ny, nz } = problem.grid
   const { t, steps } = plan.result ?? run
   const probes = solver.probes()
   // The field is read out of the spent solver's buffer in place: no nx·ny copy beside the two fields.
-  const result = { field: solver.releaseField(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+  const shape = nz > 1 ? { nx, ny, nz } : { nx, ny }
+  const result = { field: solver.releaseField(), ...shape, t, steps, dt: run.dt, stats: run.stats }
   return probes === undefined ? result : { ...result, probes }
 }

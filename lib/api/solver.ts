@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { applyFixed, evolvingCount } from '../model/boundary/index.js'
-import { type Grid, paddedIndex, strideOf } from '../model/grid.js'
+import { type Grid, nodeOf, paddedIndex, strideOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -140,7 +140,11 @@ export class Solver implements AsyncDisposable {
     if (this.#options === undefined) throw new Error('Solver.set(): only a solver from Solver.create() can be changed')
     const problem = validateOptions({ ...this.#options, ...checkChanges(changes) }, false)
     const [before, after] = [this.#problem.grid, problem.grid]
-    if (before.periodicX !== after.periodicX || before.periodicY !== after.periodicY) {
+    if (
+      before.periodicX !== after.periodicX ||
+      before.periodicY !== after.periodicY ||
+      before.periodicZ !== after.periodicZ
+    ) {
       throw new TypeError('Solver.set(): options.boundary cannot change which axes are periodic; create a new Solver')
     }
     const field = this.field()
@@ -302,20 +306,23 @@ export class Solver implements AsyncDisposable {
   async #notify(kind: Snapshot['kind'], dt: number, run: Snapshot['run']): Promise<void> {
     if (this.#trackers.length === 0) return
     const { grid } = this.#problem
-    const value = (i: number, j: number) => this.#value(i, j)
+    const value = (i: number, j: number, k = 0) => this.#value(i, j, k)
     const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field(), value }
     for (const t of this.#trackers) await t.observe(snapshot)
   }
 
-  #value(i: number, j: number): number {
+  #value(i: number, j: number, k: number): number {
     this.#checkNotLost('Snapshot.value()')
     const { grid } = this.#problem
-    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= grid.nx || j >= grid.ny) {
+    const inside = (v: number, n: number) => Number.isInteger(v) && v >= 0 && v < n
+    if (!inside(i, grid.nx) || !inside(j, grid.ny) || !inside(k, grid.nz)) {
+      const planes = grid.nz > 1 ? `, 0 <= k < ${grid.nz}` : ''
+      const got = grid.nz > 1 ? `(${i}, ${j}, ${k})` : `(${i}, ${j})`
       throw new RangeError(
-        `Snapshot.value(i, j) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}, got (${i}, ${j})`,
+        `Snapshot.value(i, j${grid.nz > 1 ? ', k' : ''}) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}${planes}, got ${got}`,
       )
     }
-    return this.#fields[this.#parity][paddedIndex(grid, i, j)]
+    return this.#fields[this.#parity][paddedIndex(grid, i, j, k)]
   }
 
   #checkNotLost(what: string): void {
@@ -333,10 +340,11 @@ export class Solver implements AsyncDisposable {
   #nonFiniteError(later: number): NonFiniteError {
     const field = this.field()
     const k = field.findIndex((v) => !Number.isFinite(v))
-    const { nx } = this.#problem.grid
-    const node = [k % nx, Math.floor(k / nx)] as const
+    const { grid } = this.#problem
+    const [i, j, plane] = nodeOf(grid, k)
+    const node = grid.nz > 1 ? ([i, j, plane] as const) : ([i, j] as const)
     const step = this.#step - later
-    const at = `node (${node[0]}, ${node[1]}) is ${field[k]}`
+    const at = `node (${node.join(', ')}) is ${field[k]}`
     const message =
       later === 0
         ? `the field became non-finite at step ${step}: ${at}`

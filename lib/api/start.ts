@@ -5,7 +5,7 @@
 import { evolvingNodes } from '../model/boundary/index.js'
 import { computeFaces, faceViews, needsFaces } from '../model/faces.js'
 import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.js'
-import { paddedLengthOf, strideOf } from '../model/grid.js'
+import { is3d, nodeCountOf, paddedLengthOf, unitLengthOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { createControlBlock } from '../parallel/control.js'
 import { Gang, type Lockstep } from '../parallel/gang.js'
@@ -46,38 +46,40 @@ function allocateFields(
   fillHalo(problem.grid, a, problem.ghosts, views)
   const b = allocateShared(problem.grid)
   const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
-  const stride = strideOf(problem.grid)
-  b.set(a.subarray(0, first * stride))
-  b.set(a.subarray(end * stride), end * stride)
+  const unit = unitLengthOf(problem.grid)
+  b.set(a.subarray(0, first * unit))
+  b.set(a.subarray(end * unit), end * unit)
   return [a, b]
 }
 
 /** Initial fields that already became a solver's first buffer. */
 const taken = new WeakSet<Float64Array>()
 
-/** The padded rows a band's worker copies into the second buffer: its node rows, ghost cells included. */
+/** The padded units a band's worker copies into the second buffer: its node rows (planes), ghost cells included. */
 const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
 /** The faces buffer, when α varies or mirror sides' data do (a constant α then gives uniform faces). */
 function sharedFaces(problem: Problem, t: number): Float64Array | null {
   const { grid, sides, diffusivityField, diffusivity } = problem
   if (!needsFaces(diffusivityField, sides)) return null
-  const alpha = diffusivityField ?? new Float64Array(grid.nx * grid.ny).fill(diffusivity)
+  const alpha = diffusivityField ?? new Float64Array(nodeCountOf(grid)).fill(diffusivity)
   return computeFaces(grid, sides, alpha, t)
 }
 
 /**
- * The evolving rows split into one band per worker (no more workers than rows). A bottom or top ghost
- * rule that reads its boundary row (Robin) is refreshed by the worker owning both that row and the one
- * inside it, so then every band keeps at least 2 rows.
+ * The evolving units (rows in 2D, planes in 3D) split into one band per worker (no more workers than
+ * units). A ghost rule across the slowest axis that reads its boundary unit (Robin) is refreshed by the
+ * worker owning both that unit and the one inside it, so then every band keeps at least 2 units.
  */
 function bandsOf(problem: Problem): Band[] {
   const e = evolvingNodes(problem.grid, problem.sides)
-  const rows = e.lastRow - e.firstRow + 1
-  const { bottom, top } = problem.ghosts
-  const pairs = (bottom.kind === 'mirror' && bottom.b !== 0) || (top.kind === 'mirror' && top.b !== 0)
-  const parties = Math.max(1, Math.min(problem.threads, pairs ? Math.floor(rows / 2) : rows))
-  return partitionRows(e.firstRow, e.lastRow, parties)
+  const [first, last] = is3d(problem.grid) ? [e.firstPlane, e.lastPlane] : [e.firstRow, e.lastRow]
+  const units = last - first + 1
+  const { bottom, top, back, front } = problem.ghosts
+  const [low, high] = is3d(problem.grid) ? [back!, front!] : [bottom, top]
+  const pairs = (low.kind === 'mirror' && low.b !== 0) || (high.kind === 'mirror' && high.b !== 0)
+  const parties = Math.max(1, Math.min(problem.threads, pairs ? Math.floor(units / 2) : units))
+  return partitionRows(first, last, parties)
 }
 
 type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'control'>
@@ -89,7 +91,7 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
     name: `calor-worker-${p + 1}`,
     parties: bands.length,
     backend: problem.backend,
-    stride: strideOf(problem.grid),
+    stride: unitLengthOf(problem.grid),
     band,
     // A ghost row is refreshed by the worker that owns the node rows it is made from.
     ghostRows: jobs

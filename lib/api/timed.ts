@@ -12,32 +12,31 @@
  */
 import { fixedValues } from '../model/boundary/index.js'
 import { type FaceViews, faceViews, ghostCoefficients } from '../model/faces.js'
-import { paddedIndex, paddedLengthOf } from '../model/grid.js'
+import { forEachRow, is3d, paddedIndex, paddedLengthOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
-import { scaleAt } from '../options/fields.js'
+import { scaleAt, type SourceAt } from '../options/fields.js'
 
 /** Steps of source weights one chunk may hold. */
 export const kWeightRing = 4096
 
-/** Writes a function of (x, y, t) at time t into the node cells of a padded field, checked finite. */
-function fillSource(
-  problem: Problem,
-  at: (x: number, y: number, t: number) => number,
-  t: number,
-  padded: Float64Array,
-) {
-  const { nx, ny, dx, dy } = problem.grid
-  for (let j = 0; j < ny; j++) {
+/** Writes a function of (x, y, t) (of (x, y, z, t) in 3D) at time t into the node cells of a padded field, checked finite. */
+function fillSource(problem: Problem, at: SourceAt, t: number, padded: Float64Array) {
+  const { grid } = problem
+  const { nx, dx, dy, dz } = grid
+  const threeD = is3d(grid)
+  forEachRow(grid, (row, _, j, k) => {
     for (let i = 0; i < nx; i++) {
-      const v = at(i * dx, j * dy, t)
+      const v = threeD
+        ? (at as (x: number, y: number, z: number, t: number) => number)(i * dx, j * dy, k * dz, t)
+        : (at as (x: number, y: number, t: number) => number)(i * dx, j * dy, t)
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new TypeError(
-          `options.source(x, y, t) must return a finite number, got ${v} at x = ${i * dx}, y = ${j * dy}, t = ${t}`,
-        )
+        const where = threeD ? `x = ${i * dx}, y = ${j * dy}, z = ${k * dz}` : `x = ${i * dx}, y = ${j * dy}`
+        const params = threeD ? 'x, y, z, t' : 'x, y, t'
+        throw new TypeError(`options.source(${params}) must return a finite number, got ${v} at ${where}, t = ${t}`)
       }
-      padded[paddedIndex(problem.grid, i, j)] = v
+      padded[row + i] = v
     }
-  }
+  })
 }
 
 export class TimedData {

@@ -1,6 +1,7 @@
 /**
  * Public types of calor. Calor solves the heat equation ∂u/∂t = ∇·(α∇u) + f on a rectangle
- * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) time steps.
+ * [0, lx] × [0, ly] (or a box [0, lx] × [0, ly] × [0, lz]), on a vertex-centred grid of nx × ny (× nz)
+ * nodes, with explicit (FTCS) time steps.
  */
 
 import type { Tracker } from '../trackers/tracker.js'
@@ -15,6 +16,13 @@ export interface GridOptions {
   lx?: number
   /** Extent along y. @default 1 */
   ly?: number
+  /**
+   * Nodes along z (planes): 1 (the default) is a 2D grid, otherwise an integer ≥ 3, and then `lz` is
+   * required. In 3D node (i, j, k) of every array is at (k·ny + j)·nx + i, shape (nz, ny, nx). @default 1
+   */
+  nz?: number
+  /** Extent along z; required with nz ≥ 3. */
+  lz?: number
 }
 
 /**
@@ -57,9 +65,21 @@ export interface RobinSide {
 
 export type SideBoundary = DirichletSide | NeumannSide | RobinSide | PeriodicSide
 
-/** One condition for all four sides, or one per side (`left` x = 0, `right` x = lx, `bottom` y = 0, `top` y = ly). */
+/**
+ * One condition for all sides, or one per side (`left` x = 0, `right` x = lx, `bottom` y = 0, `top` y = ly,
+ * and on a 3D grid `back` z = 0, `front` z = lz). On a 3D grid side data are numbers.
+ */
 export type Boundary =
-  SideBoundary | { left: SideBoundary; right: SideBoundary; bottom: SideBoundary; top: SideBoundary }
+  | SideBoundary
+  | { left: SideBoundary; right: SideBoundary; bottom: SideBoundary; top: SideBoundary }
+  | {
+      left: SideBoundary
+      right: SideBoundary
+      bottom: SideBoundary
+      top: SideBoundary
+      back: SideBoundary
+      front: SideBoundary
+    }
 
 /** A source f(x, y, t) = shape(x, y)·scale(t). */
 export interface SeparableSource {
@@ -67,8 +87,11 @@ export interface SeparableSource {
   scale: (t: number) => number
 }
 
-/** A field given as a function of position, or as nx·ny values row-major (node (i, j) at j·nx + i). */
-export type FieldInit = number | ((x: number, y: number) => number) | Float64Array | readonly number[]
+/**
+ * A field given as a function of position ((x, y), or (x, y, z) on a 3D grid), or as nx·ny (·nz) values
+ * row-major (node (i, j) at j·nx + i; node (i, j, k) at (k·ny + j)·nx + i).
+ */
+export type FieldInit = number | ((x: number, y: number, z: number) => number) | Float64Array | readonly number[]
 
 export type Backend = 'native' | 'js'
 
@@ -254,12 +277,15 @@ export interface SolveStats {
 
 export interface SolveResult {
   /**
-   * nx·ny values, row-major: node (i, j) at field[j·nx + i]. A view of the solver's own (shared) buffer,
-   * handed over without a copy; `field.buffer` is a SharedArrayBuffer a little longer than the field.
+   * nx·ny values, row-major: node (i, j) at field[j·nx + i] (3D: nx·ny·nz values, node (i, j, k) at
+   * field[(k·ny + j)·nx + i]). A view of the solver's own (shared) buffer, handed over without a copy;
+   * `field.buffer` is a SharedArrayBuffer a little longer than the field.
    */
   field: Float64Array
   nx: number
   ny: number
+  /** Nodes along z, on a 3D grid only. */
+  nz?: number
   /** Final time (exactly `tEnd` when it was given). */
   t: number
   steps: number

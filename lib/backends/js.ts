@@ -17,13 +17,18 @@ import { fillGhostColumns, fillGhostRow } from '../model/field.js'
 import { Barrier } from '../parallel/barrier.js'
 import { kAbortNow, kGo, kNonFinite, kStopRequest } from '../parallel/control.js'
 import type { Runner, RunRequest, WorkerInit } from '../parallel/protocol.js'
+import { stepPlanes } from './js-plane.js'
 import type { BandStepper, Kernel, StencilSpec } from './kernel.js'
 
 class JsStepper implements BandStepper {
   constructor(private readonly spec: StencilSpec) {}
 
   step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number, faces?: FaceViews): boolean {
-    const { nx, rx, ry, left, right } = this.spec
+    const { nx, rx, ry, left, right, plane } = this.spec
+    if (plane !== undefined) {
+      if (faces !== undefined) throw new RangeError('a variable diffusivity is not supported on a 3D grid')
+      return stepPlanes(this.spec, plane, src, dst, source, rows)
+    }
     const stride = nx + 2
     if (src.length !== (rows + 2) * stride || dst.length !== rows * stride) {
       throw new RangeError(`src/dst lengths ${src.length}/${dst.length} do not fit ${rows} rows of ${stride}`)

@@ -20,6 +20,22 @@ export interface StencilSpec {
   /** The ghost rules of the left (x = 0) and right (x = lx) sides. */
   left: GhostRule
   right: GhostRule
+  /** A 3D grid: the band's units are padded planes, stepped with the 7-point stencil. Absent in 2D. */
+  plane?: PlaneSpec
+}
+
+/** The in-plane shape of a 3D step: a plane is (ny + 2) padded rows of nx + 2 values. */
+export interface PlaneSpec {
+  /** Node rows per plane. */
+  ny: number
+  /** First and last node row updated (inclusive). */
+  firstRow: number
+  lastRow: number
+  /** α·dt/dz². */
+  rz: number
+  /** The ghost rules of the bottom (y = 0) and top (y = ly) sides, applied within each plane. */
+  bottom: GhostRule
+  top: GhostRule
 }
 
 /**

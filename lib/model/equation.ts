@@ -6,7 +6,7 @@ import { StabilityError } from '../api/errors.js'
 import type { FieldInit } from '../api/types.js'
 import { describe, positiveNumber } from '../options/check.js'
 import { parseFieldInit } from '../options/fields.js'
-import { type Grid, paddedIndex } from './grid.js'
+import { forEachRow, type Grid, is3d, nodeCountOf, nodeOf, nodeText } from './grid.js'
 
 /**
  * The diffusivity: its largest value, and the nodal field when it varies (null when α is one number), as
@@ -30,13 +30,11 @@ export function parseDiffusivity(value: unknown, grid: Grid): Diffusivity {
   // A plain nx·ny array (the padded field's node cells moved to its start, no copy): it is read once, when
   // a run's face coefficients and ghost cells are made (api/start.ts), and never by the workers.
   const padded = parseFieldInit(name, value as FieldInit, grid)
-  for (let j = 0; j < grid.ny; j++)
-    padded.copyWithin(j * grid.nx, paddedIndex(grid, 0, j), paddedIndex(grid, grid.nx, j))
-  const field = padded.subarray(0, grid.nx * grid.ny)
+  forEachRow(grid, (p, n) => padded.copyWithin(n, p, p + grid.nx))
+  const field = padded.subarray(0, nodeCountOf(grid))
   const bad = field.findIndex((a) => !(a > 0))
   if (bad >= 0) {
-    const [i, j] = [bad % grid.nx, Math.floor(bad / grid.nx)]
-    const where = `node (${i}, ${j}), x = ${i * grid.dx}, y = ${j * grid.dy}`
+    const where = nodeText(grid, ...nodeOf(grid, bad))
     throw new RangeError(`${name} must be positive at every node, got ${describe(field[bad])} at ${where}`)
   }
   const max = field.reduce((m, a) => Math.max(m, a), 0)
@@ -44,29 +42,43 @@ export function parseDiffusivity(value: unknown, grid: Grid): Diffusivity {
 }
 
 /**
- * The stability limit of explicit FTCS: dt ≤ 1 / (2α(1/dx² + 1/dy²)), α the largest. A Robin side takes
- * heat out of its nodes at rate 2h/Δ more: dt ≤ 1 / (2α(1/dx² + 1/dy²) + 2h_x/dx + 2h_y/dy), with h_x
- * (h_y) the largest h of the sides across x (y); this keeps every update a positive combination.
+ * The stability limit of explicit FTCS: dt ≤ 1 / (2α(1/dx² + 1/dy²)), α the largest (in 3D
+ * 1 / (2α(1/dx² + 1/dy² + 1/dz²))). A Robin side takes heat out of its nodes at rate 2h/Δ more:
+ * dt ≤ 1 / (2α(1/dx² + 1/dy²) + 2h_x/dx + 2h_y/dy [+ 2h_z/dz]), with h_x (h_y, h_z) the largest h of the
+ * sides across x (y, z); this keeps every update a positive combination.
  */
-export function stabilityLimit(grid: Grid, diffusivity: number, transfer = { x: 0, y: 0 }): number {
+export function stabilityLimit(grid: Grid, diffusivity: number, transfer = { x: 0, y: 0, z: 0 }): number {
+  if (is3d(grid)) {
+    const robin = (2 * transfer.x) / grid.dx + (2 * transfer.y) / grid.dy + (2 * transfer.z) / grid.dz
+    return 1 / (2 * diffusivity * (1 / grid.dx ** 2 + 1 / grid.dy ** 2 + 1 / grid.dz ** 2) + robin)
+  }
   const robin = (2 * transfer.x) / grid.dx + (2 * transfer.y) / grid.dy
   return 1 / (2 * diffusivity * (1 / grid.dx ** 2 + 1 / grid.dy ** 2) + robin)
 }
 
+/** The limit's formula as text, for messages. */
+function limitFormula(threeD: boolean, robin: boolean): string {
+  if (threeD) {
+    return robin ? '1/(2α(1/dx² + 1/dy² + 1/dz²) + 2h_x/dx + 2h_y/dy + 2h_z/dz)' : '1/(2α(1/dx² + 1/dy² + 1/dz²))'
+  }
+  return robin ? '1/(2α(1/dx² + 1/dy²) + 2h_x/dx + 2h_y/dy)' : '1/(2α(1/dx² + 1/dy²))'
+}
+
 /** Checks a time step against the stability limit (with a rounding allowance of one part in 10¹²). */
-export function checkStable(name: string, dt: number, limit: number, robin = false): void {
+export function checkStable(name: string, dt: number, limit: number, robin = false, threeD = false): void {
   if (dt > limit * (1 + 1e-12)) {
-    const formula = robin ? '1/(2α(1/dx² + 1/dy²) + 2h_x/dx + 2h_y/dy)' : '1/(2α(1/dx² + 1/dy²))'
+    const formula = limitFormula(threeD, robin)
     throw new StabilityError(`${name} (${dt}) exceeds the stable limit ${formula} = ${limit}`, limit)
   }
 }
 
 /**
- * rx = α·dt/dx² and ry = α·dt/dy², the explicit stencil's coefficients (for a variable diffusivity
- * pass α = 1: its faces carry α).
+ * rx = α·dt/dx², ry = α·dt/dy² and rz = α·dt/dz² (0 in 2D), the explicit stencil's coefficients (for a
+ * variable diffusivity pass α = 1: its faces carry α).
  */
-export function coefficients(grid: Grid, diffusivity: number, dt: number): { rx: number; ry: number } {
-  return { rx: (diffusivity * dt) / grid.dx ** 2, ry: (diffusivity * dt) / grid.dy ** 2 }
+export function coefficients(grid: Grid, diffusivity: number, dt: number): { rx: number; ry: number; rz: number } {
+  const rz = is3d(grid) ? (diffusivity * dt) / grid.dz ** 2 : 0
+  return { rx: (diffusivity * dt) / grid.dx ** 2, ry: (diffusivity * dt) / grid.dy ** 2, rz }
 }
 
 /**
@@ -75,15 +87,17 @@ export function coefficients(grid: Grid, diffusivity: number, dt: number): { rx:
  */
 export function checkScales(grid: Grid, diffusivity: number, dtLimit: number, dt: number): void {
   if (!(dtLimit > 0 && Number.isFinite(dtLimit))) {
+    const spacing = is3d(grid) ? `dx ${grid.dx}, dy ${grid.dy}, dz ${grid.dz}` : `dx ${grid.dx}, dy ${grid.dy}`
     throw new RangeError(
-      `options.grid (dx ${grid.dx}, dy ${grid.dy}) and options.diffusivity (${diffusivity}) give no usable ` +
-        `time step: the stability limit 1/(2α(1/dx² + 1/dy²)) is ${dtLimit}`,
+      `options.grid (${spacing}) and options.diffusivity (${diffusivity}) give no usable ` +
+        `time step: the stability limit ${limitFormula(is3d(grid), false)} is ${dtLimit}`,
     )
   }
-  const { rx, ry } = coefficients(grid, diffusivity, dt)
+  const { rx, ry, rz } = coefficients(grid, diffusivity, dt)
   for (const [name, value] of [
     ['α·dt/dx²', rx],
     ['α·dt/dy²', ry],
+    ['α·dt/dz²', rz],
   ] as const) {
     if (!Number.isFinite(value)) throw new RangeError(`options.dt (${dt}) makes ${name} = ${value}`)
   }

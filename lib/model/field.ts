@@ -1,51 +1,48 @@
 /**
- * Fields: nx·ny node values, stored halo-padded ((ny + 2) rows of (nx + 2) values) on SharedArrayBuffers
- * that every worker sees. Packing, unpacking and the halo are here; the halo is filled by applying each
- * side's ghost rule to the stored values (a copy for periodic sides), never by running a step.
+ * Fields: nx·ny (·nz) node values, stored halo-padded (see grid.ts) on SharedArrayBuffers that every
+ * worker sees. Packing, unpacking and the halo are here; the halo is filled by applying each side's
+ * ghost rule to the stored values (a copy for periodic sides), never by running a step.
  */
-import type { GhostRule, SideName } from './boundary/index.js'
+import type { GhostRule, GhostRules } from './boundary/index.js'
 import { type GhostCells, mirrored, mirroredCell } from './boundary/rule.js'
 import type { FaceViews } from './faces.js'
-import { type Grid, paddedIndex, paddedLengthOf, strideOf } from './grid.js'
+import { forEachRow, type Grid, is3d, nodeCountOf, paddedLengthOf, planeOf, strideOf, unitCountOf } from './grid.js'
 
 /** A padded field of zeros on a new SharedArrayBuffer. */
 export function allocateShared(grid: Grid): Float64Array {
   return new Float64Array(new SharedArrayBuffer(paddedLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT))
 }
 
-/** Copies nx·ny row-major values into the node cells of a padded field. */
+/** Copies the unpadded node values (node (i, j, k) at (k·ny + j)·nx + i) into the node cells of a padded field. */
 export function packField(grid: Grid, values: Float64Array, padded: Float64Array): void {
-  const { nx, ny } = grid
-  for (let j = 0; j < ny; j++) padded.set(values.subarray(j * nx, (j + 1) * nx), paddedIndex(grid, 0, j))
+  const { nx } = grid
+  forEachRow(grid, (p, n) => padded.set(values.subarray(n, n + nx), p))
 }
 
-/** Copies the node cells of a padded field out into a new nx·ny row-major array. */
+/** Copies the node cells of a padded field out into a new unpadded array. */
 export function unpackField(grid: Grid, padded: Float64Array): Float64Array {
-  const { nx, ny } = grid
-  const out = new Float64Array(nx * ny)
-  for (let j = 0; j < ny; j++) {
-    const start = paddedIndex(grid, 0, j)
-    out.set(padded.subarray(start, start + nx), j * nx)
-  }
+  const { nx } = grid
+  const out = new Float64Array(nodeCountOf(grid))
+  forEachRow(grid, (p, n) => out.set(padded.subarray(p, p + nx), n))
   return out
 }
 
 /**
  * Moves the node cells of a padded field to its start, row after row (each row moves left, so none is
- * overwritten before it is moved), and returns them as an nx·ny view: the field read out without a copy.
- * The padded field is spent.
+ * overwritten before it is moved), and returns them as an unpadded view: the field read out without a
+ * copy. The padded field is spent.
  */
 export function compactInPlace(grid: Grid, padded: Float64Array): Float64Array {
-  const { nx, ny } = grid
-  for (let j = 0; j < ny; j++) padded.copyWithin(j * nx, paddedIndex(grid, 0, j), paddedIndex(grid, nx, j))
-  return padded.subarray(0, nx * ny)
+  const { nx } = grid
+  forEachRow(grid, (p, n) => padded.copyWithin(n, p, p + nx))
+  return padded.subarray(0, nodeCountOf(grid))
 }
 
 /**
- * A ghost row (padded row 0 below the grid, ny + 1 above) and the node rows it is made from, as padded
- * row indices: target = a·inside + b·boundary + c (mirror) or target = inside (wrap, from the opposite
- * side). `owner` is the node row whose worker refreshes it after each step: the same worker must own
- * `inside` and `boundary` (see parallel/partition.ts).
+ * A ghost unit (a padded row in 2D, a padded plane in 3D: unit 0 below the grid, unit n + 1 above) and
+ * the node units it is made from, as padded unit indices: target = a·inside + b·boundary + c (mirror)
+ * or target = inside (wrap, from the opposite side). `owner` is the node unit whose worker refreshes it
+ * after each step: the same worker must own `inside` and `boundary` (see parallel/partition.ts).
  */
 export interface GhostRow {
   readonly target: number
@@ -55,15 +52,23 @@ export interface GhostRow {
   readonly owner: number
 }
 
-/** The ghost rows the bottom and top rules need (none for a side whose ghost nothing reads). */
-export function ghostRows(grid: Grid, rules: Readonly<Record<SideName, GhostRule>>): GhostRow[] {
-  const { ny } = grid
+/**
+ * The ghost units the sides across the slowest axis need (bottom and top in 2D, back and front in 3D;
+ * none for a side whose ghost nothing reads).
+ */
+export function ghostRows(grid: Grid, rules: GhostRules): GhostRow[] {
+  const n = unitCountOf(grid)
+  const [low, high] = is3d(grid) ? [rules.back!, rules.front!] : [rules.bottom, rules.top]
+  return ghostUnits(n, low, high)
+}
+
+/** The ghost units of n node units (padded units 1…n) whose low and high sides have these rules. */
+export function ghostUnits(n: number, low: GhostRule, high: GhostRule): GhostRow[] {
   const rows: GhostRow[] = []
-  const { bottom, top } = rules
-  if (bottom.kind === 'mirror') rows.push({ target: 0, inside: 2, boundary: 1, rule: bottom, owner: 1 })
-  if (bottom.kind === 'wrap') rows.push({ target: 0, inside: ny, boundary: ny, rule: bottom, owner: ny - 1 })
-  if (top.kind === 'mirror') rows.push({ target: ny + 1, inside: ny - 1, boundary: ny, rule: top, owner: ny - 2 })
-  if (top.kind === 'wrap') rows.push({ target: ny + 1, inside: 1, boundary: 1, rule: top, owner: 0 })
+  if (low.kind === 'mirror') rows.push({ target: 0, inside: 2, boundary: 1, rule: low, owner: 1 })
+  if (low.kind === 'wrap') rows.push({ target: 0, inside: n, boundary: n, rule: low, owner: n - 1 })
+  if (high.kind === 'mirror') rows.push({ target: n + 1, inside: n - 1, boundary: n, rule: high, owner: n - 2 })
+  if (high.kind === 'wrap') rows.push({ target: n + 1, inside: 1, boundary: 1, rule: high, owner: 0 })
   return rows
 }
 
@@ -124,14 +129,11 @@ const cellRow = (cells: GhostCells, r: number, stride: number): GhostCells => ({
 
 /**
  * Fills the whole halo of a padded field from its node values: ghost columns, then ghost rows (with each
- * ghost cell's own coefficients when a variable diffusivity's `faces` are given).
+ * ghost cell's own coefficients when a variable diffusivity's `faces` are given); in 3D plane by plane
+ * (columns, then the plane's ghost rows), then the ghost planes.
  */
-export function fillHalo(
-  grid: Grid,
-  field: Float64Array,
-  rules: Readonly<Record<SideName, GhostRule>>,
-  faces?: FaceViews,
-): void {
+export function fillHalo(grid: Grid, field: Float64Array, rules: GhostRules, faces?: FaceViews): void {
+  if (is3d(grid)) return fillHalo3d(grid, field, rules)
   const stride = strideOf(grid)
   const cells = faces?.cells
   for (let j = 1; j <= grid.ny; j++) fillGhostColumns(field, j * stride, grid.nx, rules.left, rules.right, cells)
@@ -139,5 +141,32 @@ export function fillHalo(
   for (const g of ghostRows(grid, rules)) {
     const own = cells === undefined ? undefined : cellRow(cells, g.target, stride)
     fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule, own)
+  }
+}
+
+function fillHalo3d(grid: Grid, field: Float64Array, rules: GhostRules): void {
+  const plane = planeOf(grid)
+  const unit = (k: number) => field.subarray(k * plane, (k + 1) * plane)
+  for (let k = 1; k <= grid.nz; k++) fillPlaneHalo(unit(k), grid.nx, grid.ny, rules, 1, grid.ny)
+  for (const g of ghostRows(grid, rules)) fillGhostRow(unit(g.target), unit(g.inside), unit(g.boundary), g.rule)
+}
+
+/**
+ * The in-plane halo of one padded plane of a 3D field: the ghost columns of node rows first…last
+ * (padded rows), then the plane's bottom and top ghost rows. The js kernel calls it after each plane.
+ */
+export function fillPlaneHalo(
+  plane: Float64Array,
+  nx: number,
+  ny: number,
+  rules: Pick<GhostRules, 'left' | 'right' | 'bottom' | 'top'>,
+  first: number,
+  last: number,
+): void {
+  const stride = nx + 2
+  for (let j = first; j <= last; j++) fillGhostColumns(plane, j * stride, nx, rules.left, rules.right)
+  const row = (r: number) => plane.subarray(r * stride, (r + 1) * stride)
+  for (const g of ghostUnits(ny, rules.bottom, rules.top)) {
+    fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule)
   }
 }

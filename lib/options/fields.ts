@@ -5,59 +5,63 @@
  */
 import type { FieldInit } from '../api/types.js'
 import { allocateShared } from '../model/field.js'
-import { type Grid, paddedIndex } from '../model/grid.js'
+import { forEachRow, type Grid, is3d, nodeCountOf, nodeText } from '../model/grid.js'
 import { describe, fail, finiteNumber } from './check.js'
 
-function fromFunction(name: string, f: (x: number, y: number) => number, grid: Grid, out: Float64Array): void {
-  const { nx, ny, dx, dy } = grid
-  for (let j = 0; j < ny; j++) {
-    const row = paddedIndex(grid, 0, j)
+/** The parameters a field function takes, as text: "x, y" or "x, y, z". */
+const paramsOf = (grid: Grid) => (is3d(grid) ? 'x, y, z' : 'x, y')
+
+function fromFunction(name: string, f: (x: number, y: number, z: number) => number, grid: Grid, out: Float64Array) {
+  const { nx, dx, dy, dz } = grid
+  const threeD = is3d(grid)
+  forEachRow(grid, (row, _, j, k) => {
     for (let i = 0; i < nx; i++) {
-      const [x, y] = [i * dx, j * dy]
-      const v = f(x, y)
+      const [x, y, z] = [i * dx, j * dy, k * dz]
+      const v = threeD ? f(x, y, z) : (f as (x: number, y: number) => number)(x, y)
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         throw new TypeError(
-          `${name}(x, y) must return a finite number, got ${describe(v)} at node (${i}, ${j}), x = ${x}, y = ${y}`,
+          `${name}(${paramsOf(grid)}) must return a finite number, got ${describe(v)} at ${nodeText(grid, i, j, k)}`,
         )
       }
       out[row + i] = v
     }
-  }
+  })
 }
 
 function fromValues(name: string, values: ArrayLike<unknown>, grid: Grid, out: Float64Array): void {
-  const { nx, ny } = grid
-  for (let j = 0; j < ny; j++) {
-    const row = paddedIndex(grid, 0, j)
+  const { nx } = grid
+  forEachRow(grid, (row, n, j, k) => {
     for (let i = 0; i < nx; i++) {
-      const v = values[j * nx + i]
+      const v = values[n + i]
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new TypeError(`${name}[${j * nx + i}] (node (${i}, ${j})) must be a finite number, got ${describe(v)}`)
+        const node = is3d(grid) ? `(${i}, ${j}, ${k})` : `(${i}, ${j})`
+        throw new TypeError(`${name}[${n + i}] (node ${node}) must be a finite number, got ${describe(v)}`)
       }
       out[row + i] = v
     }
-  }
+  })
 }
 
 /**
- * Evaluates a number, a function of (x, y) or an nx·ny array into a new padded shared field whose node
- * cells hold the checked, finite values (the halo is left at zero, for fillHalo).
+ * Evaluates a number, a function of (x, y) (or (x, y, z) in 3D) or an unpadded array into a new padded
+ * shared field whose node cells hold the checked, finite values (the halo is left at zero, for fillHalo).
  */
 export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Float64Array {
   const out = allocateShared(grid)
   if (typeof value === 'number') {
     const v = finiteNumber(name, value)
-    for (let j = 0; j < grid.ny; j++) out.fill(v, paddedIndex(grid, 0, j), paddedIndex(grid, grid.nx, j))
+    forEachRow(grid, (row) => out.fill(v, row, row + grid.nx))
     return out
   }
   if (typeof value === 'function') {
-    fromFunction(name, value, grid, out)
+    fromFunction(name, value as (x: number, y: number, z: number) => number, grid, out)
     return out
   }
+  const [count, shape] = is3d(grid) ? ['nx*ny*nz', `(${paramsOf(grid)})`] : ['nx*ny', '(x, y)']
   if (!(value instanceof Float64Array) && !Array.isArray(value)) {
-    return fail(name, 'a number, a function (x, y) => number, or a Float64Array or array of nx*ny values', value)
+    return fail(name, `a number, a function ${shape} => number, or a Float64Array or array of ${count} values`, value)
   }
-  if (value.length !== grid.nx * grid.ny) fail(name, `of length nx*ny = ${grid.nx * grid.ny}`, value)
+  if (value.length !== nodeCountOf(grid)) fail(name, `of length ${count} = ${nodeCountOf(grid)}`, value)
   fromValues(name, value, grid, out)
   return out
 }
@@ -74,7 +78,7 @@ export function parseFieldRows(name: string, value: FieldInit, grid: Grid, rows:
     for (const [r, j] of rows.entries()) {
       for (let i = 0; i < nx; i++) {
         const [x, y] = [i * dx, j * dy]
-        const v = value(x, y)
+        const v = (value as (x: number, y: number) => number)(x, y)
         if (typeof v !== 'number' || !Number.isFinite(v)) {
           throw new TypeError(
             `${name}(x, y) must return a finite number, got ${describe(v)} at node (${i}, ${j}), x = ${x}, y = ${y}`,
@@ -103,14 +107,18 @@ export function parseFieldRows(name: string, value: FieldInit, grid: Grid, rows:
   return out
 }
 
+/** A source that varies in time: f(x, y, t) in 2D, f(x, y, z, t) in 3D. */
+export type SourceAt =
+  ((x: number, y: number, t: number) => number) | ((x: number, y: number, z: number, t: number) => number)
+
 /** The source term: a field constant in time, times a scale g(t), or a function of (x, y, t). */
 export interface Source {
-  /** nx·ny values: the field, the separable form's shape, or f(x, y, 0) for a function of (x, y, t). */
+  /** The node values: the field, the separable form's shape, or f at t = 0 for a function of t. */
   readonly field: Float64Array
   /** The separable form's g(t), or null. */
   readonly scale: ((t: number) => number) | null
-  /** A function of (x, y, t), evaluated over the grid before every step, or null. */
-  readonly at: ((x: number, y: number, t: number) => number) | null
+  /** A function of (x, y, t) (of (x, y, z, t) in 3D), evaluated over the grid before every step, or null. */
+  readonly at: SourceAt | null
 }
 
 /** g(t), checked finite; the message names the option and the time. */
@@ -123,13 +131,18 @@ export function scaleAt(scale: (t: number) => number, t: number): number {
 }
 
 /**
- * `source`: a number, nx·ny values, a function (x, y) (constant in time), a function (x, y, t) (told
- * apart by its declared parameters: three or more), or the separable `{ shape, scale }`, shape a field
- * and scale a function of t. The source of step n is taken at t_n (forward Euler).
+ * `source`: a number, node values, a function (x, y) (constant in time), a function (x, y, t) (told
+ * apart by its declared parameters: three or more; in 3D (x, y, z) and (x, y, z, t), four or more), or
+ * the separable `{ shape, scale }`, shape a field and scale a function of t. The source of step n is
+ * taken at t_n (forward Euler).
  */
 export function parseSource(value: unknown, grid: Grid): Source {
   const name = 'options.source'
-  if (typeof value === 'function' && value.length >= 3) {
+  if (typeof value === 'function' && value.length >= (is3d(grid) ? 4 : 3)) {
+    if (is3d(grid)) {
+      const at = value as (x: number, y: number, z: number, t: number) => number
+      return { field: parseFieldInit(`${name}`, (x, y, z) => at(x, y, z, 0), grid), scale: null, at }
+    }
     const at = value as (x: number, y: number, t: number) => number
     return { field: parseFieldInit(`${name}`, (x, y) => at(x, y, 0), grid), scale: null, at }
   }

@@ -3,9 +3,10 @@
  * from the caller's objects again; every field is filled and checked.
  */
 import type { Backend, CheckpointOptions, Progress } from '../api/types.js'
-import type { GhostRule, SideName, Sides } from '../model/boundary/index.js'
+import type { GhostRules, Sides } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
+import type { SourceAt } from './fields.js'
 import type { FramesConfig } from './frames.js'
 import type { ProbesConfig } from './probes.js'
 
@@ -17,7 +18,7 @@ export interface Problem {
   readonly diffusivityField: Float64Array | null
   readonly sides: Sides
   /** Each side's ghost rule, checked finite. */
-  readonly ghosts: Readonly<Record<SideName, GhostRule>>
+  readonly ghosts: GhostRules
   /**
    * The initial values with the fixed sides' values applied, halo-padded on a SharedArrayBuffer (halo
    * zero). It becomes the solver's first field buffer (api/start.ts): read it only before the solver starts.
@@ -31,7 +32,7 @@ export interface Problem {
   /** The separable source's scale g(t): step n adds dt·g(t_n)·shape. */
   readonly sourceScale: ((t: number) => number) | null
   /** A source f(x, y, t), evaluated over the grid at t_n before step n. */
-  readonly sourceAt: ((x: number, y: number, t: number) => number) | null
+  readonly sourceAt: SourceAt | null
   /** The stability limit 1 / (2α(1/dx² + 1/dy²)). */
   readonly dtLimit: number
   /** The time step for `steps`, and the largest allowed step for `tEnd`. */

@@ -9,7 +9,7 @@ import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
-import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
+import { type AxisZ, type Grid, is3d, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
@@ -31,13 +31,39 @@ const kOptionKeys = [
 const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
 
 function parseGrid(value: unknown, sides: Sides): Grid {
-  if (!isPlainObject(value)) return fail('options.grid', 'an object { nx, ny, lx?, ly? }', value)
-  checkKeys('options.grid', value, ['nx', 'ny', 'lx', 'ly'])
+  if (!isPlainObject(value)) return fail('options.grid', 'an object { nx, ny, nz?, lx?, ly?, lz? }', value)
+  checkKeys('options.grid', value, ['nx', 'ny', 'nz', 'lx', 'ly', 'lz'])
   const nx = integerAtLeast('options.grid.nx', value.nx, 3)
   const ny = integerAtLeast('options.grid.ny', value.ny, 3)
   const lx = value.lx === undefined ? 1 : positiveNumber('options.grid.lx', value.lx)
   const ly = value.ly === undefined ? 1 : positiveNumber('options.grid.ly', value.ly)
-  return makeGrid(nx, ny, lx, ly, sides.left.wraps, sides.bottom.wraps)
+  const z = parseAxisZ(value, sides)
+  return makeGrid(nx, ny, lx, ly, sides.left.wraps, sides.bottom.wraps, z)
+}
+
+/** A grid is 3D when it gives nz (other than 1). */
+export const gridIs3d = (grid: unknown): boolean => isPlainObject(grid) && grid.nz !== undefined && grid.nz !== 1
+
+/**
+ * The z axis: nz = 1 (or none) is the plane, otherwise nz ≥ 3 nodes; lz is then required (a block's
+ * depth is rarely its width, so it is never guessed), and lz without nz is refused.
+ */
+function parseAxisZ(value: Record<string, unknown>, sides: Sides): AxisZ | undefined {
+  if (value.nz === undefined || value.nz === 1) {
+    if (value.lz !== undefined) {
+      throw new TypeError(
+        `options.grid.lz needs options.grid.nz (3 or more nodes along z), got nz ${describe(value.nz)}`,
+      )
+    }
+    return undefined
+  }
+  if (!Number.isInteger(value.nz) || (value.nz as number) < 3) {
+    fail('options.grid.nz', '1 (a 2D grid) or an integer >= 3', value.nz)
+  }
+  if (value.lz === undefined) {
+    throw new TypeError(`options.grid.lz is required with options.grid.nz (${value.nz}): give the extent along z`)
+  }
+  return { nz: value.nz as number, lz: positiveNumber('options.grid.lz', value.lz), periodic: sides.back!.wraps }
 }
 
 function parseDuration(options: SolveOptions, requireDuration: boolean) {
@@ -95,13 +121,13 @@ function parseTrackers(value: unknown): readonly Tracker[] {
 
 /** Everything but the fields, which are evaluated last (after every cheap check has passed). */
 function parseScalars(options: SolveOptions, requireDuration: boolean) {
-  const sides = parseBoundary(options.boundary)
+  const sides = parseBoundary(options.boundary, gridIs3d(options.grid))
   const grid = parseGrid(options.grid, sides)
   const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
   const transfer = transferAcross(grid, sides)
   const dtLimit = stabilityLimit(grid, diffusivity, transfer)
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
-  checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
+  checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y + transfer.z > 0, is3d(grid))
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
   checkThreads(runtime.threads)
@@ -125,7 +151,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
-  applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
+  applyFixed(grid, sides, initial, (i, j, k) => paddedIndex(grid, i, j, k))
   const parsed = options.source === undefined ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }

@@ -28,9 +28,9 @@ export interface WorkerInit {
    */
   readonly weights: SharedArrayBuffer | null
   readonly control: SharedArrayBuffer
-  /** Values per padded row. */
+  /** Values per band unit: a padded row in 2D, a padded plane in 3D (every index below counts units). */
   readonly stride: number
-  /** The node rows this worker updates. */
+  /** The node rows (planes in 3D) this worker updates. */
   readonly band: Band
   readonly ghostRows: readonly GhostRowJob[]
   /** This worker's part of the stepper's schedule. */

@@ -1,28 +1,36 @@
 /**
  * Temporal blocking (native backend): how many steps one pass over memory advances. Bands that fit in
- * cache gain nothing; large ones are swept once per k steps, with the rows in flight (about k + 3 per
- * buffer) kept in cache. Blocking needs bands of at least 2k rows, and is off on a periodic y axis (its
- * ghost rows join the first and last bands).
+ * cache gain nothing; large ones are swept once per k steps, with the units in flight (about k + 3 per
+ * buffer: rows in 2D, planes in 3D, a wavefront over planes) kept in cache. Blocking needs bands of at
+ * least 2k units, and is off on a periodic slowest axis (its ghost units join the first and last bands).
  */
 import type { Band } from '../parallel/partition.js'
 import type { Problem } from '../options/problem.js'
 import { needsFaces } from '../model/faces.js'
-import { strideOf } from '../model/grid.js'
+import { is3d, unitLengthOf } from '../model/grid.js'
 
-/** Cache one worker may fill (a little below one core's L2 on the machines we measured). */
+/** Cache one worker may fill with rows (a little below one core's L2 on the machines we measured). */
 const kCacheBytes = 1.5 * (1 << 20)
+/**
+ * Cache one worker may fill with planes: planes are large, so a 3D wavefront lives in the shared last
+ * level cache (a share of it, below what two workers of a 32 MiB L3 may hold together).
+ */
+const kPlaneCacheBytes = 8 * (1 << 20)
 
 export function blockSteps(problem: Problem, bands: readonly Band[]): number {
-  if (problem.backend !== 'native' || problem.grid.periodicY) return 1
+  const { grid } = problem
+  const periodicSlow = is3d(grid) ? grid.periodicZ : grid.periodicY
+  if (problem.backend !== 'native' || periodicSlow) return 1
   // A variable diffusivity streams its east and north faces beside the two fields.
   const arrays = needsFaces(problem.diffusivityField, problem.sides) ? 4 : 2
-  const rowBytes = strideOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT
-  const rows = bands.map((b) => b.end - b.start)
-  const fit = Math.floor(Math.min(...rows) / 2)
+  const unitBytes = unitLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT
+  const cache = is3d(grid) ? kPlaneCacheBytes : kCacheBytes
+  const units = bands.map((b) => b.end - b.start)
+  const fit = Math.floor(Math.min(...units) / 2)
   let k = problem.temporalBlocking
   if (k === 'auto') {
-    const bandFits = arrays * Math.max(...rows) * rowBytes <= kCacheBytes
-    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(kCacheBytes / (arrays * rowBytes)) - 3))
+    const bandFits = arrays * Math.max(...units) * unitBytes <= cache
+    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(cache / (arrays * unitBytes)) - 3))
   }
   return Math.max(1, Math.min(k, fit))
 }

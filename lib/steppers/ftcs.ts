@@ -1,11 +1,13 @@
 /**
  * Explicit FTCS, the 'explicit' method: u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f],
- * rx = α·dt/dx²; for a variable diffusivity the conservative form with rx = dt/dx² (see model/faces.ts).
+ * rx = α·dt/dx² (in 3D + rz·(u_b − 2u + u_f) before the source, over bands of planes); for a variable
+ * diffusivity the conservative form with rx = dt/dx² (see model/faces.ts).
  * One phase per step (plain), or k steps per pass over memory (temporal blocking, see blocking.ts).
  */
 import { evolvingNodes } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
 import { needsFaces } from '../model/faces.js'
+import { is3d } from '../model/grid.js'
 import { blockSteps } from './blocking.js'
 import type { Schedule } from './schedule.js'
 import type { Stepper } from './stepper.js'
@@ -17,8 +19,20 @@ export const ftcs: Stepper = {
     const { grid, ghosts } = problem
     const e = evolvingNodes(grid, problem.sides)
     const faces = needsFaces(problem.diffusivityField, problem.sides)
-    const { rx, ry } = coefficients(grid, faces ? 1 : problem.diffusivity, dt)
-    return { nx: grid.nx, first: e.firstColumn, last: e.lastColumn, rx, ry, dt, left: ghosts.left, right: ghosts.right }
+    const { rx, ry, rz } = coefficients(grid, faces ? 1 : problem.diffusivity, dt)
+    const spec = {
+      nx: grid.nx,
+      first: e.firstColumn,
+      last: e.lastColumn,
+      rx,
+      ry,
+      dt,
+      left: ghosts.left,
+      right: ghosts.right,
+    }
+    if (!is3d(grid)) return spec
+    const { bottom, top } = ghosts
+    return { ...spec, plane: { ny: grid.ny, firstRow: e.firstRow, lastRow: e.lastRow, rz, bottom, top } }
   },
 
   schedule(problem, bands): Schedule {

@@ -18,10 +18,10 @@ export interface Snapshot {
   readonly kind: 'start' | 'step' | 'end'
   /** The advance in progress: the step it started from, the steps it takes, wall seconds since it began. */
   readonly run: { readonly firstStep: number; readonly steps: number; readonly seconds: number }
-  /** A copy of the field (nx·ny, row-major). Copy only if you need it: it allocates. */
+  /** A copy of the field (nx·ny, row-major; nx·ny·nz in 3D). Copy only if you need it: it allocates. */
   field(): Float64Array
-  /** u at node (i, j), read in place (no copy): for trackers that need a few values, such as probes. */
-  value(i: number, j: number): number
+  /** u at node (i, j) (and plane k in 3D), read in place (no copy): for trackers that need a few values, such as probes. */
+  value(i: number, j: number, k?: number): number
 }
 
 export interface Tracker {

@@ -4,18 +4,32 @@
  * fixed nodes hold (corners included), and the ghost rule of each side.
  */
 import { checkKeys, fail, isPlainObject } from '../../options/check.js'
-import type { Grid } from '../grid.js'
+import { type Grid, is3d } from '../grid.js'
 import { dirichlet } from './dirichlet.js'
-import { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
+import { type AnySideName, type BoundaryKind, kSideNames, kSideNames3d, type Side, type SideName } from './kind.js'
 import { neumann } from './neumann.js'
 import { periodic } from './periodic.js'
 import { robin } from './robin.js'
 import type { GhostRule } from './rule.js'
 
-export { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
+export {
+  type AnySideName,
+  type BoundaryKind,
+  kSideNames,
+  kSideNames3d,
+  type Side,
+  type SideName,
+  type ZSideName,
+} from './kind.js'
 export type { GhostRule } from './rule.js'
 
-export type Sides = Readonly<Record<SideName, Side>>
+/** The four sides of the plane, and in 3D back and front too (absent in 2D). */
+export type Sides = Readonly<Record<SideName, Side>> & { readonly back?: Side; readonly front?: Side }
+/** Each side's ghost rule, as `Sides`. */
+export type GhostRules = Readonly<Record<SideName, GhostRule>> & {
+  readonly back?: GhostRule
+  readonly front?: GhostRule
+}
 
 /** Every kind, by its `type`. A new kind is registered here and nowhere else. */
 export const kBoundaryKinds: ReadonlyMap<string, BoundaryKind> = new Map(
@@ -26,6 +40,7 @@ const kDefaultSide = Object.freeze({ type: 'dirichlet', value: 0 })
 const kAxes = [
   ['left', 'right'],
   ['bottom', 'top'],
+  ['back', 'front'],
 ] as const
 
 function parseSide(name: string, value: unknown): Side {
@@ -39,36 +54,55 @@ function parseSide(name: string, value: unknown): Side {
   return kind.parse(name, value)
 }
 
-/** Parses one side condition for all four sides, or `{ left, right, bottom, top }`. */
-export function parseBoundary(value: unknown): Sides {
+/**
+ * Parses one side condition for all sides, or `{ left, right, bottom, top }` (and `back`, `front` on a
+ * 3D grid, where side data must be numbers for now).
+ */
+export function parseBoundary(value: unknown, threeD = false): Sides {
   const name = 'options.boundary'
-  let sides: Record<SideName, Side>
+  const names = threeD ? kSideNames3d : kSideNames
+  let sides: Partial<Record<AnySideName, Side>> = {}
   if (value === undefined || (isPlainObject(value) && 'type' in value)) {
     const side = parseSide(name, value ?? kDefaultSide)
-    sides = { left: side, right: side, bottom: side, top: side }
+    for (const n of names) sides[n] = side
   } else {
-    if (!isPlainObject(value)) return fail(name, 'a side condition or { left, right, bottom, top }', value)
-    checkKeys(name, value, kSideNames)
-    const parse = (side: SideName) => parseSide(`${name}.${side}`, value[side])
-    sides = { left: parse('left'), right: parse('right'), bottom: parse('bottom'), top: parse('top') }
+    const list = names.join(', ')
+    if (!isPlainObject(value)) return fail(name, `a side condition or { ${list} }`, value)
+    checkKeys(name, value, names)
+    sides = Object.fromEntries(names.map((n) => [n, parseSide(`${name}.${n}`, value[n])]))
   }
   for (const [a, b] of kAxes) {
-    if (sides[a].wraps !== sides[b].wraps) {
-      throw new TypeError(
-        `${name}: ${a} and ${b} must both be periodic or neither, got ${sides[a].kind} and ${sides[b].kind}`,
-      )
+    const [sa, sb] = [sides[a], sides[b]]
+    if (sa !== undefined && sb !== undefined && sa.wraps !== sb.wraps) {
+      throw new TypeError(`${name}: ${a} and ${b} must both be periodic or neither, got ${sa.kind} and ${sb.kind}`)
     }
   }
-  return Object.freeze(sides)
+  if (threeD) for (const n of names) refuseVarying3d(n, sides[n]!)
+  return Object.freeze(sides) as Sides
+}
+
+/** On a 3D grid, side data given as functions are refused (for now), naming the side. */
+function refuseVarying3d(name: AnySideName, side: Side): void {
+  if (side.varying === true) {
+    throw new TypeError(
+      `options.boundary.${name}: side data given as functions are not supported on a 3D grid (options.grid.nz) ` +
+        'yet; give numbers',
+    )
+  }
 }
 
 /** The node spacing across a side. */
-const spacingAcross = (grid: Grid, side: SideName) => (side === 'left' || side === 'right' ? grid.dx : grid.dy)
+function spacingAcross(grid: Grid, side: AnySideName): number {
+  if (side === 'left' || side === 'right') return grid.dx
+  return side === 'bottom' || side === 'top' ? grid.dy : grid.dz
+}
 
 /** The ghost rule of every side; throws a RangeError if a rule's coefficients are not finite. */
-export function ghostRules(grid: Grid, sides: Sides, diffusivity: number): Readonly<Record<SideName, GhostRule>> {
-  const rule = (side: SideName) => sides[side].ghost(spacingAcross(grid, side), diffusivity, `options.boundary.${side}`)
-  return Object.freeze({ left: rule('left'), right: rule('right'), bottom: rule('bottom'), top: rule('top') })
+export function ghostRules(grid: Grid, sides: Sides, diffusivity: number): GhostRules {
+  const rule = (side: AnySideName) =>
+    sides[side]!.ghost(spacingAcross(grid, side), diffusivity, `options.boundary.${side}`)
+  const plane = { left: rule('left'), right: rule('right'), bottom: rule('bottom'), top: rule('top') }
+  return Object.freeze(is3d(grid) ? { ...plane, back: rule('back'), front: rule('front') } : plane)
 }
 
 /** The nodes of a side: (i, j) and position (x, y). */
@@ -82,43 +116,50 @@ export function sideNodes(grid: Grid, side: SideName): { i: number; j: number; x
 }
 
 /**
- * The largest heat-transfer coefficient h of the sides across x (left, right) and across y (bottom,
- * top): 0 without Robin sides; an h given as a function counts with its values at t = 0.
+ * The largest heat-transfer coefficient h of the sides across x (left, right), across y (bottom, top)
+ * and across z (back, front; 0 in 2D): 0 without Robin sides; an h given as a function counts with its
+ * values at t = 0.
  */
-export function transferAcross(grid: Grid, sides: Sides): { x: number; y: number } {
-  const h = (name: SideName) => {
+export function transferAcross(grid: Grid, sides: Sides): { x: number; y: number; z: number } {
+  const h = (name: AnySideName) => {
     const side = sides[name]
+    if (side === undefined) return 0
     if (side.transfer !== undefined || side.transferAt === undefined) return side.transfer ?? 0
-    return sideNodes(grid, name).reduce((m, p) => Math.max(m, side.transferAt!(p.x, p.y, 0)), 0)
+    return sideNodes(grid, name as SideName).reduce((m, p) => Math.max(m, side.transferAt!(p.x, p.y, 0)), 0)
   }
-  return { x: Math.max(h('left'), h('right')), y: Math.max(h('bottom'), h('top')) }
+  return { x: Math.max(h('left'), h('right')), y: Math.max(h('bottom'), h('top')), z: Math.max(h('back'), h('front')) }
 }
 
 /** Some side's data are functions of (x, y, t). */
 export const anyVarying = (sides: Sides): boolean => kSideNames.some((s) => sides[s].varying === true)
 
-/** The evolving node columns and rows (inclusive ranges): fixed sides' nodes do not evolve. */
+/** The evolving node columns, rows and planes (inclusive ranges): fixed sides' nodes do not evolve. */
 export interface Evolving {
   readonly firstColumn: number
   readonly lastColumn: number
   readonly firstRow: number
   readonly lastRow: number
+  /** Planes along z: 0…0 in 2D. */
+  readonly firstPlane: number
+  readonly lastPlane: number
 }
 
 export function evolvingNodes(grid: Grid, sides: Sides): Evolving {
-  const fixed = (side: Side) => (side.fixed ? 1 : 0)
+  const fixed = (side: Side | undefined) => (side?.fixed === true ? 1 : 0)
   return {
     firstColumn: fixed(sides.left),
     lastColumn: grid.nx - 1 - fixed(sides.right),
     firstRow: fixed(sides.bottom),
     lastRow: grid.ny - 1 - fixed(sides.top),
+    firstPlane: fixed(sides.back),
+    lastPlane: grid.nz - 1 - fixed(sides.front),
   }
 }
 
 /** Evolving nodes per step: the count behind "updates per second". */
 export function evolvingCount(grid: Grid, sides: Sides): number {
   const e = evolvingNodes(grid, sides)
-  return (e.lastColumn - e.firstColumn + 1) * (e.lastRow - e.firstRow + 1)
+  return (e.lastColumn - e.firstColumn + 1) * (e.lastRow - e.firstRow + 1) * (e.lastPlane - e.firstPlane + 1)
 }
 
 /** (a + b) / 2, without overflowing for values beyond half the largest double (same bits otherwise). */
@@ -155,15 +196,46 @@ export function fixedValues(
 }
 
 /**
- * Sets the nodes of fixed sides to their values at time t; `index` maps node (i, j) to its place in
- * `field` (row-major nx·ny by default; a padded field passes its own).
+ * Sets the nodes of fixed sides to their values at time t; `index` maps node (i, j) (and k in 3D) to its
+ * place in `field` (the unpadded layout by default; a padded field passes its own).
  */
 export function applyFixed(
   grid: Grid,
   sides: Sides,
   field: Float64Array,
-  index = (i: number, j: number) => j * grid.nx + i,
+  index = (i: number, j: number, k = 0) => (k * grid.ny + j) * grid.nx + i,
   t = 0,
 ): void {
-  fixedValues(grid, sides, t, (i, j, v) => (field[index(i, j)] = v))
+  if (is3d(grid)) fixedValues3d(grid, sides, (i, j, k, v) => (field[index(i, j, k)] = v))
+  else fixedValues(grid, sides, t, (i, j, v) => (field[index(i, j)] = v))
+}
+
+/**
+ * The values of the fixed sides' nodes of a 3D grid (side data are numbers there): a node on one fixed
+ * side takes its value, on an edge or corner where two or three fixed sides meet, their mean.
+ */
+function fixedValues3d(grid: Grid, sides: Sides, set: (i: number, j: number, k: number, v: number) => void): void {
+  const { nx, ny, nz } = grid
+  const visit = (i: number, j: number, k: number) => {
+    const on: number[] = []
+    const add = (side: Side | undefined, at: boolean) => {
+      if (at && side?.fixed === true) on.push(side.value)
+    }
+    add(sides.left, i === 0)
+    add(sides.right, i === nx - 1)
+    add(sides.bottom, j === 0)
+    add(sides.top, j === ny - 1)
+    add(sides.back, k === 0)
+    add(sides.front, k === nz - 1)
+    if (on.length === 1) set(i, j, k, on[0])
+    else if (on.length === 2) set(i, j, k, mean(on[0], on[1]))
+    else if (on.length === 3) set(i, j, k, on[0] / 3 + on[1] / 3 + on[2] / 3)
+  }
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      const surface = k === 0 || k === nz - 1 || j === 0 || j === ny - 1
+      if (surface) for (let i = 0; i < nx; i++) visit(i, j, k)
+      else [visit(0, j, k), visit(nx - 1, j, k)]
+    }
+  }
 }

@@ -8,6 +8,11 @@ import type { GhostRule } from './rule.js'
 
 export type SideName = 'left' | 'right' | 'bottom' | 'top'
 export const kSideNames: readonly SideName[] = ['left', 'right', 'bottom', 'top']
+/** The sides across z of a 3D grid: back (z = 0) and front (z = lz). */
+export type ZSideName = 'back' | 'front'
+/** Every side of a 3D grid. */
+export type AnySideName = SideName | ZSideName
+export const kSideNames3d: readonly AnySideName[] = ['left', 'right', 'bottom', 'top', 'back', 'front']
 
 /** One side's validated condition. */
 export interface Side {
