@@ -218,6 +218,22 @@ export interface NapiOutcome {
   lost: boolean
 }
 
+/** The in-plane shape of a 3D step. */
+export interface NapiPlane {
+  /** Node rows per plane (the padded plane has (ny + 2)·(nx + 2) values). */
+  ny: number
+  /** First node row updated (0, or 1 when the bottom side is Dirichlet). */
+  firstRow: number
+  /** Last node row updated, inclusive. */
+  lastRow: number
+  /** α·dt/dz². */
+  rz: number
+  /** The bottom ghost row of each plane. */
+  bottom: NapiGhostRule
+  /** The top ghost row of each plane. */
+  top: NapiGhostRule
+}
+
 /** How the steps are grouped between barriers. */
 export interface NapiSchedule {
   /**
@@ -249,6 +265,8 @@ export interface NapiStencil {
   left: NapiGhostRule
   /** The right ghost column. */
   right: NapiGhostRule
+  /** A 3D grid: the in-plane shape; the band's units are then padded planes. Absent in 2D. */
+  plane?: NapiPlane
 }
 
 /**

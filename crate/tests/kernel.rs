@@ -50,7 +50,7 @@ fn neumann(offset: f64) -> GhostRule {
 }
 
 fn stencil(nx: usize, first: usize, last: usize, rx: f64, ry: f64, left: GhostRule, right: GhostRule) -> Stencil {
-  Stencil { nx, first, last, rx, ry, dt: 0.0, left, right }
+  Stencil { nx, first, last, rx, ry, dt: 0.0, left, right, plane: None }
 }
 
 /// Test that the sine modes of the Dirichlet problem are eigenvectors of one band step, with the

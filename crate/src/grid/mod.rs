@@ -35,6 +35,25 @@ pub fn band_lengths(nx: usize, rows: usize) -> Result<(usize, usize), KernelErro
 /// [`KernelError`] naming the first view whose length is wrong, or the shape that overflows.
 pub fn check_band(nx: usize, rows: usize, src: usize, dst: usize, source: usize) -> Result<(), KernelError> {
   let (want_src, want_dst) = band_lengths(nx, rows)?;
+  check_lengths(want_src, want_dst, src, dst, source)
+}
+
+/// As [`check_band`] for `units` band units of `unit` values each (padded rows, or padded planes).
+///
+/// # Errors
+/// [`KernelError`] naming the first view whose length is wrong, or the shape that overflows.
+pub fn check_units(unit: usize, units: usize, src: usize, dst: usize, source: usize) -> Result<(), KernelError> {
+  let overflow = || KernelError::Argument {
+    what: "band shape",
+    expected: "(units + 2)·unit values that fit in memory",
+    actual: format!("units {units}, unit {unit}"),
+  };
+  let want_src = units.checked_add(2).and_then(|r| r.checked_mul(unit)).ok_or_else(overflow)?;
+  let want_dst = units.checked_mul(unit).ok_or_else(overflow)?;
+  check_lengths(want_src, want_dst, src, dst, source)
+}
+
+fn check_lengths(want_src: usize, want_dst: usize, src: usize, dst: usize, source: usize) -> Result<(), KernelError> {
   for (what, actual, expected) in [("src", src, want_src), ("dst", dst, want_dst)] {
     if actual != expected {
       return Err(KernelError::Length { what, expected, actual });

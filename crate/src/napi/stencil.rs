@@ -7,7 +7,7 @@ use super::check_disjoint;
 use crate::boundary::{self, GhostRule};
 use crate::error::KernelError;
 use crate::grid;
-use crate::stencil::{step_band, Stencil};
+use crate::stencil::{step_band, Plane, Stencil};
 
 /// The kind of a ghost rule.
 #[napi(string_enum = "lowercase")]
@@ -73,6 +73,38 @@ pub struct NapiStencil {
   pub left: NapiGhostRule,
   /// The right ghost column.
   pub right: NapiGhostRule,
+  /// A 3D grid: the in-plane shape; the band's units are then padded planes. Absent in 2D.
+  pub plane: Option<NapiPlane>,
+}
+
+/// The in-plane shape of a 3D step.
+#[napi(object)]
+pub struct NapiPlane {
+  /// Node rows per plane (the padded plane has (ny + 2)·(nx + 2) values).
+  pub ny: u32,
+  /// First node row updated (0, or 1 when the bottom side is Dirichlet).
+  pub first_row: u32,
+  /// Last node row updated, inclusive.
+  pub last_row: u32,
+  /// α·dt/dz².
+  pub rz: f64,
+  /// The bottom ghost row of each plane.
+  pub bottom: NapiGhostRule,
+  /// The top ghost row of each plane.
+  pub top: NapiGhostRule,
+}
+
+impl NapiPlane {
+  fn to_plane(&self) -> std::result::Result<Plane, KernelError> {
+    Ok(Plane {
+      ny: self.ny as usize,
+      first_row: self.first_row as usize,
+      last_row: self.last_row as usize,
+      rz: self.rz,
+      bottom: self.bottom.to_rule("bottom")?,
+      top: self.top.to_rule("top")?,
+    })
+  }
 }
 
 impl TryFrom<&NapiStencil> for Stencil {
@@ -87,6 +119,7 @@ impl TryFrom<&NapiStencil> for Stencil {
       dt: s.dt,
       left: s.left.to_rule("left")?,
       right: s.right.to_rule("right")?,
+      plane: s.plane.as_ref().map(NapiPlane::to_plane).transpose()?,
     };
     stencil.validate()?;
     Ok(stencil)
@@ -113,7 +146,7 @@ impl StencilKernel {
   /// does not match or `dst` overlaps another view.
   #[napi]
   pub fn step(&self, src: &[f64], mut dst: Float64ArraySlice, source: &[f64], rows: u32) -> Result<bool> {
-    grid::check_band(self.stencil.nx, rows as usize, src.len(), dst.len(), source.len())?;
+    grid::check_units(self.stencil.stride(), rows as usize, src.len(), dst.len(), source.len())?;
     check_disjoint("dst", &dst, &[("src", src), ("source", source)])?;
     // SAFETY: `dst` is a view the calling worker owns exclusively for the duration of this call: the
     // solver hands each worker a subarray of only the rows it writes, and no other thread writes or

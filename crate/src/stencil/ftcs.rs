@@ -1,60 +1,12 @@
-//! The FTCS row loop, with one copy per instruction set: every copy inlines the same `sweep`, so
-//! they differ only in vector width, never in the order of operations.
+//! The FTCS row loop, with one copy per instruction set (see `isa`): every copy inlines the same
+//! `sweep`, so they differ only in vector width, never in the order of operations.
 
+use super::isa::isa_copies;
 use super::Stencil;
 
-/// The widest vector instructions this CPU has, detected at run time (the addon is built for the
-/// baseline x86-64 and carries AVX2 and AVX-512 copies of the row loop). No FMA: see the module doc.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Isa {
-  Baseline,
-  #[cfg(target_arch = "x86_64")]
-  Avx2,
-  #[cfg(target_arch = "x86_64")]
-  Avx512,
-}
-
-impl Isa {
-  /// The best copy for this CPU (std caches the CPUID answers, so this is cheap).
-  #[must_use]
-  pub fn detect() -> Self {
-    #[cfg(target_arch = "x86_64")]
-    {
-      if std::is_x86_feature_detected!("avx512f") {
-        return Isa::Avx512;
-      }
-      if std::is_x86_feature_detected!("avx2") {
-        return Isa::Avx2;
-      }
-    }
-    Isa::Baseline
-  }
-
+isa_copies! {
   /// One row with this instruction set; returns whether the row's updated values are finite.
-  #[inline]
-  pub(super) fn step_row(self, halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
-    match self {
-      Isa::Baseline => step_row(halo, out, source, stencil),
-      // SAFETY: `detect` chose this variant only after finding AVX2 on the running CPU.
-      #[cfg(target_arch = "x86_64")]
-      Isa::Avx2 => unsafe { step_row_avx2(halo, out, source, stencil) },
-      // SAFETY: `detect` chose this variant only after finding AVX-512F on the running CPU.
-      #[cfg(target_arch = "x86_64")]
-      Isa::Avx512 => unsafe { step_row_avx512(halo, out, source, stencil) },
-    }
-  }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn step_row_avx2(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
-  step_row(halo, out, source, stencil)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn step_row_avx512(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
-  step_row(halo, out, source, stencil)
+  pub(super) fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool = step_row;
 }
 
 /// One row: `halo` is three padded rows (south, centre, north), `out` one padded row. Inlined into
@@ -62,7 +14,7 @@ fn step_row_avx512(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stenci
 #[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
 fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
-  let stride = stencil.stride();
+  let stride = stencil.row();
   // Node columns first..=last are padded columns first+1..=last+1; the west and east neighbours are
   // the same range shifted by one, which the halo makes valid at both ends.
   let (lo, hi) = (stencil.first + 1, stencil.last + 2);

@@ -10,11 +10,17 @@
 //! ry = dt/dy² and the α of each face read from [`Faces`]:
 //!
 //!   u′ = u + rx·(α_e(u_e − u) − α_w(u − u_w)) + ry·(α_n(u_n − u) − α_s(u − u_s)) [+ dt·f].
+//!
+//! On a 3D grid (a [`Plane`] in the stencil) the band's units are padded planes rather than rows, and
+//! `seven` steps them with the 7-point stencil, + rz·(u_b − 2u + u_f) after the y term.
 
 mod ftcs;
+mod isa;
+mod seven;
 mod variable;
 
-pub use ftcs::{all_finite, Isa};
+pub use ftcs::all_finite;
+pub use isa::Isa;
 
 use crate::boundary::{fill_ghost_columns, fill_ghost_columns_with, CellCoefficients, GhostRule};
 use crate::error::{check_len, KernelError};
@@ -35,6 +41,23 @@ pub struct Stencil {
   /// The left and right ghost columns.
   pub left: GhostRule,
   pub right: GhostRule,
+  /// A 3D grid: the in-plane shape and the z coefficient; the band's units are then planes.
+  pub plane: Option<Plane>,
+}
+
+/// The in-plane shape of a 3D step: a padded plane is (ny + 2) rows of nx + 2 values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plane {
+  /// Node rows per plane.
+  pub ny: usize,
+  /// First and last node row updated (inclusive): Dirichlet rows are left alone.
+  pub first_row: usize,
+  pub last_row: usize,
+  /// α·dt/dz².
+  pub rz: f64,
+  /// The bottom and top ghost rows of each plane.
+  pub bottom: GhostRule,
+  pub top: GhostRule,
 }
 
 impl Stencil {
@@ -60,13 +83,47 @@ impl Stencil {
         return fail(what, "a ghost rule with finite a, b and c", format!("{rule:?}"));
       }
     }
-    Ok(())
+    match self.plane {
+      Some(plane) => plane.validate(self.nx),
+      None => Ok(()),
+    }
   }
 
   /// Values in one padded row.
   #[must_use]
-  pub fn stride(&self) -> usize {
+  pub fn row(&self) -> usize {
     self.nx + 2
+  }
+
+  /// Values in one band unit: a padded row, or in 3D a padded plane (validated not to overflow).
+  #[must_use]
+  pub fn stride(&self) -> usize {
+    match self.plane {
+      Some(plane) => (plane.ny + 2) * (self.nx + 2),
+      None => self.nx + 2,
+    }
+  }
+}
+
+impl Plane {
+  fn validate(&self, nx: usize) -> Result<(), KernelError> {
+    let fail = |what, expected, actual: String| Err(KernelError::Argument { what, expected, actual });
+    if self.ny < 2 || self.ny.checked_add(2).and_then(|r| r.checked_mul(nx + 2)).is_none() {
+      return fail("plane.ny", "at least 2, and a plane that fits in memory", self.ny.to_string());
+    }
+    if self.first_row > self.last_row || self.last_row >= self.ny {
+      let actual = format!("first {} last {}", self.first_row, self.last_row);
+      return fail("plane rows", "first <= last < ny", actual);
+    }
+    if !self.rz.is_finite() {
+      return fail("rz", "a finite number", self.rz.to_string());
+    }
+    for (what, rule) in [("bottom", self.bottom), ("top", self.top)] {
+      if !rule.is_valid() {
+        return fail(what, "a ghost rule with finite a, b and c", format!("{rule:?}"));
+      }
+    }
+    Ok(())
   }
 }
 
@@ -120,12 +177,13 @@ impl<'a> Faces<'a> {
   }
 }
 
-/// Advances `rows` padded rows by one step.
+/// Advances `rows` band units (padded rows; padded planes on a 3D grid) by one step.
 ///
-/// `src` holds the band's rows plus one halo row above and below ((rows + 2)·stride values), `dst`
-/// the band's own rows (rows·stride values), and `source`, when present, dt-free source values f laid
-/// out like `dst`; `faces`, for a variable diffusivity, arrays sliced like `src`. After each row is computed its ghost columns are refreshed, so `dst` is ready to be
-/// the next step's source.
+/// `src` holds the band's units plus one halo unit above and below ((rows + 2)·stride values), `dst`
+/// the band's own units (rows·stride values), and `source`, when present, dt-free source values f laid
+/// out like `dst`; `faces`, for a variable diffusivity, arrays sliced like `src`. After each row is
+/// computed its ghost columns are refreshed (in 3D, after each plane its in-plane halo), so `dst` is
+/// ready to be the next step's source.
 ///
 /// Returns whether every updated value is finite.
 ///
@@ -141,7 +199,10 @@ pub fn step_band(
 ) -> Result<bool, KernelError> {
   stencil.validate()?;
   let stride = stencil.stride();
-  check_len("src", src, (rows + 2) * stride)?;
+  let overflow =
+    || KernelError::Argument { what: "rows", expected: "a band that fits in memory", actual: rows.to_string() };
+  let want = rows.checked_add(2).and_then(|r| r.checked_mul(stride)).ok_or_else(overflow)?;
+  check_len("src", src, want)?;
   check_len("dst", dst, rows * stride)?;
   if let Some(source) = source {
     check_len("source", source, rows * stride)?;
@@ -158,6 +219,17 @@ pub fn step_band(
   }
   let isa = Isa::detect();
   let mut finite = true;
+  if let Some(plane) = stencil.plane {
+    if faces.is_some() {
+      let actual = "faces".to_owned();
+      return Err(KernelError::Argument { what: "faces", expected: "none on a 3D grid (constant α)", actual });
+    }
+    for (p, out) in dst.chunks_exact_mut(stride).enumerate() {
+      let f = source.map(|s| &s[p * stride..(p + 1) * stride]);
+      finite &= isa.step_plane(&src[p * stride..(p + 3) * stride], out, f, stencil, &plane);
+    }
+    return Ok(finite);
+  }
   for (r, out) in dst.chunks_exact_mut(stride).enumerate() {
     let rows3 = r * stride..(r + 3) * stride;
     let halo = &src[rows3.clone()];

@@ -6,41 +6,18 @@
 //! rx = dt/dx², ry = dt/dy², evaluated in exactly this order without fused multiply-adds (the
 //! TypeScript kernel does the same). The face α come precomputed (see [`Faces`]).
 
-use super::{all_finite, Faces, Isa, Stencil};
+use super::isa::isa_copies;
+use super::{all_finite, Faces, Stencil};
 
-impl Isa {
+isa_copies! {
   /// One row with this instruction set; `faces` covers the same three padded rows as `halo`.
-  #[inline]
   pub(super) fn step_row_variable(
-    self,
     halo: &[f64],
     out: &mut [f64],
     source: Option<&[f64]>,
     faces: &Faces,
     stencil: &Stencil,
-  ) -> bool {
-    match self {
-      Isa::Baseline => step_row(halo, out, source, faces, stencil),
-      // SAFETY: `detect` chose this variant only after finding AVX2 on the running CPU.
-      #[cfg(target_arch = "x86_64")]
-      Isa::Avx2 => unsafe { step_row_avx2(halo, out, source, faces, stencil) },
-      // SAFETY: `detect` chose this variant only after finding AVX-512F on the running CPU.
-      #[cfg(target_arch = "x86_64")]
-      Isa::Avx512 => unsafe { step_row_avx512(halo, out, source, faces, stencil) },
-    }
-  }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn step_row_avx2(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces, stencil: &Stencil) -> bool {
-  step_row(halo, out, source, faces, stencil)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn step_row_avx512(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces, stencil: &Stencil) -> bool {
-  step_row(halo, out, source, faces, stencil)
+  ) -> bool = step_row;
 }
 
 /// The nine inputs of a run of nodes, each as long as the run: the five points and the four faces.
@@ -60,7 +37,7 @@ struct Near<'a> {
 #[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
 fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces, stencil: &Stencil) -> bool {
-  let stride = stencil.stride();
+  let stride = stencil.row();
   // Node columns first..=last are padded columns lo..hi; the west face of a node is the east face
   // of its west neighbour, its south face the north face of the node below.
   let (lo, hi) = (stencil.first + 1, stencil.last + 2);
@@ -128,8 +105,17 @@ mod tests {
     let (nx, rows) = (6, 2);
     let stride = nx + 2;
     let src: Vec<f64> = (0..(rows + 2) * stride).map(|k| ((k * 7) % 11) as f64 * 0.25).collect();
-    let stencil =
-      Stencil { nx, first: 0, last: nx - 1, rx: 0.1, ry: 0.2, dt: 0.01, left: GhostRule::None, right: GhostRule::None };
+    let stencil = Stencil {
+      nx,
+      first: 0,
+      last: nx - 1,
+      rx: 0.1,
+      ry: 0.2,
+      dt: 0.01,
+      left: GhostRule::None,
+      right: GhostRule::None,
+      plane: None,
+    };
     let ones = vec![1.0; src.len()];
     let zeros = vec![0.0; src.len()];
     let faces = Faces { east: &ones, north: &ones, ghost_b: &zeros, ghost_c: &zeros };

@@ -1,0 +1,116 @@
+//! The 7-point FTCS step of one padded plane of a 3D field, one copy per instruction set (see `isa`):
+//!
+//!   u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) + rz·(u_b − 2u + u_f) [+ dt·f],
+//!
+//! evaluated in exactly this order without fused multiply-adds (the TypeScript kernel,
+//! lib/backends/js-plane.ts, does the same). After its node rows the plane's in-plane halo is
+//! refreshed: each row's ghost columns, then the bottom and top ghost rows.
+
+use super::isa::isa_copies;
+use super::{all_finite, Plane, Stencil};
+use crate::boundary::{fill_ghost_columns, fill_ghost_row, GhostRule};
+
+isa_copies! {
+  /// One plane with this instruction set; `halo` is three padded planes (back, centre, front), `out`
+  /// and `source` one. Returns whether the plane's updated values are finite.
+  pub(super) fn step_plane(
+    halo: &[f64],
+    out: &mut [f64],
+    source: Option<&[f64]>,
+    stencil: &Stencil,
+    plane: &Plane,
+  ) -> bool = step_plane;
+}
+
+/// The seven points of the stencil for a run of nodes, each as long as the run.
+struct Near<'a> {
+  c: &'a [f64],
+  w: &'a [f64],
+  e: &'a [f64],
+  s: &'a [f64],
+  n: &'a [f64],
+  b: &'a [f64],
+  f: &'a [f64],
+}
+
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn step_plane(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil, plane: &Plane) -> bool {
+  let (row, len) = (stencil.row(), stencil.stride());
+  let (back, rest) = halo.split_at(len);
+  let (centre, front) = rest.split_at(len);
+  // Node columns first..=last are padded columns lo..hi of a row.
+  let (lo, hi) = (stencil.first + 1, stencil.last + 2);
+  let mut finite = true;
+  for j in plane.first_row + 1..=plane.last_row + 1 {
+    let at = j * row;
+    let (a, b) = (at + lo, at + hi);
+    let near = Near {
+      c: &centre[a..b],
+      w: &centre[a - 1..b - 1],
+      e: &centre[a + 1..=b],
+      s: &centre[a - row..b - row],
+      n: &centre[a + row..b + row],
+      b: &back[a..b],
+      f: &front[a..b],
+    };
+    let run = &mut out[a..b];
+    match source {
+      None => sweep(run, &near, stencil.rx, stencil.ry, plane.rz),
+      Some(f) => sweep_with_source(run, &near, &f[a..b], stencil, plane.rz),
+    }
+    finite &= all_finite(run);
+    fill_ghost_columns(&mut out[at..at + row], stencil.nx, stencil.left, stencil.right);
+  }
+  fill_plane_ghost_rows(out, row, plane.ny, plane.bottom, plane.top);
+  finite
+}
+
+/// The bottom (padded row 0) and top (row ny + 1) ghost rows of one padded plane, from its node rows.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn fill_plane_ghost_rows(out: &mut [f64], row: usize, ny: usize, bottom: GhostRule, top: GhostRule) {
+  let (ghost, nodes) = out.split_at_mut(row);
+  // Node row j (0-based) is nodes[j·row..(j + 1)·row] here.
+  match bottom {
+    GhostRule::None => {}
+    GhostRule::Mirror { .. } => fill_ghost_row(ghost, &nodes[row..2 * row], &nodes[..row], bottom),
+    GhostRule::Wrap => fill_ghost_row(ghost, &nodes[(ny - 1) * row..ny * row], &[], bottom),
+  }
+  let (nodes, ghost) = out.split_at_mut((ny + 1) * row);
+  let ghost = &mut ghost[..row];
+  // Node row j is nodes[(j + 1)·row..(j + 2)·row] here.
+  match top {
+    GhostRule::None => {}
+    GhostRule::Mirror { .. } => fill_ghost_row(ghost, &nodes[(ny - 1) * row..ny * row], &nodes[ny * row..], top),
+    GhostRule::Wrap => fill_ghost_row(ghost, &nodes[row..2 * row], &[], top),
+  }
+}
+
+/// The hot loop. Every slice is cut to the length of `out`, so the compiler drops the bounds checks
+/// and vectorises; the arithmetic order matches the TypeScript kernel.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn sweep(out: &mut [f64], near: &Near, rx: f64, ry: f64, rz: f64) {
+  let len = out.len();
+  let (c, w, e, s, n) = (&near.c[..len], &near.w[..len], &near.e[..len], &near.s[..len], &near.n[..len]);
+  let (b, f) = (&near.b[..len], &near.f[..len]);
+  for k in 0..len {
+    let u = c[k];
+    out[k] = u + rx * (w[k] - 2.0 * u + e[k]) + ry * (s[k] - 2.0 * u + n[k]) + rz * (b[k] - 2.0 * u + f[k]);
+  }
+}
+
+/// The hot loop with a source term, scaled by dt.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn sweep_with_source(out: &mut [f64], near: &Near, source: &[f64], stencil: &Stencil, rz: f64) {
+  let len = out.len();
+  let (rx, ry, dt) = (stencil.rx, stencil.ry, stencil.dt);
+  let (c, w, e, s, n) = (&near.c[..len], &near.w[..len], &near.e[..len], &near.s[..len], &near.n[..len]);
+  let (b, f, q) = (&near.b[..len], &near.f[..len], &source[..len]);
+  for k in 0..len {
+    let u = c[k];
+    out[k] = u + rx * (w[k] - 2.0 * u + e[k]) + ry * (s[k] - 2.0 * u + n[k]) + rz * (b[k] - 2.0 * u + f[k]) + dt * q[k];
+  }
+}
