@@ -42,7 +42,7 @@ const kTypeErrors: [string, Record<string, unknown>, string][] = [
     'options.grid.ly must be a positive finite number, got Infinity',
   ],
   ['NaN extent', { grid: { nx: 5, ny: 4, lx: NaN } }, 'options.grid.lx must be a positive finite number, got NaN'],
-  ['no grid', { grid: undefined }, 'options.grid must be an object { nx, ny, lx?, ly? }, got undefined'],
+  ['no grid', { grid: undefined }, 'options.grid must be an object { nx, ny, nz?, lx?, ly?, lz? }, got undefined'],
   ['zero diffusivity', { diffusivity: 0 }, 'options.diffusivity must be a positive finite number, got 0'],
   ['negative diffusivity', { diffusivity: -1 }, 'options.diffusivity must be a positive finite number, got -1'],
   ['NaN diffusivity', { diffusivity: NaN }, 'options.diffusivity must be a positive finite number, got NaN'],
@@ -164,8 +164,8 @@ const kTypeErrors: [string, Record<string, unknown>, string][] = [
   ],
   [
     'unknown grid option',
-    { grid: { nx: 5, ny: 4, nz: 3 } },
-    'Unknown option options.grid.nz; expected one of nx, ny, lx, ly',
+    { grid: { nx: 5, ny: 4, depth: 3 } },
+    'Unknown option options.grid.depth; expected one of nx, ny, nz, lx, ly, lz',
   ],
   [
     'flux on a Dirichlet boundary',

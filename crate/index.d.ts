@@ -35,8 +35,8 @@ export declare class StencilKernel {
   /** Checks the stencil; throws if a size or coefficient is out of range. */
   constructor(stencil: NapiStencil)
   /**
-   * One FTCS step of `rows` padded rows: `src` is the band plus one halo row on each side, `dst`
-   * the band's own rows, `source` (empty for none) the source term laid out like `dst`. Refreshes
+   * One FTCS step of `rows` padded rows (padded planes with a `plane`): `src` is the band plus one
+   * halo row on each side, `dst` the band's own rows, `source` (empty for none) the source term laid out like `dst`. Refreshes
    * the ghost columns of `dst`. Returns whether every updated value is finite. Throws if any length
    * does not match or `dst` overlaps another view.
    */

@@ -60,6 +60,7 @@ fn lonely_run(k: usize) -> Option<Outcome> {
       dt: 0.0,
       left: GhostRule::None,
       right: GhostRule::None,
+      plane: None,
     };
     let band = Band { start: 0, end: NY / 2, parties: 2, ghost_rows: &[], flush_subnormals: false };
     let near = Neighbours { below: false, above_end: Some(NY) };

@@ -26,6 +26,7 @@ fn stencil() -> Stencil {
     dt: 0.01,
     left: GhostRule::Mirror { a: 1.0, b: 0.0, c: -0.05 },
     right: GhostRule::None,
+    plane: None,
   }
 }
 

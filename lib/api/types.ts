@@ -127,6 +127,12 @@ export interface FramesOptions {
    * range) either way. @default false
    */
   annotate?: boolean
+  /**
+   * On a 3D grid, the plane each frame draws: the nodes at `index` along `axis` (a z slice is x across,
+   * y up; a y slice x across, z up; an x slice y across, z up). The manifest records it.
+   * @default the middle z plane, { axis: 'z', index: floor((nz − 1)/2) }
+   */
+  slice?: { axis: 'x' | 'y' | 'z'; index?: number }
 }
 
 /** How `savePng()` draws a field. */
@@ -231,6 +237,8 @@ export interface SolveOptions {
 export interface ProbePoint {
   x: number
   y: number
+  /** On a 3D grid (required there). */
+  z?: number
 }
 
 /**
@@ -249,6 +257,8 @@ export interface ProbesResult {
 export interface ProbeSeries {
   x: number
   y: number
+  /** On a 3D grid. */
+  z?: number
   values: number[]
 }
 

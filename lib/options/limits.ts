@@ -5,7 +5,7 @@
  */
 import os from 'node:os'
 
-import type { Grid } from '../model/grid.js'
+import { type Grid, nodeCountOf, paddedLengthOf } from '../model/grid.js'
 
 /** More workers than this is a mistake, not a plan: each one is a thread with its own heap. */
 export const kMaxThreads = 256
@@ -56,6 +56,7 @@ export function memoryNeeds(
   const arrays = [options.initial, options.source].filter(Array.isArray).length
   const copies = 1 + arrays + (options.resume === undefined ? 0 : 2)
   const nodes = grid.nx * grid.ny
+  // A frame draws one plane (a slice in 3D).
   const frame = nodes * Float64Array.BYTES_PER_ELEMENT + 2 * 3 * nodes * (frames?.scale ?? 0) ** 2
   return {
     source: options.source !== undefined,
@@ -71,10 +72,10 @@ export function memoryNeeds(
  */
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
   const fields = needs.source ? 3 : 2
-  const values = (grid.nx + 2) * (grid.ny + 2)
-  const copyBytes = needs.copies * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
+  const values = paddedLengthOf(grid)
+  const copyBytes = needs.copies * nodeCountOf(grid) * Float64Array.BYTES_PER_ELEMENT
   const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT + copyBytes + needs.frameBytes
-  const what = `options.grid (nx ${grid.nx} × ny ${grid.ny})`
+  const what = `options.grid (nx ${grid.nx} × ny ${grid.ny}${grid.nz > 1 ? ` × nz ${grid.nz}` : ''})`
   if (bytes > available) {
     const parts = ['two fields', ...(needs.source ? ['a source'] : [])]
     parts.push(`${needs.copies === 1 ? 'a copy' : `${needs.copies} copies`} of the field`)

@@ -3,7 +3,7 @@
  * nodes around each point and their bilinear weights.
  */
 import type { ProbePoint } from '../api/types.js'
-import type { Grid } from '../model/grid.js'
+import { type Grid, is3d } from '../model/grid.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject } from './check.js'
 
 /** The most probes one run may carry. */
@@ -19,6 +19,11 @@ export interface ProbeStencil {
   readonly j1: number
   readonly wx: number
   readonly wy: number
+  /** On a 3D grid: z, the planes k0 | k1 around it and the weight of k1 (absent in 2D). */
+  readonly z?: number
+  readonly k0: number
+  readonly k1: number
+  readonly wz: number
 }
 
 /** Validated probes: every how many steps, and each probe's stencil. */
@@ -50,13 +55,17 @@ function coordinate(name: string, value: unknown, extent: number, axis: string):
 }
 
 function parsePoint(name: string, value: unknown, grid: Grid): ProbeStencil {
-  if (!isPlainObject(value)) return fail(name, 'a point { x, y }', value)
-  checkKeys(name, value, ['x', 'y'])
+  const threeD = is3d(grid)
+  if (!isPlainObject(value)) return fail(name, threeD ? 'a point { x, y, z }' : 'a point { x, y }', value)
+  checkKeys(name, value, threeD ? ['x', 'y', 'z'] : ['x', 'y'])
   const x = coordinate(`${name}.x`, value.x, grid.lx, 'x')
   const y = coordinate(`${name}.y`, value.y, grid.ly, 'y')
   const [i0, i1, wx] = cell(x, grid.nx, grid.dx, grid.periodicX)
   const [j0, j1, wy] = cell(y, grid.ny, grid.dy, grid.periodicY)
-  return Object.freeze({ x, y, i0, i1, j0, j1, wx, wy })
+  if (!threeD) return Object.freeze({ x, y, i0, i1, j0, j1, wx, wy, k0: 0, k1: 0, wz: 0 })
+  const z = coordinate(`${name}.z`, value.z, grid.lz, 'z')
+  const [k0, k1, wz] = cell(z, grid.nz, grid.dz, grid.periodicZ)
+  return Object.freeze({ x, y, z, i0, i1, j0, j1, wx, wy, k0, k1, wz })
 }
 
 function parsePoints(name: string, value: unknown, grid: Grid): readonly ProbeStencil[] {

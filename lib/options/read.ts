@@ -91,22 +91,25 @@ function probes(name: string, value: unknown): unknown {
 /**
  * Wraps a function so that an exception inside it names the option and the point (and the time, for a
  * function of (x, y, t)). The wrapper keeps the function's `length`, which tells (x, y) from (x, y, t).
+ * On a 3D grid the point is (x, y, z), and a function of (x, y, z, t) has four parameters.
  */
-function wrapField(name: string, f: (x: number, y: number, t?: number) => unknown) {
-  const timed = f.length >= 3
-  const wrapped = (x: number, y: number, t?: number) => {
+function wrapField(name: string, f: (...args: number[]) => unknown, threeD: boolean) {
+  const axes = threeD ? ['x', 'y', 'z'] : ['x', 'y']
+  const timed = f.length >= axes.length + 1
+  const params = timed ? [...axes, 't'] : axes
+  const wrapped = (...args: number[]) => {
     try {
-      return timed ? f(x, y, t) : f(x, y)
+      return f(...args.slice(0, params.length))
     } catch (error) {
-      const at = timed ? `x = ${x}, y = ${y}, t = ${t}` : `x = ${x}, y = ${y}`
-      throw new TypeError(`${name}(${timed ? 'x, y, t' : 'x, y'}) threw at ${at}: ${messageOf(error)}`, {
+      const at = params.map((p, k) => `${p} = ${args[k]}`).join(', ')
+      throw new TypeError(`${name}(${params.join(', ')}) threw at ${at}: ${messageOf(error)}`, {
         cause: error,
       })
     }
   }
   // The wrapper keeps the function's own text too, which is its identity in a checkpoint.
   Object.defineProperty(wrapped, 'toString', { value: () => String(f) })
-  return Object.defineProperty(wrapped, 'length', { value: timed ? 3 : 2 })
+  return Object.defineProperty(wrapped, 'length', { value: params.length })
 }
 
 /** Wraps a function of t the same way (a separable source's scale). */
@@ -126,12 +129,12 @@ function wrapScale(name: string, g: (t: number) => unknown) {
  * refused. `expected` is nx·ny when the grid looks valid: an array of another length is refused here,
  * so a huge sparse array (or a Proxy claiming a huge length) is never walked.
  */
-function fieldInit(name: string, value: unknown, expected: number | undefined): unknown {
-  if (typeof value === 'function') return wrapField(name, value as (x: number, y: number) => unknown)
+function fieldInit(name: string, value: unknown, expected: number | undefined, threeD = false): unknown {
+  if (typeof value === 'function') return wrapField(name, value as (...args: number[]) => unknown, threeD)
   if (name === 'options.source' && guarded(name, () => isObjectRecord(value))) {
     // The separable form { shape, scale }.
     const copy = copyObject(name, value as Record<string, unknown>, (_, v) => v)
-    if ('shape' in copy) copy.shape = fieldInit(`${name}.shape`, copy.shape, expected)
+    if ('shape' in copy) copy.shape = fieldInit(`${name}.shape`, copy.shape, expected, threeD)
     if (typeof copy.scale === 'function') copy.scale = wrapScale(`${name}.scale`, copy.scale as (t: number) => unknown)
     return copy
   }
@@ -140,7 +143,8 @@ function fieldInit(name: string, value: unknown, expected: number | undefined): 
     const length = guarded(`${name}.length`, () => array.length)
     if (expected === undefined) return value
     if (length !== expected) {
-      throw new TypeError(`${name} must be of length nx*ny = ${expected}, got an array of length ${length}`)
+      const count = threeD ? 'nx*ny*nz' : 'nx*ny'
+      throw new TypeError(`${name} must be of length ${count} = ${expected}, got an array of length ${length}`)
     }
     return Array.from({ length }, (_, k) => guarded(`${name}[${k}]`, () => array[k]))
   }
@@ -150,13 +154,13 @@ function fieldInit(name: string, value: unknown, expected: number | undefined): 
   return value
 }
 
-/** nx·ny if the grid's node counts are integers small enough to hold a field, else undefined. */
+/** nx·ny (·nz) if the grid's node counts are integers small enough to hold a field, else undefined. */
 function expectedLength(grid: unknown): number | undefined {
   if (!isObjectRecord(grid)) return undefined
-  const { nx, ny } = grid
-  if (!Number.isSafeInteger(nx) || !Number.isSafeInteger(ny) || (nx as number) < 1 || (ny as number) < 1)
-    return undefined
-  const length = (nx as number) * (ny as number)
+  const { nx, ny, nz = 1 } = grid
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1
+  if (!count(nx) || !count(ny) || !count(nz)) return undefined
+  const length = (nx as number) * (ny as number) * (nz as number)
   return length * Float64Array.BYTES_PER_ELEMENT <= availableMemory() ? length : undefined
 }
 
@@ -185,6 +189,8 @@ export function snapshotOptions<T>(options: T): T {
     kFieldKeys.has(key) ? v : option(key, v),
   )
   const expected = expectedLength(copy.grid)
-  for (const key of kFieldKeys) if (key in copy) copy[key] = fieldInit(`options.${key}`, copy[key], expected)
+  const grid = copy.grid
+  const threeD = isObjectRecord(grid) && grid.nz !== undefined && grid.nz !== 1
+  for (const key of kFieldKeys) if (key in copy) copy[key] = fieldInit(`options.${key}`, copy[key], expected, threeD)
   return copy as T
 }

@@ -138,12 +138,23 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, ...duration, ...runtime }
 }
 
+/** What a 3D grid cannot carry yet, refused by the option's name. */
+function refuse3d(options: SolveOptions, diffusivityField: Float64Array | null): void {
+  const not = (what: string) => {
+    throw new TypeError(`${what} is not supported on a 3D grid (options.grid.nz) yet`)
+  }
+  if (diffusivityField !== null) not('options.diffusivity as a field or function (a varying α)')
+  if (options.checkpoint !== undefined) not('options.checkpoint')
+  if (options.resume !== undefined) not('options.resume')
+}
+
 function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const options = snapshotOptions(raw)
   if (!isPlainObject(options)) return fail('options', 'an object', options)
   checkKeys('options', options, [...kOptionKeys, ...(forSolve ? kSolveOnlyKeys : []), 'trackers'])
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
+  if (is3d(grid)) refuse3d(options, scalars.diffusivityField)
   const frames = parseFrames(options.frames, grid)
   checkMemory(grid, memoryNeeds(grid, options, frames))
   const probes = parseProbes(options.probes, grid)

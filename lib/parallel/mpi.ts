@@ -15,7 +15,7 @@ import { unpackField } from '../model/field.js'
 import { parseFieldRows } from '../options/fields.js'
 import { fail, isPlainObject } from '../options/check.js'
 import type { Problem } from '../options/problem.js'
-import { validateOptions } from '../options/validate.js'
+import { gridIs3d, validateOptions } from '../options/validate.js'
 import { exchangeHalo } from './halo.js'
 import type { MpiComm } from './mpi-comm.js'
 import { loadMpi } from './mpi-comm.js'
@@ -68,6 +68,13 @@ function refuseVaryingPhysics(rest: SolveOptions): void {
   }
   const timed = typeof source === 'function' ? source.length >= 3 : isPlainObject(source)
   if (timed) throw new TypeError(`options.source must be constant in time with mpi: true (${why})`)
+}
+
+/** Slabs are cut from rows: a 3D grid (bands of planes) is not run under MPI yet. */
+function refuse3d(options: MpiSolveOptions): void {
+  if (isPlainObject(options) && gridIs3d(options.grid)) {
+    throw new TypeError('options.mpi: true is not supported on a 3D grid (options.grid.nz) yet: run it without mpi')
+  }
 }
 
 /** Robin sides and side data that vary along a side or in time are not run on slabs yet. */
@@ -215,6 +222,8 @@ export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult
   if (running) throw new Error('solve({ mpi: true }): another MPI solve is still running on this rank; await it first')
   running = true
   try {
+    // Before the launcher is looked for: the refusal is the same everywhere.
+    asOptionsErrors(() => refuse3d(options))
     return await solveAgreed(await loadMpi(), options)
   } finally {
     running = false

@@ -8,8 +8,8 @@
  * bound holds for the grid's values, not only for the PDE. Without such a bound the range is v ± ½, and
  * the manifest says so (and marks every frame that leaves it as saturated): never silently.
  */
-import type { Side, SideName } from '../model/boundary/index.js'
-import { unpackField } from '../model/field.js'
+import type { Side } from '../model/boundary/index.js'
+import { forEachRow, type Grid } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 
 export interface FixedRange {
@@ -18,9 +18,12 @@ export interface FixedRange {
   readonly note: string | undefined
 }
 
-function extremes(values: ArrayLike<number>): [number, number] {
+/** The smallest and largest node value of a padded field (its node cells only, read in place). */
+function extremes(grid: Grid, padded: Float64Array): [number, number] {
   let [lo, hi] = [Infinity, -Infinity]
-  for (let k = 0; k < values.length; k++) [lo, hi] = [Math.min(lo, values[k]), Math.max(hi, values[k])]
+  forEachRow(grid, (row) => {
+    for (let k = row; k < row + grid.nx; k++) [lo, hi] = [Math.min(lo, padded[k]), Math.max(hi, padded[k])]
+  })
   return [lo, hi]
 }
 
@@ -34,14 +37,15 @@ function axisFactor(a: Side, b: Side, length: number, diffusivity: number): numb
 function sourceBound(problem: Problem, v: number): [number, number] | undefined {
   const { sides, source, grid, diffusivity } = problem
   if (source === null) return undefined
-  const names: SideName[] = ['left', 'right', 'bottom', 'top']
   const calm = (s: Side) => s.wraps || (s.fixed ? s.value === v : s.kind === 'neumann' && s.value === 0)
-  if (!names.every((n) => calm(sides[n]))) return undefined
+  if (!Object.values(sides).every(calm)) return undefined
+  const { back, front } = sides
   const factor = Math.min(
     axisFactor(sides.left, sides.right, grid.lx, diffusivity),
     axisFactor(sides.bottom, sides.top, grid.ly, diffusivity),
+    back === undefined || front === undefined ? Infinity : axisFactor(back, front, grid.lz, diffusivity),
   )
-  const [fmin, fmax] = extremes(unpackField(grid, source))
+  const [fmin, fmax] = extremes(grid, source)
   const [lo, hi] = [v + Math.min(0, fmin) * factor, v + Math.max(0, fmax) * factor]
   return Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? [lo, hi] : undefined
 }
@@ -49,7 +53,7 @@ function sourceBound(problem: Problem, v: number): [number, number] | undefined 
 /** The fixed colour range of a run and, when it is not the initial field's own, why. */
 export function fixedRange(problem: Problem): FixedRange {
   // The problem's fields are halo-padded: read their node cells only.
-  const [lo, hi] = extremes(unpackField(problem.grid, problem.initial))
+  const [lo, hi] = extremes(problem.grid, problem.initial)
   if (hi > lo) return { range: [lo, hi], note: undefined }
   const bound = sourceBound(problem, lo)
   if (bound !== undefined) {

@@ -9,12 +9,13 @@
 import path from 'node:path'
 
 import type { Grid } from '../model/grid.js'
-import type { FramesConfig } from '../options/frames.js'
+import { type FramesConfig, sliceShape } from '../options/frames.js'
 import { kFramesInFlight } from '../options/limits.js'
 import type { Problem } from '../options/problem.js'
 import { writeAtomically } from '../storage/atomic.js'
 import { ensureWritableDirectory } from '../storage/directory.js'
 import { type FixedRange, fixedRange } from './frame-range.js'
+import { sliceAxes, sliceValues } from './slice.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
@@ -99,10 +100,14 @@ export class FramesTracker implements Tracker {
     const index = this.#count++
     const file = `frame-${String(index).padStart(5, '0')}.png`
     const { step, t } = snapshot
-    const { nx, ny } = this.#grid
+    const slice = this.#config.slice
+    const drawn =
+      slice === undefined
+        ? { values: snapshot.field(), width: this.#grid.nx, height: this.#grid.ny }
+        : sliceValues(this.#grid, slice, (i, j, k) => snapshot.value(i, j, k))
     const spec = {
-      nx,
-      ny,
+      nx: drawn.width,
+      ny: drawn.height,
       colormap: this.#config.colormap,
       scale: this.#config.scale,
       lo: this.#range?.[0],
@@ -111,7 +116,7 @@ export class FramesTracker implements Tracker {
       t,
       step,
     }
-    const encoding = this.#native.encodeFrame(snapshot.field(), spec, path.join(this.#config.dir, file)).then(
+    const encoding = this.#native.encodeFrame(drawn.values, spec, path.join(this.#config.dir, file)).then(
       (s) => {
         const [min, max] = Number.isNaN(s.min) ? [null, null] : [s.min, s.max]
         const saturated = min !== null && max !== null && (min < s.lo || max > s.hi)
@@ -156,9 +161,17 @@ export class FramesTracker implements Tracker {
 
   #manifest(frames: FrameRecord[], animation: string | null) {
     const { nx, ny, lx, ly } = this.#grid
-    const { colormap, scale, fps, every } = this.#config
+    const { colormap, scale, fps, every, slice } = this.#config
+    const { width, height } = sliceShape(this.#grid, slice)
+    const box = slice === undefined ? {} : { nz: this.#grid.nz, lz: this.#grid.lz }
+    const axes = slice === undefined ? undefined : sliceAxes(slice)
+    const orientation =
+      axes === undefined
+        ? 'y up: the top row of pixels is grid row j = ny-1, the left column is i = 0'
+        : `${axes.up} up, ${axes.across} across: the top row of pixels is the last node along ${axes.up}, the left column the first along ${axes.across}`
     return {
-      grid: { nx, ny, lx, ly },
+      grid: { nx, ny, lx, ly, ...box },
+      ...(slice === undefined ? {} : { slice: { axis: slice.axis, index: slice.index, ...axes } }),
       colormap,
       range: this.#range ?? 'auto',
       rangeMode: Array.isArray(this.#config.range) ? 'given' : this.#config.range,
@@ -166,9 +179,9 @@ export class FramesTracker implements Tracker {
       saturated: frames.some((f) => f.saturated),
       annotate: this.#config.annotate,
       scale,
-      width: nx * scale,
-      height: ny * scale,
-      orientation: 'y up: the top row of pixels is grid row j = ny-1, the left column is i = 0',
+      width: width * scale,
+      height: height * scale,
+      orientation,
       every,
       animation,
       fps,

@@ -7,12 +7,22 @@ import type { ProbesResult } from '../api/types.js'
 import type { ProbesConfig, ProbeStencil } from '../options/probes.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
-/** u at a probe: the bilinear blend of its four nodes (exactly the node's value when the point is one). */
-export function interpolate(u: (i: number, j: number) => number, p: ProbeStencil): number {
+/**
+ * u at a probe: the bilinear blend of its four nodes (exactly the node's value when the point is one);
+ * in 3D the blend along z of the bilinear values of its two planes (trilinear, eight nodes).
+ */
+export function interpolate(u: (i: number, j: number, k?: number) => number, p: ProbeStencil): number {
+  if (p.z === undefined) return bilinear(u, p, 0)
+  const back = bilinear(u, p, p.k0)
+  return p.wz === 0 ? back : (1 - p.wz) * back + p.wz * bilinear(u, p, p.k1)
+}
+
+function bilinear(u: (i: number, j: number, k?: number) => number, p: ProbeStencil, k: number): number {
   const { i0, i1, j0, j1, wx, wy } = p
-  const below = wx === 0 ? u(i0, j0) : (1 - wx) * u(i0, j0) + wx * u(i1, j0)
+  const at = p.z === undefined ? (i: number, j: number) => u(i, j) : (i: number, j: number) => u(i, j, k)
+  const below = wx === 0 ? at(i0, j0) : (1 - wx) * at(i0, j0) + wx * at(i1, j0)
   if (wy === 0) return below
-  const above = wx === 0 ? u(i0, j1) : (1 - wx) * u(i0, j1) + wx * u(i1, j1)
+  const above = wx === 0 ? at(i0, j1) : (1 - wx) * at(i0, j1) + wx * at(i1, j1)
   return (1 - wy) * below + wy * above
 }
 
@@ -46,7 +56,12 @@ export class ProbesTracker implements Tracker {
 
   /** A copy of the series so far. */
   result(): ProbesResult {
-    const series = this.#config.probes.map(({ x, y }, k) => ({ x, y, values: [...this.#values[k]] }))
+    const series = this.#config.probes.map(({ x, y, z }, k) => ({
+      x,
+      y,
+      ...(z === undefined ? {} : { z }),
+      values: [...this.#values[k]],
+    }))
     return { steps: [...this.#steps], t: [...this.#times], series }
   }
 }

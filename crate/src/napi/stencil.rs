@@ -140,13 +140,17 @@ impl StencilKernel {
     Ok(Self { stencil: Stencil::try_from(&stencil)? })
   }
 
-  /// One FTCS step of `rows` padded rows: `src` is the band plus one halo row on each side, `dst`
-  /// the band's own rows, `source` (empty for none) the source term laid out like `dst`. Refreshes
+  /// One FTCS step of `rows` padded rows (padded planes with a `plane`): `src` is the band plus one
+  /// halo row on each side, `dst` the band's own rows, `source` (empty for none) the source term laid out like `dst`. Refreshes
   /// the ghost columns of `dst`. Returns whether every updated value is finite. Throws if any length
   /// does not match or `dst` overlaps another view.
   #[napi]
   pub fn step(&self, src: &[f64], mut dst: Float64ArraySlice, source: &[f64], rows: u32) -> Result<bool> {
-    grid::check_units(self.stencil.stride(), rows as usize, src.len(), dst.len(), source.len())?;
+    let (units, lengths) = (rows as usize, (src.len(), dst.len(), source.len()));
+    match self.stencil.plane {
+      None => grid::check_band(self.stencil.nx, units, lengths.0, lengths.1, lengths.2)?,
+      Some(_) => grid::check_units(self.stencil.stride(), units, lengths.0, lengths.1, lengths.2)?,
+    }
     check_disjoint("dst", &dst, &[("src", src), ("source", source)])?;
     // SAFETY: `dst` is a view the calling worker owns exclusively for the duration of this call: the
     // solver hands each worker a subarray of only the rows it writes, and no other thread writes or

@@ -1,0 +1,195 @@
+/**
+ * 3D grids through the one Grid: the 7-point stencil against the exact discrete answers, over both
+ * backends and 1–4 threads; bits independent of threads, backend and temporal blocking; bad input named.
+ * Grids stay small (12³–24³) so the file adds little to the suite's time.
+ */
+import { describe, expect, it } from 'vitest'
+
+import { type SolveOptions, solve } from 'calor'
+import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
+
+type Side = { type: 'dirichlet'; value?: number } | { type: 'neumann'; flux?: number } | { type: 'periodic' }
+
+/** Node (i, j, k) of a result, as DESIGN.md lays it out: (k·ny + j)·nx + i. */
+const at = (field: Float64Array, nx: number, ny: number, i: number, j: number, k: number) =>
+  field[(k * ny + j) * nx + i]
+
+/** The discrete mode's growth factor per step: 1 − Σ 4 r_a sin²(θ_a / 2), θ_a the mode's phase per node. */
+const growth = (terms: readonly (readonly [r: number, theta: number])[]) =>
+  1 - terms.reduce((s, [r, theta]) => s + 4 * r * Math.sin(theta / 2) ** 2, 0)
+
+describe.each(kMatrix)('3D grid ($backend, $threads threads)', ({ backend, threads }) => {
+  it('decays the sine mode by exactly g^steps, g = 1 − Σ 4 r_a sin²(π h_a / 2)', async () => {
+    const [nx, ny, nz, lx, ly, lz] = [13, 11, 12, 1, 0.8, 1.1]
+    const [dx, dy, dz] = [lx / (nx - 1), ly / (ny - 1), lz / (nz - 1)]
+    const mode = (x: number, y: number, z: number) =>
+      Math.sin((Math.PI * x) / lx) * Math.sin((Math.PI * y) / ly) * Math.sin((Math.PI * z) / lz)
+    const steps = 30
+    const r = await solve({ grid: { nx, ny, nz, lx, ly, lz }, initial: mode, steps, backend, threads })
+    expect(r.nz).toBe(nz)
+    expect(r.field.length).toBe(nx * ny * nz)
+    const g = growth([
+      [r.dt / dx ** 2, (Math.PI * dx) / lx],
+      [r.dt / dy ** 2, (Math.PI * dy) / ly],
+      [r.dt / dz ** 2, (Math.PI * dz) / lz],
+    ])
+    let error = 0
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const exact = g ** steps * mode(i * dx, j * dy, k * dz)
+          error = Math.max(error, Math.abs(at(r.field, nx, ny, i, j, k) - exact))
+        }
+    expect(error).toBeLessThan(1e-10)
+    expect(g ** steps).toBeLessThan(0.9) // the mode did decay: the test can fail
+  })
+
+  it('conserves the trapezoid sum in an insulated box', async () => {
+    const [nx, ny, nz] = [12, 10, 14]
+    const initial = (x: number, y: number, z: number) => Math.cos(3 * x) + x * y + Math.sin(5 * z) * y
+    const options = { grid: { nx, ny, nz, lx: 1, ly: 1, lz: 1 }, initial, boundary: { type: 'neumann' as const } }
+    const r = await solve({ ...options, steps: 40, backend, threads })
+    const start = await solve({ ...options, steps: 0, backend: 'js', threads: 1 })
+    const w = (n: number, count: number) => (n === 0 || n === count - 1 ? 0.5 : 1)
+    const total = (f: Float64Array) => {
+      let s = 0
+      for (let k = 0; k < nz; k++)
+        for (let j = 0; j < ny; j++)
+          for (let i = 0; i < nx; i++) s += w(i, nx) * w(j, ny) * w(k, nz) * at(f, nx, ny, i, j, k)
+      return s
+    }
+    expect(Math.abs(total(r.field) - total(start.field))).toBeLessThan(1e-11 * Math.abs(total(start.field)))
+    expect(maxAbsDiff(r.field, start.field)).toBeGreaterThan(1e-3) // the field did change
+  })
+
+  it('wraps a periodic z axis: a cosine mode along z decays by its discrete factor', async () => {
+    const [nx, ny, nz, lz] = [12, 3, 16, 2]
+    const dx = 1 / (nx - 1)
+    const dz = lz / nz // periodic: node nz − 1 is followed by node 0
+    const mode = (x: number, _y: number, z: number) => Math.sin(Math.PI * x) * Math.cos((2 * Math.PI * z) / lz + 0.3)
+    const boundary = {
+      ...{ left: { type: 'dirichlet' }, right: { type: 'dirichlet' } },
+      ...{ bottom: { type: 'neumann' }, top: { type: 'neumann' } },
+      ...{ back: { type: 'periodic' }, front: { type: 'periodic' } },
+    } as const satisfies Record<string, Side>
+    const steps = 25
+    const grid = { nx, ny, nz, lx: 1, ly: 1, lz }
+    const r = await solve({ grid, initial: mode, boundary, steps, backend, threads })
+    const g = growth([
+      [r.dt / dx ** 2, Math.PI * dx],
+      [r.dt / dz ** 2, (2 * Math.PI * dz) / lz],
+    ])
+    let error = 0
+    for (let k = 0; k < nz; k++)
+      for (let i = 0; i < nx; i++) {
+        const exact = g ** steps * mode(i * dx, 0, k * dz)
+        for (let j = 0; j < ny; j++) error = Math.max(error, Math.abs(at(r.field, nx, ny, i, j, k) - exact))
+      }
+    expect(error).toBeLessThan(1e-10)
+  })
+})
+
+describe('3D grid: the same bits everywhere', () => {
+  // Every kind on some side, a source, and a Robin side across z that reads its boundary plane.
+  const base: SolveOptions = {
+    grid: { nx: 11, ny: 9, nz: 24, lx: 1, ly: 0.9, lz: 2 },
+    initial: (x, y, z) => Math.exp(-((x - 0.4) ** 2 + (y - 0.5) ** 2 + (z - 0.9) ** 2) * 8),
+    source: (x, y, z) => x * (1 - y) + z,
+    boundary: {
+      left: { type: 'neumann', flux: 0.3 },
+      right: { type: 'dirichlet', value: 0.2 },
+      bottom: { type: 'periodic' },
+      top: { type: 'periodic' },
+      back: { type: 'dirichlet', value: 1 },
+      front: { type: 'robin', h: 2, ambient: 0.1 },
+    },
+    steps: 23,
+  }
+
+  it('over 1–4 threads, both backends and every blocking depth', async () => {
+    const oracle = await solve({ ...base, backend: 'js', threads: 1 })
+    const runs = [
+      ...kMatrix.map((m) => ({ ...m, temporalBlocking: 1 })),
+      ...[2, 3, 4].flatMap((k) =>
+        [1, 2, 3].map((threads) => ({ backend: 'native' as const, threads, temporalBlocking: k })),
+      ),
+    ]
+    for (const run of runs) {
+      const r = await solve({ ...base, ...run })
+      expect(sameBits(r.field, oracle.field), JSON.stringify(run)).toBe(true)
+    }
+    expect(maxAbsDiff(oracle.field, (await solve({ ...base, steps: 0, backend: 'js' })).field)).toBeGreaterThan(1e-3)
+  })
+})
+
+describe('3D grid: second-order convergence', () => {
+  it('halving h divides the error against exp(−3π²αt)·sin·sin·sin by about 4', async () => {
+    const tEnd = 0.02
+    const mode = (x: number, y: number, z: number) =>
+      Math.sin(Math.PI * x) * Math.sin(Math.PI * y) * Math.sin(Math.PI * z)
+    const errorAt = async (n: number) => {
+      const h = 1 / (n - 1)
+      // dt ∝ h² keeps the time error of the same order as the space error.
+      const dt = (0.4 * (h * h)) / 6
+      const r = await solve({ grid: { nx: n, ny: n, nz: n, lx: 1, ly: 1, lz: 1 }, initial: mode, tEnd, dt, threads: 2 })
+      const decay = Math.exp(-3 * Math.PI ** 2 * tEnd)
+      let error = 0
+      for (let k = 0; k < n; k++)
+        for (let j = 0; j < n; j++)
+          for (let i = 0; i < n; i++)
+            error = Math.max(error, Math.abs(at(r.field, n, n, i, j, k) - decay * mode(i * h, j * h, k * h)))
+      return error
+    }
+    const [coarse, fine] = [await errorAt(17), await errorAt(33)]
+    expect(coarse / fine).toBeGreaterThan(3.6)
+    expect(coarse / fine).toBeLessThan(4.4)
+  })
+})
+
+describe('3D grid: bad input is refused by name', () => {
+  const grid = { nx: 12, ny: 12, nz: 12, lx: 1, ly: 1, lz: 1 }
+  it.each([
+    [{ grid: { ...grid, nz: 2 } }, /options\.grid\.nz must be 1 \(a 2D grid\) or an integer >= 3, got 2/],
+    [{ grid: { nx: 12, ny: 12, nz: 12 } }, /options\.grid\.lz is required with options\.grid\.nz \(12\)/],
+    [{ grid: { nx: 12, ny: 12, lz: 1 } }, /options\.grid\.lz needs options\.grid\.nz/],
+    [{ grid, initial: new Float64Array(12 * 12) }, /options\.initial must be of length nx\*ny\*nz = 1728/],
+    [
+      {
+        grid,
+        boundary: {
+          left: { type: 'dirichlet' },
+          right: { type: 'dirichlet' },
+          bottom: { type: 'dirichlet' },
+          top: { type: 'dirichlet' },
+        },
+      },
+      /options\.boundary\.back/,
+    ],
+    [
+      { grid, boundary: { type: 'dirichlet', value: () => 1 } },
+      /options\.boundary\.left: side data given as functions are not supported on a 3D grid/,
+    ],
+    [{ grid, dt: 1 }, /options\.dt \(1\) exceeds the stable limit 1\/\(2α\(1\/dx² \+ 1\/dy² \+ 1\/dz²\)\)/],
+    [
+      { grid, diffusivity: (x: number) => 1 + x },
+      /options\.diffusivity as a field or function .* not supported on a 3D grid/,
+    ],
+    [
+      { grid, frames: { dir: 'out', slice: { axis: 'z', index: 12 } } },
+      /options\.frames\.slice\.index must be a node index along z, 0 to 11, got 12/,
+    ],
+    [{ grid, probes: [{ x: 0.5, y: 0.5 }] }, /options\.probes\[0\]\.z must be a number in \[0, 1\]/],
+    [
+      { grid: { nx: 12, ny: 12 }, frames: { dir: 'out', slice: { axis: 'z' } } },
+      /options\.frames\.slice needs a 3D grid/,
+    ],
+  ])('%# %j', async (options, message) => {
+    await expect(solve({ steps: 1, ...(options as SolveOptions) })).rejects.toThrow(message)
+  })
+
+  it('refuses mpi: true on a 3D grid, naming the option', async () => {
+    await expect(solve({ grid, steps: 1, mpi: true } as SolveOptions)).rejects.toThrow(
+      /options\.mpi: true is not supported on a 3D grid/,
+    )
+  })
+})
