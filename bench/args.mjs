@@ -21,9 +21,12 @@ export const kDefaultSizes = [130, 514, 2050, 8194]
 export const kBackends = ['native', 'js']
 /**
  * The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel); or
- * 'separable', which compares a source { shape, scale } with the same shape constant in time.
+ * 'separable', which compares a source { shape, scale } with the same shape constant in time; or '3d',
+ * α = 1 on a cube of nodes³ (the 7-point kernel over bands of planes) against stencil3d.c.
  */
-export const kPhysics = ['constant', 'variable', 'separable']
+export const kPhysics = ['constant', 'variable', 'separable', '3d']
+/** Nodes per side of the 3D cubes: a grid whose planes fit in L2, and one that streams from memory. */
+export const kCubeSizes = [130, 386]
 
 export const kUsage = `Usage: npm run bench -- [options]      (or: calor bench [options])
 
@@ -39,12 +42,13 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), or separable (a
-                       source { shape, scale } against the same source constant in time) [constant]
+  --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), separable (a
+                       source { shape, scale } against the same source constant in time), or 3d (α = 1
+                       on cubes of nodes³, sizes ${kCubeSizes.join(',')}; quick: 66,130) [constant]
   --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package;
-                       variable: bench/reference/stencil_var.c]
+                       variable: bench/reference/stencil_var.c; 3d: bench/reference/stencil3d.c]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut};
-                       variable: its variable/ subdirectory]
+                       variable and 3d: their own subdirectory]
   --help               this text
   --mpi                instead: MPI weak scaling over 1–4 ranks and the halo-exchange cost (bench/mpi.mjs;
                        needs npm run setup:mpi), with --ranks <list> [1,2,3,4] --steps <n> [160] --repeats <n> [3]
@@ -110,7 +114,8 @@ function physicsOf(text = 'constant') {
  */
 function referencePath(text, physics) {
   if (text === undefined) {
-    return physics === 'variable' ? path.join(path.dirname(kDefaultReference), 'stencil_var.c') : kDefaultReference
+    const own = { variable: 'stencil_var.c', '3d': 'stencil3d.c' }[physics]
+    return own === undefined ? kDefaultReference : path.join(path.dirname(kDefaultReference), own)
   }
   return text === 'none' ? 'none' : path.resolve(text)
 }
@@ -120,10 +125,11 @@ function defaultBandwidthMegabytes() {
   return Math.min(2000, Math.max(256, Math.ceil(2 * l3Megabytes())))
 }
 
-function defaults(quick) {
+function defaults(quick, physics) {
   const max = os.availableParallelism()
+  const sizes = physics === '3d' ? (quick ? [66, 130] : kCubeSizes) : quick ? [130, 514] : kDefaultSizes
   return {
-    sizes: quick ? [130, 514] : kDefaultSizes,
+    sizes,
     threads: quick ? [...new Set([1, max])] : defaultThreadCounts(max),
     repeats: quick ? 1 : 7,
     seconds: quick ? 0.05 : 0.4,
@@ -139,8 +145,8 @@ export function parseBenchArgs(argv) {
   } catch (error) {
     throw new UsageError(error.message)
   }
-  const d = defaults(parsed.quick)
   const physics = physicsOf(parsed.physics)
+  const d = defaults(parsed.quick, physics)
   return Object.freeze({
     help: parsed.help,
     quick: parsed.quick,
@@ -156,7 +162,8 @@ export function parseBenchArgs(argv) {
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
     physics,
     reference: referencePath(parsed.reference, physics),
-    // The variable physics writes beside the constant results, never over them.
-    out: path.resolve(parsed.out ?? kDefaultOut, ...(physics === 'variable' ? ['variable'] : [])),
+    // The variable and 3d physics write beside the constant results, never over them.
+    out: path.resolve(parsed.out ?? kDefaultOut, ...(physics === 'variable' || physics === '3d' ? [physics] : [])),
+    dims: physics === '3d' ? 3 : 2,
   })
 }

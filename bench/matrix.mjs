@@ -8,8 +8,11 @@ import os from 'node:os'
 
 import { Solver } from 'calor'
 
-/** Updates counted per step: the interior nodes (Dirichlet boundary nodes do not evolve), as the C reference counts. */
-export const interiorOf = (nodes) => (nodes - 2) * (nodes - 2)
+/**
+ * Updates counted per step: the interior nodes (Dirichlet boundary nodes do not evolve), as the C reference
+ * counts; `dims` 3 for a cube of nodes³.
+ */
+export const interiorOf = (nodes, dims = 2) => (nodes - 2) ** dims
 
 /**
  * Bytes per node a group of `cells` solvers holds: each keeps two shared fields and its validated
@@ -24,9 +27,9 @@ const kCellBudgetSeconds = 4
 /** The first calibration run does about this many updates. */
 const kCalibrationUpdates = 1e6
 
-/** Null if `cells` solvers on a grid of nodes² fit in memory together, else the reason the size is skipped. */
+/** Null if `cells` solvers on a grid of nodes² (nodes³ for '3d') fit in memory together, else the reason the size is skipped. */
 export function memoryShortfall(nodes, cells, freeBytes = os.freemem(), physics = 'constant') {
-  const need = nodes * nodes * bytesPerNode(cells, physics)
+  const need = nodes ** (physics === '3d' ? 3 : 2) * bytesPerNode(cells, physics)
   if (need <= kMemoryShare * freeBytes) return null
   const gb = (bytes) => (bytes / 1e9).toFixed(1)
   return `needs about ${gb(need)} GB, more than ${kMemoryShare * 100}% of the ${gb(freeBytes)} GB free`
@@ -42,7 +45,8 @@ export function summarize(values) {
 
 /** The cells of one grid size, in table order: by threads, then backend. */
 export function cellsOfSize(nodes, config) {
-  return config.threads.flatMap((threads) => config.backends.map((backend) => ({ nodes, threads, backend })))
+  const shape = config.dims === 3 ? { dims: 3 } : {}
+  return config.threads.flatMap((threads) => config.backends.map((backend) => ({ nodes, ...shape, threads, backend })))
 }
 
 /**
@@ -50,6 +54,15 @@ export function cellsOfSize(nodes, config) {
  * variable physics takes α = 1 + x·y, as bench/reference/stencil_var.c does.
  */
 function solverOptions({ nodes, threads, backend }, physics) {
+  if (physics === '3d') {
+    return {
+      grid: { nx: nodes, ny: nodes, nz: nodes, lx: 1, ly: 1, lz: 1 },
+      initial: (x, y, z) => 1 + Math.sin(Math.PI * x) * Math.sin(Math.PI * y) * Math.sin(Math.PI * z),
+      boundary: { type: 'dirichlet', value: 1 },
+      backend,
+      threads,
+    }
+  }
   return {
     grid: { nx: nodes, ny: nodes },
     ...(physics === 'variable' ? { diffusivity: (x, y) => 1 + x * y } : {}),
@@ -94,15 +107,15 @@ async function prepare(cells, config, solvers) {
   for (const cell of cells) {
     const solver = await Solver.create(solverOptions(cell, config.physics))
     solvers.push(solver)
-    const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes), config.seconds)
+    const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes, config.dims), config.seconds)
     plans.push({ cell, solver, steps, repeats: repeatsFor(config, expected), seconds: [] })
   }
   for (const plan of plans) await timeAdvance(plan.solver, plan.steps)
   return plans
 }
 
-function cellResult({ cell, solver, steps, repeats, seconds }) {
-  const interior = interiorOf(cell.nodes)
+function cellResult({ cell, solver, steps, repeats, seconds }, dims) {
+  const interior = interiorOf(cell.nodes, dims)
   const mlups = summarize(seconds.map((s) => (interior * steps) / s / 1e6))
   return { ...cell, interior, steps, repeats, threadsUsed: solver.threads, seconds, mlups }
 }
@@ -123,7 +136,7 @@ export async function runGroup(cells, config, afterRun = async () => {}) {
         await afterRun(plan.cell, plan.steps)
       }
     }
-    return plans.map(cellResult)
+    return plans.map((plan) => cellResult(plan, config.dims))
   } finally {
     await Promise.allSettled(solvers.map((s) => s.close()))
   }

@@ -38,21 +38,21 @@ export function disposeReference(reference) {
   if (reference.available) fs.rmSync(reference.dir, { recursive: true, force: true })
 }
 
-/** Parses the reference's one output line: "N steps threads seconds MLUPS checksum". */
-export function parseReferenceLine(line) {
+/** Parses the reference's one output line: "N steps threads seconds MLUPS checksum" (N² or, `dims` 3, N³ updates per step). */
+export function parseReferenceLine(line, dims = 2) {
   const fields = line.trim().split(/\s+/).map(Number)
   if (fields.length !== 6 || !fields.every(Number.isFinite)) {
     throw new Error(`the C reference printed "${line.trim()}", expected "N steps threads seconds MLUPS checksum"`)
   }
   const [n, steps, threads, seconds, , checksum] = fields
-  return { n, steps, threads, seconds, mlups: (n * n * steps) / seconds / 1e6, checksum }
+  return { n, steps, threads, seconds, mlups: (n ** dims * steps) / seconds / 1e6, checksum }
 }
 
-/** One run of the reference on an N×N interior for `steps` steps on `threads` threads. */
-export async function runReference(reference, n, steps, threads) {
+/** One run of the reference on an N×N (N×N×N for `dims` 3) interior for `steps` steps on `threads` threads. */
+export async function runReference(reference, n, steps, threads, dims = 2) {
   const args = [String(n), String(steps), String(threads)]
   const { stdout } = await run(reference.binary, args, { encoding: 'utf8' })
-  return parseReferenceLine(stdout)
+  return parseReferenceLine(stdout, dims)
 }
 
 /** The public description of the reference for the results file (no temporary paths). */

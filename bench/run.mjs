@@ -26,7 +26,7 @@ const kBandwidthRepeats = { quick: 2, full: 8 }
 function progressLine(c) {
   const ref = c.reference ? `   C ${fmt(c.reference.mlups.median)}` : ''
   const spread = `${fmt(c.mlups.min)}–${fmt(c.mlups.max)}`
-  return `  ${c.nodes}² ${c.backend} ${c.threads} thr: ${fmt(c.mlups.median)} MLUP/s (${spread})${ref}`
+  return `  ${c.nodes}${c.dims === 3 ? '³' : '²'} ${c.backend} ${c.threads} thr: ${fmt(c.mlups.median)} MLUP/s (${spread})${ref}`
 }
 
 /** C reference runs, keyed by cell, made right after each timed run of a native cell. */
@@ -34,7 +34,7 @@ function referenceRunner(reference) {
   const runs = new Map()
   const afterRun = async (cell, steps) => {
     if (!reference.available || cell.backend !== 'native') return
-    const run = await runReference(reference, cell.nodes - 2, steps, cell.threads)
+    const run = await runReference(reference, cell.nodes - 2, steps, cell.threads, cell.dims ?? 2)
     runs.set(cell, [...(runs.get(cell) ?? []), run])
   }
   const attach = (result, cell) => {
@@ -67,7 +67,7 @@ async function measureMatrix(config, reference, log) {
     const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length, undefined, config.physics)
     if (shortfall !== null) {
       skipped.push({ nodes, reason: shortfall })
-      log(`  ${nodes}²: skipped, ${shortfall}`)
+      log(`  ${nodes}${config.dims === 3 ? '³' : '²'}: skipped, ${shortfall}`)
       continue
     }
     const measured = await measureSize(nodes, config, reference, log)
@@ -126,8 +126,9 @@ async function measureAll(config, log) {
   log(reference.available ? `C reference: ${reference.compiler}` : `C reference skipped: ${reference.reason}`)
   try {
     const { cells, skipped, failed } = await measureMatrix(config, reference, log)
-    const memory = await measureMemory(config, log)
-    const subnormals = await measureSubnormalCost(config, log)
+    // Peak memory and subnormal speed are measured on the plane; a 3d run measures the cubes only.
+    const memory = config.dims === 3 ? [] : await measureMemory(config, log)
+    const subnormals = config.dims === 3 ? [] : await measureSubnormalCost(config, log)
     const durationSeconds = (performance.now() - started) / 1000
     const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
     const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }

@@ -31,7 +31,7 @@ const times = (value) => (value === null ? '–' : `${fmt(value)}×`)
 function cellRow(c) {
   const f = c.figures
   return [
-    `${c.nodes}²`,
+    `${c.nodes}${c.dims === 3 ? '³' : '²'}`,
     c.backend,
     String(c.threads),
     `${c.steps}×${c.repeats}`,
