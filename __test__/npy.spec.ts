@@ -21,6 +21,13 @@ describe('npy', () => {
     }
   })
 
+  it('reads a 3-D array that numpy wrote (a 3D field, shape (nz, ny, nx))', async () => {
+    const { shape, data } = await readNpy(fixture('f8-2x3x1.npy'))
+    expect(shape).toEqual([2, 3, 1])
+    expect(data.length).toBe(6)
+    expect(formatNpy(data, [2, 3, 1])).toEqual(readFileSync(fixture('f8-2x3x1.npy')))
+  })
+
   it('writes the same bytes as numpy', () => {
     expect(formatNpy(expected, [2, 3])).toEqual(readFileSync(fixture('f8-2x3.npy')))
   })
@@ -39,7 +46,6 @@ describe('npy', () => {
     ['f8-2x3-big-endian.npy', "dtype must be '<f8' (float64, little-endian), got '>f8'"],
     ['f4-2x3.npy', "dtype must be '<f8' (float64, little-endian), got '<f4'"],
     ['f8-2x3-fortran.npy', 'the array is in Fortran order; save it in C order (np.ascontiguousarray)'],
-    ['f8-2x3x1.npy', 'the array must be 2-D, shape (ny, nx), got shape (2, 3, 1)'],
   ])('refuses %s', async (name, message) => {
     await expect(readNpy(fixture(name))).rejects.toThrow(`${fixture(name)}: ${message}`)
     await expect(readNpy(fixture(name))).rejects.toBeInstanceOf(NpyError)
@@ -98,7 +104,7 @@ describe('npy', () => {
     ["{'descr': '<f8', 'fortran_order': 0, 'shape': (2, 3)}", 'fortran_order must be True or False, got 0'],
     [
       "{'descr': '<f8', 'fortran_order': False, 'shape': (6,)}",
-      'the array must be 2-D, shape (ny, nx), got shape (6,)',
+      'the array must be 2-D, shape (ny, nx), or 3-D, shape (nz, ny, nx), got shape (6,)',
     ],
   ])('refuses the header %s', (dict, message) => {
     expect(() => parseNpy(withHeader(dict), 'a.npy')).toThrow(NpyError)

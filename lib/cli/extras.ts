@@ -17,7 +17,7 @@ export const kExtraFlags: readonly Flag[] = [
   { name: 'checkpoint', value: 'FILE', default: 'none', help: 'save the state to FILE every --checkpoint-every steps' },
   { name: 'checkpoint-every', value: 'N', default: 'none', help: 'steps between checkpoints (with --checkpoint)' },
   { name: 'resume', value: 'FILE', default: 'none', help: 'continue from a checkpoint (give the same flags as its run)' },
-  { name: 'probe', value: 'X,Y', multiple: true, default: 'none', help: 'record u at the point (X, Y); repeatable' },
+  { name: 'probe', value: 'X,Y[,Z]', multiple: true, default: 'none', help: 'record u at the point (X, Y[, Z]); repeatable' },
   { name: 'probe-every', value: 'N', default: '1', help: 'a probe sample every N steps (and the first and last)' },
   { name: 'probe-out', value: 'FILE', default: 'none', help: 'write the probes as CSV, or as JSON if FILE ends in .json' },
   { name: 'json', default: 'off', help: 'print the result as one JSON line instead of the summary' },
@@ -51,10 +51,13 @@ function checkpoint(values: Values): SolveOptions['checkpoint'] {
   return { path: file, every: strictInteger(every, 'checkpoint-every', 1) }
 }
 
-function probePoint(spec: string): { x: number; y: number } {
+function probePoint(spec: string): { x: number; y: number; z?: number } {
   const parts = spec.split(',')
-  if (parts.length !== 2) throw new UsageError(`--probe must be X,Y (a point of the domain), got '${spec}'`)
-  return { x: strictNumber(parts[0], 'probe'), y: strictNumber(parts[1], 'probe') }
+  if (parts.length !== 2 && parts.length !== 3) {
+    throw new UsageError(`--probe must be X,Y (X,Y,Z on a 3D grid), a point of the domain, got '${spec}'`)
+  }
+  const [x, y] = [strictNumber(parts[0], 'probe'), strictNumber(parts[1], 'probe')]
+  return parts.length === 2 ? { x, y } : { x, y, z: strictNumber(parts[2], 'probe') }
 }
 
 function probes(values: Values): SolveOptions['probes'] {

@@ -11,32 +11,51 @@ import type { Boundary, Colormap, FieldInit, FramesOptions, SideBoundary, SolveO
 import { kColormaps } from '../options/frames.js'
 import { readNpy } from '../storage/npy.js'
 import { checkFramesDir, checkWritable, extraOptions, kExtraFlags, typedNames } from './extras.js'
-import { kPresets, preset, type Preset } from './presets.js'
+import { kPresets, kScenarios, preset, type Preset } from './presets.js'
 import { type Flag, strictInteger, strictNumber, UsageError } from './usage.js'
 
 export { UsageError }
 
 const kSides = ['left', 'right', 'bottom', 'top'] as const
+const kSides3d = [...kSides, 'back', 'front'] as const
 const kSideSpec = 'dirichlet[:VALUE], neumann[:FLUX], robin:H[:AMBIENT] or periodic'
-const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps', 'annotate'] as const
+const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps', 'annotate', 'slice'] as const
 
 export const kRunFlags: readonly Flag[] = [
   { name: 'nx', value: 'N', default: '129', help: 'nodes along x' },
   { name: 'ny', value: 'N', default: 'nx', help: 'nodes along y' },
   { name: 'lx', value: 'L', default: '1', help: 'extent along x' },
   { name: 'ly', value: 'L', default: '1', help: 'extent along y' },
+  { name: 'nz', value: 'N', default: '1', help: 'nodes along z: 3 or more make a 3D grid (with --lz)' },
+  { name: 'lz', value: 'L', default: 'none', help: 'extent along z (required with --nz)' },
+  {
+    name: 'preset',
+    value: 'NAME',
+    default: 'none',
+    help: `a scenario, ${Object.keys(kScenarios).join(', ')}; flags given win`,
+  },
   { name: 'diffusivity', value: 'A|FILE', default: '1', help: 'diffusivity α > 0: a number or a .npy file of nodal α' },
   { name: 'steps', value: 'N', default: '1000 unless --t-end', help: 'time steps to take' },
   { name: 't-end', value: 'T', default: 'none', help: 'final time, reached exactly (instead of --steps)' },
   { name: 'dt', value: 'DT', default: '0.9 × stable limit', help: 'time step' },
   { name: 'threads', value: 'N', default: String(os.availableParallelism()), help: 'worker threads' },
   { name: 'backend', value: 'native|js', default: 'native', help: 'Rust kernel or pure TypeScript' },
-  { name: 'boundary', value: 'SPEC', default: 'dirichlet:0', help: `all four sides: ${kSideSpec}` },
-  ...kSides.map((side) => ({ name: side, value: 'SPEC', default: '--boundary', help: `the ${side} side only` })),
+  { name: 'boundary', value: 'SPEC', default: 'dirichlet:0', help: `all sides: ${kSideSpec}` },
+  ...kSides3d.map((side) => ({
+    name: side,
+    value: 'SPEC',
+    default: '--boundary',
+    help: `the ${side} side only${side === 'back' || side === 'front' ? ` (3D: z = ${side === 'back' ? '0' : 'lz'})` : ''}`,
+  })),
   { name: 'initial', value: 'NAME|FILE', default: 'hotspot', help: `${kPresets.join(', ')}, or a .npy file` },
   { name: 'seed', value: 'N', default: '1', help: 'seed of --initial random' },
   { name: 'source', value: 'VALUE|FILE', default: 'none', help: 'source term f: a number or a .npy file' },
-  { name: 'out', value: 'FILE', default: 'none', help: 'write the final field as .npy (float64, shape (ny, nx))' },
+  {
+    name: 'out',
+    value: 'FILE',
+    default: 'none',
+    help: 'write the final field as .npy (float64, shape (ny, nx) or (nz, ny, nx))',
+  },
   { name: 'frames', value: 'DIR', default: 'none', help: 'write PNG frames and frames.json into DIR' },
   { name: 'every', value: 'N', default: '100', help: 'a frame every N steps (and the first and last)' },
   { name: 'colormap', value: 'NAME', default: 'inferno', help: kColormaps.join(', ') },
@@ -50,6 +69,7 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'animation', default: 'off', help: 'also write DIR/animation.png, an animated PNG' },
   { name: 'fps', value: 'N', default: '15', help: 'frames per second of the animation' },
   { name: 'annotate', default: 'off', help: 'draw a colour bar, its range, t and the step into each frame' },
+  { name: 'slice', value: 'AXIS[:INDEX]', default: 'z:middle', help: '3D: the plane the frames draw, e.g. z, y:10' },
   ...kExtraFlags,
   { name: 'quiet', short: 'q', default: 'off', help: 'no progress output' },
   { name: 'help', short: 'h', default: 'off', help: 'show this help' },
@@ -70,7 +90,7 @@ export function runHelp(): string {
   const left = (f: Flag) => `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`
   const width = Math.max(...kRunFlags.map((f) => left(f).length)) + 2
   const lines = kRunFlags.map((f) => `  ${left(f).padEnd(width)}${f.help} (default: ${f.default})`)
-  return `Usage: calor run [flags]\n\nSolves the heat equation du/dt = div(α grad u) + f on [0, lx] × [0, ly].\n\n${lines.join('\n')}\n`
+  return `Usage: calor run [flags]\n\nSolves the heat equation du/dt = div(α grad u) + f on [0, lx] × [0, ly] (× [0, lz] with --nz).\n\n${lines.join('\n')}\n`
 }
 
 /** As node:util parseArgs returns them (no flag here may repeat, so no arrays occur). */
@@ -108,45 +128,69 @@ function side(spec: string, flag: string): SideBoundary {
   throw new UsageError(`--${flag} must be ${kSideSpec}, got '${spec}'`)
 }
 
-function boundary(values: FlagValues): Boundary {
+function boundary(values: FlagValues, threeD: boolean): Boundary {
   const all = side((values.boundary as string | undefined) ?? 'dirichlet:0', 'boundary')
-  if (kSides.every((s) => values[s] === undefined)) return all
-  const pick = (s: (typeof kSides)[number]) => (values[s] === undefined ? all : side(values[s] as string, s))
-  return { left: pick('left'), right: pick('right'), bottom: pick('bottom'), top: pick('top') }
+  const names = threeD ? kSides3d : kSides
+  if (names.every((s) => values[s] === undefined)) return all
+  const pick = (s: (typeof kSides3d)[number]) => (values[s] === undefined ? all : side(values[s] as string, s))
+  const plane = { left: pick('left'), right: pick('right'), bottom: pick('bottom'), top: pick('top') }
+  return threeD ? { ...plane, back: pick('back'), front: pick('front') } : plane
+}
+
+/** The grid's node counts and extents as the flags give them (nz = 1 in 2D). */
+interface Shape {
+  nx: number
+  ny: number
+  nz: number
+  lx: number
+  ly: number
+  lz: number | undefined
 }
 
 /** --diffusivity: a number, or a .npy file of nodal values. */
-async function diffusivity(values: FlagValues, nx: number, ny: number): Promise<number | Float64Array | undefined> {
+async function diffusivity(values: FlagValues, shape: Shape): Promise<number | Float64Array | undefined> {
   const spec = values.diffusivity as string | undefined
   if (spec === undefined) return undefined
-  return spec.endsWith('.npy') ? npyField(spec, 'diffusivity', nx, ny) : number(spec, 'diffusivity')
+  return spec.endsWith('.npy') ? npyField(spec, 'diffusivity', shape) : number(spec, 'diffusivity')
 }
 
-/** Reads a .npy field for `flag` and checks its shape against the grid. */
-async function npyField(file: string, flag: string, nx: number, ny: number): Promise<Float64Array> {
+/** Reads a .npy field for `flag` and checks its shape against the grid: (ny, nx), or (nz, ny, nx) in 3D. */
+async function npyField(file: string, flag: string, grid: Shape): Promise<Float64Array> {
   const { shape, data } = await readNpy(file).catch((error: Error) => {
     throw new UsageError(`--${flag}: ${error.message}`)
   })
-  if (shape[0] !== ny || shape[1] !== nx) {
-    throw new UsageError(`--${flag} ${file} has shape (${shape.join(', ')}), expected (ny, nx) = (${ny}, ${nx})`)
+  const { nx, ny, nz } = grid
+  const [want, names] = nz > 1 ? [[nz, ny, nx], '(nz, ny, nx)'] : [[ny, nx], '(ny, nx)']
+  if (shape.length !== want.length || shape.some((n, k) => n !== want[k])) {
+    throw new UsageError(`--${flag} ${file} has shape (${shape.join(', ')}), expected ${names} = (${want.join(', ')})`)
   }
   return data
 }
 
-async function initial(values: FlagValues, nx: number, ny: number, lx: number, ly: number): Promise<FieldInit> {
+async function initial(values: FlagValues, grid: Shape): Promise<FieldInit> {
   const spec = (values.initial as string | undefined) ?? 'hotspot'
-  if (spec.endsWith('.npy')) return npyField(spec, 'initial', nx, ny)
+  if (spec.endsWith('.npy')) return npyField(spec, 'initial', grid)
   if (!(kPresets as readonly string[]).includes(spec)) {
     throw new UsageError(`--initial must be one of ${kPresets.join(', ')} or a .npy file, got '${spec}'`)
   }
   if (values.seed !== undefined && spec !== 'random') throw new UsageError('--seed needs --initial random')
-  return preset(spec as Preset, { nx, ny, lx, ly }, integer(values, 'seed', 0) ?? 1)
+  return preset(spec as Preset, { ...grid, lz: grid.lz ?? 1 }, integer(values, 'seed', 0) ?? 1)
 }
 
-async function source(values: FlagValues, nx: number, ny: number): Promise<FieldInit | undefined> {
+async function source(values: FlagValues, grid: Shape): Promise<FieldInit | undefined> {
   const spec = values.source as string | undefined
   if (spec === undefined) return undefined
-  return spec.endsWith('.npy') ? npyField(spec, 'source', nx, ny) : number(spec, 'source')
+  return spec.endsWith('.npy') ? npyField(spec, 'source', grid) : number(spec, 'source')
+}
+
+/** --slice AXIS[:INDEX] (3D frames): the plane drawn, by default the middle one along AXIS. */
+function slice(text: string | undefined): FramesOptions['slice'] {
+  if (text === undefined) return undefined
+  const [axis, index, ...extra] = text.split(':')
+  if ((axis !== 'x' && axis !== 'y' && axis !== 'z') || extra.length > 0) {
+    throw new UsageError(`--slice must be x, y or z, optionally :INDEX (e.g. z:10), got '${text}'`)
+  }
+  return index === undefined ? { axis } : { axis, index: strictInteger(index, 'slice', 0) }
 }
 
 function colourRange(text: string | undefined): FramesOptions['range'] {
@@ -171,6 +215,7 @@ function frames(values: FlagValues): FramesOptions | undefined {
     animation: values.animation === true,
     fps: integer(values, 'fps', 1),
     annotate: values.annotate === true,
+    ...(values.slice === undefined ? {} : { slice: slice(values.slice as string) }),
   }
 }
 
@@ -184,8 +229,11 @@ function checkOut(file: string | undefined): string | undefined {
 /** The flags of the last toOptions() call, to name them in the library's messages. */
 let typedFlags: ReadonlySet<string> = new Set()
 
-/** The (ny, nx) shape of an `--initial FILE.npy`, read when --nx or --ny is missing, so that the file gives it. */
-async function initialShape(values: FlagValues): Promise<readonly [number, number] | undefined> {
+/**
+ * The (ny, nx) or (nz, ny, nx) shape of an `--initial FILE.npy`, read when --nx or --ny is missing, so that
+ * the file gives it.
+ */
+async function initialShape(values: FlagValues): Promise<readonly number[] | undefined> {
   const spec = values.initial as string | undefined
   if (spec === undefined || !spec.endsWith('.npy') || (values.nx !== undefined && values.ny !== undefined)) return
   const { shape } = await readNpy(spec).catch((error: Error) => {
@@ -194,21 +242,40 @@ async function initialShape(values: FlagValues): Promise<readonly [number, numbe
   return shape
 }
 
+/** The flag values of `--preset NAME` under the ones typed (which win). */
+function withScenario(values: FlagValues): FlagValues {
+  const name = values.preset as string | undefined
+  if (name === undefined) return values
+  const scenario = kScenarios[name]
+  if (!Object.hasOwn(kScenarios, name) || scenario === undefined) {
+    throw new UsageError(`--preset must be one of ${Object.keys(kScenarios).join(', ')}, got '${name}'`)
+  }
+  const typed = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined))
+  return { ...scenario, ...typed }
+}
+
 /** Turns parsed flags into solve() options (no signal or progress yet) and the --out file. */
-export async function toOptions(values: FlagValues): Promise<{ options: SolveOptions; out: string | undefined }> {
-  typedFlags = new Set(Object.keys(values).filter((k) => values[k] !== undefined))
+export async function toOptions(typed: FlagValues): Promise<{ options: SolveOptions; out: string | undefined }> {
+  typedFlags = new Set(Object.keys(typed).filter((k) => typed[k] !== undefined))
+  const values = withScenario(typed)
   const shape = await initialShape(values)
-  const nx = integer(values, 'nx', 3) ?? shape?.[1] ?? 129
-  const ny = integer(values, 'ny', 3) ?? shape?.[0] ?? nx
-  const [lx, ly] = [optionalNumber(values, 'lx') ?? 1, optionalNumber(values, 'ly') ?? 1]
+  const nx = integer(values, 'nx', 3) ?? shape?.at(-1) ?? 129
+  const ny = integer(values, 'ny', 3) ?? shape?.at(-2) ?? nx
+  const nz = integer(values, 'nz', 1) ?? (shape?.length === 3 ? shape[0] : 1)
+  const [lx, ly, lz] = [
+    optionalNumber(values, 'lx') ?? 1,
+    optionalNumber(values, 'ly') ?? 1,
+    optionalNumber(values, 'lz'),
+  ]
+  const grid: Shape = { nx, ny, nz, lx, ly, lz }
   const tEnd = optionalNumber(values, 't-end')
   const steps = integer(values, 'steps', 0) ?? (tEnd === undefined ? 1000 : undefined)
   const options: SolveOptions = {
-    grid: { nx, ny, lx, ly },
-    diffusivity: await diffusivity(values, nx, ny),
-    initial: await initial(values, nx, ny, lx, ly),
-    source: await source(values, nx, ny),
-    boundary: boundary(values),
+    grid: nz === 1 && lz === undefined ? { nx, ny, lx, ly } : { nx, ny, nz, lx, ly, lz },
+    diffusivity: await diffusivity(values, grid),
+    initial: await initial(values, grid),
+    source: await source(values, grid),
+    boundary: boundary(values, nz > 1),
     steps,
     tEnd,
     dt: optionalNumber(values, 'dt'),
@@ -236,7 +303,11 @@ const kOptionFlags: [string, string][] = [
   ['options.frames.dir', '--frames'],
   ['options.frames.fps', '--fps'],
   ['options.diffusivity', '--diffusivity'],
+  ['options.frames.slice.index', '--slice'],
+  ['options.frames.slice', '--slice'],
   ['options.boundary.bottom', '--bottom'],
+  ['options.boundary.front', '--front'],
+  ['options.boundary.back', '--back'],
   ['options.boundary.right', '--right'],
   ['options.boundary.left', '--left'],
   ['options.boundary.top', '--top'],
@@ -249,6 +320,8 @@ const kOptionFlags: [string, string][] = [
   ['options.grid.ny', '--ny'],
   ['options.grid.lx', '--lx'],
   ['options.grid.ly', '--ly'],
+  ['options.grid.nz', '--nz'],
+  ['options.grid.lz', '--lz'],
   ['options.steps', '--steps'],
   ['options.tEnd', '--t-end'],
   ['options.dt', '--dt'],

@@ -76,7 +76,8 @@ function outputs(options: SolveOptions, out: string | undefined): string {
 function summary(result: SolveResult, options: SolveOptions, out: string | undefined): string {
   const { seconds, updatesPerSecond, threads, backend } = result.stats
   const rate = `${(updatesPerSecond / 1e6).toFixed(1)} M updates/s`
-  const head = `${result.steps} steps of ${result.nx}×${result.ny} to t = ${result.t.toPrecision(6)} in ${seconds.toFixed(2)} s`
+  const size = `${result.nx}×${result.ny}${result.nz === undefined ? '' : `×${result.nz}`}`
+  const head = `${result.steps} steps of ${size} to t = ${result.t.toPrecision(6)} in ${seconds.toFixed(2)} s`
   return `${bold('done')}: ${head}, ${rate} (${backend}, ${threads} threads); ${outputs(options, out)}\n`
 }
 
@@ -105,7 +106,9 @@ async function run(args: string[]): Promise<number> {
       },
     })
     progress.stop()
-    if (out !== undefined) await writeNpy(out, result.field, [result.ny, result.nx])
+    const { nx, ny, nz } = result
+    const shape = nz === undefined ? ([ny, nx] as const) : ([nz, ny, nx] as const)
+    if (out !== undefined) await writeNpy(out, result.field, shape)
     process.stdout.write((await finishRun(result, values, out)) ?? summary(result, options, out))
     return 0
   } catch (error) {

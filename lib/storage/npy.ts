@@ -1,6 +1,7 @@
 /**
- * NumPy `.npy` files of 2-D float64 arrays, the CLI's input and output format: little-endian
- * (`'<f8'`), C order, shape (ny, nx), so that `np.load(path)[j, i]` is node (i, j), as in the field.
+ * NumPy `.npy` files of 2-D and 3-D float64 arrays, the CLI's input and output format: little-endian
+ * (`'<f8'`), C order, shape (ny, nx), so that `np.load(path)[j, i]` is node (i, j), as in the field (a 3D
+ * field: shape (nz, ny, nx), `[k, j, i]` is node (i, j, k)).
  * Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { readFile, writeFile } from 'node:fs/promises'
@@ -16,19 +17,24 @@ export class NpyError extends Error {
   override name = 'NpyError'
 }
 
-/** A 2-D array: shape [rows, columns] and its values row after row. */
+/** A 2-D array (shape [rows, columns]) or a 3-D one ([planes, rows, columns]) and its values in C order. */
 export interface Npy2D {
-  shape: [number, number]
+  shape: [number, number] | [number, number, number]
   data: Float64Array
 }
 
-/** Encodes a (rows × columns) float64 array as a version 1.0 `.npy` file. */
-export function formatNpy(data: Float64Array, shape: readonly [number, number]): Buffer {
-  const [rows, columns] = shape
-  if (rows * columns !== data.length) {
-    throw new RangeError(`formatNpy: shape (${rows}, ${columns}) does not hold ${data.length} values`)
+/** A shape as Python writes it. */
+const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`
+
+/** Encodes a (rows × columns) or (planes × rows × columns) float64 array as a version 1.0 `.npy` file. */
+export function formatNpy(
+  data: Float64Array,
+  shape: readonly [number, number] | readonly [number, number, number],
+): Buffer {
+  if (shape.reduce((a, b) => a * b, 1) !== data.length) {
+    throw new RangeError(`formatNpy: shape ${shapeText(shape)} does not hold ${data.length} values`)
   }
-  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`
+  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText(shape)}, }`
   const unpadded = kMagic.length + 2 + 2 + dict.length + 1
   const header = dict + ' '.repeat((kAlign - (unpadded % kAlign)) % kAlign) + '\n'
   const out = Buffer.alloc(kMagic.length + 4 + header.length + data.byteLength)
@@ -99,25 +105,36 @@ export function parseNpy(bytes: Buffer, name = 'the .npy file'): Npy2D {
   if (fortran !== false)
     throw new NpyError(`${name}: fortran_order must be True or False, got ${describeValue(fortran)}`)
   const shape = dict.get('shape')
-  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => typeof n === 'number')) {
-    throw new NpyError(`${name}: the array must be 2-D, shape (ny, nx), got shape ${describeValue(shape)}`)
+  if (
+    !Array.isArray(shape) ||
+    (shape.length !== 2 && shape.length !== 3) ||
+    !shape.every((n) => typeof n === 'number')
+  ) {
+    throw new NpyError(
+      `${name}: the array must be 2-D, shape (ny, nx), or 3-D, shape (nz, ny, nx), got shape ${describeValue(shape)}`,
+    )
   }
-  const [rows, columns] = shape as [number, number]
-  const expected = offset + rows * columns * 8
+  const dims = shape as number[]
+  const count = dims.reduce((a, b) => a * b, 1)
+  const expected = offset + count * 8
   if (bytes.length !== expected) {
-    throw new NpyError(`${name}: shape (${rows}, ${columns}) needs ${expected} bytes, the file has ${bytes.length}`)
+    throw new NpyError(`${name}: shape ${shapeText(dims)} needs ${expected} bytes, the file has ${bytes.length}`)
   }
-  const data = new Float64Array(rows * columns)
+  const data = new Float64Array(count)
   for (let k = 0; k < data.length; k++) data[k] = bytes.readDoubleLE(offset + 8 * k)
-  return { shape: [rows, columns], data }
+  return { shape: dims as Npy2D['shape'], data }
 }
 
-/** Reads a 2-D float64 `.npy` file; errors name the file. */
+/** Reads a 2-D or 3-D float64 `.npy` file; errors name the file. */
 export async function readNpy(file: string): Promise<Npy2D> {
   return parseNpy(await readFile(file), file)
 }
 
-/** Writes `data` (rows × columns, row after row) as a `.npy` file. */
-export async function writeNpy(file: string, data: Float64Array, shape: readonly [number, number]): Promise<void> {
+/** Writes `data` (rows × columns, or planes × rows × columns, in C order) as a `.npy` file. */
+export async function writeNpy(
+  file: string,
+  data: Float64Array,
+  shape: readonly [number, number] | readonly [number, number, number],
+): Promise<void> {
   await writeFile(file, formatNpy(data, shape))
 }
