@@ -116,6 +116,28 @@ describe('calor CLI', () => {
     expect(ring(16, 16)).toBeLessThan(1e-10)
   })
 
+  it('runs a 3D preset: --nz/--lz, a slice of frames, a .npy of shape (nz, ny, nx) equal to solve()', async () => {
+    const dir = tempDir()
+    const [out, frames] = [path.join(dir, 'u.npy'), path.join(dir, 'frames')]
+    const flags = ['--preset', 'hot-cube', '--nx', '11', '--ny', '9', '--nz', '7', '--steps', '6', '--threads', '2']
+    const { status, stdout } = await calor('run', ...flags, '--out', out, '--frames', frames, '--slice', 'x:3', '-q')
+    expect(status).toBe(0)
+    expect(stdout).toContain('6 steps of 11×9×7')
+    const written = await readNpy(out)
+    expect(written.shape).toEqual([7, 9, 11])
+    const r = 0.05 ** 2
+    const initial = (x: number, y: number, z: number) =>
+      Math.exp(-((x - 0.5) ** 2 + (y - 0.5) ** 2 + (z - 0.5) ** 2) / (2 * r))
+    const grid = { nx: 11, ny: 9, nz: 7, lx: 1, ly: 1, lz: 1 }
+    const expected = await solve({ grid, initial, boundary: { type: 'dirichlet', value: 0 }, steps: 6, threads: 2 })
+    expect(sameBits(written.data, expected.field)).toBe(true)
+    const manifest = JSON.parse(readFileSync(path.join(frames, 'frames.json'), 'utf8'))
+    expect(manifest.slice).toEqual({ axis: 'x', index: 3, across: 'y', up: 'z' })
+    expect([manifest.width, manifest.height, manifest.grid.nz]).toEqual([9, 7, 7])
+    const bad = await calor('run', '--nz', '7', '--steps', '1')
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('--lz is required with --nz (7)')])
+  })
+
   it('seeds the random initial state reproducibly', async () => {
     const dir = tempDir()
     const run = (seed: string, name: string) =>
@@ -179,7 +201,7 @@ describe('calor run habits', () => {
     ],
     [['--out', path.join(file, 'x.npy')], `--out: ${file} is not a directory`],
     [['--out', path.join(dir, 'none', 'x.npy')], `--out: ${path.join(dir, 'none')} does not exist`],
-    [['--probe', '0.5'], "--probe must be X,Y (a point of the domain), got '0.5'"],
+    [['--probe', '0.5'], "--probe must be X,Y (a point of the domain; X,Y,Z on a 3D grid), got '0.5'"],
     [['--probe', '0.5,x', '--json'], "--probe must be a number, got 'x'"],
     [['--probe', '0.5,0.5'], '--probe needs --probe-out FILE or --json'],
     [['--probe-out', 'p.csv'], '--probe-out needs --probe X,Y'],

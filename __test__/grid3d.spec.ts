@@ -3,6 +3,10 @@
  * backends and 1–4 threads; bits independent of threads, backend and temporal blocking; bad input named.
  * Grids stay small (12³–24³) so the file adds little to the suite's time.
  */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
 import { describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve } from 'calor'
@@ -191,5 +195,30 @@ describe('3D grid: bad input is refused by name', () => {
     await expect(solve({ grid, steps: 1, mpi: true } as SolveOptions)).rejects.toThrow(
       /options\.mpi: true is not supported on a 3D grid/,
     )
+  })
+})
+
+describe('3D grid: probes and frames of a slice', () => {
+  it('probes interpolate trilinearly; frames draw the middle z plane by default and record it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-3d-'))
+    const [nx, ny, nz] = [9, 7, 5]
+    const linear = (x: number, y: number, z: number) => 1 + 2 * x - y + 3 * z
+    const grid = { nx, ny, nz, lx: 1, ly: 1, lz: 1 }
+    const probes = [
+      { x: 0.3, y: 0.55, z: 0.8 },
+      { x: 1, y: 0, z: 0.25 },
+    ]
+    const boundary = { type: 'neumann' } as const
+    const r = await solve({ grid, initial: linear, boundary, steps: 0, probes, frames: { dir } })
+    // A linear field is reproduced exactly (to rounding) by trilinear interpolation, and at a node exactly.
+    expect(r.probes!.series[0].values[0]).toBeCloseTo(linear(0.3, 0.55, 0.8), 13)
+    expect(r.probes!.series[0].z).toBe(0.8)
+    expect(r.probes!.series[1].values[0]).toBe(at(r.field, nx, ny, 8, 0, 1))
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'frames.json'), 'utf8'))
+    expect(manifest.slice).toEqual({ axis: 'z', index: 2, across: 'x', up: 'y' })
+    expect([manifest.width, manifest.height]).toEqual([nx, ny])
+    // The frame's extremes are the slice's own: the plane z = 0.5.
+    expect(manifest.frames[0].min).toBeCloseTo(linear(0, 1, 0.5), 12)
+    expect(manifest.frames[0].max).toBeCloseTo(linear(1, 0, 0.5), 12)
   })
 })

@@ -54,7 +54,7 @@ function checkpoint(values: Values): SolveOptions['checkpoint'] {
 function probePoint(spec: string): { x: number; y: number; z?: number } {
   const parts = spec.split(',')
   if (parts.length !== 2 && parts.length !== 3) {
-    throw new UsageError(`--probe must be X,Y (X,Y,Z on a 3D grid), a point of the domain, got '${spec}'`)
+    throw new UsageError(`--probe must be X,Y (a point of the domain; X,Y,Z on a 3D grid), got '${spec}'`)
   }
   const [x, y] = [strictNumber(parts[0], 'probe'), strictNumber(parts[1], 'probe')]
   return parts.length === 2 ? { x, y } : { x, y, z: strictNumber(parts[2], 'probe') }
