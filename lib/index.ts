@@ -7,6 +7,7 @@ export {
   kOptionsErrorCode,
   NonFiniteError,
   StabilityError,
+  SteadyStateError,
   WorkerError,
 } from './api/errors.js'
 export type * from './api/types.js'

@@ -10,10 +10,15 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   const plan = await planRun(problem)
   const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start)
   try {
-    const run = await solver.advance(plan.advance)
+    const run = await solver.advance(
+      problem.until === undefined
+        ? plan.advance
+        : { until: { steady: problem.until.tolerance, maxSteps: problem.until.maxSteps } },
+    )
     const { nx, ny } = problem.grid
     const { t, steps } = plan.result ?? run
-    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
+    const residual = run.residual === undefined ? {} : { residual: run.residual }
+    return { field: solver.field(), nx, ny, t, steps, dt: run.dt, stats: run.stats, ...residual }
   } finally {
     await solver.close()
   }

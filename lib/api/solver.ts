@@ -6,7 +6,7 @@
 import { evolvingCount } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
 import { unpackField } from '../model/field.js'
-import type { Problem, StartState } from '../options/problem.js'
+import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
 import type { Gang } from '../parallel/gang.js'
 import type { Stepper } from '../steppers/stepper.js'
@@ -16,6 +16,7 @@ import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
+import { runSteady, steadyResidual } from './steady.js'
 import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
@@ -27,6 +28,8 @@ export interface AdvanceResult {
   dt: number
   t: number
   stats: SolveStats
+  /** Steady runs: the residual reached. */
+  residual?: number
 }
 
 /**
@@ -65,6 +68,8 @@ export class Solver implements AsyncDisposable {
   readonly #stepper: Stepper
   /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
   readonly #blocked: boolean
+  /** The buffers swap roles every step (not for ADI, whose step ends where it began). */
+  readonly #swaps: boolean
   readonly #trackers: Tracker[]
   #parity: 0 | 1 = 0
   #step = 0
@@ -80,7 +85,9 @@ export class Solver implements AsyncDisposable {
     this.#gang = started.gang
     this.#stepper = started.stepper
     this.#trackers = trackers
-    this.#blocked = started.schedule.steps > 1
+    // A failure inside a temporal block, or inside ADI's second phase (which overwrites uⁿ), loses the field.
+    this.#blocked = started.schedule.steps > 1 || !started.schedule.swaps
+    this.#swaps = started.schedule.swaps
     unclosed.register(this, started.gang, this)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
     // progress, the workers go. The field stays readable. An advance() signal only stops that call.
@@ -147,7 +154,7 @@ export class Solver implements AsyncDisposable {
     const plan = planAdvance(options, this.#problem, this.#t)
     this.#busy = true
     try {
-      return await this.#march(plan)
+      return await (plan.until === undefined ? this.#march(plan) : this.#steady(plan, plan.until))
     } finally {
       this.#busy = false
       if (this.#problem.signal?.aborted) await this.#gang.terminate()
@@ -194,6 +201,19 @@ export class Solver implements AsyncDisposable {
     }
   }
 
+  /** Runs to the steady state (see steady.ts), in marches of the plan's steps and time steps. */
+  async #steady(plan: AdvancePlan, goal: SteadyGoal): Promise<AdvanceResult> {
+    const started = performance.now()
+    const scratch = new Float64Array(this.#fields[0].length)
+    const driver = {
+      march: async (steps: number, dt: number) => void (await this.#march({ ...plan, steps, dt, landOn: undefined })),
+      residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch),
+    }
+    const outcome = await runSteady(this.#problem, goal, driver)
+    const stats = { ...this.#stats(outcome.steps, (performance.now() - started) / 1000), residual: outcome.residual }
+    return { steps: outcome.steps, dt: outcome.dt, t: this.#t, stats, residual: outcome.residual }
+  }
+
   /** The next step any tracker wants to see. */
   #nextObserved(): number {
     let next = Infinity
@@ -228,13 +248,20 @@ export class Solver implements AsyncDisposable {
   #record(steps: number, t: number): void {
     this.#step += steps
     this.#t = t
-    if (steps % 2 === 1) this.#parity = this.#parity === 0 ? 1 : 0
+    if (steps % 2 === 1 && this.#swaps) this.#parity = this.#parity === 0 ? 1 : 0
   }
 
   #stats(steps: number, seconds: number): SolveStats {
     const updates = evolvingCount(this.#problem.grid, this.#problem.sides) * steps
     const { backend } = this.#problem
-    return { seconds, updatesPerSecond: seconds > 0 ? updates / seconds : 0, threads: this.threads, backend }
+    const secondsPerStep = steps > 0 ? seconds / steps : 0
+    return {
+      seconds,
+      updatesPerSecond: seconds > 0 ? updates / seconds : 0,
+      threads: this.threads,
+      backend,
+      secondsPerStep,
+    }
   }
 
   /** Stops the workers and releases them, then closes every tracker. Safe to call more than once. */

@@ -10,9 +10,8 @@ import { createControlBlock } from '../parallel/control.js'
 import { Gang } from '../parallel/gang.js'
 import { type Band, partitionRows } from '../parallel/partition.js'
 import type { WorkerInit } from '../parallel/protocol.js'
-import { ftcs } from '../steppers/ftcs.js'
 import type { Schedule } from '../steppers/schedule.js'
-import type { Stepper } from '../steppers/stepper.js'
+import { type Stepper, stepperFor } from '../steppers/stepper.js'
 
 export interface Started {
   readonly fields: [Float64Array, Float64Array]
@@ -66,7 +65,7 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
 
 /** Allocates the fields, plans the schedule and starts the workers; rejects if `problem.signal` fires first. */
 export async function startGang(problem: Problem, initial: Float64Array): Promise<Started> {
-  const stepper = ftcs
+  const stepper = stepperFor(problem.method)
   const fields = allocateFields(problem, initial)
   const bands = bandsOf(problem)
   const schedule = stepper.schedule(problem, bands)

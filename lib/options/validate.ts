@@ -8,10 +8,11 @@ import os from 'node:os'
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides } from '../model/boundary/index.js'
-import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
+import { checkScales, parseDiffusivity, stabilityLimit } from '../model/equation.js'
 import { type Grid, makeGrid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
+import { parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit } from './fields.js'
 import { parseFrames } from './frames.js'
@@ -24,10 +25,10 @@ export const kSafetyFactor = 0.9
 
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames',
+  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames', 'method',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
-const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
+const kSolveOnlyKeys = ['checkpoint', 'resume', 'until'] as const
 
 function parseGrid(value: unknown, sides: Sides): Grid {
   if (!isPlainObject(value)) return fail('options.grid', 'an object { nx, ny, lx?, ly? }', value)
@@ -41,6 +42,11 @@ function parseGrid(value: unknown, sides: Sides): Grid {
 
 function parseDuration(options: SolveOptions, requireDuration: boolean) {
   const { steps, tEnd } = options
+  const until = parseUntil(options.until)
+  if (until !== undefined && (steps !== undefined || tEnd !== undefined)) {
+    throw new TypeError('options.until is exclusive with options.steps and options.tEnd: give one of them')
+  }
+  if (until !== undefined) return { steps: undefined, tEnd: undefined, until }
   if (steps !== undefined && tEnd !== undefined) {
     throw new TypeError(
       `options.steps and options.tEnd are exclusive: give one, got steps ${describe(steps)} and tEnd ${describe(tEnd)}`,
@@ -50,6 +56,7 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
     throw new TypeError('options.steps or options.tEnd is required: give how many steps to take, or the final time')
   }
   return {
+    until,
     steps: steps === undefined ? undefined : integerAtLeast('options.steps', steps, 0),
     tEnd: tEnd === undefined ? undefined : positiveNumber('options.tEnd', tEnd),
   }
@@ -96,8 +103,8 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   checkMemory(grid, options.source !== undefined)
   const diffusivity = parseDiffusivity(options.diffusivity)
   const dtLimit = stabilityLimit(grid, diffusivity)
-  const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
-  checkStable('options.dt', dt, dtLimit)
+  const method = parseMethod(options.method)
+  const dt = parseTimeStep(options.dt, method, grid, diffusivity, dtLimit, kSafetyFactor)
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
   checkThreads(runtime.threads)
@@ -105,7 +112,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   checkScales(grid, diffusivity, dtLimit, dt)
   const ghosts = ghostRules(grid, sides, diffusivity)
   checkDuration(duration.tEnd, dt)
-  return { grid, sides, ghosts, diffusivity, dtLimit, dt, ...duration, ...runtime }
+  return { grid, sides, ghosts, diffusivity, dtLimit, dt, method, ...duration, ...runtime }
 }
 
 function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
@@ -117,6 +124,11 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const frames = parseFrames(options.frames, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
+  if (scalars.until !== undefined && (checkpoint !== undefined || options.resume !== undefined)) {
+    throw new TypeError(
+      'options.until does not take options.checkpoint or options.resume: a steady run is not resumable',
+    )
+  }
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyFixed(grid, sides, initial)

@@ -8,19 +8,33 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { BarrierAbandoned } from './barrier.js'
 import { abandon } from './control.js'
 import { injectFault, plannedFault } from './fault.js'
+import type { StepSpec } from '../steppers/schedule.js'
 import type { Runner, RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
-/** The backend's run loop, loaded only in the workers that use it. */
-async function runnerFor(init: WorkerInit): Promise<Runner> {
-  if (init.backend === 'js') return (await import('../backends/js.js')).jsRunner
-  return (await import('../backends/native.js')).nativeRunner
+/**
+ * The backend's run loop for the worker's schedule, loaded only in the workers that use it: a schedule
+ * with column blocks is ADI's (line solves), any other an explicit stencil's.
+ */
+async function runnerFor(init: WorkerInit): Promise<Runner<StepSpec>> {
+  const lines = init.schedule.columns !== undefined
+  if (init.backend === 'js') {
+    return lines
+      ? (await import('../backends/js-adi.js')).jsAdiRunner
+      : ((await import('../backends/js.js')).jsRunner as Runner<StepSpec>)
+  }
+  if (lines) return (await import('../backends/native-adi.js')).nativeAdiRunner
+  return (await import('../backends/native.js')).nativeRunner as Runner<StepSpec>
 }
 
 /**
  * Test-only: when CALOR_FAULT plans a fault for this worker inside this run, run up to that step,
  * inject it, then run the rest. Without a planned fault this is just `run(request)`.
  */
-function runWithFault(name: string, run: (request: RunRequest) => RunOutcome, request: RunRequest): RunOutcome {
+function runWithFault(
+  name: string,
+  run: (request: RunRequest<StepSpec>) => RunOutcome,
+  request: RunRequest<StepSpec>,
+): RunOutcome {
   const at = plannedFault(name)
   if (at === null || at >= request.steps) return run(request)
   const first = at > 0 ? run({ ...request, steps: at }) : { steps: 0, abandoned: false, lost: false }
@@ -37,7 +51,7 @@ async function main(): Promise<void> {
   const run = await (await runnerFor(init))(init)
   const control = new Int32Array(init.control)
   const post = (reply: WorkerReply) => port.postMessage(reply)
-  port.on('message', (request: RunRequest) => {
+  port.on('message', (request: RunRequest<StepSpec>) => {
     try {
       const outcome = runWithFault(init.name, run, request)
       const { steps, lost } = outcome

@@ -7,6 +7,7 @@
 //! instruction set; this module checks shapes and walks the rows.
 
 mod ftcs;
+pub mod lines;
 
 pub use ftcs::{all_finite, Isa};
 

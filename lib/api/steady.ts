@@ -1,0 +1,94 @@
+/**
+ * Running to a steady state (`until: { steady }`): the residual, max over the evolving nodes of
+ * |∂u/∂t| = |∇·(α∇u) + f| on the grid, and the plan of steps that drives it below the tolerance.
+ *
+ * - explicit: chunks of steps at the problem's dt (16, 32, … up to 4096), the residual checked between
+ *   chunks; for FTCS it is exactly max|uⁿ⁺¹ − uⁿ|/dt of the next step.
+ * - Crank–Nicolson: cycles of single steps whose dt grows geometrically, ×4 a step, from 2/λmax to
+ *   past 2/λmin (λ the grid operator's eigenvalues along an axis): the step of dt damps the modes
+ *   with dt·λ/2 near 1 by a factor of at least 3 and no mode grows, so each cycle reduces the whole
+ *   transient at a cost of log₄(λmax/λmin) steps. The residual is checked after each cycle.
+ */
+import { fillHalo } from '../model/field.js'
+import { strideOf } from '../model/grid.js'
+import { evolvingNodes } from '../model/boundary/index.js'
+import type { Problem, SteadyGoal } from '../options/problem.js'
+import { SteadyStateError } from './errors.js'
+
+/** What the steady loop drives: a solver's steps and state. */
+export interface SteadyDriver {
+  /** Advances `steps` steps of `dt`. */
+  march(steps: number, dt: number): Promise<void>
+  /** The residual of the current state. */
+  residual(): number
+}
+
+/** max |∇·(α∇u) + f| over the evolving nodes of the padded field (its halo is rebuilt in `scratch`). */
+export function steadyResidual(problem: Problem, padded: Float64Array, scratch: Float64Array): number {
+  const { grid, diffusivity, source } = problem
+  scratch.set(padded)
+  fillHalo(grid, scratch, problem.ghosts)
+  const e = evolvingNodes(grid, problem.sides)
+  const [stride, cx, cy] = [strideOf(grid), diffusivity / grid.dx ** 2, diffusivity / grid.dy ** 2]
+  let worst = 0
+  for (let j = e.firstRow; j <= e.lastRow; j++) {
+    for (let i = e.firstColumn; i <= e.lastColumn; i++) {
+      const c = (j + 1) * stride + i + 1
+      const u = scratch[c]
+      const f = source === null ? 0 : source[j * grid.nx + i]
+      const rate =
+        cx * (scratch[c - 1] - 2 * u + scratch[c + 1]) + cy * (scratch[c - stride] - 2 * u + scratch[c + stride]) + f
+      // A NaN never compares greater: keep it, so that a non-finite state is never "steady".
+      if (!(Math.abs(rate) <= worst)) worst = Math.abs(rate)
+    }
+  }
+  return worst
+}
+
+/** Crank–Nicolson's cycle of time steps: 2/λmax·4ᵏ for k = 0, 1, … until past 2/λmin. */
+export function steadyCycle(problem: Problem): number[] {
+  const { grid, diffusivity } = problem
+  const highest = (4 * diffusivity) / Math.min(grid.dx, grid.dy) ** 2
+  // The slowest mode of an axis with one fixed end and one insulated one (a lower bound for the others).
+  const lowest = diffusivity * (Math.PI / (2 * Math.max(grid.lx, grid.ly))) ** 2
+  const cycle = [2 / highest]
+  while (cycle[cycle.length - 1] < 2 / lowest) cycle.push(cycle[cycle.length - 1] * 4)
+  return cycle
+}
+
+export interface SteadyOutcome {
+  steps: number
+  residual: number
+  /** The last step's dt. */
+  dt: number
+}
+
+function notConverged(goal: SteadyGoal, residual: number): SteadyStateError {
+  return new SteadyStateError(
+    `the run did not reach a steady state within until.maxSteps = ${goal.maxSteps} steps: the residual ` +
+      `max|∂u/∂t| is ${residual}, above until.steady = ${goal.tolerance}`,
+    goal.maxSteps,
+    residual,
+  )
+}
+
+/** Steps until the residual is below the tolerance; rejects with a SteadyStateError past the budget. */
+export async function runSteady(problem: Problem, goal: SteadyGoal, driver: SteadyDriver): Promise<SteadyOutcome> {
+  const cycle = problem.method === 'crank-nicolson' ? steadyCycle(problem) : null
+  let [steps, residual, dt, chunk] = [0, driver.residual(), problem.dt, 16]
+  while (!(residual < goal.tolerance)) {
+    if (steps >= goal.maxSteps || !Number.isFinite(residual)) throw notConverged(goal, residual)
+    if (cycle === null) {
+      const n = Math.min(chunk, goal.maxSteps - steps)
+      await driver.march(n, dt)
+      ;[steps, chunk] = [steps + n, Math.min(chunk * 2, 4096)]
+    } else {
+      for (const step of cycle.slice(0, goal.maxSteps - steps)) {
+        await driver.march(1, step)
+        ;[steps, dt] = [steps + 1, step]
+      }
+    }
+    residual = driver.residual()
+  }
+  return { steps, residual, dt }
+}

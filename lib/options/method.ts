@@ -1,0 +1,51 @@
+/**
+ * The time-stepping options: `method` ('explicit' FTCS or 'crank-nicolson' ADI), the time step each
+ * takes by default, and `until: { steady, maxSteps }`, a run to the steady state.
+ */
+import { checkStable } from '../model/equation.js'
+import type { Grid } from '../model/grid.js'
+import { implicitDefaultDt } from '../steppers/adi.js'
+import { checkKeys, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
+import { checkSteps } from './limits.js'
+import type { Method, SteadyGoal } from './problem.js'
+
+/** The step budget of a steady run unless `until.maxSteps` says otherwise. */
+export const kSteadyMaxSteps = 1_000_000
+
+export function parseMethod(value: unknown): Method {
+  if (value === undefined) return 'explicit'
+  if (value !== 'explicit' && value !== 'crank-nicolson')
+    fail('options.method', "'explicit' or 'crank-nicolson'", value)
+  return value
+}
+
+/**
+ * The time step: `dt` as given, or the method's default, 0.9 × the stability limit (explicit) or
+ * implicitDefaultDt (Crank–Nicolson, which is stable for any dt > 0 and so is never refused).
+ */
+export function parseTimeStep(
+  value: unknown,
+  method: Method,
+  grid: Grid,
+  diffusivity: number,
+  dtLimit: number,
+  safety: number,
+) {
+  const explicitDt = safety * dtLimit
+  if (value === undefined) return method === 'explicit' ? explicitDt : implicitDefaultDt(grid, diffusivity, explicitDt)
+  const dt = positiveNumber('options.dt', value)
+  if (method === 'explicit') checkStable('options.dt', dt, dtLimit)
+  return dt
+}
+
+/** `until: { steady: tolerance, maxSteps? }` (name: the option's name, for messages). */
+export function parseUntil(value: unknown, name = 'options.until'): SteadyGoal | undefined {
+  if (value === undefined) return undefined
+  if (!isPlainObject(value)) return fail(name, 'an object { steady: tolerance, maxSteps? }', value)
+  checkKeys(name, value, ['steady', 'maxSteps'])
+  const tolerance = positiveNumber(`${name}.steady`, value.steady)
+  const maxSteps =
+    value.maxSteps === undefined ? kSteadyMaxSteps : integerAtLeast(`${name}.maxSteps`, value.maxSteps, 1)
+  checkSteps(maxSteps, `${name}.maxSteps`)
+  return Object.freeze({ tolerance, maxSteps })
+}
