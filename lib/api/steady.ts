@@ -4,7 +4,7 @@
  *
  * - explicit: chunks of steps at the problem's dt (16, 32, … up to 4096), the residual checked between
  *   chunks; for FTCS it is exactly max|uⁿ⁺¹ − uⁿ|/dt of the next step.
- * - Crank–Nicolson: cycles of single steps whose dt grows geometrically, ×4 a step, from 2/λmax to
+ * - Crank–Nicolson: cycles of single steps whose dt runs geometrically, ×4 a step, between 2/λmax and
  *   past 2/λmin (λ the grid operator's eigenvalues along an axis): the step of dt damps the modes
  *   with dt·λ/2 near 1 by a factor of at least 3 and no mode grows, so each cycle reduces the whole
  *   transient at a cost of log₄(λmax/λmin) steps. The residual is checked after each cycle.
@@ -45,7 +45,11 @@ export function steadyResidual(problem: Problem, padded: Float64Array, scratch: 
   return worst
 }
 
-/** Crank–Nicolson's cycle of time steps: 2/λmax·4ᵏ for k = 0, 1, … until past 2/λmin. */
+/**
+ * Crank–Nicolson's cycle of time steps, 2/λmax·4ᵏ for k = 0, 1, … until past 2/λmin, taken largest
+ * first: a step of dt leaves rounding noise of about ε·α·dt/h² in every mode, which the smaller steps
+ * after it damp in the high modes, where it would dominate the residual.
+ */
 export function steadyCycle(problem: Problem): number[] {
   const { grid, diffusivity } = problem
   const highest = (4 * diffusivity) / Math.min(grid.dx, grid.dy) ** 2
@@ -53,7 +57,7 @@ export function steadyCycle(problem: Problem): number[] {
   const lowest = diffusivity * (Math.PI / (2 * Math.max(grid.lx, grid.ly))) ** 2
   const cycle = [2 / highest]
   while (cycle[cycle.length - 1] < 2 / lowest) cycle.push(cycle[cycle.length - 1] * 4)
-  return cycle
+  return cycle.reverse()
 }
 
 export interface SteadyOutcome {
@@ -63,32 +67,45 @@ export interface SteadyOutcome {
   dt: number
 }
 
-function notConverged(goal: SteadyGoal, residual: number): SteadyStateError {
-  return new SteadyStateError(
-    `the run did not reach a steady state within until.maxSteps = ${goal.maxSteps} steps: the residual ` +
-      `max|∂u/∂t| is ${residual}, above until.steady = ${goal.tolerance}`,
-    goal.maxSteps,
-    residual,
-  )
+/** Checks without a new lowest residual after which a run is taken to have stalled at its rounding floor. */
+const kStalledChecks = 10
+
+function notConverged(goal: SteadyGoal, steps: number, residual: number, stalled: boolean): SteadyStateError {
+  const why = stalled
+    ? `the residual max|∂u/∂t| stopped decreasing at ${residual} after ${steps} steps (rounding errors), ` +
+      `above until.steady = ${goal.tolerance}: ask for a larger tolerance`
+    : `the run did not reach a steady state within until.maxSteps = ${goal.maxSteps} steps: the residual ` +
+      `max|∂u/∂t| is ${residual}, above until.steady = ${goal.tolerance}`
+  return new SteadyStateError(why, steps, residual)
 }
 
-/** Steps until the residual is below the tolerance; rejects with a SteadyStateError past the budget. */
+/** Steps of one round between residual checks: a chunk at the problem's dt, or one Crank–Nicolson cycle. */
+async function round(driver: SteadyDriver, cycle: number[] | null, chunk: number, dt: number, budget: number) {
+  if (cycle === null) {
+    const n = Math.min(chunk, budget)
+    await driver.march(n, dt)
+    return { steps: n, dt }
+  }
+  const steps = cycle.slice(0, budget)
+  for (const step of steps) await driver.march(1, step)
+  return { steps: steps.length, dt: steps[steps.length - 1] }
+}
+
+/**
+ * Steps until the residual is below the tolerance; rejects with a SteadyStateError past the budget, or
+ * once kStalledChecks checks in a row have not lowered it (it is then at the rounding floor).
+ */
 export async function runSteady(problem: Problem, goal: SteadyGoal, driver: SteadyDriver): Promise<SteadyOutcome> {
   const cycle = problem.method === 'crank-nicolson' ? steadyCycle(problem) : null
   let [steps, residual, dt, chunk] = [0, driver.residual(), problem.dt, 16]
+  let [best, stalls] = [residual, 0]
   while (!(residual < goal.tolerance)) {
-    if (steps >= goal.maxSteps || !Number.isFinite(residual)) throw notConverged(goal, residual)
-    if (cycle === null) {
-      const n = Math.min(chunk, goal.maxSteps - steps)
-      await driver.march(n, dt)
-      ;[steps, chunk] = [steps + n, Math.min(chunk * 2, 4096)]
-    } else {
-      for (const step of cycle.slice(0, goal.maxSteps - steps)) {
-        await driver.march(1, step)
-        ;[steps, dt] = [steps + 1, step]
-      }
-    }
+    if (steps >= goal.maxSteps || stalls >= kStalledChecks)
+      throw notConverged(goal, steps, residual, stalls >= kStalledChecks)
+    const done = await round(driver, cycle, chunk, dt, goal.maxSteps - steps)
+    ;[steps, dt, chunk] = [steps + done.steps, done.dt, Math.min(chunk * 2, 4096)]
     residual = driver.residual()
+    ;[best, stalls] = residual < best ? [residual, 0] : [best, stalls + 1]
   }
   return { steps, residual, dt }
 }
