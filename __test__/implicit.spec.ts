@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve, Solver, SteadyStateError } from 'calor'
 
+import { validateOptions } from '../dist/options/validate.js'
+
 import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
 
 const sin2 = (x: number) => Math.sin(x) ** 2
@@ -285,5 +287,47 @@ describe('Crank–Nicolson: options, budgets and stats', () => {
     await expect(Solver.create({ ...cn, grid, until: { steady: 1 } } as SolveOptions)).rejects.toThrow(
       /Unknown option options.until/,
     )
+  })
+})
+
+describe('Crank–Nicolson: a Robin rule with a boundary term (b ≠ 0)', () => {
+  // −α∂u/∂n = H·(u − ambient) at x = 0 by its central difference, as the physics issue's Robin side will
+  // give it: ghost = u₁ − 2dx·(H/α)·(u₀ − ambient), i.e. a = 1, b = −2dx·H/α, c = 2dx·H·ambient/α.
+  const [nx, ny, heat, ambient] = [33, 9, 2, 0]
+  const dx = 1 / (nx - 1)
+  const robin = { kind: 'mirror', a: 1, b: (-2 * dx * heat) / 1, c: (2 * dx * heat * ambient) / 1 } as const
+  const options: SolveOptions = {
+    ...cn,
+    grid: { nx, ny },
+    initial: (x, y) => Math.cos(3 * x) + y,
+    boundary: {
+      left: { type: 'neumann' },
+      right: { type: 'dirichlet', value: 1 },
+      bottom: { type: 'neumann' },
+      top: { type: 'neumann' },
+    },
+  }
+
+  /** A solver whose left side follows the Robin rule (the problem's other sides as validated). */
+  async function robinSolver(target: (typeof kMatrix)[number]) {
+    const problem = validateOptions({ ...options, ...target }, false)
+    return Solver.fromProblem({ ...problem, ghosts: Object.freeze({ ...problem.ghosts, left: robin }) })
+  }
+
+  it('reaches the exact linear steady state u = (1 + 2x)/3, with the same bits on both backends and 1–4 threads', async () => {
+    let reference: Float64Array | undefined
+    for (const target of kMatrix) {
+      await using solver = await robinSolver(target)
+      await solver.advance({ until: { steady: 1e-9 } })
+      const field = solver.field()
+      expect(
+        maxAbsDiff(
+          field,
+          sampled(nx, ny, (i) => (1 + 2 * i * dx) / 3),
+        ),
+      ).toBeLessThan(1e-8)
+      reference ??= field
+      expect(sameBits(field, reference), `${target.backend} × ${target.threads}`).toBe(true)
+    }
   })
 })
