@@ -21,7 +21,7 @@ use crate::error::KernelError;
 use crate::grid::SharedFields;
 use crate::stencil::all_finite;
 use crate::stencil::lines::{
-  back_segment, cyclic_correct, cyclic_factors, forward_segment, ghost_segment, solve_row, Lines, SegmentRows,
+  back_segment, cyclic_correct, cyclic_factors, forward_segment, ghost_segment, solve_rows, Lines, SegmentRows,
 };
 use crate::sync::{Control, Release};
 
@@ -71,33 +71,60 @@ fn rows_per_slice(stride: usize) -> usize {
   (65_536 / stride).max(1)
 }
 
+/// Rows whose x-lines are swept together (see `solve_rows`).
+const GROUP: usize = 4;
+
 /// The x-lines of the band's rows from buffer `parity`; false if an abort request cut them short.
 unsafe fn x_phase(run: &LineRun, parity: usize) -> bool {
   let stride = run.lines.stride();
   let (src, mid) = (run.fields.buffers[parity], run.fields.buffers[1 - parity]);
-  for r in run.rows.0..run.rows.1 {
-    if (r - run.rows.0).is_multiple_of(rows_per_slice(stride)) && run.control.aborting() {
-      return false;
+  let mut r = run.rows.0;
+  let mut next_look = r;
+  while r < run.rows.1 {
+    if r >= next_look {
+      if run.control.aborting() {
+        return false;
+      }
+      next_look = r + rows_per_slice(stride);
     }
-    // SAFETY: padded rows r..r + 3 are inside the field (validated) and nobody writes buffer `parity`
-    // in this phase.
-    let rows = unsafe { slice::from_raw_parts(src.add(r * stride), 3 * stride) };
-    // SAFETY: padded row r + 1 of the other buffer is this thread's own in this phase; no other thread
-    // reads or writes it before the barrier.
-    let dst = unsafe { slice::from_raw_parts_mut(mid.add((r + 1) * stride), stride) };
-    let f = run.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
-    solve_row(run.lines, rows, dst, f);
+    let n = if run.rows.1 - r >= GROUP { GROUP } else { 1 };
+    // SAFETY: padded rows r..r + n + 2 are inside the field (validated) and nobody writes buffer
+    // `parity` in this phase.
+    let rows = unsafe { slice::from_raw_parts(src.add(r * stride), (n + 2) * stride) };
+    // SAFETY: padded rows r + 1..r + n + 1 of the other buffer are this thread's own in this phase; no
+    // other thread reads or writes them before the barrier.
+    let dst = unsafe { slice::from_raw_parts_mut(mid.add((r + 1) * stride), n * stride) };
+    let f = run.source.map(|s| &s[(r + 1) * stride..(r + 1 + n) * stride]);
+    if n == GROUP {
+      solve_rows::<GROUP>(run.lines, rows, dst, f);
+    } else {
+      solve_rows::<1>(run.lines, rows, dst, f);
+    }
+    r += n;
   }
   true
 }
 
-/// The y-lines of the block's columns into buffer `parity`, and its ghost rows; returns whether every
+/// Bytes of one strip of y-lines (columns × rows): small enough that its back sweep runs from cache.
+const STRIP_BYTES: usize = 256 * 1024;
+
+/// The y-lines of the block's columns into buffer `parity`, a strip of columns at a time (each
+/// column's arithmetic is the same whatever the strips), and its ghost rows; returns whether every
 /// value is finite.
 unsafe fn y_phase(run: &LineRun, scratch: &mut [f64], parity: usize) -> bool {
-  let (lines, (start, end)) = (run.lines, run.columns);
-  if start == end {
-    return true;
+  let (start, end) = run.columns;
+  let width = (STRIP_BYTES / (8 * (run.lines.y.count + 2))).clamp(8, 1024);
+  let mut finite = true;
+  for first in (start..end).step_by(width) {
+    // SAFETY: the caller's contract, for a strip of this thread's columns.
+    finite &= unsafe { y_strip(run, scratch, parity, (first, (first + width).min(end))) };
   }
+  finite
+}
+
+/// The y-lines of the columns [start, end) of this thread's block.
+unsafe fn y_strip(run: &LineRun, scratch: &mut [f64], parity: usize, (start, end): (usize, usize)) -> bool {
+  let lines = run.lines;
   let (stride, width, y) = (lines.stride(), end - start, &lines.y);
   let (out, mid) = (run.fields.buffers[parity], run.fields.buffers[1 - parity]);
   // Segments of buffer `parity` over this thread's columns. Every row asked for below is a padded row

@@ -145,33 +145,48 @@ impl Lines {
 
 /// The x-line of one row: `src` is uⁿ's padded rows j−1, j, j+1 (3·stride values), `dst` u*'s padded
 /// row j, `f` the source's padded row j. Writes the line's unknowns, then its ghost columns.
-#[inline(never)]
 pub fn solve_row(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>) {
-  let (x, stride) = (&lines.x, lines.stride());
-  let hy = lines.y.half;
+  solve_rows::<1>(lines, src, dst, f);
+}
+
+/// The x-lines of N consecutive rows at once (N independent recurrences in flight, so the sweeps are
+/// not bound by the latency of one): `src` holds N + 2 padded rows of uⁿ, `dst` and `f` N rows each.
+/// Every row's arithmetic is `solve_row`'s, in the same order.
+#[inline(never)]
+pub fn solve_rows<const N: usize>(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>) {
+  let (x, stride, hy) = (&lines.x, lines.stride(), lines.y.half);
+  let mut chunks = dst.chunks_exact_mut(stride);
+  let mut rows: [&mut [f64]; N] = std::array::from_fn(|_| chunks.next().unwrap_or_default());
   let c0 = x.first + 1;
-  let mut prev = 0.0;
+  let ends: [(f64, f64); N] = std::array::from_fn(|r| (rows[r][c0 - 1], rows[r][c0 + x.count]));
+  let mut prev = [0.0; N];
   for k in 0..x.count {
     let c = c0 + k;
-    let u = src[stride + c];
-    let mut d = u + hy * (src[c] - 2.0 * u + src[2 * stride + c]);
-    if let Some(f) = f {
-      d += lines.half_dt * f[c];
+    for (r, row) in rows.iter_mut().enumerate() {
+      let u = src[(r + 1) * stride + c];
+      let mut d = u + hy * (src[r * stride + c] - 2.0 * u + src[(r + 2) * stride + c]);
+      if let Some(f) = f {
+        d += lines.half_dt * f[r * stride + c];
+      }
+      d = x.ends(k, d, ends[r].0, ends[r].1);
+      prev[r] = if k == 0 { d * x.inv[0] } else { (d - x.lower[k] * prev[r]) * x.inv[k] };
+      row[c] = prev[r];
     }
-    d = x.ends(k, d, dst[c0 - 1], dst[c0 + x.count]);
-    prev = if k == 0 { d * x.inv[0] } else { (d - x.lower[k] * prev) * x.inv[k] };
-    dst[c] = prev;
   }
   for k in (0..x.count - 1).rev() {
-    dst[c0 + k] -= x.upper[k] * dst[c0 + k + 1];
-  }
-  if let Some(cy) = &x.cyclic {
-    let g = (dst[c0] + cy.q * dst[c0 + x.count - 1]) * cy.scale;
-    for (v, &z) in dst[c0..c0 + x.count].iter_mut().zip(&cy.z) {
-      *v -= g * z;
+    for row in &mut rows {
+      row[c0 + k] -= x.upper[k] * row[c0 + k + 1];
     }
   }
-  crate::boundary::fill_ghost_columns(dst, lines.nx, lines.left, lines.right);
+  for row in rows {
+    if let Some(cy) = &x.cyclic {
+      let g = (row[c0] + cy.q * row[c0 + x.count - 1]) * cy.scale;
+      for (v, &z) in row[c0..c0 + x.count].iter_mut().zip(&cy.z) {
+        *v -= g * z;
+      }
+    }
+    crate::boundary::fill_ghost_columns(row, lines.nx, lines.left, lines.right);
+  }
 }
 
 /// The rows a y-line segment reads at unknown `k`, besides its own: `mid` is u*'s padded row j and
@@ -187,17 +202,20 @@ pub struct SegmentRows<'a> {
 /// uⁿ⁺¹'s row j over those columns (`cur`) from the right-hand side (u*'s explicit x half step).
 #[inline(never)]
 pub fn forward_segment(lines: &Lines, k: usize, start: usize, rows: &SegmentRows, cur: &mut [f64]) {
-  let (y, hx) = (&lines.y, lines.x.half);
+  let (y, hx, width) = (&lines.y, lines.x.half, cur.len());
   let (lower, inv) = (y.lower[k], y.inv[k]);
-  let mid = &rows.mid[start..start + cur.len() + 2];
-  for (n, out) in cur.iter_mut().enumerate() {
+  // Cut every view to the segment first, so that the loop needs no bounds checks.
+  let mid = &rows.mid[start..start + width + 2];
+  let (below, above) = (&rows.below[..width], &rows.above[..width]);
+  let f = rows.f.map(|f| &f[start + 1..start + 1 + width]);
+  for n in 0..width {
     let v = mid[n + 1];
     let mut d = v + hx * (mid[n] - 2.0 * v + mid[n + 2]);
-    if let Some(f) = rows.f {
-      d += lines.half_dt * f[start + 1 + n];
+    if let Some(f) = f {
+      d += lines.half_dt * f[n];
     }
-    d = y.ends(k, d, rows.below[n], rows.above[n]);
-    *out = if k == 0 { d * inv } else { (d - lower * rows.below[n]) * inv };
+    d = y.ends(k, d, below[n], above[n]);
+    cur[n] = if k == 0 { d * inv } else { (d - lower * below[n]) * inv };
   }
 }
 
