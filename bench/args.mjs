@@ -31,6 +31,7 @@ Options (defaults in brackets):
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
   --reference <path>   C reference stencil.c, or "none" [../shared/reference/stencil.c beside the project]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results]
+  --physics implicit   instead of the matrix: time to solution, explicit vs Crank–Nicolson (bench/implicit.mjs)
   --help               this text
 `
 
@@ -47,6 +48,7 @@ const kOptions = {
   'bandwidth-mb': { type: 'string' },
   reference: { type: 'string' },
   out: { type: 'string' },
+  physics: { type: 'string' },
   help: { type: 'boolean', default: false },
 }
 
@@ -106,8 +108,12 @@ export function parseBenchArgs(argv) {
     throw new UsageError(error.message)
   }
   const d = defaults(parsed.quick)
+  if (parsed.physics !== undefined && parsed.physics !== 'implicit') {
+    throw new UsageError(`--physics must be implicit, got "${parsed.physics}"`)
+  }
   return Object.freeze({
     help: parsed.help,
+    physics: parsed.physics ?? null,
     quick: parsed.quick,
     sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
     threads: parsed.threads === undefined ? d.threads : integerList('threads', parsed.threads, 1),
