@@ -4,6 +4,10 @@
  * semi-discrete answer exp(−λ_h t), conservation under insulated sides with a huge dt, the same bits
  * everywhere, periodic axes, steady states with known answers, and bad input.
  */
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
 import { describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve, Solver, SteadyStateError } from 'calor'
@@ -329,5 +333,38 @@ describe('Crank–Nicolson: a Robin rule with a boundary term (b ≠ 0)', () => 
       reference ??= field
       expect(sameBits(field, reference), `${target.backend} × ${target.threads}`).toBe(true)
     }
+  })
+})
+
+describe('Crank–Nicolson: abort and checkpoints', () => {
+  const initial = (x: number, y: number) => Math.sin(Math.PI * x) * Math.sin(2 * Math.PI * y) + x
+  const base = { ...cn, grid: { nx: 129, ny: 97 }, initial, dt: 1e-3 } as const
+
+  it.each(['native', 'js'] as const)(
+    'an abort on %s keeps the field of the steps every worker completed',
+    async (backend) => {
+      await using solver = await Solver.create({ ...base, backend, threads: 3 })
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(new Error('enough')), 150)
+      await expect(solver.advance({ steps: 10_000_000, signal: controller.signal })).rejects.toThrow(
+        'The solve was aborted',
+      )
+      expect(solver.step).toBeGreaterThan(0)
+      const uninterrupted = await solve({ ...base, backend, threads: 2, steps: solver.step })
+      expect(sameBits(solver.field(), uninterrupted.field)).toBe(true)
+    },
+  )
+
+  it('resumes a checkpoint bit-exactly, and refuses one written by the other method', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'calor-cn-'))
+    const file = path.join(dir, 'run.ckpt')
+    const options = { ...base, grid: { nx: 33, ny: 21 }, dt: 2e-4, steps: 7, backend: 'js', threads: 2 } as const
+    const whole = await solve({ ...options, checkpoint: { path: file, every: 4 } })
+    const resumed = await solve({ ...options, resume: file })
+    expect(sameBits(resumed.field, whole.field)).toBe(true)
+    await expect(solve({ ...options, method: 'explicit', resume: file })).rejects.toThrow(
+      /belongs to another run: method is crank-nicolson there and explicit in these options/,
+    )
+    await fs.rm(dir, { recursive: true })
   })
 })

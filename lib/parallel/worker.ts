@@ -40,7 +40,9 @@ function runWithFault(
   const first = at > 0 ? run({ ...request, steps: at }) : { steps: 0, abandoned: false, lost: false }
   if (first.steps < at || first.abandoned) return first
   injectFault(name, at)
-  const rest = run({ ...request, steps: request.steps - at, parity: ((request.parity + at) % 2) as 0 | 1 })
+  // ADI's steps end in the buffer they began in (its schedule has column blocks); others swap buffers.
+  const parity = 'kind' in request.stencil ? request.parity : (((request.parity + at) % 2) as 0 | 1)
+  const rest = run({ ...request, steps: request.steps - at, parity })
   return { ...rest, steps: at + rest.steps }
 }
 
