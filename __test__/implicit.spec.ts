@@ -283,6 +283,22 @@ describe('Crank–Nicolson: options, budgets and stats', () => {
     expect((error as SteadyStateError).message).toMatch(/stopped decreasing at .* ask for a larger tolerance/)
   })
 
+  it('a steady run shows trackers one start, its observed steps and one end', async () => {
+    const seen: [string, number][] = []
+    const tracker = {
+      nextStep: (step: number) => (Math.floor(step / 5) + 1) * 5,
+      observe: (snapshot: { kind: string; step: number }) => void seen.push([snapshot.kind, snapshot.step]),
+    }
+    const options = { ...cn, grid, initial: 1, until: { steady: 1e-8 }, backend: 'js', threads: 1, trackers: [tracker] }
+    const result = await solve(options as SolveOptions)
+    const steps = seen.filter(([kind]) => kind === 'step').map(([, step]) => step)
+    expect(seen[0]).toEqual(['start', 0])
+    expect(seen.at(-1)).toEqual(['end', result.steps])
+    expect(seen.filter(([kind]) => kind !== 'step')).toHaveLength(2)
+    // (a steady run learns that a step was its last only after it: that step may be seen twice)
+    expect(steps).toEqual(Array.from({ length: Math.floor(result.steps / 5) }, (_, k) => 5 * (k + 1)))
+  })
+
   it('Solver.advance({ until }) runs to the steady state, and takes no until in create()', async () => {
     await using solver = await Solver.create({ ...cn, grid, initial: 1, backend: 'native', threads: 2 })
     const run = await solver.advance({ until: { steady: 1e-9 } })

@@ -161,7 +161,8 @@ export class Solver implements AsyncDisposable {
     }
   }
 
-  async #march(plan: AdvancePlan): Promise<AdvanceResult> {
+  /** `edges`: tell the trackers where the call starts and ends (a steady run does that once, not per march). */
+  async #march(plan: AdvancePlan, edges = true): Promise<AdvanceResult> {
     const { steps, dt, landOn, signal } = plan
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = this.#stepper.stencil(this.#problem, dt)
@@ -172,7 +173,7 @@ export class Solver implements AsyncDisposable {
     const onAbort = () => this.#gang.abortNow()
     signal?.addEventListener('abort', onAbort)
     try {
-      await notify('start')
+      if (edges) await notify('start')
       let done = 0
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
@@ -190,10 +191,11 @@ export class Solver implements AsyncDisposable {
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
         if (this.#gang.takeNonFinite()) throw this.#nonFiniteError()
         if (got < want && signal?.aborted) throw abortError(signal)
-        if (done < steps && this.#step === observed) await notify('step')
+        // The last step of a call is the 'end' snapshot; inside a steady run, calls are not the edges.
+        if ((done < steps || !edges) && this.#step === observed) await notify('step')
       }
       if (landOn !== undefined) this.#t = landOn
-      await notify('end')
+      if (edges) await notify('end')
       return { steps: this.#step - step0, dt, t: this.#t, stats: this.#stats(steps, seconds()) }
     } finally {
       signal?.removeEventListener('abort', onAbort)
@@ -203,14 +205,19 @@ export class Solver implements AsyncDisposable {
 
   /** Runs to the steady state (see steady.ts), in marches of the plan's steps and time steps. */
   async #steady(plan: AdvancePlan, goal: SteadyGoal): Promise<AdvanceResult> {
-    const started = performance.now()
+    const [started, step0] = [performance.now(), this.#step]
     const scratch = new Float64Array(this.#fields[0].length)
+    const seconds = () => (performance.now() - started) / 1000
+    const run = () => ({ firstStep: step0, steps: Math.max(goal.maxSteps, this.#step - step0), seconds: seconds() })
     const driver = {
-      march: async (steps: number, dt: number) => void (await this.#march({ ...plan, steps, dt, landOn: undefined })),
+      march: async (steps: number, dt: number) =>
+        void (await this.#march({ ...plan, steps, dt, landOn: undefined }, false)),
       residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch),
     }
+    await this.#notify('start', plan.dt, run())
     const outcome = await runSteady(this.#problem, goal, driver)
-    const stats = { ...this.#stats(outcome.steps, (performance.now() - started) / 1000), residual: outcome.residual }
+    await this.#notify('end', outcome.dt, { ...run(), steps: outcome.steps })
+    const stats = { ...this.#stats(outcome.steps, seconds()), residual: outcome.residual }
     return { steps: outcome.steps, dt: outcome.dt, t: this.#t, stats, residual: outcome.residual }
   }
 
