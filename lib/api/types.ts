@@ -1,6 +1,7 @@
 /**
  * Public types of calor. Calor solves the heat equation ∂u/∂t = ∇·(α∇u) + f on a rectangle
- * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) time steps.
+ * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) or Crank–Nicolson
+ * (Peaceman–Rachford ADI) time steps.
  */
 
 /** The grid: nodes per axis and physical extents. */
@@ -149,11 +150,12 @@ export type Method = 'explicit' | 'crank-nicolson'
 /**
  * A run to the steady state: it stops once the residual, max over the evolving nodes of |∂u/∂t| =
  * |∇·(α∇u) + f| on the grid (for an explicit step exactly max|uⁿ⁺¹ − uⁿ|/dt), is below `steady`, and
- * rejects with a SteadyStateError if that has not happened within `maxSteps` steps. The explicit
- * method checks it between chunks of steps at its dt; Crank–Nicolson takes cycles of steps whose dt
- * grows geometrically (×4 a step) from 2/λmax to past 2/λmin of the grid's operator, so that every
- * mode of the transient is damped within a cycle: a steady state in tens of steps per decade of
- * residual, whatever the grid. The result's `t` is the time the steps added up to.
+ * rejects with a SteadyStateError if that has not happened within `maxSteps` steps (or once it has
+ * stopped decreasing, at the rounding floor of the grid). The explicit method checks it between chunks
+ * of steps at its dt; Crank–Nicolson takes cycles of steps whose dt runs geometrically (×4 a step)
+ * between past 2/λmin and 2/λmax of the grid's operator, largest first, so that every mode of the
+ * transient is damped within a cycle: a steady state in tens of steps per decade of residual, whatever
+ * the grid. The result's `t` is the time the steps added up to.
  */
 export interface SteadyOptions {
   /** The residual to reach, > 0 (in the units of u per unit time). */
