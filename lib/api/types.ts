@@ -152,7 +152,7 @@ export type Method = 'explicit' | 'crank-nicolson'
  * |∇·(α∇u) + f| on the grid (for an explicit step exactly max|uⁿ⁺¹ − uⁿ|/dt), is below `steady`, and
  * rejects with a SteadyStateError if that has not happened within `maxSteps` steps (or once it has
  * stopped decreasing, at the rounding floor of the grid). The explicit method checks it between chunks
- * of steps at its dt; Crank–Nicolson takes cycles of steps whose dt runs geometrically (×4 a step)
+ * of steps at its dt; Crank–Nicolson takes cycles of steps whose dt runs geometrically (×2 a step)
  * between past 2/λmin and 2/λmax of the grid's operator, largest first, so that every mode of the
  * transient is damped within a cycle: a steady state in tens of steps per decade of residual, whatever
  * the grid. The result's `t` is the time the steps added up to.
