@@ -238,7 +238,12 @@ describe('threads', () => {
 describe('Solver.advance() refuses bad durations', () => {
   it.each([
     ['nothing', {}, TypeError, 'Solver.advance() takes { steps }, { tEnd } or { until }, exactly one of them'],
-    ['both', { steps: 1, tEnd: 1 }, TypeError, 'Solver.advance() takes { steps }, { tEnd } or { until }, exactly one of them'],
+    [
+      'both',
+      { steps: 1, tEnd: 1 },
+      TypeError,
+      'Solver.advance() takes { steps }, { tEnd } or { until }, exactly one of them',
+    ],
     ['negative steps', { steps: -1 }, TypeError, 'advance.steps must be an integer >= 0, got -1'],
     ['zero tEnd', { tEnd: 0 }, TypeError, 'advance.tEnd must be a positive finite number, got 0'],
     [
