@@ -149,42 +149,56 @@ pub fn solve_row(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>)
   solve_rows::<1>(lines, src, dst, f);
 }
 
+/// `len` values from `at`.
+fn cut(values: &[f64], at: usize, len: usize) -> &[f64] {
+  &values[at..at + len]
+}
+
 /// The x-lines of N consecutive rows at once (N independent recurrences in flight, so the sweeps are
 /// not bound by the latency of one): `src` holds N + 2 padded rows of uⁿ, `dst` and `f` N rows each.
 /// Every row's arithmetic is `solve_row`'s, in the same order.
 #[inline(never)]
 pub fn solve_rows<const N: usize>(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>) {
-  let (x, stride, hy) = (&lines.x, lines.stride(), lines.y.half);
+  let (x, stride, hy, m) = (&lines.x, lines.stride(), lines.y.half, lines.x.count);
+  let c0 = x.first + 1;
+  let (lower, inv, upper) = (&x.lower[..m], &x.inv[..m], &x.upper[..m]);
+  // Every view cut to the line's unknowns first, so that the sweeps need no bounds checks.
+  let line = |values, r: usize| cut(values, r * stride + c0, m);
+  let below: [&[f64]; N] = std::array::from_fn(|r| line(src, r));
+  let centre: [&[f64]; N] = std::array::from_fn(|r| line(src, r + 1));
+  let above: [&[f64]; N] = std::array::from_fn(|r| line(src, r + 2));
+  let sources: Option<[&[f64]; N]> = f.map(|f| std::array::from_fn(|r| line(f, r)));
   let mut chunks = dst.chunks_exact_mut(stride);
   let mut rows: [&mut [f64]; N] = std::array::from_fn(|_| chunks.next().unwrap_or_default());
-  let c0 = x.first + 1;
-  let ends: [(f64, f64); N] = std::array::from_fn(|r| (rows[r][c0 - 1], rows[r][c0 + x.count]));
+  let ends: [(f64, f64); N] = std::array::from_fn(|r| (rows[r][c0 - 1], rows[r][c0 + m]));
+  let mut out = rows.each_mut().map(|row| &mut row[c0..c0 + m]);
   let mut prev = [0.0; N];
-  for k in 0..x.count {
-    let c = c0 + k;
-    for (r, row) in rows.iter_mut().enumerate() {
-      let u = src[(r + 1) * stride + c];
-      let mut d = u + hy * (src[r * stride + c] - 2.0 * u + src[(r + 2) * stride + c]);
-      if let Some(f) = f {
-        d += lines.half_dt * f[r * stride + c];
+  for k in 0..m {
+    for r in 0..N {
+      let u = centre[r][k];
+      let mut d = u + hy * (below[r][k] - 2.0 * u + above[r][k]);
+      if let Some(f) = &sources {
+        d += lines.half_dt * f[r][k];
       }
       d = x.ends(k, d, ends[r].0, ends[r].1);
-      prev[r] = if k == 0 { d * x.inv[0] } else { (d - x.lower[k] * prev[r]) * x.inv[k] };
-      row[c] = prev[r];
+      prev[r] = if k == 0 { d * inv[0] } else { (d - lower[k] * prev[r]) * inv[k] };
+      out[r][k] = prev[r];
     }
   }
-  for k in (0..x.count - 1).rev() {
-    for row in &mut rows {
-      row[c0 + k] -= x.upper[k] * row[c0 + k + 1];
+  for k in (0..m - 1).rev() {
+    for row in &mut out {
+      row[k] -= upper[k] * row[k + 1];
     }
   }
-  for row in rows {
+  for row in out {
     if let Some(cy) = &x.cyclic {
-      let g = (row[c0] + cy.q * row[c0 + x.count - 1]) * cy.scale;
-      for (v, &z) in row[c0..c0 + x.count].iter_mut().zip(&cy.z) {
+      let g = (row[0] + cy.q * row[m - 1]) * cy.scale;
+      for (v, &z) in row.iter_mut().zip(&cy.z) {
         *v -= g * z;
       }
     }
+  }
+  for row in rows {
     crate::boundary::fill_ghost_columns(row, lines.nx, lines.left, lines.right);
   }
 }
