@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve, Solver, SteadyStateError } from 'calor'
 
+// @ts-expect-error: plain ESM modules without type declarations
+import { parseBenchArgs } from '../bench/args.mjs'
 import { validateOptions } from '../dist/options/validate.js'
 
 import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
@@ -382,5 +384,13 @@ describe('Crank–Nicolson: abort and checkpoints', () => {
       /belongs to another run: method is crank-nicolson there and explicit in these options/,
     )
     await fs.rm(dir, { recursive: true })
+  })
+})
+
+describe('the implicit bench cell', () => {
+  it('is chosen by --physics implicit, and any other physics is refused by name', () => {
+    expect(parseBenchArgs(['--physics', 'implicit']).physics).toBe('implicit')
+    expect(parseBenchArgs([]).physics).toBe(null)
+    expect(() => parseBenchArgs(['--physics', 'robin'])).toThrow('--physics must be implicit, got "robin"')
   })
 })
