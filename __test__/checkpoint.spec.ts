@@ -185,6 +185,27 @@ describe('checkpoint options', () => {
     expect(error.message).toBe(`options.checkpoint.path: cannot write in ${path.dirname(nowhere)}: ENOENT`)
   })
 
+  it.each([
+    ['a directory', () => dir],
+    ['a character device', () => '/dev/null'],
+  ])('a path that is %s is refused before the first step, and left alone', async (kind, where) => {
+    const target = where()
+    const before = await stat(target)
+    const progress: number[] = []
+    const options = {
+      ...kBase,
+      steps: 5,
+      checkpoint: { path: target, every: 1 },
+      onProgress: (p: { step: number }) => void progress.push(p.step),
+    }
+    const error = await rejection(solve(options))
+    expect(error).toBeInstanceOf(CheckpointError)
+    expect(error.message).toBe(`options.checkpoint.path must be a regular file or a new path, got ${kind} ${target}`)
+    expect(progress).toEqual([])
+    const after = await stat(target)
+    expect([after.ino, after.mode, after.rdev]).toEqual([before.ino, before.mode, before.rdev])
+  })
+
   it('Solver.create() does not take them', async () => {
     const { Solver } = await import('calor')
     await expect(Solver.create({ ...kBase, checkpoint: { path: 'x', every: 1 } })).rejects.toThrow(

@@ -70,7 +70,7 @@ describe('calor CLI', () => {
     const f8 = path.join(import.meta.dirname, 'fixtures', 'f8-2x3.npy')
     const shape = await calor('run', '--initial', f8, '--nx', '5')
     expect(shape.status).toBe(2)
-    expect(shape.stderr).toContain(`--initial ${f8} has shape (2, 3), expected (ny, nx) = (5, 5)`)
+    expect(shape.stderr).toContain(`--initial ${f8} has shape (2, 3), expected (ny, nx) = (2, 5)`)
   })
 
   it('runs a small problem, writing frames and the same field as solve()', async () => {
@@ -133,26 +133,125 @@ describe('calor CLI', () => {
     const frames = await calor('run', '--nx', '8', '--steps', '3', '--frames', path.join(dir, 'file', 'frames'))
     expect(frames.status).toBe(1)
     expect(frames.stderr).toMatch(/^calor: --frames: cannot create .*ENOTDIR/)
-    mkdirSync(path.join(dir, 'taken.npy'))
-    const out = await calor('run', '--nx', '8', '--steps', '3', '--out', path.join(dir, 'taken.npy'))
-    expect(out.status).toBe(1)
-    expect(out.stderr).toMatch(/^calor: EISDIR: illegal operation on a directory/)
   })
 
-  it('stops cleanly on SIGINT, keeping the frames so far and their manifest', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('stops cleanly on %s, keeping the frames so far and their manifest', async (signal, code) => {
     const dir = tempDir()
     const child = spawn(process.execPath, [kCli, 'run', '--nx', '64', '--steps', '100000000', '--frames', dir], {
       env: { ...process.env, NO_COLOR: '1' },
     })
     let stderr = ''
     child.stderr.on('data', (chunk) => {
-      if (stderr === '') child.kill('SIGINT') // the first progress line: the run is under way
+      if (stderr === '') child.kill(signal) // the first progress line: the run is under way
       stderr += chunk
     })
     const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)))
-    expect(status).toBe(130)
+    expect(status).toBe(code)
     expect(stderr).toMatch(/calor: interrupted at step \d+; frames so far in .* \(see frames\.json\)\n$/)
     const manifest = JSON.parse(readFileSync(path.join(dir, 'frames.json'), 'utf8'))
     expect(manifest.frames[0]).toMatchObject({ file: 'frame-00000.png', step: 0 })
+  })
+})
+
+describe('calor run habits', () => {
+  const dir = tempDir()
+  writeFileSync(path.join(dir, 'file'), '')
+  mkdirSync(path.join(dir, 'taken.npy'))
+  const file = path.join(dir, 'file')
+
+  it.each([
+    [['--nx', '0x10'], "--nx must be an integer >= 3, got '0x10'"],
+    [['--nx', ' 17'], "--nx must be an integer >= 3, got ' 17'"],
+    [['--nx', ''], "--nx must be an integer >= 3, got ''"],
+    [['--dt', '1e'], "--dt must be a number, got '1e'"],
+    [['--lx', 'Infinity'], "--lx must be a number, got 'Infinity'"],
+    [['--left', 'dirichlet:0x1'], "--left must be a number, got '0x1'"],
+    [['--nx', '1e9', '--ny', '5'], '--nx and --ny (nx 1000000000 × ny 5) needs'],
+    [['--nx', '1e9'], '--nx (nx 1000000000 × ny 1000000000) needs'],
+    [['--left', 'periodic'], '--left and --right must both be periodic or neither, got periodic and dirichlet'],
+    [['--frames', file], `--frames must name a directory, got the file '${file}'`],
+    [
+      ['--out', path.join(dir, 'taken.npy')],
+      `--out must name a file, got the directory '${path.join(dir, 'taken.npy')}'`,
+    ],
+    [['--out', path.join(file, 'x.npy')], `--out: ${file} is not a directory`],
+    [['--out', path.join(dir, 'none', 'x.npy')], `--out: ${path.join(dir, 'none')} does not exist`],
+    [['--probe', '0.5'], "--probe must be X,Y (a point of the domain), got '0.5'"],
+    [['--probe', '0.5,x', '--json'], "--probe must be a number, got 'x'"],
+    [['--probe', '0.5,0.5'], '--probe needs --probe-out FILE or --json'],
+    [['--probe-out', 'p.csv'], '--probe-out needs --probe X,Y'],
+    [['--annotate'], '--annotate needs --frames DIR'],
+    [['--probe', '1.5,0.5', '--json'], "--probe (point 1) x must be a number in [0, 1] (the grid's x extent), got 1.5"],
+    [['--probe', '0,0', '--probe-every', '0', '--json'], "--probe-every must be an integer >= 1, got '0'"],
+    [['--temporal-blocking', '65'], "--temporal-blocking must be auto or an integer from 1 to 64, got '65'"],
+    [['--checkpoint', path.join(dir, 'c.bin')], '--checkpoint needs --checkpoint-every N'],
+    [['--checkpoint-every', '5'], '--checkpoint-every needs --checkpoint FILE'],
+    [['--resume', path.join(dir, 'none.bin')], `--resume: no checkpoint file '${path.join(dir, 'none.bin')}'`],
+  ])('refuses %j before the run, with status 2, naming the flag', async (args, message) => {
+    const { status, stdout, stderr } = await calor('run', '--quiet', ...args)
+    expect(stderr).toContain(`calor: ${message}`)
+    expect([status, stdout]).toEqual([2, ''])
+  })
+
+  it('--help lists the new flags with their defaults', async () => {
+    const { stdout } = await calor('run', '--help')
+    const flags = [
+      'annotate',
+      'temporal-blocking',
+      'checkpoint',
+      'checkpoint-every',
+      'resume',
+      'probe',
+      'probe-every',
+      'probe-out',
+      'json',
+    ]
+    for (const flag of flags) expect(stdout, flag).toMatch(new RegExp(`--${flag}\\b.*\\(default: [^)]+\\)\\n`))
+  })
+
+  it('calor bench --out FILE is a clear error', async () => {
+    const { status, stderr } = await calor('bench', '--quick', '--out', file)
+    expect([status, stderr]).toEqual([
+      2,
+      `calor: bench --out must name a directory, got the file '${file}' (see calor run --help)\n`,
+    ])
+  })
+
+  it('--json prints one result line; --initial FILE.npy gives nx and ny; --probe writes CSV', async () => {
+    const initial = Float64Array.from({ length: 5 * 7 }, (_, k) => Math.cos(k) ** 2)
+    await writeNpy(path.join(dir, 'in.npy'), initial, [5, 7])
+    const probeOut = path.join(dir, 'p.csv')
+    const args = ['--initial', path.join(dir, 'in.npy'), '--steps', '4', '--probe', '0.5,0.5', '--probe-every', '2']
+    const { status, stdout } = await calor('run', '--quiet', '--json', ...args, '--probe-out', probeOut)
+    expect(status).toBe(0)
+    expect(stdout.split('\n')).toHaveLength(2) // one line and its newline
+    const line = JSON.parse(stdout)
+    const direct = await solve({
+      grid: { nx: 7, ny: 5 },
+      initial,
+      steps: 4,
+      probes: { points: [{ x: 0.5, y: 0.5 }], every: 2 },
+    })
+    expect(line).toMatchObject({ status: 'done', nx: 7, ny: 5, steps: 4, t: direct.t, probes: direct.probes })
+    const rows = direct.probes!.steps.map((s, n) => `${s},${direct.probes!.t[n]},${direct.probes!.series[0].values[n]}`)
+    expect(readFileSync(probeOut, 'utf8')).toBe(['step,t,u(x=0.5 y=0.5)', ...rows, ''].join('\n'))
+  })
+
+  it('--checkpoint and --resume give the uninterrupted field; --temporal-blocking does not change it', async () => {
+    const [checkpoint, whole, resumed, blocked] = ['c.bin', 'whole.npy', 'resumed.npy', 'blocked.npy'].map((f) =>
+      path.join(dir, f),
+    )
+    const base = ['--quiet', '--nx', '12', '--steps', '30']
+    expect(
+      (await calor('run', ...base, '--out', whole, '--checkpoint', checkpoint, '--checkpoint-every', '10')).status,
+    ).toBe(0)
+    expect((await calor('run', ...base, '--out', resumed, '--resume', checkpoint)).status).toBe(0)
+    expect((await calor('run', ...base, '--out', blocked, '--temporal-blocking', '3')).status).toBe(0)
+    const [a, b, c] = await Promise.all([whole, resumed, blocked].map((f) => readNpy(f)))
+    expect(sameBits(a.data, b.data)).toBe(true)
+    expect(sameBits(a.data, c.data)).toBe(true)
   })
 })

@@ -247,6 +247,10 @@ describe('Crank–Nicolson: options, budgets and stats', () => {
     [{ ...cn, until: { steady: 1e-6, tol: 1 } }, 'Unknown option options.until.tol; expected one of steady, maxSteps'],
     [{ ...cn, until: 1e-6 }, 'options.until must be an object { steady: tolerance, maxSteps? }, got 0.000001'],
     [{ ...cn, dt: 0, steps: 1 }, 'options.dt must be a positive finite number, got 0'],
+    [
+      { ...cn, flushSubnormals: true },
+      "options.flushSubnormals is not supported with method 'crank-nicolson' yet (explicit steps only)",
+    ],
   ])('refuses %j', async (bad, message) => {
     await expect(
       solve({ grid, steps: bad.until === undefined && !('steps' in bad) ? 1 : undefined, ...bad } as SolveOptions),

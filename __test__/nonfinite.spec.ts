@@ -71,3 +71,38 @@ describe('a field whose last step of a native call overflows', () => {
     },
   )
 })
+
+describe('a field that overflows inside a temporal block', () => {
+  // The same overflow as above, a few steps in; a native block of 2, 4 or 8 steps holds it mid-block.
+  const kCases = [1, 2, 3].flatMap((threads) => [2, 4, 8].map((temporalBlocking) => ({ threads, temporalBlocking })))
+
+  it.each(kCases)(
+    'names the exact first bad step ($threads threads, blocks of $temporalBlocking)',
+    async ({ threads, temporalBlocking }) => {
+      const options = {
+        grid: { nx: 9, ny: 49 },
+        boundary: { type: 'neumann' },
+        initial: 8.98e307,
+        source: 1e308,
+      } as const
+      const js = (await solve({ ...options, steps: 50, backend: 'js', threads }).catch(
+        (e: unknown) => e,
+      )) as NonFiniteError
+      const native = (await solve({ ...options, steps: 50, backend: 'native', threads, temporalBlocking }).catch(
+        (e: unknown) => e,
+      )) as NonFiniteError
+      expect(js).toBeInstanceOf(NonFiniteError)
+      expect(native).toBeInstanceOf(NonFiniteError)
+      expect(js.step).toBeGreaterThan(1)
+      expect(native.step).toBe(js.step)
+      const blockEnd = Math.ceil(js.step / temporalBlocking) * temporalBlocking
+      if (blockEnd === js.step) expect([native.message, native.node]).toEqual([js.message, js.node])
+      else
+        expect(native.message).toMatch(
+          new RegExp(
+            `^the field became non-finite at step ${js.step}: at step ${blockEnd}, the end of its temporal block, node \\(\\d+, \\d+\\) is (NaN|-?Infinity) \\(temporalBlocking: 1 names the first bad node at step ${js.step} and its value\\)$`,
+          ),
+        )
+    },
+  )
+})

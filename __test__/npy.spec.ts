@@ -64,4 +64,44 @@ describe('npy', () => {
   it('refuses to write a shape that does not match the data', () => {
     expect(() => formatNpy(new Float64Array(5), [2, 3])).toThrow('formatNpy: shape (2, 3) does not hold 5 values')
   })
+
+  /** A version 1.0 file with header `dict` and 2×3 values. */
+  const withHeader = (dict: string) => {
+    const header = Buffer.from(`${dict}\n`, 'latin1')
+    const prefix = Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length & 255, header.length >> 8])
+    const body = Buffer.alloc(6 * 8)
+    expected.forEach((v, k) => body.writeDoubleLE(v, 8 * k))
+    return Buffer.concat([prefix, header, body])
+  }
+
+  it('parses the header dict as NumPy does: the last of a repeated key wins, keys inside strings are text', () => {
+    const last = withHeader("{'descr': '>f8', 'fortran_order': False, 'shape': (2, 3), 'descr': '<f8'}")
+    expect(sameBits(parseNpy(last, 'a.npy').data, expected)).toBe(true)
+    const lastWrong = withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'descr': '>f8', }")
+    expect(() => parseNpy(lastWrong, 'a.npy')).toThrow("a.npy: dtype must be '<f8' (float64, little-endian), got '>f8'")
+    const quoted = withHeader(`{"descr": "<f8", 'fortran_order': False, 'shape': (2, 3) }`)
+    expect(parseNpy(quoted, 'a.npy').shape).toEqual([2, 3])
+  })
+
+  it.each([
+    [
+      "{'descr': \"x'descr': '<f8'\", 'fortran_order': False, 'shape': (2, 3)}",
+      "dtype must be '<f8' (float64, little-endian), got \"x'descr': '<f8'\"",
+    ],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2.0, 3.0)}", 'expected a string, a plain integer'],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (0x2, 0x3)}", 'expected a string, a plain integer'],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3)} junk", 'expected the end of the header'],
+    [
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'x': 1}",
+      'the header must have the keys descr, fortran_order, shape, got descr, fortran_order, shape, x',
+    ],
+    ["{'descr': '<f8', 'fortran_order': 0, 'shape': (2, 3)}", 'fortran_order must be True or False, got 0'],
+    [
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (6,)}",
+      'the array must be 2-D, shape (ny, nx), got shape (6,)',
+    ],
+  ])('refuses the header %s', (dict, message) => {
+    expect(() => parseNpy(withHeader(dict), 'a.npy')).toThrow(NpyError)
+    expect(() => parseNpy(withHeader(dict), 'a.npy')).toThrow(message)
+  })
 })

@@ -14,7 +14,7 @@ import { type SolveOptions, solve } from 'calor'
 
 import { StencilKernel } from '../crate/index.js'
 import { makeGrid } from '../dist/model/grid.js'
-import { checkMemory, kMaxSteps, kMaxThreads } from '../dist/options/limits.js'
+import { checkMemory, kMaxSteps, kMaxThreads, memoryNeeds } from '../dist/options/limits.js'
 import type { Problem } from '../dist/options/problem.js'
 import { validateOptions } from '../dist/options/validate.js'
 import { ftcs } from '../dist/steppers/ftcs.js'
@@ -100,7 +100,7 @@ function checkProblem(problem: Problem): void {
   const { grid, threads, dt, dtLimit, initial, source } = problem
   expect(Number.isInteger(threads) && threads >= 1 && threads <= kMaxThreads).toBe(true)
   expect(dt > 0 && Number.isFinite(dt) && dt <= dtLimit * (1 + 1e-12)).toBe(true)
-  expect(initial.length).toBe(grid.nx * grid.ny)
+  expect(initial.length).toBe((grid.nx + 2) * (grid.ny + 2))
   expect(initial.every(Number.isFinite)).toBe(true)
   if (source !== null) expect(source.every(Number.isFinite)).toBe(true)
   if (problem.steps !== undefined) expect(problem.steps).toBeLessThanOrEqual(kMaxSteps)
@@ -297,19 +297,35 @@ describe('limits', () => {
   it('a grid too large for memory is refused before allocation, with the bytes needed and available', async () => {
     const grid = { nx: 100_000, ny: 100_000 }
     await expect(solve({ grid, steps: 1 })).rejects.toThrow(
-      /^options\.grid \(nx 100000 × ny 100000\) needs 160 GB for two fields; [\d.]+ [kMGT]?B is available$/,
+      /^options\.grid \(nx 100000 × ny 100000\) needs 240 GB for two fields and a copy of the field; [\d.]+ [kMGT]?B is available$/,
     )
     await expect(solve({ grid, steps: 1, source: 1 })).rejects.toThrow(
-      /^options\.grid \(nx 100000 × ny 100000\) needs 240 GB for two fields and a source; [\d.]+ [kMGT]?B is available$/,
+      /^options\.grid \(nx 100000 × ny 100000\) needs 320 GB for two fields, a source and a copy of the field; [\d.]+ [kMGT]?B is available$/,
     )
     const sides = [false, false] as const
-    expect(() => checkMemory(makeGrid(100_000, 100_000, 1, 1, ...sides), false, 22e9)).toThrow(
-      'options.grid (nx 100000 × ny 100000) needs 160 GB for two fields; 22 GB is available',
+    expect(() =>
+      checkMemory(makeGrid(100_000, 100_000, 1, 1, ...sides), { source: false, copies: 1, frameBytes: 0 }, 22e9),
+    ).toThrow(
+      'options.grid (nx 100000 × ny 100000) needs 240 GB for two fields and a copy of the field; 22 GB is available',
     )
-    expect(() => checkMemory(makeGrid(1000, 1000, 1, 1, ...sides), true, 1e6)).toThrow(
-      'options.grid (nx 1000 × ny 1000) needs 24.1 MB for two fields and a source; 1 MB is available',
+    expect(() =>
+      checkMemory(makeGrid(1000, 1000, 1, 1, ...sides), { source: true, copies: 2, frameBytes: 0 }, 1e6),
+    ).toThrow(
+      'options.grid (nx 1000 × ny 1000) needs 40.1 MB for two fields, a source and 2 copies of the field; 1 MB is available',
     )
-    expect(() => checkMemory(makeGrid(70_000, 70_000, 1, 1, ...sides), false, 1e15)).toThrow(
+    // Frames in flight count too: each a copy of the field, its RGB image and its PNG (scale 2: 4 pixels a node).
+    const grid1000 = makeGrid(1000, 1000, 1, 1, ...sides)
+    expect(memoryNeeds(grid1000, { initial: [], resume: 'r.ckpt' }, { scale: 2 })).toEqual({
+      source: false,
+      copies: 4,
+      frameBytes: 2 * (8e6 + 24e6),
+    })
+    expect(() => checkMemory(grid1000, memoryNeeds(grid1000, {}, { scale: 1 }), 1e6)).toThrow(
+      'options.grid (nx 1000 × ny 1000) needs 52.1 MB for two fields, a copy of the field and the frames being encoded; 1 MB is available',
+    )
+    expect(() =>
+      checkMemory(makeGrid(70_000, 70_000, 1, 1, ...sides), { source: false, copies: 1, frameBytes: 0 }, 1e15),
+    ).toThrow(
       'options.grid (nx 70000 × ny 70000) needs 4900280004 values per padded field; a typed array holds at most 4294967296',
     )
   })

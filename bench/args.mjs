@@ -9,8 +9,12 @@ import { parseArgs } from 'node:util'
 
 import { l3Megabytes } from './machine.mjs'
 
-/** The project root (bench/..), so results land in bench/results whatever the working directory. */
+/** The package root (bench/..): the C yardsticks ship in bench/reference, inside the package. */
 export const kProjectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The 2D yardstick; stencil_var.c and stencil3d.c beside it are for the variable-α and 3D kernels. */
+export const kDefaultReference = path.join(kProjectRoot, 'bench', 'reference', 'stencil.c')
+/** Results go below the current directory, never into the package (which may be in node_modules). */
+export const kDefaultOut = 'calor-bench'
 
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
@@ -22,6 +26,7 @@ Measures the solver on a matrix of backend × threads × grid size, with the mac
 bandwidth and a C reference beside it; prints a table and writes JSON + an SVG chart.
 
 Options (defaults in brackets):
+  --sweep              the sweep pool instead: makespan ÷ ideal, throughput and per-job overhead
   --quick              a small subset in seconds: 130² and 514², both backends, 1 and max threads, 1 repeat
   --sizes <list>       nodes per side, comma-separated [${kDefaultSizes.join(',')}; quick: 130,514]
   --threads <list>     thread counts [1, 2, 4, … and os.availableParallelism() = ${os.availableParallelism()}]
@@ -29,10 +34,12 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --reference <path>   C reference stencil.c, or "none" [../shared/reference/stencil.c beside the project]
-  --out <dir>          where to write latest.json, a dated copy and latest.svg [bench/results]
+  --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package]
+  --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut}]
   --physics implicit   instead of the matrix: time to solution, explicit vs Crank–Nicolson (bench/implicit.mjs)
   --help               this text
+  --mpi                instead: MPI weak scaling over 1–4 ranks and the halo-exchange cost (bench/mpi.mjs;
+                       needs npm run setup:mpi), with --ranks <list> [1,2,3,4] --steps <n> [160] --repeats <n> [3]
 `
 
 /** A bad command line: the caller prints the message and the usage, and exits with 2. */
@@ -40,6 +47,7 @@ export class UsageError extends Error {}
 
 const kOptions = {
   quick: { type: 'boolean', default: false },
+  sweep: { type: 'boolean', default: false },
   sizes: { type: 'string' },
   threads: { type: 'string' },
   backends: { type: 'string' },
@@ -83,6 +91,12 @@ function numberAtLeast(flag, text, min, integer) {
   return value
 }
 
+/** The yardstick's source: the packaged one, "none", or a path the user gave (relative to the current directory). */
+function referencePath(text) {
+  if (text === undefined) return kDefaultReference
+  return text === 'none' ? 'none' : path.resolve(text)
+}
+
 /** Probe arrays well beyond the last-level cache, but not absurdly large. */
 function defaultBandwidthMegabytes() {
   return Math.min(2000, Math.max(256, Math.ceil(2 * l3Megabytes())))
@@ -115,6 +129,7 @@ export function parseBenchArgs(argv) {
     help: parsed.help,
     physics: parsed.physics ?? null,
     quick: parsed.quick,
+    sweep: parsed.sweep,
     sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
     threads: parsed.threads === undefined ? d.threads : integerList('threads', parsed.threads, 1),
     backends: parsed.backends === undefined ? kBackends : backendList(parsed.backends),
@@ -124,7 +139,7 @@ export function parseBenchArgs(argv) {
       parsed['bandwidth-mb'] === undefined
         ? d.bandwidthMegabytes
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
-    reference: parsed.reference ?? path.resolve(kProjectRoot, '..', 'shared', 'reference', 'stencil.c'),
-    out: path.resolve(parsed.out ?? path.join(kProjectRoot, 'bench', 'results')),
+    reference: referencePath(parsed.reference),
+    out: path.resolve(parsed.out ?? kDefaultOut),
   })
 }

@@ -1,7 +1,7 @@
 /**
- * The C reference: /work/shared/reference/stencil.c (or --reference), a plain OpenMP FTCS sweep that is
- * run *beside* the suite as a measuring stick. It is compiled into a temporary directory and executed as
- * a separate program; none of its code is part of calor.
+ * The C reference: bench/reference/stencil.c (or --reference), the project's own plain OpenMP FTCS sweep,
+ * run *beside* the suite as a measuring stick. It is compiled with gcc into a temporary directory and
+ * executed as a separate program; without gcc the suite says so in one line and leaves the C columns empty.
  */
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
@@ -22,7 +22,8 @@ export function prepareReference(source) {
   if (source === 'none') return { available: false, reason: 'disabled with --reference none' }
   if (!fs.existsSync(source)) return { available: false, reason: `${source} not found` }
   const compiler = tryRun('gcc', ['--version'])?.split('\n')[0]
-  if (compiler === undefined) return { available: false, reason: 'gcc not found' }
+  if (compiler === undefined)
+    return { available: false, reason: 'gcc not found on the PATH, so the C columns stay empty' }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calor-bench-'))
   const binary = path.join(dir, 'stencil-ref')
   if (tryRun('gcc', [...kReferenceFlags, source, '-o', binary]) === null) {

@@ -14,7 +14,10 @@ import { runImplicitBench } from './implicit.mjs'
 import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
-import { kResultsSchema, writeResults } from './results.mjs'
+import { measurePeakMemory } from './memory.mjs'
+import { kResultsSchema, prepareOutDir, writeResults } from './results.mjs'
+import { measureSubnormals } from './subnormal.mjs'
+import { runSweepBench } from './sweep.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
 
 /** Best-of repeats of each bandwidth probe. */
@@ -74,6 +77,37 @@ async function measureMatrix(config, reference, log) {
   return { cells, skipped, failed }
 }
 
+/** Peak memory of a solver at 8193² (514² in quick mode), without and with a source; null where it does not fit. */
+async function measureMemory(config, log) {
+  const nodes = config.quick ? 514 : 8193
+  const results = []
+  for (const withSource of [false, true]) {
+    if (memoryShortfall(nodes, withSource ? 2 : 1) !== null) continue
+    const m = await measurePeakMemory(nodes, withSource)
+    const fields = withSource ? 3 : 2
+    log(
+      `  peak memory ${nodes}²${withSource ? ' with a source' : ''}: ${(m.peakRssBytes / 1e9).toFixed(2)} GB RSS = ` +
+        `${m.ratio.toFixed(3)} × (2 × field bytes), ${((m.ratio * 2) / fields).toFixed(3)} × the ${fields} fields held`,
+    )
+    results.push(m)
+  }
+  return results
+}
+
+/** Speed with subnormal values, with and without flushSubnormals, at 1025² (130² in quick mode). */
+async function measureSubnormalCost(config, log) {
+  const nodes = config.quick ? 130 : 1025
+  const threads = Math.max(...config.threads)
+  const timing = config.quick ? { seconds: 0.05, repeats: 1 } : { seconds: 0.4, repeats: 3 }
+  const results = await measureSubnormals(nodes, config.backends, threads, timing)
+  for (const backend of config.backends) {
+    const of = (name) => results.find((r) => r.backend === backend && r.case === name).mlups
+    const line = ['normal', 'subnormal', 'normal, flushed', 'subnormal, flushed'].map((n) => `${n} ${fmt(of(n))}`)
+    log(`  subnormals ${nodes}² ${backend} ${threads} thr (MLUP/s): ${line.join(', ')}`)
+  }
+  return results
+}
+
 function configOf(config) {
   const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes } = config
   return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes }
@@ -92,10 +126,12 @@ async function measureAll(config, log) {
   log(reference.available ? `C reference: ${reference.compiler}` : `C reference skipped: ${reference.reason}`)
   try {
     const { cells, skipped, failed } = await measureMatrix(config, reference, log)
+    const memory = await measureMemory(config, log)
+    const subnormals = await measureSubnormalCost(config, log)
     const durationSeconds = (performance.now() - started) / 1000
     const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
     const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }
-    const extra = { bandwidth, reference: describeReference(reference), skipped, failed }
+    const extra = { bandwidth, reference: describeReference(reference), skipped, failed, memory, subnormals }
     return { ...base, ...extra, cells: withFigures(cells, bandwidth) }
   } finally {
     disposeReference(reference)
@@ -133,15 +169,25 @@ export async function runBench(argv, { print = console.log, log = console.error 
     print(kUsage)
     return 0
   }
+  try {
+    prepareOutDir(config.out)
+  } catch (error) {
+    log(error.message)
+    return 2
+  }
   if (config.physics === 'implicit') {
     await runImplicitBench(config, { print, log })
     return 0
   }
+  if (config.sweep) return runSweepBench({ out: config.out, print, log })
   const result = await measureAll(config, log)
   report(result, writeResults(config.out, result), print)
   return result.failed.length > 0 ? 1 : 0
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await runBench(process.argv.slice(2))
+  const argv = process.argv.slice(2)
+  // --mpi: the MPI benchmark (bench/mpi.mjs), loaded only then: it needs mpiexec and the calor-mpi addon.
+  if (argv.includes('--mpi')) process.exitCode = (await import('./mpi.mjs')).runMpiBench(argv)
+  else process.exitCode = await runBench(argv)
 }

@@ -102,6 +102,8 @@ export interface NapiBandSpec {
   /** The ghost rows this worker refreshes. */
   ghostRows: Array<NapiGhostRow>
   schedule: NapiSchedule
+  /** Store subnormal results as +0 (`flushSubnormals`); absent means false. */
+  flushSubnormals?: boolean
 }
 
 /** Memory bandwidth of this machine, measured by a STREAM-like copy and triad. */
@@ -167,6 +169,11 @@ export interface NapiFrameSpec {
   lo?: number
   /** The value drawn with the map's last colour; absent (with `lo`) for the frame's own maximum. */
   hi?: number
+  /** Draw a colour bar with its range, and the time and step, into the image. Default `false`. */
+  annotate?: boolean
+  /** The frame's time and step, written as tEXt metadata (and drawn when annotated). Default 0. */
+  t?: number
+  step?: number
 }
 
 /** What encoding one frame found and did. */
@@ -279,7 +286,7 @@ export interface NapiLinesBand {
 export interface NapiOutcome {
   /** Steps completed, the same for every worker of the run. */
   steps: number
-  /** True if the barrier was abandoned (a peer failed, or the run was aborted). */
+  /** True if the barrier was abandoned (a peer failed, or the solver was closed). */
   abandoned: boolean
   /** True if abandoned inside a temporal block: the fields hold mixed time levels. */
   lost: boolean

@@ -61,7 +61,7 @@ fn lonely_run(k: usize) -> Option<Outcome> {
       left: GhostRule::None,
       right: GhostRule::None,
     };
-    let band = Band { start: 0, end: NY / 2, parties: 2, ghost_rows: &[] };
+    let band = Band { start: 0, end: NY / 2, parties: 2, ghost_rows: &[], flush_subnormals: false };
     let near = Neighbours { below: false, above_end: Some(NY) };
     let control = Control::new(slots).unwrap();
     let run = Run {

@@ -1,5 +1,5 @@
 //! The native many-step loop on real threads: every band split, blocking depth and boundary mix
-//! must give the same bits as single-threaded plain steps.
+//! must give the same bits as single-threaded plain steps, also when an abort ends the run.
 
 use std::sync::atomic::AtomicI32;
 
@@ -101,7 +101,8 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
       scope.spawn(move || {
         let (start, end) = (bounds[p], bounds[p + 1]);
         let own = owned(jobs, start, end);
-        let band = Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own };
+        let band =
+          Band { start, end, parties: i32::try_from(threads).unwrap(), ghost_rows: &own, flush_subnormals: false };
         let near = Neighbours { below: p > 0, above_end: (p + 1 < threads).then(|| bounds[p + 2]) };
         let control = Control::new(slots).unwrap();
         // SAFETY: both buffers outlive the scope; bands are disjoint; all threads share one control block.
@@ -151,7 +152,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
   let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
   let slots = control_block(1);
   let control = Control::new(&slots).unwrap();
-  let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[] };
+  let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[], flush_subnormals: false };
   let schedule = Schedule { k: 6, near: Neighbours { below: false, above_end: None } };
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
   let result = unsafe {
@@ -162,7 +163,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
     )
   };
   assert!(result.is_err(), "a 10-row band cannot take 6-step blocks");
-  let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[] };
+  let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[], flush_subnormals: false };
   let plain = Schedule::plain(Neighbours { below: false, above_end: None });
   // SAFETY: as above.
   let result = unsafe {
@@ -189,7 +190,7 @@ fn a_control_block_for_other_parties_is_refused() {
   let (mut a, mut b) = (initial(), initial());
   let before = a.clone();
   let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
-  let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &[] };
+  let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &[], flush_subnormals: false };
   for made_for in [0, 2, 3] {
     let slots = control_block(made_for);
     let control = Control::new(&slots).unwrap();
@@ -203,4 +204,25 @@ fn a_control_block_for_other_parties_is_refused() {
     assert!(message.contains(&made_for.to_string()) && message.contains('1'), "{message}");
   }
   assert!(a.iter().zip(&before).all(|(x, y)| x.to_bits() == y.to_bits()), "nothing was written");
+}
+
+/// Test that an abort requested inside a temporal block ends the run after that block, never in it:
+/// the outcome counts the whole block and the field holds exactly that many plain steps.
+#[test]
+fn an_abort_inside_a_block_finishes_the_block() {
+  let (mut a, mut b) = (initial(), initial());
+  let fields = SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() };
+  let slots = control_block(1);
+  slots[calor::sync::STOP_REQUEST].store(calor::sync::ABORT_NOW, std::sync::atomic::Ordering::SeqCst);
+  let control = Control::new(&slots).unwrap();
+  let jobs = ghost_rows();
+  let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &jobs, flush_subnormals: false };
+  let schedule = Schedule { k: 5, near: Neighbours { below: false, above_end: None } };
+  let run = Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule };
+  // SAFETY: one thread, both buffers live for the call.
+  let outcome = unsafe { run_band(&run, 1000, 0) }.unwrap();
+  assert_eq!(outcome, calor::schedule::Outcome { steps: 5, abandoned: false, lost: false });
+  let got = if outcome.steps % 2 == 0 { &a } else { &b };
+  let expected = reference(5);
+  assert!(got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits()), "the field is 5 whole steps");
 }

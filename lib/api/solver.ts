@@ -4,20 +4,21 @@
  * never blocks: it waits for worker messages.
  */
 import { evolvingCount } from '../model/boundary/index.js'
-import type { Grid } from '../model/grid.js'
-import { unpackField } from '../model/field.js'
+import { type Grid, paddedIndex, strideOf } from '../model/grid.js'
+import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
-import type { Gang } from '../parallel/gang.js'
+import type { Lockstep } from '../parallel/gang.js'
 import type { Stepper } from '../steppers/stepper.js'
 import { framesTrackers } from '../trackers/frames.js'
+import { ProbesTracker } from '../trackers/probes.js'
 import { ProgressTracker } from '../trackers/progress.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
 import { runSteady, steadyResidual } from './steady.js'
-import type { AdvanceOptions, SolveOptions, SolveStats } from './types.js'
+import type { AdvanceOptions, ProbesResult, SolveOptions, SolverOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
@@ -38,7 +39,7 @@ export interface AdvanceResult {
  * is warned once, since `close()` (or `await using`) is the way to release them promptly.
  */
 let warnedUnclosed = false
-const unclosed = new FinalizationRegistry((gang: Gang) => {
+const unclosed = new FinalizationRegistry((gang: Lockstep) => {
   void gang.terminate()
   if (!warnedUnclosed) {
     warnedUnclosed = true
@@ -64,19 +65,20 @@ export function abortError(signal: AbortSignal): AbortError {
 export class Solver implements AsyncDisposable {
   readonly #problem: Problem
   readonly #fields: [Float64Array, Float64Array]
-  readonly #gang: Gang
+  readonly #gang: Lockstep
   readonly #stepper: Stepper
-  /** Temporal blocking is on: a run cut short inside a block leaves mixed time levels. */
+  /** Temporal blocking is on: a worker failing inside a block leaves mixed time levels. */
   readonly #blocked: boolean
   /** The buffers swap roles every step (not for ADI, whose step ends where it began). */
   readonly #swaps: boolean
   readonly #trackers: Tracker[]
+  readonly #probes: ProbesTracker | undefined
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
   #busy = false
   #closed = false
-  /** An abort cut a temporal block short: the buffers hold mixed time levels. */
+  /** A worker failed inside a temporal block: the buffers hold mixed time levels. */
   #lost = false
 
   private constructor(problem: Problem, started: Started, trackers: Tracker[]) {
@@ -85,6 +87,7 @@ export class Solver implements AsyncDisposable {
     this.#gang = started.gang
     this.#stepper = started.stepper
     this.#trackers = trackers
+    this.#probes = trackers.find((t) => t instanceof ProbesTracker)
     // A failure inside a temporal block, or inside ADI's second phase (which overwrites uⁿ), loses the field.
     this.#blocked = started.schedule.steps > 1 || !started.schedule.swaps
     this.#swaps = started.schedule.swaps
@@ -97,22 +100,29 @@ export class Solver implements AsyncDisposable {
   }
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
-  static async create(options: SolveOptions): Promise<Solver> {
-    return Solver.fromProblem(validateOptions(options, false))
+  static async create(options: SolverOptions): Promise<Solver> {
+    return Solver.fromProblem(validateOptions(options as SolveOptions, false))
   }
 
   /**
    * @internal A solver for a validated problem, with `extra` trackers before the problem's own, starting
-   * from a saved field, step and time (`start`) instead of the problem's initial field.
+   * from a saved field, step and time (`start`) instead of the problem's initial field; `inThread` runs a
+   * one-band problem in the calling thread (see parallel/inline.ts).
    */
-  static async fromProblem(problem: Problem, extra: Tracker[] = [], start?: StartState): Promise<Solver> {
+  static async fromProblem(
+    problem: Problem,
+    extra: Tracker[] = [],
+    start?: StartState,
+    inThread = false,
+  ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
     const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
+    if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field ?? problem.initial).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field, inThread).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)
@@ -135,10 +145,37 @@ export class Solver implements AsyncDisposable {
     return this.#gang.size
   }
 
+  /**
+   * @internal For `solve()`, once the solver is closed: the current field as an nx·ny view of its own
+   * buffer, compacted in place (no copy, so a run's peak memory stays at its two fields). The solver
+   * must not be used afterwards.
+   */
+  releaseField(): Float64Array {
+    if (!this.#closed) throw new Error('internal: Solver.releaseField() needs a closed solver')
+    this.#checkNotLost('solve()')
+    return compactInPlace(this.#problem.grid, this.#fields[this.#parity])
+  }
+
+  /** The probes' time series so far (a copy), or undefined when the options gave no `probes`. */
+  probes(): ProbesResult | undefined {
+    return this.#probes?.result()
+  }
+
   /** A copy of the current field: nx·ny values, node (i, j) at j·nx + i. */
   field(): Float64Array {
     this.#checkNotLost('Solver.field()')
     return unpackField(this.#problem.grid, this.#fields[this.#parity])
+  }
+
+  /**
+   * @internal The current padded field itself (no copy: (ny + 2) rows of `stride` values, node (i, j) at
+   * (j + 1)·stride + i + 1) and its stride, for an MPI rank's halo exchange between advances. Writes to it
+   * are what the next `advance()` starts from.
+   */
+  rowsView(): { field: Float64Array; stride: number } {
+    if (this.#busy) throw new Error('Solver.rowsView(): an advance() is still running; await it first')
+    this.#checkNotLost('Solver.rowsView()')
+    return { field: this.#fields[this.#parity], stride: strideOf(this.#problem.grid) }
   }
 
   /**
@@ -179,17 +216,18 @@ export class Solver implements AsyncDisposable {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
         const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
-        const { steps: got, lost } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
+        const { steps: got } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
-          // wrote is intact; inside a temporal block it is not, and the field is then reported lost.
+          // wrote is intact; a worker failing inside a temporal block leaves mixed levels (field lost).
+          // An abort is no failure: it ends the run after the block in progress, at a whole state.
           if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
           if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
         })
-        if (lost) this.#lost = true
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
-        if (this.#gang.takeNonFinite()) throw this.#nonFiniteError()
+        const later = this.#gang.takeNonFinite()
+        if (later !== null) throw this.#nonFiniteError(later)
         if (got < want && signal?.aborted) throw abortError(signal)
         // The last step of a call is the 'end' snapshot; inside a steady run, calls are not the edges.
         if ((done < steps || !edges) && this.#step === observed) await notify('step')
@@ -231,25 +269,46 @@ export class Solver implements AsyncDisposable {
   async #notify(kind: Snapshot['kind'], dt: number, run: Snapshot['run']): Promise<void> {
     if (this.#trackers.length === 0) return
     const { grid } = this.#problem
-    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field() }
+    const value = (i: number, j: number) => this.#value(i, j)
+    const snapshot: Snapshot = { step: this.#step, t: this.#t, dt, grid, kind, run, field: () => this.field(), value }
     for (const t of this.#trackers) await t.observe(snapshot)
+  }
+
+  #value(i: number, j: number): number {
+    this.#checkNotLost('Snapshot.value()')
+    const { grid } = this.#problem
+    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= grid.nx || j >= grid.ny) {
+      throw new RangeError(
+        `Snapshot.value(i, j) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}, got (${i}, ${j})`,
+      )
+    }
+    return this.#fields[this.#parity][paddedIndex(grid, i, j)]
   }
 
   #checkNotLost(what: string): void {
     if (this.#lost) {
       throw new Error(
-        `${what}: the field was lost when a run was aborted inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after an abort)`,
+        `${what}: the field was lost when a worker failed inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after a worker failure)`,
       )
     }
   }
 
-  #nonFiniteError(): NonFiniteError {
+  /**
+   * The error for a run that went non-finite `later` steps before its end. A temporal block is kept only
+   * whole, so then the node is the first bad one at the block's end, which the message says.
+   */
+  #nonFiniteError(later: number): NonFiniteError {
     const field = this.field()
     const k = field.findIndex((v) => !Number.isFinite(v))
     const { nx } = this.#problem.grid
     const node = [k % nx, Math.floor(k / nx)] as const
-    const message = `the field became non-finite at step ${this.#step}: node (${node[0]}, ${node[1]}) is ${field[k]}`
-    return new NonFiniteError(message, this.#step, node)
+    const step = this.#step - later
+    const at = `node (${node[0]}, ${node[1]}) is ${field[k]}`
+    const message =
+      later === 0
+        ? `the field became non-finite at step ${step}: ${at}`
+        : `the field became non-finite at step ${step}: at step ${this.#step}, the end of its temporal block, ${at} (temporalBlocking: 1 names the first bad node at step ${step} and its value)`
+    return new NonFiniteError(message, step, node)
   }
 
   #record(steps: number, t: number): void {

@@ -7,7 +7,8 @@ import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.j
 import { strideOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { createControlBlock } from '../parallel/control.js'
-import { Gang } from '../parallel/gang.js'
+import { Gang, type Lockstep } from '../parallel/gang.js'
+import { InlineGang } from '../parallel/inline.js'
 import { type Band, partitionRows } from '../parallel/partition.js'
 import type { WorkerInit } from '../parallel/protocol.js'
 import type { Schedule } from '../steppers/schedule.js'
@@ -15,27 +16,41 @@ import { type Stepper, stepperFor } from '../steppers/stepper.js'
 
 export interface Started {
   readonly fields: [Float64Array, Float64Array]
-  readonly gang: Gang
+  readonly gang: Lockstep
   readonly stepper: Stepper
   readonly schedule: Schedule
 }
 
-/** Both halo-padded fields on SharedArrayBuffers, holding `initial` (nx·ny) and its halo. */
-function allocateFields(problem: Problem, initial: Float64Array): [Float64Array, Float64Array] {
-  const a = allocateShared(problem.grid)
-  packField(problem.grid, initial, a)
+/**
+ * Both halo-padded fields on SharedArrayBuffers. The first is the problem's padded initial field itself
+ * (or, on resume, that buffer overwritten with the saved nx·ny values), so no copy of the field is made
+ * beyond the second buffer. That one is filled by the workers, each copying its band's rows in parallel
+ * before it reports ready (WorkerInit.copyRows); here only the rows outside every band are copied.
+ */
+function allocateFields(
+  problem: Problem,
+  saved: Float64Array | undefined,
+  bands: Band[],
+): [Float64Array, Float64Array] {
+  const a = problem.initial
+  // The buffer evolves from here on: a second solver of the same Problem would start from the wrong field.
+  if (taken.has(a)) throw new Error('internal: a Problem can start only one solver (validate the options again)')
+  taken.add(a)
+  if (saved !== undefined) packField(problem.grid, saved, a)
   fillHalo(problem.grid, a, problem.ghosts)
   const b = allocateShared(problem.grid)
-  b.set(a)
+  const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
+  const stride = strideOf(problem.grid)
+  b.set(a.subarray(0, first * stride))
+  b.set(a.subarray(end * stride), end * stride)
   return [a, b]
 }
 
-function sharedSource(problem: Problem): SharedArrayBuffer | null {
-  if (problem.source === null) return null
-  const padded = allocateShared(problem.grid)
-  packField(problem.grid, problem.source, padded)
-  return padded.buffer as SharedArrayBuffer
-}
+/** Initial fields that already became a solver's first buffer. */
+const taken = new WeakSet<Float64Array>()
+
+/** The padded rows a band's worker copies into the second buffer: its node rows, ghost cells included. */
+const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
 /** The evolving rows split into one band per worker (no more workers than rows). */
 function bandsOf(problem: Problem): Band[] {
@@ -60,22 +75,31 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
       .filter((j) => j.owner >= band.start && j.owner < band.end)
       .map(({ target, inside, boundary, rule }) => ({ target, inside, boundary, rule })),
     schedule: schedule.bands[p],
+    flushSubnormals: problem.flushSubnormals,
+    copyRows: copyRowsOf(band),
   }))
 }
 
-/** Allocates the fields, plans the schedule and starts the workers; rejects if `problem.signal` fires first. */
-export async function startGang(problem: Problem, initial: Float64Array): Promise<Started> {
+/**
+ * Allocates the second field, plans the schedule and starts the workers from the problem's initial field
+ * (or from `saved`, nx·ny values); rejects if `problem.signal` fires first. `inThread`: a one-band run
+ * goes in the calling thread (never the main thread: it blocks while it runs).
+ */
+export async function startGang(problem: Problem, saved?: Float64Array, inThread = false): Promise<Started> {
   const stepper = stepperFor(problem.method)
-  const fields = allocateFields(problem, initial)
   const bands = bandsOf(problem)
+  const fields = allocateFields(problem, saved, bands)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {
     fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
-    source: sharedSource(problem),
+    source: problem.source === null ? null : (problem.source.buffer as SharedArrayBuffer),
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)
-  const gang = await Gang.start(inits, control, schedule, problem.signal)
+  const gang =
+    inThread && inits.length === 1
+      ? await InlineGang.start(inits[0])
+      : await Gang.start(inits, control, schedule, problem.signal)
   return { fields, gang, stepper, schedule }
 }

@@ -35,7 +35,7 @@ export function steadyResidual(problem: Problem, padded: Float64Array, scratch: 
     for (let i = e.firstColumn; i <= e.lastColumn; i++) {
       const c = (j + 1) * stride + i + 1
       const u = scratch[c]
-      const f = source === null ? 0 : source[j * grid.nx + i]
+      const f = source === null ? 0 : source[c]
       const rate =
         cx * (scratch[c - 1] - 2 * u + scratch[c + 1]) + cy * (scratch[c - stride] - 2 * u + scratch[c + stride]) + f
       // A NaN never compares greater: keep it, so that a non-finite state is never "steady".

@@ -4,6 +4,8 @@
  * (Peaceman–Rachford ADI) time steps.
  */
 
+import type { Tracker } from '../trackers/tracker.js'
+
 /** The grid: nodes per axis and physical extents. */
 export interface GridOptions {
   /** Nodes along x (columns), an integer ≥ 3. */
@@ -51,7 +53,7 @@ export type Colormap = 'inferno' | 'viridis' | 'magma' | 'plasma' | 'turbo' | 'c
 
 /**
  * PNG frames of the field while it runs, with a manifest `frames.json` beside them. Images show y
- * increasing upward: the top row of pixels is the grid's row j = ny − 1. See docs-frames.md.
+ * increasing upward: the top row of pixels is the grid's row j = ny − 1. See the README's Frames section.
  */
 export interface FramesOptions {
   /** Directory for `frame-NNNNN.png`, `frames.json` and `animation.png`; created if missing. */
@@ -72,6 +74,30 @@ export interface FramesOptions {
   animation?: boolean
   /** Frames per second of the animation. @default 15 */
   fps?: number
+  /**
+   * Draw a colour bar with its numeric range to the right of the field and the time t and step under
+   * it (larger images; the field's pixels are unchanged). Every frame carries tEXt metadata (t, step,
+   * range) either way. @default false
+   */
+  annotate?: boolean
+}
+
+/** How `savePng()` draws a field. */
+export interface SavePngOptions {
+  /** The PNG file to write. */
+  file: string
+  /** @default 'inferno' */
+  colormap?: Colormap
+  /** The values drawn with the colour map's two ends; @default the field's own min and max */
+  range?: readonly [number, number]
+  /** Pixels per node along each axis. @default 1 */
+  scale?: number
+  /** Draw the colour bar, its range, t and step into the image. @default false */
+  annotate?: boolean
+  /** Recorded in the tEXt metadata (and drawn when annotated). @default 0 */
+  t?: number
+  /** @default 0 */
+  step?: number
 }
 
 /** Passed to `onProgress` after every chunk of steps. */
@@ -128,6 +154,13 @@ export interface SolveOptions {
    * that every band has at least 2 rows per blocked step; 1 on a periodic y axis. @default 'auto'
    */
   temporalBlocking?: number | 'auto'
+  /**
+   * Store every subnormal value (0 < |u| < 2⁻¹⁰²², about 2.2e-308) as +0, right after it is computed,
+   * in the field and its ghost cells. A field decaying towards zero otherwise runs 10–20× slower in the
+   * CPU's subnormal arithmetic. An explicit flush, the same in both backends and any thread count (no
+   * CPU flush-to-zero mode), so results stay bit-identical among runs with this option. Default false.
+   */
+  flushSubnormals?: boolean
   /** Cancels the run: it rejects with an `AbortError` whose `cause` is the signal's reason. */
   signal?: AbortSignal
   /** Called on the main thread as the run advances (about ten times a second on long runs). */
@@ -143,6 +176,14 @@ export interface SolveOptions {
    * @default none
    */
   resume?: string
+  /** Your own trackers: each sees the state at the steps it asks for (see `Tracker`). @default none */
+  trackers?: readonly Tracker[]
+  /**
+   * Record u at points of the domain, interpolated bilinearly from the four nodes around each point, into
+   * `result.probes`: a list of points (sampled every step), or `{ points, every }`. A sample is taken at
+   * the start, every `every` steps and at the end. See {@link ProbesOptions}. @default none
+   */
+  probes?: ProbesOptions
 }
 
 export type Method = 'explicit' | 'crank-nicolson'
@@ -163,6 +204,34 @@ export interface SteadyOptions {
   /** The step budget. @default 1000000 */
   maxSteps?: number
 }
+
+/** A point of the domain, 0 ≤ x ≤ lx and 0 ≤ y ≤ ly. */
+export interface ProbePoint {
+  x: number
+  y: number
+}
+
+/**
+ * Probes: `[{ x, y }, …]` samples every step; `{ points, every }` every `every` steps (an integer ≥ 1).
+ * Either way the first state and the last one are sampled too.
+ */
+export type ProbesOptions = readonly ProbePoint[] | { points: readonly ProbePoint[]; every?: number }
+
+/** The probes' time series: `steps[n]` and `t[n]` are the n-th sample; `series[p].values[n]` is probe p's u then. */
+export interface ProbesResult {
+  steps: number[]
+  t: number[]
+  series: ProbeSeries[]
+}
+
+export interface ProbeSeries {
+  x: number
+  y: number
+  values: number[]
+}
+
+/** Options of `Solver.create()`: those of `solve()` but the duration (given per `advance()`) and checkpoints. */
+export type SolverOptions = Omit<SolveOptions, 'steps' | 'tEnd' | 'until' | 'checkpoint' | 'resume'>
 
 /** Where and how often `solve()` saves its state. */
 export interface CheckpointOptions {
@@ -189,7 +258,10 @@ export interface SolveStats {
 }
 
 export interface SolveResult {
-  /** nx·ny values, row-major: node (i, j) at field[j·nx + i]. */
+  /**
+   * nx·ny values, row-major: node (i, j) at field[j·nx + i]. A view of the solver's own (shared) buffer,
+   * handed over without a copy; `field.buffer` is a SharedArrayBuffer a little longer than the field.
+   */
   field: Float64Array
   nx: number
   ny: number
@@ -201,6 +273,8 @@ export interface SolveResult {
   stats: SolveStats
   /** Steady runs: the residual max|∂u/∂t| reached (below `until.steady`). */
   residual?: number
+  /** The probes' time series, when `probes` was given. */
+  probes?: ProbesResult
 }
 
 /**
@@ -213,4 +287,37 @@ export type AdvanceOptions = (
   | { until: SteadyOptions; steps?: undefined; tEnd?: undefined }
 ) & {
   signal?: AbortSignal
+}
+
+/**
+ * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
+ * `mpi: true`; each rank solves a slab of rows (on its own `threads` workers) and the result is
+ * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames; `checkpoint` and `resume` are refused.
+ */
+export interface MpiSolveOptions extends SolveOptions {
+  mpi: true
+  /** Which ranks get the whole field: `'root'` (rank 0; `null` elsewhere) or `'all'`. @default 'root' */
+  gather?: 'root' | 'all'
+}
+
+/** What `solve({ ...options, mpi: true })` resolves with on each rank. */
+export interface MpiSolveResult extends Omit<SolveResult, 'field'> {
+  /** The whole field (nx·ny, row-major) on rank 0, or on every rank with `gather: 'all'`; `null` elsewhere. */
+  field: Float64Array | null
+  mpi: MpiStats
+}
+
+export interface MpiStats {
+  /** This rank (0…ranks−1) and the number of ranks. */
+  rank: number
+  ranks: number
+  /** The node rows this rank owns: [firstRow, firstRow + rows). */
+  firstRow: number
+  rows: number
+  /** Halo rows exchanged with each neighbour every `halo` steps. */
+  halo: number
+  /** Wall-clock seconds this rank spent in halo exchanges (a part of `stats.seconds`). */
+  exchangeSeconds: number
+  /** How many exchanges this rank made. */
+  exchanges: number
 }

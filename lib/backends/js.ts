@@ -121,6 +121,14 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   return { slices, ghosts }
 }
 
+/** The smallest normal double, 2⁻¹⁰²². */
+const kMinNormal = 2.2250738585072014e-308
+
+/** Stores every subnormal value as +0, as crate/src/grid/band.rs does (options.flushSubnormals). */
+function flushSubnormals(values: Float64Array): void {
+  for (let k = 0; k < values.length; k++) if (Math.abs(values[k]) < kMinNormal) values[k] = 0
+}
+
 /** The js backend's run loop: the baseline, kept plain. */
 export const jsRunner: Runner = async (init) => {
   const control = new Int32Array(init.control)
@@ -136,8 +144,12 @@ export const jsRunner: Runner = async (init) => {
         // still holds the state after `done` steps.
         if (Atomics.load(control, kStopRequest) === kAbortNow) break
         if (!stepper.step(s.src, s.dst, s.source, s.rows)) Atomics.store(control, kNonFinite, 1)
+        if (init.flushSubnormals) flushSubnormals(s.dst)
       }
-      for (const g of v.ghosts) fillGhostRow(g.target, g.inside, g.boundary, g.job.rule)
+      for (const g of v.ghosts) {
+        fillGhostRow(g.target, g.inside, g.boundary, g.job.rule)
+        if (init.flushSubnormals) flushSubnormals(g.target)
+      }
       parity = parity === 0 ? 1 : 0
       const decision = barrier.wait()
       if (decision === kAbortNow) return { steps: done, abandoned: false, lost: false }

@@ -52,6 +52,7 @@ export const nativeRunner: Runner = async (init) => {
     parties: init.parties,
     ghostRows: init.ghostRows.map((g) => ({ ...g })),
     schedule: { ...init.schedule },
+    flushSubnormals: init.flushSubnormals,
   })
   const k = init.schedule.k
   let stepsPerCall = k

@@ -4,33 +4,21 @@
  * number, a name); the library checks the rest (stability, sizes) and its messages are renamed to
  * the flags.
  */
-import { existsSync } from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
 
 import type { Boundary, Colormap, FieldInit, FramesOptions, SideBoundary, SolveOptions } from '../api/types.js'
 import { kColormaps } from '../options/frames.js'
 import { readNpy } from '../storage/npy.js'
+import { checkFramesDir, checkWritable, extraOptions, kExtraFlags, typedNames } from './extras.js'
 import { kPresets, preset, type Preset } from './presets.js'
+import { type Flag, strictInteger, strictNumber, UsageError } from './usage.js'
 
-/** A bad flag or value: the CLI prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
-
-interface Flag {
-  name: string
-  /** Placeholder of the value; none for a switch. */
-  value?: string
-  short?: string
-  default: string
-  help: string
-}
+export { UsageError }
 
 const kSides = ['left', 'right', 'bottom', 'top'] as const
 const kSideSpec = 'dirichlet[:VALUE], neumann[:FLUX] or periodic'
-const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps'] as const
+const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps', 'annotate'] as const
 
 export const kRunFlags: readonly Flag[] = [
   { name: 'nx', value: 'N', default: '129', help: 'nodes along x' },
@@ -61,6 +49,8 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'scale', value: 'N', default: '1', help: 'pixels per node in the frames' },
   { name: 'animation', default: 'off', help: 'also write DIR/animation.png, an animated PNG' },
   { name: 'fps', value: 'N', default: '15', help: 'frames per second of the animation' },
+  { name: 'annotate', default: 'off', help: 'draw a colour bar, its range, t and the step into each frame' },
+  ...kExtraFlags,
   { name: 'quiet', short: 'q', default: 'off', help: 'no progress output' },
   { name: 'help', short: 'h', default: 'off', help: 'show this help' },
 ]
@@ -69,7 +59,8 @@ export const kRunFlags: readonly Flag[] = [
 export function parseArgsOptions(): NonNullable<ParseArgsConfig['options']> {
   const entries = kRunFlags.map((f) => {
     const type = f.value ? ('string' as const) : ('boolean' as const)
-    return [f.name, f.short === undefined ? { type } : { type, short: f.short }] as const
+    const multiple = f.multiple === true ? { multiple: true } : {}
+    return [f.name, f.short === undefined ? { type, ...multiple } : { type, short: f.short, ...multiple }] as const
   })
   return Object.fromEntries(entries)
 }
@@ -88,17 +79,11 @@ export type FlagValues = Record<string, string | boolean | (string | boolean)[] 
 function integer(values: FlagValues, flag: string, min: number): number | undefined {
   const text = values[flag] as string | undefined
   if (text === undefined) return undefined
-  const n = Number(text)
-  if (text.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${text}'`)
-  }
-  return n
+  return strictInteger(text, flag, min)
 }
 
 function number(text: string, flag: string): number {
-  const n = Number(text)
-  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${text}'`)
-  return n
+  return strictNumber(text, flag)
 }
 
 const optionalNumber = (values: FlagValues, flag: string) =>
@@ -175,22 +160,36 @@ function frames(values: FlagValues): FramesOptions | undefined {
     scale: integer(values, 'scale', 1),
     animation: values.animation === true,
     fps: integer(values, 'fps', 1),
+    annotate: values.annotate === true,
   }
 }
 
 function checkOut(file: string | undefined): string | undefined {
   if (file === undefined) return undefined
   if (!file.endsWith('.npy')) throw new UsageError(`--out must name a .npy file, got '${file}'`)
-  if (!existsSync(path.dirname(path.resolve(file)))) {
-    throw new UsageError(`--out: the directory ${path.dirname(file)} does not exist`)
-  }
+  checkWritable(file, 'out')
   return file
+}
+
+/** The flags of the last toOptions() call, to name them in the library's messages. */
+let typedFlags: ReadonlySet<string> = new Set()
+
+/** The (ny, nx) shape of an `--initial FILE.npy`, read when --nx or --ny is missing, so that the file gives it. */
+async function initialShape(values: FlagValues): Promise<readonly [number, number] | undefined> {
+  const spec = values.initial as string | undefined
+  if (spec === undefined || !spec.endsWith('.npy') || (values.nx !== undefined && values.ny !== undefined)) return
+  const { shape } = await readNpy(spec).catch((error: Error) => {
+    throw new UsageError(`--initial: ${error.message}`)
+  })
+  return shape
 }
 
 /** Turns parsed flags into solve() options (no signal or progress yet) and the --out file. */
 export async function toOptions(values: FlagValues): Promise<{ options: SolveOptions; out: string | undefined }> {
-  const nx = integer(values, 'nx', 3) ?? 129
-  const ny = integer(values, 'ny', 3) ?? nx
+  typedFlags = new Set(Object.keys(values).filter((k) => values[k] !== undefined))
+  const shape = await initialShape(values)
+  const nx = integer(values, 'nx', 3) ?? shape?.[1] ?? 129
+  const ny = integer(values, 'ny', 3) ?? shape?.[0] ?? nx
   const [lx, ly] = [optionalNumber(values, 'lx') ?? 1, optionalNumber(values, 'ly') ?? 1]
   const tEnd = optionalNumber(values, 't-end')
   const steps = integer(values, 'steps', 0) ?? (tEnd === undefined ? 1000 : undefined)
@@ -206,12 +205,20 @@ export async function toOptions(values: FlagValues): Promise<{ options: SolveOpt
     threads: integer(values, 'threads', 1),
     backend: oneOf(values, 'backend', ['native', 'js'] as const),
     frames: frames(values),
+    ...extraOptions(values),
   }
+  checkFramesDir(values.frames as string | undefined)
   return { options, out: checkOut(values.out as string | undefined) }
 }
 
 /** Option names in library messages, longest first, and the flags that set them. */
 const kOptionFlags: [string, string][] = [
+  ['options.temporalBlocking', '--temporal-blocking'],
+  ['options.checkpoint.every', '--checkpoint-every'],
+  ['options.checkpoint.path', '--checkpoint'],
+  ['options.resume', '--resume'],
+  ['options.probes.points', '--probe'],
+  ['options.probes.every', '--probe-every'],
   ['options.frames.colormap', '--colormap'],
   ['options.frames.every', '--every'],
   ['options.frames.range', '--range'],
@@ -235,5 +242,5 @@ const kOptionFlags: [string, string][] = [
 
 /** A library message with option names replaced by the flags that set them. */
 export function flagNames(message: string): string {
-  return kOptionFlags.reduce((m, [option, flag]) => m.replaceAll(option, flag), message)
+  return kOptionFlags.reduce((m, [option, flag]) => m.replaceAll(option, flag), typedNames(message, typedFlags))
 }

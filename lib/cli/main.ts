@@ -17,21 +17,27 @@ import { solve } from '../api/solve.js'
 import type { SolveOptions, SolveResult } from '../api/types.js'
 import { writeNpy } from '../storage/npy.js'
 import { kAnimationFile, kManifestFile } from '../trackers/frames.js'
+import { checkBenchOut, finishRun } from './extras.js'
 import { flagNames, parseArgsOptions, runHelp, toOptions, UsageError } from './flags.js'
 import { progressReporter } from './progress.js'
+import { sweepCommand } from './sweep.js'
 
 const kPackageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const kExitRuntime = 1
 const kExitUsage = 2
 const kExitInterrupted = 130
+/** Signals that stop a run cleanly; the exit code is 128 + the signal number, as a shell reports it. */
+const kStopSignals = ['SIGINT', 'SIGTERM'] as const
+const exitCodeOf = (name: NodeJS.Signals) => (name === 'SIGTERM' ? 143 : kExitInterrupted)
 
 const kHelp = `calor: a heat-equation solver (Rust stencil kernel on worker threads)
 
 Usage:
-  calor run [flags]     solve, write PNG frames and the final field (see calor run --help)
-  calor bench [args]    run the benchmark suite (bench/run.mjs), passing args on
-  calor --help          this help
-  calor --version       the version
+  calor run [flags]       solve, write PNG frames and the final field (see calor run --help)
+  calor sweep JOBS.json   run many jobs on a pool of workers (see calor sweep --help)
+  calor bench [args]      run the benchmark suite (bench/run.mjs), passing args on
+  calor --help            this help
+  calor --version         the version
 `
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything non-empty (no-color.org). */
@@ -82,9 +88,11 @@ async function run(args: string[]): Promise<number> {
   }
   const { options, out } = await toOptions(values)
   const controller = new AbortController()
-  // The first Ctrl-C stops the run cleanly; a second one gives up waiting.
-  const onSigint = () => (controller.signal.aborted ? process.exit(kExitInterrupted) : controller.abort('SIGINT'))
-  process.on('SIGINT', onSigint)
+  // The first Ctrl-C (or SIGTERM, as from `kill` or a service manager) stops the run cleanly, keeping
+  // the frames and their manifest; a second one gives up waiting.
+  const onSignal = (name: NodeJS.Signals) =>
+    controller.signal.aborted ? process.exit(exitCodeOf(name)) : controller.abort(name)
+  for (const name of kStopSignals) process.on(name, onSignal)
   const progress = progressReporter(process.stderr, values.quiet === true)
   let step = 0
   try {
@@ -98,32 +106,37 @@ async function run(args: string[]): Promise<number> {
     })
     progress.stop()
     if (out !== undefined) await writeNpy(out, result.field, [result.ny, result.nx])
-    process.stdout.write(summary(result, options, out))
+    process.stdout.write((await finishRun(result, values, out)) ?? summary(result, options, out))
     return 0
   } catch (error) {
     progress.stop()
     if (!(error instanceof AbortError)) throw error
     const kept = options.frames ? `; frames so far in ${options.frames.dir} (see ${kManifestFile})` : ''
     process.stderr.write(`calor: interrupted at step ${step}${kept}\n`)
-    return kExitInterrupted
+    return exitCodeOf(controller.signal.reason as NodeJS.Signals)
   } finally {
-    process.off('SIGINT', onSigint)
+    for (const name of kStopSignals) process.off(name, onSignal)
   }
 }
 
 /** Runs bench/run.mjs with `args` and resolves with its exit status. */
 function bench(args: string[]): Promise<number> {
+  checkBenchOut(args)
   const script = path.join(kPackageRoot, 'bench', 'run.mjs')
   if (!existsSync(script)) throw new Error(`the benchmark suite ${script} is missing`)
   const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' })
-  // Ctrl-C reaches the child through the terminal; wait for it to finish instead of dying first.
+  // Ctrl-C reaches the child through the terminal; wait for it to finish instead of dying first. A
+  // SIGTERM is sent to this process only: pass it on, then wait likewise.
   const ignore = () => {}
+  const forward = () => void child.kill('SIGTERM')
   process.on('SIGINT', ignore)
+  process.on('SIGTERM', forward)
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('exit', (code, signal) => {
       process.off('SIGINT', ignore)
-      resolve(code ?? (signal === 'SIGINT' ? kExitInterrupted : kExitRuntime))
+      process.off('SIGTERM', forward)
+      resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? exitCodeOf(signal) : kExitRuntime))
     })
   })
 }
@@ -137,6 +150,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(rest)
+    case 'sweep':
+      return sweepCommand(rest)
     case 'bench':
       return bench(rest)
     case '--help':
@@ -151,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(kHelp)
       return kExitUsage
     default:
-      throw new UsageError(`unknown command '${command}'; expected run or bench`)
+      throw new UsageError(`unknown command '${command}'; expected run, sweep or bench`)
   }
 }
 

@@ -30,6 +30,17 @@ export function unpackField(grid: Grid, padded: Float64Array): Float64Array {
 }
 
 /**
+ * Moves the node cells of a padded field to its start, row after row (each row moves left, so none is
+ * overwritten before it is moved), and returns them as an nx·ny view: the field read out without a copy.
+ * The padded field is spent.
+ */
+export function compactInPlace(grid: Grid, padded: Float64Array): Float64Array {
+  const { nx, ny } = grid
+  for (let j = 0; j < ny; j++) padded.copyWithin(j * nx, paddedIndex(grid, 0, j), paddedIndex(grid, nx, j))
+  return padded.subarray(0, nx * ny)
+}
+
+/**
  * A ghost row (padded row 0 below the grid, ny + 1 above) and the node rows it is made from, as padded
  * row indices: target = a·inside + b·boundary + c (mirror) or target = inside (wrap, from the opposite
  * side). `owner` is the node row whose worker refreshes it after each step: the same worker must own

@@ -1,15 +1,77 @@
-/** Fields given as options (`initial`, `source`): a number, a function of (x, y), or nx·ny values. */
+/**
+ * Fields given as options (`initial`, `source`): a number, a function of (x, y), or nx·ny values,
+ * evaluated straight into the node cells of a new halo-padded shared field. No nx·ny copy is made: the
+ * padded field is what the workers run on (see api/start.ts), so the only field memory is the fields'.
+ */
 import type { FieldInit } from '../api/types.js'
-import type { Grid } from '../model/grid.js'
+import { allocateShared } from '../model/field.js'
+import { type Grid, paddedIndex } from '../model/grid.js'
 import { describe, fail, finiteNumber } from './check.js'
 
-/** Evaluates a number, a function of (x, y) or an nx·ny array into checked, finite node values. */
-export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Float64Array {
+function fromFunction(name: string, f: (x: number, y: number) => number, grid: Grid, out: Float64Array): void {
   const { nx, ny, dx, dy } = grid
-  const out = new Float64Array(nx * ny)
+  for (let j = 0; j < ny; j++) {
+    const row = paddedIndex(grid, 0, j)
+    for (let i = 0; i < nx; i++) {
+      const [x, y] = [i * dx, j * dy]
+      const v = f(x, y)
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new TypeError(
+          `${name}(x, y) must return a finite number, got ${describe(v)} at node (${i}, ${j}), x = ${x}, y = ${y}`,
+        )
+      }
+      out[row + i] = v
+    }
+  }
+}
+
+function fromValues(name: string, values: ArrayLike<unknown>, grid: Grid, out: Float64Array): void {
+  const { nx, ny } = grid
+  for (let j = 0; j < ny; j++) {
+    const row = paddedIndex(grid, 0, j)
+    for (let i = 0; i < nx; i++) {
+      const v = values[j * nx + i]
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new TypeError(`${name}[${j * nx + i}] (node (${i}, ${j})) must be a finite number, got ${describe(v)}`)
+      }
+      out[row + i] = v
+    }
+  }
+}
+
+/**
+ * Evaluates a number, a function of (x, y) or an nx·ny array into a new padded shared field whose node
+ * cells hold the checked, finite values (the halo is left at zero, for fillHalo).
+ */
+export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Float64Array {
+  const out = allocateShared(grid)
+  if (typeof value === 'number') {
+    const v = finiteNumber(name, value)
+    for (let j = 0; j < grid.ny; j++) out.fill(v, paddedIndex(grid, 0, j), paddedIndex(grid, grid.nx, j))
+    return out
+  }
+  if (typeof value === 'function') {
+    fromFunction(name, value, grid, out)
+    return out
+  }
+  if (!(value instanceof Float64Array) && !Array.isArray(value)) {
+    return fail(name, 'a number, a function (x, y) => number, or a Float64Array or array of nx*ny values', value)
+  }
+  if (value.length !== grid.nx * grid.ny) fail(name, `of length nx*ny = ${grid.nx * grid.ny}`, value)
+  fromValues(name, value, grid, out)
+  return out
+}
+
+/**
+ * As parseFieldInit, but into plain values of only the grid rows `rows` (in that order, nx values each):
+ * an MPI rank's slab.
+ */
+export function parseFieldRows(name: string, value: FieldInit, grid: Grid, rows: readonly number[]): Float64Array {
+  const { nx, ny, dx, dy } = grid
+  const out = new Float64Array(nx * rows.length)
   if (typeof value === 'number') return out.fill(finiteNumber(name, value))
   if (typeof value === 'function') {
-    for (let j = 0; j < ny; j++) {
+    for (const [r, j] of rows.entries()) {
       for (let i = 0; i < nx; i++) {
         const [x, y] = [i * dx, j * dy]
         const v = value(x, y)
@@ -18,7 +80,7 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
             `${name}(x, y) must return a finite number, got ${describe(v)} at node (${i}, ${j}), x = ${x}, y = ${y}`,
           )
         }
-        out[j * nx + i] = v
+        out[r * nx + i] = v
       }
     }
     return out
@@ -27,14 +89,16 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
     return fail(name, 'a number, a function (x, y) => number, or a Float64Array or array of nx*ny values', value)
   }
   if (value.length !== nx * ny) fail(name, `of length nx*ny = ${nx * ny}`, value)
-  for (let k = 0; k < value.length; k++) {
-    const v = value[k]
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new TypeError(
-        `${name}[${k}] (node (${k % nx}, ${Math.floor(k / nx)})) must be a finite number, got ${describe(v)}`,
-      )
+  for (const [r, j] of rows.entries()) {
+    for (let k = j * nx; k < (j + 1) * nx; k++) {
+      const v = value[k]
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new TypeError(
+          `${name}[${k}] (node (${k % nx}, ${Math.floor(k / nx)})) must be a finite number, got ${describe(v)}`,
+        )
+      }
+      out[r * nx + (k - j * nx)] = v
     }
-    out[k] = v
   }
   return out
 }

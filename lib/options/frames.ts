@@ -7,7 +7,7 @@ import { checkKeys, describe, integerAtLeast, isPlainObject } from './check.js'
 const kMaxSide = 32768
 
 export const kColormaps: readonly Colormap[] = ['inferno', 'viridis', 'magma', 'plasma', 'turbo', 'coolwarm', 'gray']
-const kFramesKeys = ['dir', 'every', 'colormap', 'range', 'scale', 'animation', 'fps'] as const
+const kFramesKeys = ['dir', 'every', 'colormap', 'range', 'scale', 'animation', 'fps', 'annotate'] as const
 
 /** Validated frames options, defaults filled. */
 export interface FramesConfig {
@@ -18,6 +18,7 @@ export interface FramesConfig {
   readonly scale: number
   readonly animation: boolean
   readonly fps: number
+  readonly annotate: boolean
 }
 
 function parseRange(value: unknown): FramesConfig['range'] {
@@ -49,7 +50,7 @@ export function parseFrames(value: FramesOptions | undefined, grid: Grid): Frame
   if (!isPlainObject(value))
     throw new TypeError(`${name} must be an object such as { dir: 'out' }, got ${describe(value)}`)
   checkKeys(name, value, kFramesKeys)
-  const { dir, colormap, animation, fps } = value
+  const { dir, colormap, animation, fps, annotate } = value
   if (typeof dir !== 'string' || dir === '') {
     throw new TypeError(`${name}.dir must be a non-empty string (a directory), got ${describe(dir)}`)
   }
@@ -59,6 +60,9 @@ export function parseFrames(value: FramesOptions | undefined, grid: Grid): Frame
   }
   if (animation !== undefined && typeof animation !== 'boolean') {
     throw new TypeError(`${name}.animation must be true or false, got ${describe(animation)}`)
+  }
+  if (annotate !== undefined && typeof annotate !== 'boolean') {
+    throw new TypeError(`${name}.annotate must be true or false, got ${describe(annotate)}`)
   }
   if (fps !== undefined && integerAtLeast(`${name}.fps`, fps, 1) > 1000) {
     throw new RangeError(`${name}.fps must be at most 1000, got ${fps}`)
@@ -71,5 +75,6 @@ export function parseFrames(value: FramesOptions | undefined, grid: Grid): Frame
     scale: parseScale(value.scale, grid),
     animation: animation ?? false,
     fps: fps ?? 15,
+    annotate: annotate ?? false,
   })
 }

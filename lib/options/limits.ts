@@ -31,17 +31,55 @@ export function availableMemory(): number {
   return constrained > 0 ? Math.min(free, constrained) : free
 }
 
+/** What a run holds at its peak besides the two padded fields. */
+export interface MemoryNeeds {
+  /** A padded source field. */
+  readonly source: boolean
+  /**
+   * nx·ny copies alive beside the fields: one whenever the field is read (`field()`, the result of
+   * `solve()`), plus one per field given as a plain array (the options snapshot), plus a checkpoint's.
+   */
+  readonly copies: number
+  /** Frames being encoded at once, each a copy of the field and its image (RGB, then PNG). */
+  readonly frameBytes: number
+}
+
+/** Frames the frames tracker encodes at once (trackers/frames.ts re-exports it as kMaxInFlight). */
+export const kFramesInFlight = 2
+
+/** The peak besides the two fields, from the options snapshot and the validated frames options. */
+export function memoryNeeds(
+  grid: Grid,
+  options: { initial?: unknown; source?: unknown; resume?: unknown },
+  frames: { scale: number } | undefined,
+): MemoryNeeds {
+  const arrays = [options.initial, options.source].filter(Array.isArray).length
+  const copies = 1 + arrays + (options.resume === undefined ? 0 : 2)
+  const nodes = grid.nx * grid.ny
+  const frame = nodes * Float64Array.BYTES_PER_ELEMENT + 2 * 3 * nodes * (frames?.scale ?? 0) ** 2
+  return {
+    source: options.source !== undefined,
+    copies,
+    frameBytes: frames === undefined ? 0 : kFramesInFlight * frame,
+  }
+}
+
 /**
- * Refuses a grid whose halo-padded fields (two, or three with a source) do not fit in `available`
- * bytes or in a typed array, before any of them is allocated.
+ * Refuses a grid whose peak memory (the halo-padded fields, two or three with a source, which are filled
+ * in place, the nx·ny copies alive beside them, and frames in flight) does not fit in `available`
+ * bytes, or whose field does not fit in a typed array, before any of it is allocated.
  */
-export function checkMemory(grid: Grid, hasSource: boolean, available = availableMemory()): void {
-  const fields = hasSource ? 3 : 2
+export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
+  const fields = needs.source ? 3 : 2
   const values = (grid.nx + 2) * (grid.ny + 2)
-  const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT
+  const copyBytes = needs.copies * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
+  const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT + copyBytes + needs.frameBytes
   const what = `options.grid (nx ${grid.nx} × ny ${grid.ny})`
   if (bytes > available) {
-    const names = hasSource ? 'two fields and a source' : 'two fields'
+    const parts = ['two fields', ...(needs.source ? ['a source'] : [])]
+    parts.push(`${needs.copies === 1 ? 'a copy' : `${needs.copies} copies`} of the field`)
+    if (needs.frameBytes > 0) parts.push('the frames being encoded')
+    const names = `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
     throw new RangeError(`${what} needs ${formatBytes(bytes)} for ${names}; ${formatBytes(available)} is available`)
   }
   if (values > kMaxTypedArrayLength) {

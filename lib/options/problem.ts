@@ -7,6 +7,7 @@ import type { GhostRule, SideName, Sides } from '../model/boundary/index.js'
 import type { Grid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import type { FramesConfig } from './frames.js'
+import type { ProbesConfig } from './probes.js'
 
 export type Method = 'explicit' | 'crank-nicolson'
 
@@ -22,9 +23,12 @@ export interface Problem {
   readonly sides: Sides
   /** Each side's ghost rule, checked finite. */
   readonly ghosts: Readonly<Record<SideName, GhostRule>>
-  /** nx·ny initial values with the fixed sides' values applied. */
+  /**
+   * The initial values with the fixed sides' values applied, halo-padded on a SharedArrayBuffer (halo
+   * zero). It becomes the solver's first field buffer (api/start.ts): read it only before the solver starts.
+   */
   readonly initial: Float64Array
-  /** nx·ny source values, or null for none. */
+  /** The source values, halo-padded on a SharedArrayBuffer (the workers read it as is), or null for none. */
   readonly source: Float64Array | null
   /** The stability limit 1 / (2α(1/dx² + 1/dy²)). */
   readonly dtLimit: number
@@ -39,9 +43,13 @@ export interface Problem {
   readonly threads: number
   readonly backend: Backend
   readonly temporalBlocking: number | 'auto'
+  /** Store subnormal results as +0 (both backends, the same way). */
+  readonly flushSubnormals: boolean
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
   readonly frames: FramesConfig | undefined
+  /** Points where u is recorded into `result.probes`. */
+  readonly probes: ProbesConfig | undefined
   /** solve() only. */
   readonly checkpoint: CheckpointOptions | undefined
   /** solve() only: the checkpoint file to resume from. */

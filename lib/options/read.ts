@@ -6,6 +6,7 @@
  * the option and the point too.
  */
 import { availableMemory } from './limits.js'
+import { kMaxProbes } from './probes.js'
 
 /** Option keys whose values are read one level deeper (plain objects of plain values). */
 const kNestedKeys = new Set(['grid', 'checkpoint', 'frames'])
@@ -65,6 +66,28 @@ function boundary(name: string, value: unknown): unknown {
   return copyObject(name, record, (key, side) => shallow(`${name}.${key}`, side))
 }
 
+/** A list of points `[{ x, y }]`, each read once; a list longer than `limit` is left for the validator to refuse. */
+function points(name: string, value: unknown, limit: number): unknown {
+  if (!guarded(name, () => Array.isArray(value))) return value
+  const array = value as unknown[]
+  const length = guarded(`${name}.length`, () => array.length)
+  if (length > limit) return value
+  return Array.from({ length }, (_, k) =>
+    shallow(
+      `${name}[${k}]`,
+      guarded(`${name}[${k}]`, () => array[k]),
+    ),
+  )
+}
+
+/** `probes` is a list of points or `{ points, every }`. */
+function probes(name: string, value: unknown): unknown {
+  if (!guarded(name, () => isObjectRecord(value))) return points(name, value, kMaxProbes)
+  const copy = shallow(name, value) as Record<string, unknown>
+  if ('points' in copy) copy.points = points(`${name}.points`, copy.points, kMaxProbes)
+  return copy
+}
+
 /** Wraps a function so that an exception inside it names the option and the point. */
 function wrapField(name: string, f: (x: number, y: number) => unknown) {
   return (x: number, y: number) => {
@@ -119,6 +142,7 @@ function option(key: string, value: unknown): unknown {
   if (kNestedKeys.has(key)) return shallow(name, value)
   if (key === 'boundary') return boundary(name, value)
   if (key === 'signal') return signal(name, value)
+  if (key === 'probes') return probes(name, value)
   return value
 }
 

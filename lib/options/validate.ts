@@ -9,14 +9,15 @@ import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides } from '../model/boundary/index.js'
 import { checkScales, parseDiffusivity, stabilityLimit } from '../model/equation.js'
-import { type Grid, makeGrid } from '../model/grid.js'
+import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit } from './fields.js'
 import { parseFrames } from './frames.js'
-import { checkDuration, checkMemory, checkSteps, checkThreads } from './limits.js'
+import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } from './limits.js'
+import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
 
@@ -25,7 +26,8 @@ export const kSafetyFactor = 0.9
 
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
-  'threads', 'backend', 'temporalBlocking', 'signal', 'onProgress', 'frames', 'method',
+  'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
+  'method',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume', 'until'] as const
@@ -63,7 +65,9 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
 }
 
 function parseRuntime(options: SolveOptions) {
-  const { threads, backend, signal, onProgress, temporalBlocking } = options
+  const { threads, backend, signal, onProgress, temporalBlocking, flushSubnormals } = options
+  if (flushSubnormals !== undefined && typeof flushSubnormals !== 'boolean')
+    fail('options.flushSubnormals', 'true or false', flushSubnormals)
   if (temporalBlocking !== undefined && temporalBlocking !== 'auto') {
     if (!Number.isInteger(temporalBlocking) || (temporalBlocking as number) < 1 || (temporalBlocking as number) > 64) {
       fail('options.temporalBlocking', "'auto' or an integer from 1 to 64", temporalBlocking)
@@ -78,6 +82,7 @@ function parseRuntime(options: SolveOptions) {
     threads: threads ?? os.availableParallelism(),
     backend: backend ?? 'native',
     temporalBlocking: temporalBlocking ?? 'auto',
+    flushSubnormals: flushSubnormals ?? false,
     signal,
     onProgress,
   }
@@ -100,13 +105,15 @@ function parseTrackers(value: unknown): readonly Tracker[] {
 function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
-  checkMemory(grid, options.source !== undefined)
   const diffusivity = parseDiffusivity(options.diffusivity)
   const dtLimit = stabilityLimit(grid, diffusivity)
   const method = parseMethod(options.method)
   const dt = parseTimeStep(options.dt, method, grid, diffusivity, dtLimit, kSafetyFactor)
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
+  if (runtime.flushSubnormals && method !== 'explicit') {
+    throw new TypeError(`options.flushSubnormals is not supported with method '${method}' yet (explicit steps only)`)
+  }
   checkThreads(runtime.threads)
   checkSteps(duration.steps)
   checkScales(grid, diffusivity, dtLimit, dt)
@@ -122,6 +129,8 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
+  checkMemory(grid, memoryNeeds(grid, options, frames))
+  const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   if (scalars.until !== undefined && (checkpoint !== undefined || options.resume !== undefined)) {
@@ -131,9 +140,9 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   }
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
-  applyFixed(grid, sides, initial)
+  applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
   const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)
-  return Object.freeze({ ...scalars, initial, source, frames, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, initial, source, frames, probes, trackers, checkpoint, resume })
 }
 
 /**

@@ -2,7 +2,16 @@
  * A reusable generation-counting barrier on the control block (see control.ts for the slots). The js
  * backend's workers meet here; the native backend runs the same protocol in crate/src/sync/.
  */
-import { kAbandoned, kAbortNow, kArrived, kGeneration, kNonFinite, kStopDecision, kStopRequest } from './control.js'
+import {
+  kAbandoned,
+  kAbortNow,
+  kArrived,
+  kGeneration,
+  kNonFinite,
+  kStopAfterStep,
+  kStopDecision,
+  kStopRequest,
+} from './control.js'
 
 /** Polls before sleeping: a step on a small grid is shorter than a futex round trip. */
 const kSpinIterations = 4000
@@ -36,7 +45,8 @@ export class Barrier {
       // A party that skipped work saw the abort request before it arrived, so this read sees it too.
       Atomics.store(c, kArrived, 0)
       const request = Atomics.load(c, kStopRequest)
-      Atomics.store(c, kStopDecision, request === kAbortNow ? kAbortNow : request | Atomics.load(c, kNonFinite))
+      const nonFinite = Atomics.load(c, kNonFinite) !== 0
+      Atomics.store(c, kStopDecision, request === kAbortNow ? kAbortNow : nonFinite ? kStopAfterStep : request)
       Atomics.add(c, kGeneration, 1)
       Atomics.notify(c, kGeneration)
     } else {

@@ -16,7 +16,11 @@ export const kStopRequest = 2
 export const kStopDecision = 3
 /** Set to 1 when a worker has failed: nobody will arrive again, so waiters leave at once. */
 export const kAbandoned = 4
-/** Set by a worker whose band became non-finite in this step; the releaser then stops everyone. */
+/**
+ * Raised by a worker whose band became non-finite in this round (a step, or a native temporal block); the
+ * releaser then stops everyone. Its value is 1 + the steps of the round after the earliest step that went
+ * non-finite (1: the round's last step); workers keep the largest.
+ */
 export const kNonFinite = 5
 /** Threads asleep on the generation word (used by the native barrier; see crate/src/sync/). */
 export const kSleepers = 6

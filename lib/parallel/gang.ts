@@ -10,16 +10,26 @@ import { type Schedule, type StepSpec, stepsAfter } from '../steppers/schedule.j
 import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControlBlock } from './control.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
-/** What a run did: steps every worker completed, and whether an abort left the fields at mixed time levels. */
+/** What the solver needs of a gang: the worker Gang here, or the in-thread InlineGang (inline.ts). */
+export interface Lockstep {
+  readonly size: number
+  readonly failure: WorkerError | null
+  run(steps: number, parity: 0 | 1, stencil: StepSpec, baseStep: number): Promise<RunResult>
+  abortNow(): void
+  clearStop(): void
+  /** Steps completed after the first non-finite one in the last run (see Gang), or null; clears the flag. */
+  takeNonFinite(): number | null
+  terminate(): Promise<void>
+}
+
+/** What a run did: the steps every worker completed (the fields hold exactly that state). */
 export interface RunResult {
   steps: number
-  lost: boolean
 }
 
 interface PendingRun {
   replies: number
   steps: number
-  lost: boolean
   baseStep: number
   /** The barrier generation when the run was posted: each release since then is a completed step. */
   generation: number
@@ -28,7 +38,10 @@ interface PendingRun {
 }
 
 const kWorkerUrl = new URL('./worker.js', import.meta.url)
-/** How long an abort may wait for the workers to reach the barrier before they are terminated. */
+/**
+ * How long an abort may wait for the workers to reach the barrier before they are terminated, per step
+ * of a round: a temporal block of k steps is always finished (k sweeps of a band), a plain step is not.
+ */
 const kAbortGraceMs = 1000
 
 /**
@@ -38,7 +51,7 @@ const kAbortGraceMs = 1000
 export const kLiveWorkers = Symbol.for('calor.liveWorkers')
 const liveWorkers = new Map<Worker, string>()
 
-export class Gang {
+export class Gang implements Lockstep {
   readonly #inits: readonly WorkerInit[]
   readonly #control: Int32Array
   readonly #schedule: Schedule
@@ -73,7 +86,7 @@ export class Gang {
     signal?.addEventListener('abort', onAbort)
     try {
       await new Promise<RunResult>((resolve, reject) => {
-        pool.#pending = { replies: 0, steps: 0, lost: false, baseStep: 0, generation: 0, resolve, reject }
+        pool.#pending = { replies: 0, steps: 0, baseStep: 0, generation: 0, resolve, reject }
       })
     } catch (error) {
       await pool.terminate()
@@ -110,11 +123,11 @@ export class Gang {
     if (reply.type === 'error')
       return this.#fail(k, reply.message, Object.assign(new Error(reply.message), { stack: reply.stack }), 1)
     if (run === null || reply.type === 'abandoned') return
-    if (reply.type === 'done') [run.steps, run.lost] = [reply.steps, run.lost || reply.lost]
+    if (reply.type === 'done') run.steps = reply.steps
     if (++run.replies === this.#workers.length) {
       this.#pending = null
       for (const w of this.#workers) w.unref()
-      run.resolve({ steps: run.steps, lost: run.lost })
+      run.resolve({ steps: run.steps })
     }
   }
 
@@ -163,7 +176,7 @@ export class Gang {
     if (this.#pending !== null) return Promise.reject(new Error('a run is already in progress'))
     return new Promise<RunResult>((resolve, reject) => {
       const generation = Atomics.load(this.#control, kGeneration)
-      this.#pending = { replies: 0, steps: 0, lost: false, baseStep, generation, resolve, reject }
+      this.#pending = { replies: 0, steps: 0, baseStep, generation, resolve, reject }
       const request: RunRequest<StepSpec> = { type: 'run', steps, parity, stencil }
       for (const w of this.#workers) {
         w.ref()
@@ -173,18 +186,21 @@ export class Gang {
   }
 
   /**
-   * Aborts the run in progress: workers drop the step they are in (within a slice of rows) and all
-   * report the same count of completed steps, whose state the fields still hold.
+   * Aborts the run in progress: workers drop the plain step they are in (within a slice of rows), or
+   * finish the temporal block they are in, and all report the same count of completed steps, whose
+   * state the fields hold.
    */
   abortNow(): void {
     const run = this.#pending
     if (run === null) return
     Atomics.store(this.#control, kStopRequest, kAbortNow)
-    // A healthy worker sees the request within a slice of rows. One stuck outside the barrier (a hung
-    // worker) would keep the others waiting forever: past the grace period, stop them all.
+    // A healthy worker sees the request within a slice of rows, or at the end of its temporal block.
+    // One stuck outside the barrier (a hung worker) would keep the others waiting forever: past the
+    // grace period, stop them all.
+    const grace = kAbortGraceMs * this.#schedule.steps
     const timer = setTimeout(() => {
-      if (this.#pending === run) this.#fail(-1, `did not stop within ${kAbortGraceMs} ms of the abort`)
-    }, kAbortGraceMs)
+      if (this.#pending === run) this.#fail(-1, `did not stop within ${grace} ms of the abort`)
+    }, grace)
     timer.unref()
   }
 
@@ -192,9 +208,13 @@ export class Gang {
     Atomics.store(this.#control, kStopRequest, 0)
   }
 
-  /** True if a worker saw a non-finite value in the last run; clears the flag. */
-  takeNonFinite(): boolean {
-    return Atomics.exchange(this.#control, kNonFinite, 0) === 1
+  /**
+   * If a worker saw a non-finite value in the last run, how many of the steps completed came after the
+   * first bad one (0 with plain steps; up to k − 1 in a temporal block of k), else null. Clears the flag.
+   */
+  takeNonFinite(): number | null {
+    const flag = Atomics.exchange(this.#control, kNonFinite, 0)
+    return flag === 0 ? null : flag - 1
   }
 
   /** Stops every worker; resolves when all have exited. Any run in progress is abandoned. */

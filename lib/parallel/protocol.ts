@@ -28,6 +28,13 @@ export interface WorkerInit {
   readonly ghostRows: readonly GhostRowJob[]
   /** This worker's part of the stepper's schedule. */
   readonly schedule: BandSchedule
+  /** Store subnormal results (rows and ghost rows) as +0, right after they are written. */
+  readonly flushSubnormals: boolean
+  /**
+   * Padded rows [first, end) this worker copies from fields[0] into fields[1] before it reports ready:
+   * the second buffer is filled by all workers in parallel (the main thread copies the other rows).
+   */
+  readonly copyRows: readonly [number, number]
 }
 
 /**
@@ -52,10 +59,10 @@ export interface RunOutcome {
 export type WorkerReply =
   | { readonly type: 'ready' }
   /**
-   * `steps` completed by every worker; fewer than requested after a stop or abort. `lost`: aborted
-   * inside a temporal block, so the fields hold mixed time levels.
+   * `steps` completed by every worker; fewer than requested after a stop or abort (an abort inside a
+   * temporal block ends the run after that block, so the fields always hold a whole state).
    */
-  | { readonly type: 'done'; readonly steps: number; readonly lost: boolean }
+  | { readonly type: 'done'; readonly steps: number }
   /** The gang counts the steps completed from the barrier. */
   | { readonly type: 'error'; readonly message: string; readonly stack: string | undefined }
   /** A peer failed and this worker left the barrier. */

@@ -5,26 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 
+import { copyOwnRows } from './band.js'
 import { BarrierAbandoned } from './barrier.js'
 import { abandon } from './control.js'
 import { injectFault, plannedFault } from './fault.js'
 import type { StepSpec } from '../steppers/schedule.js'
-import type { Runner, RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
-
-/**
- * The backend's run loop for the worker's schedule, loaded only in the workers that use it: a schedule
- * with column blocks is ADI's (line solves), any other an explicit stencil's.
- */
-async function runnerFor(init: WorkerInit): Promise<Runner<StepSpec>> {
-  const lines = init.schedule.columns !== undefined
-  if (init.backend === 'js') {
-    return lines
-      ? (await import('../backends/js-adi.js')).jsAdiRunner
-      : ((await import('../backends/js.js')).jsRunner as Runner<StepSpec>)
-  }
-  if (lines) return (await import('../backends/native-adi.js')).nativeAdiRunner
-  return (await import('../backends/native.js')).nativeRunner as Runner<StepSpec>
-}
+import type { RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
+import { runnerFor } from './runners.js'
 
 /**
  * Test-only: when CALOR_FAULT plans a fault for this worker inside this run, run up to that step,
@@ -53,11 +40,11 @@ async function main(): Promise<void> {
   const run = await (await runnerFor(init))(init)
   const control = new Int32Array(init.control)
   const post = (reply: WorkerReply) => port.postMessage(reply)
+  copyOwnRows(init)
   port.on('message', (request: RunRequest<StepSpec>) => {
     try {
       const outcome = runWithFault(init.name, run, request)
-      const { steps, lost } = outcome
-      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps, lost })
+      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
     } catch (error) {
       if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
       // Release the peers first: they would otherwise wait at the barrier for this worker forever.

@@ -14,12 +14,13 @@
  * target (and the directory fsynced), so the target is always either the previous checkpoint or the
  * new one, whole.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
 
 import { CheckpointError } from '../api/errors.js'
+
+export { writeAtomically } from './atomic.js'
 
 export const kCheckpointMagic = 'CALORCKP'
 export const kCheckpointVersion = 1
@@ -59,9 +60,11 @@ export function littleEndianBytes(values: Float64Array): Buffer {
   return os.endianness() === 'LE' ? bytes : Buffer.from(bytes).swap64()
 }
 
-/** SHA-256 (hex) of float64 values, stored little-endian. */
-export function sha256OfValues(values: Float64Array): string {
-  return createHash('sha256').update(littleEndianBytes(values)).digest('hex')
+/** SHA-256 (hex) of float64 values stored little-endian: one array, or several hashed one after another. */
+export function sha256OfValues(values: Float64Array | Iterable<Float64Array>): string {
+  const hash = createHash('sha256')
+  for (const part of values instanceof Float64Array ? [values] : values) hash.update(littleEndianBytes(part))
+  return hash.digest('hex')
 }
 
 /** The whole file as bytes. */
@@ -149,45 +152,4 @@ export async function readCheckpoint(file: string): Promise<{ header: Checkpoint
     throw new CheckpointError(`cannot read checkpoint ${file}: ${reason}`, file, { cause: error })
   }
   return decodeCheckpoint(file, bytes)
-}
-
-/**
- * Writes `bytes` to `file` atomically: a temporary file beside it, fsync, rename over `file`, fsync
- * of the directory (so the rename itself survives a power cut). A crash at any point leaves `file`
- * as it was or as the new whole; at worst a stray `*.tmp` file remains.
- */
-export async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  const handle = await open(temporary, 'wx', 0o644)
-  try {
-    await handle.writeFile(bytes)
-    await handle.sync()
-  } catch (error) {
-    await handle.close()
-    await unlink(temporary).catch(() => {})
-    throw error
-  }
-  await handle.close()
-  await rename(temporary, file).catch(async (error: unknown) => {
-    await unlink(temporary).catch(() => {})
-    throw error
-  })
-  await syncDirectory(path.dirname(file))
-}
-
-/** fsyncs a directory; platforms that cannot open one (Windows) skip it. */
-async function syncDirectory(directory: string): Promise<void> {
-  let handle
-  try {
-    handle = await open(directory, 'r')
-  } catch {
-    return
-  }
-  try {
-    await handle.sync()
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename is then as durable as they make it.
-  } finally {
-    await handle.close()
-  }
 }

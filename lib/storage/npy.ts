@@ -5,6 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 
+import { parsePyDict, PyLiteralError, type PyValue } from './pydict.js'
+
 const kMagic = [0x93, ...Buffer.from('NUMPY')]
 /** numpy aligns the header so that the data starts at a multiple of 64 bytes. */
 const kAlign = 64
@@ -54,27 +56,51 @@ function readHeader(bytes: Buffer, name: string): { header: string; offset: numb
   return { header: bytes.toString(major === 3 ? 'utf8' : 'latin1', 8 + lengthBytes, offset), offset }
 }
 
-/** The value of `key` in the header's Python dict literal, as written by numpy. */
-function field(header: string, key: string, pattern: string, name: string): string {
-  const match = new RegExp(`['"]${key}['"]\\s*:\\s*(${pattern})`).exec(header)
-  if (match === null) throw new NpyError(`${name}: the header has no readable '${key}': ${header.trim()}`)
-  return match[1]
+/** NumPy's header keys: it refuses a header with any other set. */
+const kHeaderKeys = ['descr', 'fortran_order', 'shape']
+
+/** The header's dict, parsed as NumPy parses it (the last of a repeated key wins); errors name the file. */
+function headerDict(header: string, name: string): Map<string, PyValue> {
+  let dict: Map<string, PyValue>
+  try {
+    dict = parsePyDict(header)
+  } catch (error) {
+    if (!(error instanceof PyLiteralError)) throw error
+    throw new NpyError(`${name}: the header is not a Python dict literal (${error.message}): ${header.trim()}`)
+  }
+  const keys = [...dict.keys()].sort()
+  if (keys.join() !== kHeaderKeys.join()) {
+    throw new NpyError(`${name}: the header must have the keys ${kHeaderKeys.join(', ')}, got ${keys.join(', ')}`)
+  }
+  return dict
+}
+
+/** A header value as Python writes it, for error messages. */
+function describeValue(value: PyValue | undefined): string {
+  if (typeof value === 'string') return value.includes("'") ? `"${value}"` : `'${value}'`
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
+  if (value === null) return 'None'
+  if (Array.isArray(value)) return `(${value.map(describeValue).join(', ')}${value.length === 1 ? ',' : ''})`
+  return String(value)
 }
 
 /** Decodes a `.npy` file of a 2-D little-endian float64 array in C order; `name` labels errors. */
 export function parseNpy(bytes: Buffer, name = 'the .npy file'): Npy2D {
   const { header, offset } = readHeader(bytes, name)
-  const descr = field(header, 'descr', `'[^']*'|"[^"]*"`, name).slice(1, -1)
+  const dict = headerDict(header, name)
+  const descr = dict.get('descr')
   if (descr !== '<f8') {
-    throw new NpyError(`${name}: dtype must be '<f8' (float64, little-endian), got '${descr}'`)
+    throw new NpyError(`${name}: dtype must be '<f8' (float64, little-endian), got ${describeValue(descr)}`)
   }
-  if (field(header, 'fortran_order', 'True|False', name) === 'True') {
+  const fortran = dict.get('fortran_order')
+  if (fortran === true) {
     throw new NpyError(`${name}: the array is in Fortran order; save it in C order (np.ascontiguousarray)`)
   }
-  const shapeText = field(header, 'shape', '\\([^)]*\\)', name)
-  const shape = shapeText.slice(1, -1).split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number) // prettier-ignore
-  if (shape.length !== 2 || !shape.every((n) => Number.isInteger(n) && n >= 0)) {
-    throw new NpyError(`${name}: the array must be 2-D, shape (ny, nx), got shape ${shapeText}`)
+  if (fortran !== false)
+    throw new NpyError(`${name}: fortran_order must be True or False, got ${describeValue(fortran)}`)
+  const shape = dict.get('shape')
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => typeof n === 'number')) {
+    throw new NpyError(`${name}: the array must be 2-D, shape (ny, nx), got shape ${describeValue(shape)}`)
   }
   const [rows, columns] = shape as [number, number]
   const expected = offset + rows * columns * 8

@@ -6,16 +6,19 @@
  * (back-pressure), so memory stays bounded. `close()` waits for every frame, writes the animation
  * if asked, then the manifest `frames.json`.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Grid } from '../model/grid.js'
 import type { FramesConfig } from '../options/frames.js'
+import { kFramesInFlight } from '../options/limits.js'
 import type { Problem } from '../options/problem.js'
+import { writeAtomically } from '../storage/atomic.js'
+import { ensureWritableDirectory } from '../storage/directory.js'
+import { type FixedRange, fixedRange } from './frame-range.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** Frames being encoded at once; one more waits for the oldest. Each holds a copy of the field and its image. */
-export const kMaxInFlight = 2
+export const kMaxInFlight = kFramesInFlight
 export const kManifestFile = 'frames.json'
 export const kAnimationFile = 'animation.png'
 /** One line of the manifest. */
@@ -29,22 +32,16 @@ export interface FrameRecord {
   max: number | null
   /** The values drawn with the colour map's first and last colours. */
   range: [number, number]
+  /** Some finite value lies outside `range` (drawn clamped to the map's end colour). */
+  saturated: boolean
 }
 
 type Native = typeof import('../backends/native.js')
 
-/** The colour range of every frame, or undefined for each frame's own ('auto'). */
-function colourRange(range: FramesConfig['range'], initial: Float64Array): [number, number] | undefined {
+/** The colour range of every frame, or undefined for each frame's own ('auto'); 'fixed' is frame-range.ts's. */
+function colourRange(range: FramesConfig['range'], problem: Problem): FixedRange | undefined {
   if (range === 'auto') return undefined
-  if (range !== 'fixed') return [range[0], range[1]]
-  let [lo, hi] = [Infinity, -Infinity]
-  for (const v of initial) {
-    if (v < lo) lo = v
-    if (v > hi) hi = v
-  }
-  if (!(lo <= hi)) return [0, 1] // no finite value: cannot happen for a validated initial field
-  // A uniform initial field would give an empty range: centre it, as the encoder does for 'auto'.
-  return hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5]
+  return range === 'fixed' ? fixedRange(problem) : { range: [range[0], range[1]], note: undefined }
 }
 
 /** Writes PNG frames, the manifest and optionally an APNG; see the module comment. */
@@ -53,6 +50,7 @@ export class FramesTracker implements Tracker {
   readonly #native: Native
   readonly #grid: Grid
   readonly #range: [number, number] | undefined
+  readonly #rangeNote: string | undefined
   readonly #frames: FrameRecord[] = []
   readonly #inFlight: Promise<void>[] = []
   #lastStep = -1
@@ -65,17 +63,15 @@ export class FramesTracker implements Tracker {
     this.#config = config
     this.#native = native
     this.#grid = problem.grid
-    this.#range = colourRange(config.range, problem.initial)
+    const fixed = colourRange(config.range, problem)
+    this.#range = fixed?.range
+    this.#rangeNote = fixed?.note
   }
 
   /** Creates the directory (and loads the native encoder) before any step runs. */
   static async create(config: FramesConfig, problem: Problem): Promise<FramesTracker> {
     const native = await import('../backends/native.js')
-    try {
-      await mkdir(config.dir, { recursive: true })
-    } catch (error) {
-      throw new Error(`options.frames.dir: cannot create ${config.dir}: ${(error as Error).message}`, { cause: error })
-    }
+    await ensureWritableDirectory('options.frames.dir', config.dir)
     return new FramesTracker(config, native, problem)
   }
 
@@ -111,11 +107,15 @@ export class FramesTracker implements Tracker {
       scale: this.#config.scale,
       lo: this.#range?.[0],
       hi: this.#range?.[1],
+      annotate: this.#config.annotate,
+      t,
+      step,
     }
     const encoding = this.#native.encodeFrame(snapshot.field(), spec, path.join(this.#config.dir, file)).then(
       (s) => {
         const [min, max] = Number.isNaN(s.min) ? [null, null] : [s.min, s.max]
-        this.#frames[index] = { file, step, t, min, max, range: [s.lo, s.hi] }
+        const saturated = min !== null && max !== null && (min < s.lo || max > s.hi)
+        this.#frames[index] = { file, step, t, min, max, range: [s.lo, s.hi], saturated }
         this.#encodeSeconds += s.seconds
       },
       (error: Error) => {
@@ -147,7 +147,7 @@ export class FramesTracker implements Tracker {
     }
     const manifest = JSON.stringify(this.#manifest(frames, animation), null, 2) + '\n'
     try {
-      await writeFile(path.join(this.#config.dir, kManifestFile), manifest)
+      await writeAtomically(path.join(this.#config.dir, kManifestFile), Buffer.from(manifest))
     } catch (error) {
       this.#error ??= new Error(`frames: cannot write ${kManifestFile}: ${(error as Error).message}`, { cause: error })
     }
@@ -162,6 +162,9 @@ export class FramesTracker implements Tracker {
       colormap,
       range: this.#range ?? 'auto',
       rangeMode: Array.isArray(this.#config.range) ? 'given' : this.#config.range,
+      ...(this.#rangeNote === undefined ? {} : { rangeNote: this.#rangeNote }),
+      saturated: frames.some((f) => f.saturated),
+      annotate: this.#config.annotate,
       scale,
       width: nx * scale,
       height: ny * scale,

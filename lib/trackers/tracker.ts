@@ -20,6 +20,8 @@ export interface Snapshot {
   readonly run: { readonly firstStep: number; readonly steps: number; readonly seconds: number }
   /** A copy of the field (nx·ny, row-major). Copy only if you need it: it allocates. */
   field(): Float64Array
+  /** u at node (i, j), read in place (no copy): for trackers that need a few values, such as probes. */
+  value(i: number, j: number): number
 }
 
 export interface Tracker {

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
+pub mod annotate;
 pub mod colormap;
 
 use colormap::{Lut, LUT_SIZE};
@@ -107,6 +108,10 @@ pub fn colorize(field: &[f64], shape: FrameShape, lo: f64, hi: f64, lut: &Lut) -
   let FrameShape { nx, ny, scale } = shape;
   let row_bytes = shape.width() * 3;
   let mut rgb = vec![0u8; row_bytes * shape.height()];
+  // A range wider than f64::MAX (e.g. ±1.7e308) is measured in halves, which cannot overflow; for any
+  // other range the halving is skipped, so the colours do not change by a bit.
+  let half = if (hi - lo).is_finite() { 1.0 } else { 0.5 };
+  let (lo, hi) = (lo * half, hi * half);
   let k = (LUT_SIZE - 1) as f64 / (hi - lo);
   // Each grid row fills `scale` image rows: colour the first, copy it to the others.
   for (r, block) in rgb.chunks_exact_mut(row_bytes * scale).enumerate() {
@@ -114,7 +119,7 @@ pub fn colorize(field: &[f64], shape: FrameShape, lo: f64, hi: f64, lut: &Lut) -
     let (first, rest) = block.split_at_mut(row_bytes);
     for (pixels, &v) in first.chunks_exact_mut(3 * scale).zip(row) {
       // `as usize` maps NaN to 0; the clamp keeps the index in the table.
-      let index = ((v - lo) * k + 0.5).clamp(0.0, (LUT_SIZE - 1) as f64) as usize;
+      let index = ((v * half - lo) * k + 0.5).clamp(0.0, (LUT_SIZE - 1) as f64) as usize;
       let colour = lut.0[index];
       for pixel in pixels.chunks_exact_mut(3) {
         pixel.copy_from_slice(&colour);
@@ -132,11 +137,28 @@ pub fn colorize(field: &[f64], shape: FrameShape, lo: f64, hi: f64, lut: &Lut) -
 /// # Errors
 /// [`FrameError::Png`] if the encoder fails (for instance, if `rgb` does not match the size).
 pub fn encode_png(rgb: &[u8], width: usize, height: usize, path: &Path) -> Result<Vec<u8>, FrameError> {
+  encode_png_text(rgb, width, height, &[], path)
+}
+
+/// As [`encode_png`], with tEXt chunks (keyword, text) before the image data.
+///
+/// # Errors
+/// [`FrameError::Png`] if the encoder fails or a keyword is not a valid tEXt keyword.
+pub fn encode_png_text(
+  rgb: &[u8],
+  width: usize,
+  height: usize,
+  text: &[(&str, String)],
+  path: &Path,
+) -> Result<Vec<u8>, FrameError> {
   let mut out = Vec::with_capacity(rgb.len() / 4 + 1024);
   let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
   encoder.set_color(png::ColorType::Rgb);
   encoder.set_depth(png::BitDepth::Eight);
   encoder.set_compression(png::Compression::Fast);
+  for (keyword, value) in text {
+    encoder.add_text_chunk((*keyword).to_string(), value.clone()).map_err(FrameError::png(path))?;
+  }
   let mut writer = encoder.write_header().map_err(FrameError::png(path))?;
   writer.write_image_data(rgb).map_err(FrameError::png(path))?;
   writer.finish().map_err(FrameError::png(path))?;

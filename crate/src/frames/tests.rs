@@ -95,6 +95,16 @@ fn colorize_puts_the_last_row_on_top_and_scales_by_blocks() {
 }
 
 #[test]
+fn colorize_takes_a_range_wider_than_the_largest_f64() {
+  // hi − lo = 3.4e308 overflows; the colours must still spread over the table.
+  let lut = Colormap::Gray.lut();
+  let field = [-1.7e308, 0.0, 1.7e308, 0.85e308, f64::INFINITY, f64::NAN];
+  let rgb = colorize(&field, FrameShape { nx: 6, ny: 1, scale: 1 }, -1.7e308, 1.7e308, &lut);
+  let greys: Vec<u8> = rgb.chunks_exact(3).map(|p| p[0]).collect();
+  assert_eq!(greys, [0, 128, 255, 191, 255, 0]);
+}
+
+#[test]
 fn png_round_trips_and_write_frame_checks_its_shape() {
   let dir = temp_dir("png");
   let field: Vec<f64> = (0..12).map(f64::from).collect();

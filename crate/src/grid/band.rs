@@ -38,6 +38,20 @@ impl SharedFields {
     };
     fill_ghost_row(target, inside, boundary, job.rule);
   }
+
+  /// As [`Self::fill_ghost_row`], then flushes the ghost row's subnormals if `flush`.
+  ///
+  /// # Safety
+  /// As [`Self::fill_ghost_row`].
+  pub unsafe fn fill_ghost_row_flushed(&self, buffer: usize, stride: usize, job: &GhostRow, flush: bool) {
+    // SAFETY: the caller's contract.
+    unsafe { self.fill_ghost_row(buffer, stride, job) };
+    if flush {
+      // SAFETY: the target row is inside the buffer (validated) and, by the caller's contract, only
+      // this thread touches it now.
+      flush_subnormals(unsafe { slice::from_raw_parts_mut(self.buffers[buffer].add(job.target * stride), stride) });
+    }
+  }
 }
 
 /// One thread's share of the work.
@@ -50,6 +64,35 @@ pub struct Band<'a> {
   pub parties: i32,
   /// The ghost rows this thread refreshes after each step.
   pub ghost_rows: &'a [GhostRow],
+  /// Store every subnormal result as +0 (rows and ghost rows, right after they are written), so that
+  /// a field decaying towards zero never runs at the CPU's slow subnormal speed.
+  pub flush_subnormals: bool,
+}
+
+/// Replaces every subnormal value (0 < |v| < 2^-1022) by +0; zeros, normals, infinities and NaN stay.
+/// The same exact comparison on every instruction set, so the bits never depend on the CPU.
+pub fn flush_subnormals(values: &mut [f64]) {
+  #[cfg(target_arch = "x86_64")]
+  if std::is_x86_feature_detected!("avx2") {
+    // SAFETY: the CPU has AVX2 (checked just above).
+    return unsafe { flush_avx2(values) };
+  }
+  flush(values);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn flush_avx2(values: &mut [f64]) {
+  flush(values);
+}
+
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn flush(values: &mut [f64]) {
+  for v in values {
+    // A branch-free select, so the loop vectorises: -0.0 and +0.0 both become +0.0, which is harmless.
+    *v = if v.abs() < f64::MIN_POSITIVE { 0.0 } else { *v };
+  }
 }
 
 impl Band<'_> {

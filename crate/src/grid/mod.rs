@@ -7,7 +7,7 @@
 
 mod band;
 
-pub use band::{Band, SharedFields};
+pub use band::{flush_subnormals, Band, SharedFields};
 
 use crate::error::KernelError;
 
@@ -49,6 +49,19 @@ pub fn check_band(nx: usize, rows: usize, src: usize, dst: usize, source: usize)
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  /// Test that only subnormals become +0, on whatever instruction set the flush runs.
+  #[test]
+  fn flush_subnormals_replaces_only_subnormals() {
+    let tiny = f64::MIN_POSITIVE;
+    let input = [tiny, tiny / 2.0, -tiny / 3.0, 5e-324, -0.0, 0.0, 1.0, -tiny, f64::INFINITY, f64::NAN, 1e-300];
+    // 19 values: the vector body and a scalar tail both run.
+    let mut values: Vec<f64> = input.iter().chain(&input[..8]).copied().collect();
+    flush_subnormals(&mut values);
+    let expected = [tiny, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, -tiny, f64::INFINITY, f64::NAN, 1e-300];
+    let expected: Vec<f64> = expected.iter().chain(&expected[..8]).copied().collect();
+    assert!(values.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{values:?}");
+  }
 
   /// Shapes whose lengths overflow are refused instead of wrapping (or panicking in debug builds).
   #[test]

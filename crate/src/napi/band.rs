@@ -52,6 +52,8 @@ pub struct NapiBandSpec {
   /// The ghost rows this worker refreshes.
   pub ghost_rows: Vec<NapiGhostRow>,
   pub schedule: NapiSchedule,
+  /// Store subnormal results as +0 (`flushSubnormals`); absent means false.
+  pub flush_subnormals: Option<bool>,
 }
 
 /// How a native run ended.
@@ -59,7 +61,7 @@ pub struct NapiBandSpec {
 pub struct NapiOutcome {
   /// Steps completed, the same for every worker of the run.
   pub steps: u32,
-  /// True if the barrier was abandoned (a peer failed, or the run was aborted).
+  /// True if the barrier was abandoned (a peer failed, or the solver was closed).
   pub abandoned: bool,
   /// True if abandoned inside a temporal block: the fields hold mixed time levels.
   pub lost: bool,
@@ -73,6 +75,7 @@ pub struct NativeBand {
   parties: i32,
   ghost_rows: Vec<GhostRow>,
   schedule: Schedule,
+  flush_subnormals: bool,
 }
 
 fn ghost_row(row: &NapiGhostRow) -> std::result::Result<GhostRow, KernelError> {
@@ -99,7 +102,8 @@ impl NativeBand {
     };
     let near = Neighbours { below: spec.schedule.below, above_end };
     let schedule = Schedule { k: spec.schedule.k as usize, near };
-    let band = Self { start: spec.start as usize, end: spec.end as usize, parties, ghost_rows, schedule };
+    let (start, end, flush_subnormals) = (spec.start as usize, spec.end as usize, spec.flush_subnormals == Some(true));
+    let band = Self { start, end, parties, ghost_rows, schedule, flush_subnormals };
     band.band().validate_shape()?;
     if schedule.k == 0 {
       return Err(invalid("schedule.k must be at least 1, got 0".to_owned()));
@@ -108,7 +112,8 @@ impl NativeBand {
   }
 
   fn band(&self) -> Band<'_> {
-    Band { start: self.start, end: self.end, parties: self.parties, ghost_rows: &self.ghost_rows }
+    let Self { start, end, parties, flush_subnormals, .. } = *self;
+    Band { start, end, parties, ghost_rows: &self.ghost_rows, flush_subnormals }
   }
 
   /// The worker's whole run in one call: up to `steps` steps of its band from field `parity` (0:
@@ -197,6 +202,7 @@ mod tests {
       parties,
       ghost_rows: vec![NapiGhostRow { target: 0, inside: 2, boundary: 1, rule }],
       schedule: NapiSchedule { k, below: false, above_end: Some(Either::B(Null)) },
+      flush_subnormals: None,
     }
   }
 

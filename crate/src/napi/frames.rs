@@ -8,6 +8,7 @@ use std::time::Instant;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::frames::annotate::FrameMeta;
 use crate::frames::colormap::{Colormap, COLORMAPS};
 use crate::frames::{self, FrameError, FrameShape};
 
@@ -35,6 +36,11 @@ pub struct NapiFrameSpec {
   pub lo: Option<f64>,
   /// The value drawn with the map's last colour; absent (with `lo`) for the frame's own maximum.
   pub hi: Option<f64>,
+  /// Draw a colour bar with its range, and the time and step, into the image. Default `false`.
+  pub annotate: Option<bool>,
+  /// The frame's time and step, written as tEXt metadata (and drawn when annotated). Default 0.
+  pub t: Option<f64>,
+  pub step: Option<f64>,
 }
 
 /// What encoding one frame found and did.
@@ -56,6 +62,7 @@ pub struct EncodeFrame {
   shape: FrameShape,
   range: Option<(f64, f64)>,
   colormap: Colormap,
+  meta: FrameMeta,
   path: PathBuf,
 }
 
@@ -67,7 +74,14 @@ impl Task for EncodeFrame {
     let start = Instant::now();
     let data = frames::finite_range(&self.field);
     let (lo, hi) = frames::widen_range(self.range.or(data).unwrap_or((0.0, 1.0)));
-    frames::write_frame(&self.field, self.shape, (lo, hi), &self.colormap.lut(), &self.path)?;
+    frames::annotate::write_frame_with(
+      &self.field,
+      self.shape,
+      (lo, hi),
+      &self.colormap.lut(),
+      &self.meta,
+      &self.path,
+    )?;
     let (min, max) = data.unwrap_or((f64::NAN, f64::NAN));
     let seconds = start.elapsed().as_secs_f64();
     Ok(NapiFrameStats { min, max, lo, hi, seconds })
@@ -90,6 +104,25 @@ fn parse_range(lo: Option<f64>, hi: Option<f64>) -> Result<Option<(f64, f64)>> {
   }
 }
 
+fn parse_meta(annotate: Option<bool>, t: Option<f64>, step: Option<f64>) -> Result<FrameMeta> {
+  let t = t.unwrap_or(0.0);
+  if !t.is_finite() {
+    return Err(invalid("t", "a finite number", format!("{t}")));
+  }
+  let step = step.unwrap_or(0.0);
+  // 2^53: every integer below it is exact in an f64, and `as u64` is then exact too.
+  if !(0.0..=9_007_199_254_740_992.0).contains(&step) || step.fract() != 0.0 {
+    return Err(invalid("step", "an integer from 0 to 2^53", format!("{step}")));
+  }
+  #[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "checked: a non-negative integer below 2^53"
+  )]
+  let step = step as u64;
+  Ok(FrameMeta { t, step, annotate: annotate.unwrap_or(false) })
+}
+
 /// Colours `field` (nx·ny values, row-major, row ny−1 drawn at the top), encodes it as PNG and writes
 /// it to `path`, off the main thread; resolves with the field's range. The field is copied before
 /// this returns, so the caller may reuse it.
@@ -99,7 +132,8 @@ fn parse_range(lo: Option<f64>, hi: Option<f64>) -> Result<Option<(f64, f64)>> {
 /// the promise rejects if the file cannot be written.
 #[napi(ts_return_type = "Promise<NapiFrameStats>")]
 pub fn encode_frame(field: &[f64], spec: NapiFrameSpec, path: String) -> Result<AsyncTask<EncodeFrame>> {
-  let NapiFrameSpec { nx, ny, colormap, scale, lo, hi } = spec;
+  let NapiFrameSpec { nx, ny, colormap, scale, lo, hi, annotate, t, step } = spec;
+  let meta = parse_meta(annotate, t, step)?;
   let Some(colormap) = Colormap::from_name(&colormap) else {
     let names: Vec<&str> = COLORMAPS.iter().map(|(n, _)| *n).collect();
     return Err(napi::Error::new(
@@ -110,7 +144,7 @@ pub fn encode_frame(field: &[f64], spec: NapiFrameSpec, path: String) -> Result<
   let shape = FrameShape { nx: nx as usize, ny: ny as usize, scale: scale as usize };
   shape.validate(field.len())?;
   let range = parse_range(lo, hi)?;
-  Ok(AsyncTask::new(EncodeFrame { field: field.to_vec(), shape, range, colormap, path: PathBuf::from(path) }))
+  Ok(AsyncTask::new(EncodeFrame { field: field.to_vec(), shape, range, colormap, meta, path: PathBuf::from(path) }))
 }
 
 pub struct WriteAnimation {

@@ -189,7 +189,7 @@ pub unsafe fn run_lines(
     }
     // SAFETY: as above.
     if !unsafe { y_phase(run, scratch, parity) } {
-      run.control.flag_non_finite();
+      run.control.flag_non_finite(0);
     }
     match run.control.wait(run.parties) {
       Release::Go => {}

@@ -23,7 +23,7 @@ use std::slice;
 
 use super::{Neighbours, Outcome, Run};
 use crate::error::KernelError;
-use crate::grid::{Band, SharedFields};
+use crate::grid::{flush_subnormals, Band, SharedFields};
 use crate::stencil::{step_band, Stencil};
 use crate::sync::{Control, Release};
 
@@ -35,7 +35,8 @@ struct Ctx<'a> {
   stencil: &'a Stencil,
   /// Buffer holding level 0.
   parity: usize,
-  finite: bool,
+  /// The lowest level at which a row of this band went non-finite, if any.
+  first_bad: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -54,11 +55,17 @@ impl Ctx<'_> {
     // SAFETY: padded row r + 1 of `dst` is written by this thread alone at this point (contract).
     let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
     let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
-    self.finite &= step_band(halo, out, f, 1, self.stencil)?;
+    if !step_band(halo, out, f, 1, self.stencil)? {
+      self.first_bad = Some(self.first_bad.map_or(level, |bad| bad.min(level)));
+    }
+    let flush = self.band.flush_subnormals;
+    if flush {
+      flush_subnormals(out);
+    }
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row((self.parity + level) % 2, stride, job) };
+      unsafe { self.fields.fill_ghost_row_flushed((self.parity + level) % 2, stride, job, flush) };
     }
     Ok(())
   }
@@ -76,11 +83,13 @@ fn cap(r: usize, band: &Band, near: Neighbours, k: usize) -> usize {
   level
 }
 
-/// Phase 1: the capped wavefront over the band; stops early on an abort request.
+/// Phase 1: the capped wavefront over the band. It does not look at an abort request: a block cut
+/// short would leave the rows at mixed time levels. Only an abandoned barrier (nobody will read the
+/// fields again) stops it early.
 unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) -> Result<(), KernelError> {
   let (start, end) = (ctx.band.start, ctx.band.end);
   for front in start..end + k - 1 {
-    if ctx.control.aborting() {
+    if ctx.control.abandoned() {
       return Ok(());
     }
     for level in 1..=k {
@@ -113,8 +122,9 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
   Ok(())
 }
 
-/// The run as temporal blocks of `schedule.k` steps (a shorter last block). An abort in the first
-/// phase of a block leaves the buffers at mixed time levels: the outcome says the field is lost.
+/// The run as temporal blocks of `schedule.k` steps (a shorter last block). An abort request seen at
+/// either barrier of a block ends the run once that block is complete, so the fields always hold a
+/// whole number of blocks; only an abandoned barrier leaves mixed time levels (the field is lost).
 ///
 /// # Safety
 /// As [`super::run_band`], whose checks must have passed.
@@ -126,16 +136,15 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
     let release = unsafe { run_block(run, k, (parity + done) % 2)? };
     match release {
       Release::Go => done += k,
-      Release::Stop => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
-      Release::Abort => return Ok(Outcome { steps: done, abandoned: false, lost: true }),
+      Release::Stop | Release::Abort => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
       Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: true }),
     }
   }
   Ok(Outcome { steps, abandoned: false, lost: false })
 }
 
-/// Runs `k` steps as one temporal block and returns the barrier's decision: `Abort` means phase 1
-/// was cut short (the fields hold mixed levels); an abort seen only at the end is a plain `Stop`.
+/// Runs `k` steps as one temporal block and returns `Go`, `Stop` (the block is complete and the run
+/// ends: a stop or abort was decided at one of its two barriers) or `Abandoned` (mixed levels).
 ///
 /// # Errors
 /// A [`KernelError`] from a row step (it cannot happen for a band `run_band` validated).
@@ -146,23 +155,24 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
 unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
   let Run { fields, source, control, band, stencil, schedule } = *run;
   let near = schedule.near;
-  let mut ctx = Ctx { fields, control, source, band, stencil, parity, finite: true };
+  let mut ctx = Ctx { fields, control, source, band, stencil, parity, first_bad: None };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
-  match control.wait(band.parties) {
-    Release::Go | Release::Stop => {}
-    cut_short => return Ok(cut_short),
+  let first = control.wait(band.parties);
+  if first == Release::Abandoned {
+    return Ok(first);
   }
   if near.above_end.is_some() {
     // SAFETY: as above; phase 1 is complete everywhere (barrier).
     unsafe { fill_valley(&mut ctx, band.end, k)? };
   }
-  if !ctx.finite {
-    control.flag_non_finite();
+  if let Some(level) = ctx.first_bad {
+    control.flag_non_finite(k - level);
   }
-  // Phase 2 does not look at the abort request, so the block is complete whatever the decision says.
-  Ok(match control.wait(band.parties) {
-    Release::Abort => Release::Stop,
-    release => release,
+  // Every thread read the same `first` decision, so all of them end the run after this block.
+  Ok(match (first, control.wait(band.parties)) {
+    (_, Release::Abandoned) => Release::Abandoned,
+    (Release::Go, Release::Go) => Release::Go,
+    _ => Release::Stop,
   })
 }

@@ -4,6 +4,7 @@ use std::slice;
 
 use super::{Outcome, Run};
 use crate::error::KernelError;
+use crate::grid::flush_subnormals;
 use crate::stencil::step_band;
 use crate::sync::Release;
 
@@ -17,7 +18,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
     // SAFETY: the caller's contract.
     let finite = unsafe { step_own_rows(run, parity)? };
     if !finite {
-      run.control.flag_non_finite();
+      run.control.flag_non_finite(0);
     }
     parity = 1 - parity;
     match run.control.wait(run.band.parties) {
@@ -60,12 +61,15 @@ unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
     let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
     let f = source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
     finite &= step_band(halo, out, f, rows, stencil)?;
+    if band.flush_subnormals {
+      flush_subnormals(out);
+    }
     first = last;
   }
   for job in band.ghost_rows {
     // SAFETY: the rows read are this thread's own, just written; the target is a ghost row that only
     // this thread writes and nobody reads before the barrier (validated distinct from the rows read).
-    unsafe { fields.fill_ghost_row(1 - parity, stride, job) };
+    unsafe { fields.fill_ghost_row_flushed(1 - parity, stride, job, band.flush_subnormals) };
   }
   Ok(finite)
 }

@@ -23,7 +23,9 @@ pub const STOP_REQUEST: usize = 2;
 pub const STOP_DECISION: usize = 3;
 /// Set when a worker has failed: nobody will arrive again.
 pub const ABANDONED: usize = 4;
-/// Set by a worker whose band became non-finite in this step; makes the releaser stop everyone.
+/// Raised by a worker whose band became non-finite in this round (a step, or a temporal block); makes
+/// the releaser stop everyone. Its value is 1 + the steps of the round after the earliest step that
+/// went non-finite (1: the round's last step), the largest raised: the main thread can name that step.
 pub const NON_FINITE: usize = 5;
 /// Threads asleep on the generation word; the releaser makes the wake system call only if any.
 pub const SLEEPERS: usize = 6;
@@ -91,9 +93,11 @@ impl<'a> Control<'a> {
     self.slot(STOP_REQUEST).load(SeqCst) == ABORT_NOW || self.abandoned()
   }
 
-  /// Records that this thread's band holds a non-finite value after the current step.
-  pub fn flag_non_finite(&self) {
-    self.slot(NON_FINITE).store(1, SeqCst);
+  /// Records that this thread's band went non-finite in the current round, first at the step that
+  /// `later` steps of the round follow (0: its last step).
+  pub fn flag_non_finite(&self, later: usize) {
+    let value = i32::try_from(later).map_or(i32::MAX, |l| l.saturating_add(1));
+    self.slot(NON_FINITE).fetch_max(value, SeqCst);
   }
 
   /// Waits until `parties` threads have arrived. All orderings are SeqCst, matching JS Atomics.
@@ -107,7 +111,11 @@ impl<'a> Control<'a> {
       self.slot(ARRIVED).store(0, SeqCst);
       // Any thread that skipped work saw the abort request before it arrived, so this read sees it too.
       let request = self.slot(STOP_REQUEST).load(SeqCst);
-      let decision = if request == ABORT_NOW { ABORT_NOW } else { request | self.slot(NON_FINITE).load(SeqCst) };
+      let decision = match (request, self.slot(NON_FINITE).load(SeqCst)) {
+        (ABORT_NOW, _) => ABORT_NOW,
+        (request, 0) => request,
+        _ => STOP_AFTER_STEP,
+      };
       self.slot(STOP_DECISION).store(decision, SeqCst);
       self.slot(GENERATION).fetch_add(1, SeqCst);
       // A sleeper registers before it sleeps, and its futex wait fails at once if the generation has

@@ -97,11 +97,19 @@ export function evolvingCount(grid: Grid, sides: Sides): number {
 /** (a + b) / 2, without overflowing for values beyond half the largest double (same bits otherwise). */
 const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
 
-/** Sets the nodes of fixed sides to their values; where two fixed sides meet, the corner takes their mean. */
-export function applyFixed(grid: Grid, sides: Sides, field: Float64Array): void {
+/**
+ * Sets the nodes of fixed sides to their values; where two fixed sides meet, the corner takes their mean.
+ * `index` maps node (i, j) to its place in `field` (row-major nx·ny by default; a padded field passes its own).
+ */
+export function applyFixed(
+  grid: Grid,
+  sides: Sides,
+  field: Float64Array,
+  index = (i: number, j: number) => j * grid.nx + i,
+): void {
   const { nx, ny } = grid
   const set = (i: number, j: number, side: Side) => {
-    if (side.fixed) field[j * nx + i] = side.value
+    if (side.fixed) field[index(i, j)] = side.value
   }
   for (let j = 0; j < ny; j++) [set(0, j, sides.left), set(nx - 1, j, sides.right)]
   for (let i = 0; i < nx; i++) [set(i, 0, sides.bottom), set(i, ny - 1, sides.top)]
@@ -111,6 +119,6 @@ export function applyFixed(grid: Grid, sides: Sides, field: Float64Array): void 
     [0, ny - 1, 'left', 'top'],
     [nx - 1, ny - 1, 'right', 'top'],
   ] as const) {
-    if (sides[a].fixed && sides[b].fixed) field[j * nx + i] = mean(sides[a].value, sides[b].value)
+    if (sides[a].fixed && sides[b].fixed) field[index(i, j)] = mean(sides[a].value, sides[b].value)
   }
 }

@@ -1,0 +1,148 @@
+// solve({ mpi: true }) under a real launcher: 1, 2 and 3 ranks × 1 and 2 threads give the bits of one
+// process on both backends (Dirichlet, a periodic y axis across ranks, Neumann edges on rank boundaries,
+// array fields and a source); a rank that throws or dies ends every rank; a bad value on one rank's rows
+// is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run setup:mpi); without
+// them the suite is one skipped test that says so. Outside mpiexec, mpi: true is refused (always tested).
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { describe, expect, it } from 'vitest'
+
+import { solve } from '../dist/index.js'
+
+const kFixture = fileURLToPath(new URL('./fixtures/mpi-solve.mjs', import.meta.url))
+const kAddonDir = fileURLToPath(new URL('../crate/mpi/', import.meta.url))
+/** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
+const kJobSeconds = 60
+const kCases = ['dirichlet', 'periodic y', 'neumann edges', 'arrays and source']
+
+function mpiAvailable(): boolean {
+  const launcher = spawnSync('mpiexec', ['--version'], { stdio: 'ignore', timeout: 10_000 })
+  const addon = readdirSync(kAddonDir).some((name) => /^calor-mpi\..+\.node$/.test(name))
+  return launcher.status === 0 && addon
+}
+
+interface Job {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
+function runFixture(ranks: number, mode: string, threads = 1, ...rest: string[]): Promise<Job> {
+  const env = { ...process.env, MPIEXEC_TIMEOUT: String(kJobSeconds) }
+  const args = ['-n', String(ranks), process.execPath, kFixture, mode, String(threads), ...rest]
+  return new Promise((resolve) => {
+    const options = { env, timeout: (kJobSeconds + 15) * 1000, killSignal: 'SIGKILL' as const }
+    const child = execFile('mpiexec', args, options, (error, stdout, stderr) => {
+      resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr: stderr || String(error ?? '') })
+    })
+  })
+}
+
+it('mpi: true outside an MPI launcher is refused with a clear error', async () => {
+  const saved = ['PMI_RANK', 'PMI_SIZE', 'PMIX_RANK', 'OMPI_COMM_WORLD_SIZE', 'MPI_LOCALNRANKS'].filter(
+    (name) => process.env[name] !== undefined,
+  )
+  expect(saved, 'the test itself runs outside mpiexec').toEqual([])
+  await expect(solve({ grid: { nx: 5, ny: 5 }, steps: 1, mpi: true })).rejects.toThrow(
+    'options.mpi: true needs the script to run under an MPI launcher, e.g. `mpiexec -n 2 node script.mjs`',
+  )
+  await expect(solve({ grid: { nx: 5, ny: 5 }, steps: 1, mpi: 'yes' as never })).rejects.toThrow(
+    'options.mpi must be true or false, got "yes"',
+  )
+  const off = await solve({ grid: { nx: 5, ny: 5 }, initial: 1, steps: 3, mpi: false } as never)
+  const plain = await solve({ grid: { nx: 5, ny: 5 }, initial: 1, steps: 3 })
+  expect(off.field).toEqual(plain.field)
+})
+
+if (mpiAvailable()) {
+  describe('solve({ mpi: true }) under mpiexec', () => {
+    const matrix = [1, 2, 3].flatMap((ranks) => [1, 2].map((threads) => [ranks, threads] as const))
+    it.each(matrix)('%i ranks × %i threads give the same bits as one process', async (ranks, threads) => {
+      const job = await runFixture(ranks, 'compare', threads)
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+      const expected = kCases.flatMap((name) =>
+        ['native', 'js'].map((backend) => {
+          const gather = name === 'dirichlet' ? 'all' : 'root'
+          return `${name} ${backend} gather ${gather} on ${ranks} ranks: identical`
+        }),
+      )
+      expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
+    })
+
+    it('options refused by every rank alike, or a second solve at once, leave no rank waiting', async () => {
+      const job = await runFixture(3, 'options')
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+      const messages = [
+        `ERR_CALOR_OPTIONS: options.gather must be 'root' or 'all', got "everyone"`,
+        'ERR_CALOR_OPTIONS: options.checkpoint is not supported with mpi: true: a checkpoint of one rank would not be a checkpoint of the run',
+        'ERR_CALOR_OPTIONS: options.grid.ny (5) is too small for 3 MPI ranks: each rank needs at least 2 rows, so ny must be at least 6',
+      ]
+      for (const rank of [0, 1, 2]) {
+        const lines = job.stdout.split('\n').filter((line) => line.startsWith(`rank ${rank}: `))
+        expect(lines.slice(0, 3)).toEqual(messages.map((m) => `rank ${rank}: ${m}`))
+        expect(lines[3]).toMatch(
+          new RegExp(`^rank ${rank}: ERR_CALOR_OPTIONS: options\\.dt \\(1\\) exceeds the stable limit`),
+        )
+        expect(lines[4]).toBe(
+          `rank ${rank}: ERR_CALOR_OPTIONS: options.method must be 'explicit' with mpi: true (Crank–Nicolson's y-lines span every rank's rows), got "crank-nicolson"`,
+        )
+        expect(lines[5]).toBe(
+          `rank ${rank}: ERR_CALOR_OPTIONS: options.until is not supported with mpi: true: a steady run needs the residual of the whole field`,
+        )
+        const concurrent = 'another MPI solve is still running on this rank; await it first'
+        expect(lines[6]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
+      }
+    })
+
+    it('rank 0 writes the frames one process writes, byte for byte', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-frames-'))
+      try {
+        const job = await runFixture(3, 'frames', 2, dir)
+        expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+        // 6 frames (steps 0, 10, 20, 30, 40 and the last, 41), the manifest and the animation.
+        expect(job.stdout.trim()).toBe('frames: 8 files identical')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('a rank that throws ends every rank, naming the rank and the step', async () => {
+      const job = await runFixture(3, 'fail')
+      expect(job.signal, 'the job ended by itself, not by the test timeout').toBeNull()
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(70)
+      expect(job.stderr).toContain('calor: the solve failed on rank 2 at step 8: fixture: rank 2 fails on purpose')
+      expect(job.stdout).not.toContain('finished')
+    })
+
+    it('a rank that dies ends every rank', async () => {
+      const job = await runFixture(3, 'kill')
+      expect(job.signal, 'the job ended by itself, not by the test timeout').toBeNull()
+      expect(job.code, `stderr:\n${job.stderr}`).not.toBe(0)
+      expect(job.stdout).not.toContain('finished')
+    })
+
+    it('a bad value on one rank’s rows is refused on every rank before anything runs', async () => {
+      const job = await runFixture(3, 'refuse')
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+      const lines = job.stdout.trim().split('\n').sort()
+      expect(lines).toHaveLength(3)
+      const other = 'refused (ERR_CALOR_OPTIONS): options were refused on MPI rank 2 (its error says why); no rank ran'
+      expect(lines[0]).toBe(`rank 0: ${other}`)
+      expect(lines[1]).toBe(`rank 1: ${other}`)
+      expect(lines[2]).toMatch(
+        /^rank 2: refused \(ERR_CALOR_OPTIONS\): options\.initial\(x, y\) must return a finite number, got NaN at node \(\d+, \d+\)/,
+      )
+    })
+  })
+} else {
+  it('solve({ mpi: true }) under mpiexec', (context) => {
+    process.stdout.write('skipped: MPI not installed (npm run setup:mpi installs it)\n')
+    context.skip('skipped: MPI not installed')
+  })
+}

@@ -1,0 +1,235 @@
+/**
+ * `solve({ ...options, mpi: true })` under `mpiexec -n R node script.mjs`: every rank validates the same
+ * options, solves its slab (slab.ts) with an ordinary Solver on its own workers, and swaps halo rows with
+ * its neighbours every k steps (halo.ts), from the thread that started MPI (the main thread). The result
+ * is bit-identical to one process. Rank 0 gathers the whole field (every rank with `gather: 'all'`).
+ * A failure on any rank after the options were agreed ends every rank (MPI_Abort) naming the rank and the
+ * step. The calor-mpi addon is loaded only here, and only when a solve asks for MPI. See docs/mpi.md.
+ */
+import { planAdvance } from '../api/advance.js'
+import { asOptionsErrors } from '../api/errors.js'
+import { Solver } from '../api/solver.js'
+import type { MpiSolveOptions, MpiSolveResult, Progress, SolveOptions } from '../api/types.js'
+import { evolvingCount } from '../model/boundary/index.js'
+import { unpackField } from '../model/field.js'
+import { parseFieldRows } from '../options/fields.js'
+import { describe, fail, isPlainObject } from '../options/check.js'
+import type { Problem } from '../options/problem.js'
+import { validateOptions } from '../options/validate.js'
+import { exchangeHalo } from './halo.js'
+import type { MpiComm } from './mpi-comm.js'
+import { loadMpi } from './mpi-comm.js'
+import { type MpiFrames, mpiFrames } from './mpi-frames.js'
+import { checkRanks, type Slab, slabOf, slabProblem } from './slab.js'
+
+/** Options a solve cannot take with `mpi: true` (yet), and why. */
+const kRefused = {
+  checkpoint: 'a checkpoint of one rank would not be a checkpoint of the run',
+  resume: 'a checkpoint of one rank would not be a checkpoint of the run',
+  trackers: 'trackers see one process’s field',
+  until: 'a steady run needs the residual of the whole field',
+} as const
+
+/** The exit code of a job that one rank ended after a failure. */
+export const kFailureExitCode = 70
+
+interface Prepared {
+  readonly problem: Problem
+  readonly slab: Slab
+  readonly local: Problem
+  readonly steps: number
+  readonly landOn: number | undefined
+  readonly gather: 'root' | 'all'
+  readonly onProgress: ((progress: Progress) => void) | undefined
+}
+
+/** Splits off the MPI-only options and refuses what MPI runs cannot do; the rest goes to validateOptions. */
+function splitOptions(options: MpiSolveOptions): { rest: SolveOptions; gather: 'root' | 'all' } {
+  if (!isPlainObject(options)) return fail('options', 'an object', options)
+  const { mpi: _mpi, gather, ...rest } = options
+  if (gather !== undefined && gather !== 'root' && gather !== 'all') fail('options.gather', "'root' or 'all'", gather)
+  for (const [key, why] of Object.entries(kRefused)) {
+    if ((rest as Record<string, unknown>)[key] !== undefined) {
+      throw new TypeError(`options.${key} is not supported with mpi: true: ${why}`)
+    }
+  }
+  // ADI's y-lines run the whole height of the grid: a slab of rows cannot solve them alone.
+  if (rest.method !== undefined && rest.method !== 'explicit') {
+    throw new TypeError(
+      `options.method must be 'explicit' with mpi: true (Crank–Nicolson's y-lines span every rank's rows), got ${describe(rest.method)}`,
+    )
+  }
+  return { rest, gather: gather ?? 'root' }
+}
+
+/** Every check and evaluation a rank makes alone: the whole problem's options, then its slab's fields. */
+function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepared {
+  const { rest, gather } = asOptionsErrors(() => splitOptions(options))
+  const { initial, source } = rest
+  // The fields are evaluated below on this rank's rows only; validation sees stand-ins of the same kind.
+  const checked = validateOptions({ ...rest, initial: 0, source: source === undefined ? undefined : 0 }, true)
+  // The stand-ins' nx·ny values are not kept: only the slab's rows are.
+  const problem = Object.freeze({ ...checked, initial: new Float64Array(0), source: null })
+  asOptionsErrors(() => checkRanks(problem.grid, ranks))
+  const slab = slabOf(problem.grid, rank, ranks)
+  const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
+  const [u0, f] = asOptionsErrors(() => [
+    parseFieldRows('options.initial', initial ?? 0, problem.grid, slab.rows),
+    source === undefined ? null : parseFieldRows('options.source', source, problem.grid, slab.rows),
+  ])
+  const local = slabProblem(problem, slab, u0, f, plan.dt)
+  return { problem, slab, local, steps: plan.steps, landOn: plan.landOn, gather, onProgress: problem.onProgress }
+}
+
+/**
+ * Validates on every rank, then agrees: if any rank refused its options (a bad value may sit in one
+ * rank's rows only), every rank throws, naming the first rank that refused. One MPI_Allreduce.
+ */
+function agree(comm: MpiComm, options: MpiSolveOptions): Prepared {
+  const { rank, size } = comm.info
+  let prepared: Prepared | undefined
+  let refusal: unknown
+  try {
+    prepared = prepare(options, rank, size)
+  } catch (error) {
+    refusal = error
+  }
+  const first = comm.addon.allreduce(prepared === undefined ? rank : size, 'min')
+  if (prepared === undefined) throw refusal
+  if (first < size) {
+    const error = new TypeError(`options were refused on MPI rank ${first} (its error says why); no rank ran`)
+    throw asOptionsErrors(() => {
+      throw error
+    })
+  }
+  return prepared
+}
+
+/** A failure after the ranks agreed: every rank must end, or the others would wait for this one forever. */
+function abortJob(comm: MpiComm, step: number, error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error)
+  return comm.addon.abort(
+    kFailureExitCode,
+    `calor: the solve failed on rank ${comm.info.rank} at step ${step}: ${reason}`,
+  )
+}
+
+/** The owned rows of a slab's field (nx values per slab row). */
+function ownedRows(run: Prepared, slabField: Float64Array): Float64Array {
+  const { nx } = run.problem.grid
+  const { below, owned } = run.slab
+  return slabField.subarray(below * nx, (below + owned.end - owned.start) * nx)
+}
+
+/** The whole field on rank 0 (every rank with 'all'), from each rank's owned rows; null elsewhere. */
+function gatherField(comm: MpiComm, run: Prepared, slabField: Float64Array): Float64Array | null {
+  const { nx, ny } = run.problem.grid
+  const mine = ownedRows(run, slabField)
+  const whole = run.gather === 'all' || comm.info.rank === 0 ? new Float64Array(nx * ny) : null
+  if (run.gather === 'all') comm.addon.allgatherv(mine, whole!)
+  else comm.addon.gatherv(mine, 0, whole)
+  return whole
+}
+
+interface Marched {
+  readonly seconds: number
+  readonly exchangeSeconds: number
+  readonly exchanges: number
+  readonly threads: number
+  readonly field: Float64Array
+}
+
+/** The steps of the next chunk: to the next exchange, frame or the end. */
+function chunkAfter(run: Prepared, step: number, frames: MpiFrames | undefined): number {
+  const toExchange = run.slab.ranks === 1 ? Infinity : run.slab.depth - (step % run.slab.depth)
+  const toFrame = frames === undefined ? Infinity : frames.nextStep(step) - step
+  return Math.min(toExchange, toFrame, run.steps - step)
+}
+
+/** Advances the slab k steps at a time, swapping halos in between; frames and progress after chunks. */
+async function march(comm: MpiComm, run: Prepared, solver: Solver, frames?: MpiFrames): Promise<Marched> {
+  const { steps, slab, local } = run
+  const started = performance.now()
+  const elapsed = () => (performance.now() - started) / 1000
+  const frame = (kind: 'start' | 'step' | 'end', t: number) =>
+    frames?.observe(kind, solver.step, t, ownedRows(run, solver.field()), { firstStep: 0, steps, seconds: elapsed() })
+  let [exchangeSeconds, exchanges] = [0, 0]
+  await frame('start', 0)
+  while (solver.step < steps) {
+    await solver.advance({ steps: chunkAfter(run, solver.step, frames) })
+    if (solver.step < steps && slab.ranks > 1 && solver.step % slab.depth === 0) {
+      const t0 = performance.now()
+      const { field, stride } = solver.rowsView()
+      exchangeHalo(comm.addon, slab, field, stride)
+      exchangeSeconds += (performance.now() - t0) / 1000
+      exchanges++
+    }
+    if (solver.step < steps && frames !== undefined && frames.nextStep(solver.step - 1) === solver.step) {
+      await frame('step', solver.step * local.dt)
+    }
+    run.onProgress?.({ step: solver.step, steps, t: solver.step * local.dt, seconds: elapsed() })
+  }
+  await frame('end', run.landOn ?? steps * local.dt)
+  await frames?.close()
+  return { seconds: elapsed(), exchangeSeconds, exchanges, threads: solver.threads, field: solver.field() }
+}
+
+/** Runs this rank's part of the solve; any failure ends every rank. */
+async function runRank(comm: MpiComm, run: Prepared, frames: MpiFrames | undefined): Promise<Marched> {
+  let solver: Solver | undefined
+  try {
+    solver = await Solver.fromProblem(run.local)
+    return await march(comm, run, solver, frames)
+  } catch (error) {
+    return abortJob(comm, solver?.step ?? 0, error)
+  } finally {
+    await solver?.close()
+  }
+}
+
+/** An MPI solve is running in this process: a second one would interleave its collectives with it. */
+let running = false
+
+/** `solve()` with `mpi: true`: see the module comment. */
+export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult> {
+  if (running) throw new Error('solve({ mpi: true }): another MPI solve is still running on this rank; await it first')
+  running = true
+  try {
+    return await solveAgreed(await loadMpi(), options)
+  } finally {
+    running = false
+  }
+}
+
+async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<MpiSolveResult> {
+  const run = agree(comm, options)
+  const frames = await mpiFrames(
+    comm,
+    run.problem,
+    run.local.dt,
+    ownedRows(run, unpackField(run.local.grid, run.local.initial)),
+  )
+  const done = await runRank(comm, run, frames)
+  let field: Float64Array | null
+  try {
+    field = gatherField(comm, run, done.field)
+  } catch (error) {
+    return abortJob(comm, run.steps, error)
+  }
+  const { problem, slab, steps } = run
+  const { nx, ny } = problem.grid
+  const updates = evolvingCount(problem.grid, problem.sides) * steps
+  const stats = {
+    seconds: done.seconds,
+    updatesPerSecond: done.seconds > 0 ? updates / done.seconds : 0,
+    threads: done.threads,
+    backend: problem.backend,
+    secondsPerStep: steps > 0 ? done.seconds / steps : 0,
+  }
+  const mpi = {
+    ...{ rank: slab.rank, ranks: slab.ranks, firstRow: slab.owned.start, rows: slab.owned.end - slab.owned.start },
+    ...{ halo: slab.depth, exchangeSeconds: done.exchangeSeconds, exchanges: done.exchanges },
+  }
+  const t = run.landOn ?? steps * run.local.dt
+  return { field, nx, ny, t, steps, dt: run.local.dt, stats, mpi }
+}
