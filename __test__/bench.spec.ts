@@ -167,5 +167,19 @@ describe('bench helpers', () => {
       '--backends must be a comma-separated list of native, js, got "gpu"',
     )
     expect(parseBenchArgs(['--quick', '--threads', '2,1,2']).threads).toEqual([1, 2])
+    expect(() => parseBenchArgs(['--physics', 'cubic'])).toThrow(
+      '--physics must be one of constant, variable, separable, implicit, got "cubic"',
+    )
+  })
+
+  it('--physics variable measures α = 1 + x·y against its own C yardstick, into its own results', () => {
+    const config = parseBenchArgs(['--physics', 'variable'])
+    expect(config.physics).toBe('variable')
+    expect(config.reference).toMatch(/bench[\\/]reference[\\/]stencil_var\.c$/)
+    expect(config.out).toMatch(/calor-bench[\\/]variable$/)
+    expect(parseBenchArgs(['--physics', 'variable', '--out', 'bench/results']).out).toMatch(
+      /bench[\\/]results[\\/]variable$/,
+    )
+    expect(parseBenchArgs([]).physics).toBe('constant')
   })
 })

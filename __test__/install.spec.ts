@@ -120,10 +120,9 @@ describe('installed from the packed tarballs', () => {
     expect(files).toContain('bench/run.mjs')
     expect(files).toContain('bench/reference/stencil.c')
     expect(files).toContain('LICENSE')
-    const map = JSON.parse(fs.readFileSync(path.join(project.dir, 'node_modules/calor/dist/api/solver.js.map'), 'utf8'))
-    for (const source of map.sources) {
-      expect(fs.existsSync(path.resolve(project.dir, 'node_modules/calor/dist/api', source)), source).toBe(true)
-    }
+    const mapDir = path.join(project.dir, 'node_modules/calor/dist/api')
+    const map = JSON.parse(fs.readFileSync(path.join(mapDir, 'solver.js.map'), 'utf8'))
+    for (const source of map.sources) expect(fs.existsSync(path.resolve(mapDir, source)), source).toBe(true)
   })
 
   it('imports, requires and runs from the command line', () => expectWorkingInstall(project), kInstallMs)

@@ -3,8 +3,7 @@
 // array fields and a source); a rank that throws or dies ends every rank; a bad value on one rank's rows
 // is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run setup:mpi); without
 // them the suite is one skipped test that says so. Outside mpiexec, mpi: true is refused (always tested).
-import { execFile, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,35 +12,16 @@ import { describe, expect, it } from 'vitest'
 
 import { solve } from '../dist/index.js'
 
+import { type Job, mpiAvailable, runUnderMpi } from './mpi-launch.js'
+
 const kFixture = fileURLToPath(new URL('./fixtures/mpi-solve.mjs', import.meta.url))
-const kAddonDir = fileURLToPath(new URL('../crate/mpi/', import.meta.url))
 /** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
 const kJobSeconds = 60
 const kCases = ['dirichlet', 'periodic y', 'neumann edges', 'arrays and source']
 
-function mpiAvailable(): boolean {
-  const launcher = spawnSync('mpiexec', ['--version'], { stdio: 'ignore', timeout: 10_000 })
-  const addon = readdirSync(kAddonDir).some((name) => /^calor-mpi\..+\.node$/.test(name))
-  return launcher.status === 0 && addon
-}
-
-interface Job {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
 /** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
 function runFixture(ranks: number, mode: string, threads = 1, ...rest: string[]): Promise<Job> {
-  const env = { ...process.env, MPIEXEC_TIMEOUT: String(kJobSeconds) }
-  const args = ['-n', String(ranks), process.execPath, kFixture, mode, String(threads), ...rest]
-  return new Promise((resolve) => {
-    const options = { env, timeout: (kJobSeconds + 15) * 1000, killSignal: 'SIGKILL' as const }
-    const child = execFile('mpiexec', args, options, (error, stdout, stderr) => {
-      resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr: stderr || String(error ?? '') })
-    })
-  })
+  return runUnderMpi(kFixture, ranks, [mode, String(threads), ...rest], kJobSeconds)
 }
 
 it('mpi: true outside an MPI launcher is refused with a clear error', async () => {
@@ -95,8 +75,16 @@ if (mpiAvailable()) {
         expect(lines[5]).toBe(
           `rank ${rank}: ERR_CALOR_OPTIONS: options.until is not supported with mpi: true: a steady run needs the residual of the whole field`,
         )
+        const slabs = 'MPI slabs carry only a constant α and a source constant in time so far'
+        expect(lines.slice(6, 9)).toEqual(
+          [
+            `ERR_CALOR_OPTIONS: options.diffusivity must be a number with mpi: true (${slabs}), got a field`,
+            `ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (${slabs})`,
+            'ERR_CALOR_OPTIONS: options.boundary.left is not supported with mpi: true: slabs carry only constant Dirichlet, Neumann and periodic sides so far, got robin',
+          ].map((m) => `rank ${rank}: ${m}`),
+        )
         const concurrent = 'another MPI solve is still running on this rank; await it first'
-        expect(lines[6]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
+        expect(lines[9]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
       }
     })
 

@@ -1,43 +1,22 @@
 // The calor-mpi addon under a real MPI launcher: every binding call with exact values on 2 and 3 ranks,
 // and an abort on one rank ending every rank. Needs `mpiexec` and the built addon (npm run setup:mpi);
 // without them the suite is one skipped test that says so.
-import { execFile, spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import { describe, expect, it } from 'vitest'
 
+import { type Job, mpiAvailable, runUnderMpi } from './mpi-launch.js'
+
 const kFixture = fileURLToPath(new URL('./fixtures/mpi-binding.mjs', import.meta.url))
-const kAddonDir = fileURLToPath(new URL('../crate/mpi/', import.meta.url))
 /** How many checks the fixture makes on each rank when there are at least 2 ranks. */
 const kChecksPerRank = 27
 /** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
 const kJobSeconds = 30
 
-function mpiAvailable(): boolean {
-  const launcher = spawnSync('mpiexec', ['--version'], { stdio: 'ignore', timeout: 10_000 })
-  const addon = readdirSync(kAddonDir).some((name) => /^calor-mpi\..+\.node$/.test(name))
-  return launcher.status === 0 && addon
-}
-
-interface Job {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
 /** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
 function runFixture(ranks: number, mode: 'check' | 'abort'): Promise<Job> {
   // UCX_MEM_EVENTS=no: with UCX, MPICH's memory hooks crash about 1% of Node launches (see docs/mpi.md).
-  const env = { ...process.env, UCX_MEM_EVENTS: 'no', MPIEXEC_TIMEOUT: String(kJobSeconds) }
-  const args = ['-n', String(ranks), process.execPath, kFixture, mode]
-  return new Promise((resolve) => {
-    const options = { env, timeout: (kJobSeconds + 15) * 1000, killSignal: 'SIGKILL' as const }
-    const child = execFile('mpiexec', args, options, (error, stdout, stderr) => {
-      resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr: stderr || String(error ?? '') })
-    })
-  })
+  return runUnderMpi(kFixture, ranks, [mode], kJobSeconds, { UCX_MEM_EVENTS: 'no' })
 }
 
 const available = mpiAvailable()

@@ -96,22 +96,22 @@ const kTypeErrors: [string, Record<string, unknown>, string][] = [
   [
     'NaN Dirichlet value',
     { boundary: { type: 'dirichlet', value: NaN } },
-    'options.boundary.value must be a finite number, got NaN',
+    'options.boundary.value must be a finite number or a function (x, y, t), got NaN',
   ],
   [
     'infinite flux on one side',
     { boundary: sides({ left: { type: 'neumann', flux: Infinity } }) },
-    'options.boundary.left.flux must be a finite number, got Infinity',
+    'options.boundary.left.flux must be a finite number or a function (x, y, t), got Infinity',
   ],
   [
     'unknown boundary type',
-    { boundary: { type: 'robin' } },
-    `options.boundary.type must be one of 'dirichlet', 'neumann', 'periodic', got "robin"`,
+    { boundary: { type: 'mixed' } },
+    `options.boundary.type must be one of 'dirichlet', 'neumann', 'robin', 'periodic', got "mixed"`,
   ],
   [
     'boundary type with the wrong case on one side',
     { boundary: sides({ right: { type: 'Neumann' } }) },
-    `options.boundary.right.type must be one of 'dirichlet', 'neumann', 'periodic', got "Neumann"`,
+    `options.boundary.right.type must be one of 'dirichlet', 'neumann', 'robin', 'periodic', got "Neumann"`,
   ],
   [
     'periodic on the left only',

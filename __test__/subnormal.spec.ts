@@ -49,6 +49,25 @@ describe('flushSubnormals', () => {
     }
   })
 
+  it('flushes on the variable-α path too (faces, a Robin side, a separable source): same bits everywhere', async () => {
+    const varying: SolveOptions = {
+      ...kProblem,
+      diffusivity: (x, y) => 1 + x + 0.5 * y,
+      source: { shape: (x: number) => (x < 0.1 ? 1e-309 : 0), scale: (t: number) => 1 + t },
+      boundary: { ...(kProblem.boundary as object), bottom: { type: 'robin', h: 0.5, ambient: 0 } },
+    }
+    const plain = await solve({ ...varying, backend: 'js', threads: 1 })
+    expect(subnormals(plain.field)).toBeGreaterThan(50)
+    const reference = await solve({ ...varying, flushSubnormals: true, backend: 'js', threads: 1 })
+    expect(subnormals(reference.field)).toBe(0)
+    for (const { backend, threads } of kMatrix) {
+      for (const temporalBlocking of backend === 'native' ? [1, 4] : [1]) {
+        const run = await solve({ ...varying, flushSubnormals: true, backend, threads, temporalBlocking })
+        expect(sameBits(run.field, reference.field), `${backend} ${threads} threads k ${temporalBlocking}`).toBe(true)
+      }
+    }
+  })
+
   it('is refused unless true or false', async () => {
     await expect(solve({ ...kProblem, flushSubnormals: 1 as unknown as boolean })).rejects.toThrow(
       'options.flushSubnormals must be true or false, got 1',

@@ -19,6 +19,11 @@ export const kDefaultOut = 'calor-bench'
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
 export const kBackends = ['native', 'js']
+/**
+ * The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel); or
+ * 'separable', which compares a source { shape, scale } with the same shape constant in time.
+ */
+export const kPhysics = ['constant', 'variable', 'separable', 'implicit']
 
 export const kUsage = `Usage: npm run bench -- [options]      (or: calor bench [options])
 
@@ -34,9 +39,13 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package]
-  --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut}]
-  --physics implicit   instead of the matrix: time to solution, explicit vs Crank–Nicolson (bench/implicit.mjs)
+  --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), separable (a
+                       source { shape, scale } against the same source constant in time), or implicit
+                       (instead of the matrix: time to solution, explicit vs Crank–Nicolson) [constant]
+  --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package;
+                       variable: bench/reference/stencil_var.c]
+  --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut};
+                       variable: its variable/ subdirectory]
   --help               this text
   --mpi                instead: MPI weak scaling over 1–4 ranks and the halo-exchange cost (bench/mpi.mjs;
                        needs npm run setup:mpi), with --ranks <list> [1,2,3,4] --steps <n> [160] --repeats <n> [3]
@@ -54,9 +63,9 @@ const kOptions = {
   repeats: { type: 'string' },
   seconds: { type: 'string' },
   'bandwidth-mb': { type: 'string' },
+  physics: { type: 'string' },
   reference: { type: 'string' },
   out: { type: 'string' },
-  physics: { type: 'string' },
   help: { type: 'boolean', default: false },
 }
 
@@ -91,9 +100,19 @@ function numberAtLeast(flag, text, min, integer) {
   return value
 }
 
-/** The yardstick's source: the packaged one, "none", or a path the user gave (relative to the current directory). */
-function referencePath(text) {
-  if (text === undefined) return kDefaultReference
+function physicsOf(text = 'constant') {
+  if (!kPhysics.includes(text)) throw new UsageError(`--physics must be one of ${kPhysics.join(', ')}, got "${text}"`)
+  return text
+}
+
+/**
+ * The yardstick's source: the packaged one (for the variable physics, stencil_var.c beside it), "none",
+ * or a path the user gave (relative to the current directory).
+ */
+function referencePath(text, physics) {
+  if (text === undefined) {
+    return physics === 'variable' ? path.join(path.dirname(kDefaultReference), 'stencil_var.c') : kDefaultReference
+  }
   return text === 'none' ? 'none' : path.resolve(text)
 }
 
@@ -122,12 +141,9 @@ export function parseBenchArgs(argv) {
     throw new UsageError(error.message)
   }
   const d = defaults(parsed.quick)
-  if (parsed.physics !== undefined && parsed.physics !== 'implicit') {
-    throw new UsageError(`--physics must be implicit, got "${parsed.physics}"`)
-  }
+  const physics = physicsOf(parsed.physics)
   return Object.freeze({
     help: parsed.help,
-    physics: parsed.physics ?? null,
     quick: parsed.quick,
     sweep: parsed.sweep,
     sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
@@ -139,7 +155,9 @@ export function parseBenchArgs(argv) {
       parsed['bandwidth-mb'] === undefined
         ? d.bandwidthMegabytes
         : numberAtLeast('bandwidth-mb', parsed['bandwidth-mb'], 0, true),
-    reference: referencePath(parsed.reference),
-    out: path.resolve(parsed.out ?? kDefaultOut),
+    physics,
+    reference: referencePath(parsed.reference, physics),
+    // The variable physics writes beside the constant results, never over them.
+    out: path.resolve(parsed.out ?? kDefaultOut, ...(physics === 'variable' ? ['variable'] : [])),
   })
 }

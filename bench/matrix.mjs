@@ -13,9 +13,10 @@ export const interiorOf = (nodes) => (nodes - 2) * (nodes - 2)
 
 /**
  * Bytes per node a group of `cells` solvers holds: each keeps two shared fields and its validated
- * initial field; building one makes a transient copy; the C reference has two arrays.
+ * initial field (a variable α adds its nodal field and four face arrays); building one makes a
+ * transient copy; the C reference has two arrays.
  */
-const bytesPerNode = (cells) => 8 * (3 * cells + 1 + 2)
+const bytesPerNode = (cells, physics) => 8 * ((physics === 'variable' ? 8 : 3) * cells + 1 + 2)
 /** Leave this much of the free memory to everyone else on the machine. */
 const kMemoryShare = 0.6
 /** A cell stops repeating once its timed runs add up to this many seconds (the js backend on large grids). */
@@ -24,8 +25,8 @@ const kCellBudgetSeconds = 4
 const kCalibrationUpdates = 1e6
 
 /** Null if `cells` solvers on a grid of nodes² fit in memory together, else the reason the size is skipped. */
-export function memoryShortfall(nodes, cells, freeBytes = os.freemem()) {
-  const need = nodes * nodes * bytesPerNode(cells)
+export function memoryShortfall(nodes, cells, freeBytes = os.freemem(), physics = 'constant') {
+  const need = nodes * nodes * bytesPerNode(cells, physics)
   if (need <= kMemoryShare * freeBytes) return null
   const gb = (bytes) => (bytes / 1e9).toFixed(1)
   return `needs about ${gb(need)} GB, more than ${kMemoryShare * 100}% of the ${gb(freeBytes)} GB free`
@@ -44,10 +45,14 @@ export function cellsOfSize(nodes, config) {
   return config.threads.flatMap((threads) => config.backends.map((backend) => ({ nodes, threads, backend })))
 }
 
-/** A smooth field away from zero with a fixed boundary, so that no value decays towards subnormals. */
-function solverOptions({ nodes, threads, backend }) {
+/**
+ * A smooth field away from zero with a fixed boundary, so that no value decays towards subnormals; the
+ * variable physics takes α = 1 + x·y, as bench/reference/stencil_var.c does.
+ */
+function solverOptions({ nodes, threads, backend }, physics) {
   return {
     grid: { nx: nodes, ny: nodes },
+    ...(physics === 'variable' ? { diffusivity: (x, y) => 1 + x * y } : {}),
     initial: (x, y) => 1 + Math.sin(Math.PI * x) * Math.sin(Math.PI * y),
     boundary: { type: 'dirichlet', value: 1 },
     backend,
@@ -87,7 +92,7 @@ function repeatsFor(config, expectedSeconds) {
 async function prepare(cells, config, solvers) {
   const plans = []
   for (const cell of cells) {
-    const solver = await Solver.create(solverOptions(cell))
+    const solver = await Solver.create(solverOptions(cell, config.physics))
     solvers.push(solver)
     const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes), config.seconds)
     plans.push({ cell, solver, steps, repeats: repeatsFor(config, expected), seconds: [] })

@@ -16,6 +16,7 @@ import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
 import { measurePeakMemory } from './memory.mjs'
 import { kResultsSchema, prepareOutDir, writeResults } from './results.mjs'
+import { runSeparable } from './separable.mjs'
 import { measureSubnormals } from './subnormal.mjs'
 import { runSweepBench } from './sweep.mjs'
 import { bandwidthTable, fmt, resultsTable } from './table.mjs'
@@ -64,7 +65,7 @@ async function measureSize(nodes, config, reference, log) {
 async function measureMatrix(config, reference, log) {
   const [cells, skipped, failed] = [[], [], []]
   for (const nodes of config.sizes) {
-    const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length)
+    const shortfall = memoryShortfall(nodes, cellsOfSize(nodes, config).length, undefined, config.physics)
     if (shortfall !== null) {
       skipped.push({ nodes, reason: shortfall })
       log(`  ${nodes}²: skipped, ${shortfall}`)
@@ -109,8 +110,8 @@ async function measureSubnormalCost(config, log) {
 }
 
 function configOf(config) {
-  const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes } = config
-  return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes }
+  const { quick, sizes, threads, backends, repeats, seconds, bandwidthMegabytes, physics } = config
+  return { quick, sizes, threads, backends, repeats, targetSeconds: seconds, bandwidthMegabytes, physics }
 }
 
 /** Measures everything and returns the results object (not yet written). */
@@ -180,6 +181,10 @@ export async function runBench(argv, { print = console.log, log = console.error 
     return 0
   }
   if (config.sweep) return runSweepBench({ out: config.out, print, log })
+  if (config.physics === 'separable') {
+    await runSeparable(config, print)
+    return 0
+  }
   const result = await measureAll(config, log)
   report(result, writeResults(config.out, result), print)
   return result.failed.length > 0 ? 1 : 0

@@ -26,11 +26,14 @@ export declare class NativeBand {
    * The worker's whole run in one call: up to `steps` steps of its band from field `parity` (0:
    * `fieldA` is the source of the first step), meeting its peers at the barrier in `control` as the
    * schedule says and refreshing its ghost rows. Stops early, with every peer at the same step, on
-   * a stop request or a non-finite value, and promptly once the barrier is abandoned. Throws,
+   * a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
+   * empty for a constant diffusivity, or a variable one's four padded arrays (east faces, north
+   * faces, ghost b, ghost c; 4·fieldA.length values, never written during a run). `weights` is
+   * empty for a source constant in time, or one source weight dt·g(t) per step (read-only). Throws,
    * before touching anything, if any view, index or length does not fit, if the control block
    * shares memory with a field or the source, or if it was made for another number of parties.
    */
-  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number): NapiOutcome
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number): NapiOutcome
 }
 
 /** A worker's rows and columns, and its scratch row; `run` does the steps. */

@@ -67,6 +67,8 @@ fn lonely_run(k: usize) -> Option<Outcome> {
     let run = Run {
       fields: &fields,
       source: None,
+      faces: None,
+      weights: None,
       control: &control,
       band: &band,
       stencil: &stencil,

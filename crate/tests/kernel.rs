@@ -39,7 +39,7 @@ impl Padded {
     let src = &self.data[first * stride..(last + 3) * stride];
     let dst = &mut next.data[(first + 1) * stride..(last + 2) * stride];
     let f = source.map(|s| &s.data[(first + 1) * stride..(last + 2) * stride]);
-    step_band(src, dst, f, band, stencil).expect("a valid step");
+    step_band(src, dst, f, None, band, stencil).expect("a valid step");
     next
   }
 }
@@ -280,14 +280,14 @@ fn step_band_refuses_wrong_lengths_before_writing() {
   for (src_len, dst_len, source_len, message) in cases {
     let mut dst = vec![-5.0; dst_len];
     let source = source_len.map(|n| vec![0.0; n]);
-    let error = step_band(&src[..src_len], &mut dst, source.as_deref(), 2, &s).expect_err(message);
+    let error = step_band(&src[..src_len], &mut dst, source.as_deref(), None, 2, &s).expect_err(message);
     assert!(matches!(error, KernelError::Length { .. }), "{message}: {error:?}");
     assert_eq!(error.to_string(), message);
     assert!(dst.iter().all(|&v| v == -5.0), "{message}: dst was written");
   }
   let bad = Stencil { last: 3, ..s };
   let mut dst = vec![0.0; 2 * stride];
-  let error = step_band(&src, &mut dst, None, 2, &bad).expect_err("an invalid stencil");
+  let error = step_band(&src, &mut dst, None, None, 2, &bad).expect_err("an invalid stencil");
   assert_eq!(error.to_string(), "columns must be first <= last < nx, got first 0 last 3");
 }
 
@@ -297,5 +297,5 @@ fn zero_rows_is_a_no_op() {
   let src = vec![1.0; 2 * 5];
   let mut dst: Vec<f64> = Vec::new();
   // `is_ok` rather than comparing the value: the Ok payload is free to grow (e.g. a finiteness flag).
-  assert!(step_band(&src, &mut dst, None, 0, &s).is_ok());
+  assert!(step_band(&src, &mut dst, None, None, 0, &s).is_ok());
 }

@@ -7,7 +7,7 @@ use calor::boundary::{fill_ghost_row, GhostRow, GhostRule};
 use calor::error::KernelError;
 use calor::grid::{Band, SharedFields};
 use calor::schedule::{run_band, Neighbours, Run, Schedule};
-use calor::stencil::{step_band, Stencil};
+use calor::stencil::{step_band, Faces, Stencil};
 use calor::sync::{Control, PARTIES, SLOTS};
 
 const NX: usize = 29;
@@ -57,7 +57,7 @@ fn initial() -> Vec<f64> {
   }
   // Ghosts consistent with the nodes, as the solver prepares them.
   let copy = field.clone();
-  step_band(&copy, &mut field[STRIDE..(NY + 1) * STRIDE], None, NY, &Stencil { rx: 0.0, ry: 0.0, ..stencil() })
+  step_band(&copy, &mut field[STRIDE..(NY + 1) * STRIDE], None, None, NY, &Stencil { rx: 0.0, ry: 0.0, ..stencil() })
     .unwrap();
   for job in ghost_rows() {
     fill(&mut field, &job);
@@ -70,7 +70,7 @@ fn reference(steps: usize) -> Vec<f64> {
   let mut a = initial();
   let mut b = a.clone();
   for _ in 0..steps {
-    step_band(&a, &mut b[STRIDE..(NY + 1) * STRIDE], None, NY, &stencil()).unwrap();
+    step_band(&a, &mut b[STRIDE..(NY + 1) * STRIDE], None, None, NY, &stencil()).unwrap();
     for job in ghost_rows() {
       fill(&mut b, &job);
     }
@@ -89,7 +89,19 @@ struct Shared(SharedFields);
 // SAFETY: the test threads follow the solver's protocol: disjoint bands, one barrier per phase.
 unsafe impl Sync for Shared {}
 
+/// What a run may add to the plain stencil: a source, a variable diffusivity's faces, per-step weights.
+#[derive(Clone, Copy, Default)]
+struct Extras<'a> {
+  source: Option<&'a [f64]>,
+  faces: Option<&'a [f64]>,
+  weights: Option<&'a [f64]>,
+}
+
 fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
+  parallel_with(threads, k, steps, Extras::default())
+}
+
+fn parallel_with(threads: usize, k: usize, steps: usize, extras: Extras) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
   let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
   let slots = control_block(threads);
@@ -110,7 +122,9 @@ fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
           run_band(
             &Run {
               fields: &fields.0,
-              source: None,
+              source: extras.source,
+              faces: extras.faces.and_then(|f| Faces::split(f, fields.0.len)),
+              weights: extras.weights,
               control: &control,
               band: &band,
               stencil: &stencil(),
@@ -146,6 +160,34 @@ fn every_split_and_blocking_depth_matches_plain_steps_bit_for_bit() {
   }
 }
 
+/// Test that the conservative kernel (faces with per-cell ghost coefficients), a source and per-step
+/// source weights give the same bits on every split and blocking depth as one thread's plain steps.
+#[test]
+fn faces_and_weights_match_plain_steps_bit_for_bit() {
+  let len = STRIDE * (NY + 2);
+  let faces: Vec<f64> = (0..4 * len)
+    .map(|k| match k / len {
+      0 | 1 => 0.5 + ((k * 31) % 97) as f64 / 97.0,
+      2 => -((k % 5) as f64) * 0.01,
+      _ => ((k % 7) as f64 - 3.0) * 0.01,
+    })
+    .collect();
+  let source: Vec<f64> = (0..len).map(|k| ((k * 13) % 17) as f64 / 17.0).collect();
+  let weights: Vec<f64> = (0..16).map(|s| 0.01 * (1.0 + f64::from(s).sin())).collect();
+  let extras = Extras { source: Some(&source), faces: Some(&faces), weights: Some(&weights) };
+  for steps in [7, 16] {
+    let expected = parallel_with(1, 1, steps, extras);
+    assert!(expected != parallel_with(1, 1, steps, Extras { weights: None, ..extras }), "the weights count");
+    for threads in [2, 3] {
+      for k in [1, 2, 3, 6] {
+        let got = parallel_with(threads, k, steps, extras);
+        let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
+      }
+    }
+  }
+}
+
 #[test]
 fn blocking_deeper_than_the_bands_allow_is_refused() {
   let (mut a, mut b) = (initial(), initial());
@@ -157,7 +199,16 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
   // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
   let result = unsafe {
     run_band(
-      &Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule },
+      &Run {
+        fields: &fields,
+        source: None,
+        faces: None,
+        weights: None,
+        control: &control,
+        band: &band,
+        stencil: &stencil(),
+        schedule,
+      },
       3,
       0,
     )
@@ -171,6 +222,8 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
       &Run {
         fields: &fields,
         source: None,
+        faces: None,
+        weights: None,
         control: &control,
         band: &out_of_field,
         stencil: &stencil(),
@@ -195,7 +248,16 @@ fn a_control_block_for_other_parties_is_refused() {
     let slots = control_block(made_for);
     let control = Control::new(&slots).unwrap();
     let schedule = Schedule::plain(Neighbours { below: false, above_end: None });
-    let run = Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule };
+    let run = Run {
+      fields: &fields,
+      source: None,
+      faces: None,
+      weights: None,
+      control: &control,
+      band: &band,
+      stencil: &stencil(),
+      schedule,
+    };
     // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
     let result = unsafe { run_band(&run, 3, 0) };
     let control = i32::try_from(made_for).unwrap();
@@ -218,7 +280,16 @@ fn an_abort_inside_a_block_finishes_the_block() {
   let jobs = ghost_rows();
   let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &jobs, flush_subnormals: false };
   let schedule = Schedule { k: 5, near: Neighbours { below: false, above_end: None } };
-  let run = Run { fields: &fields, source: None, control: &control, band: &band, stencil: &stencil(), schedule };
+  let run = Run {
+    fields: &fields,
+    source: None,
+    faces: None,
+    weights: None,
+    control: &control,
+    band: &band,
+    stencil: &stencil(),
+    schedule,
+  };
   // SAFETY: one thread, both buffers live for the call.
   let outcome = unsafe { run_band(&run, 1000, 0) }.unwrap();
   assert_eq!(outcome, calor::schedule::Outcome { steps: 5, abandoned: false, lost: false });

@@ -3,7 +3,7 @@
  * chunks that end where a tracker wants a snapshot; between chunks it honours abort. The main thread
  * never blocks: it waits for worker messages.
  */
-import { evolvingCount } from '../model/boundary/index.js'
+import { applyFixed, evolvingCount } from '../model/boundary/index.js'
 import { type Grid, paddedIndex, strideOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
@@ -18,7 +18,9 @@ import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
 import { runSteady, steadyResidual } from './steady.js'
-import type { AdvanceOptions, ProbesResult, SolveOptions, SolverOptions, SolveStats } from './types.js'
+import type { TimedData } from './timed.js'
+import { checkChanges } from './changes.js'
+import type { AdvanceOptions, ProbesResult, SolveOptions, SolverChanges, SolverOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
 const kMaxChunk = 2 ** 30
@@ -63,16 +65,19 @@ export function abortError(signal: AbortSignal): AbortError {
  *     await solver.close()
  */
 export class Solver implements AsyncDisposable {
-  readonly #problem: Problem
-  readonly #fields: [Float64Array, Float64Array]
-  readonly #gang: Lockstep
-  readonly #stepper: Stepper
-  /** Temporal blocking is on: a worker failing inside a block leaves mixed time levels. */
-  readonly #blocked: boolean
+  #problem: Problem
+  #fields: [Float64Array, Float64Array]
+  #gang: Lockstep
+  #stepper: Stepper
+  #timed: TimedData
+  /** A failure inside a temporal block, or inside ADI's second phase, leaves mixed time levels. */
+  #blocked: boolean
   /** The buffers swap roles every step (not for ADI, whose step ends where it began). */
-  readonly #swaps: boolean
+  #swaps: boolean
   readonly #trackers: Tracker[]
   readonly #probes: ProbesTracker | undefined
+  /** The options of Solver.create(), which set() re-validates with its changes. */
+  #options: SolveOptions | undefined
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
@@ -86,12 +91,12 @@ export class Solver implements AsyncDisposable {
     this.#fields = started.fields
     this.#gang = started.gang
     this.#stepper = started.stepper
+    this.#timed = started.timed
     this.#trackers = trackers
     this.#probes = trackers.find((t) => t instanceof ProbesTracker)
-    // A failure inside a temporal block, or inside ADI's second phase (which overwrites uⁿ), loses the field.
     this.#blocked = started.schedule.steps > 1 || !started.schedule.swaps
     this.#swaps = started.schedule.swaps
-    unclosed.register(this, started.gang, this)
+    this.#adopt(problem, started)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
     // progress, the workers go. The field stays readable. An advance() signal only stops that call.
     problem.signal?.addEventListener('abort', () => void (this.#busy ? undefined : this.#gang.terminate()), {
@@ -101,7 +106,52 @@ export class Solver implements AsyncDisposable {
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
   static async create(options: SolverOptions): Promise<Solver> {
-    return Solver.fromProblem(validateOptions(options as SolveOptions, false))
+    const solver = await Solver.fromProblem(validateOptions(options as SolveOptions, false))
+    solver.#options = options as SolveOptions
+    return solver
+  }
+
+  /** Takes over a started gang (and the problem it runs). */
+  #adopt(problem: Problem, started: Started): void {
+    unclosed.unregister(this)
+    this.#problem = problem
+    this.#fields = started.fields
+    this.#gang = started.gang
+    this.#stepper = started.stepper
+    this.#timed = started.timed
+    // A failure inside a temporal block, or inside ADI's second phase (which overwrites uⁿ), loses the field.
+    this.#blocked = started.schedule.steps > 1 || !started.schedule.swaps
+    this.#swaps = started.schedule.swaps
+    this.#parity = 0
+    unclosed.register(this, started.gang, this)
+  }
+
+  /**
+   * Changes the boundary conditions and/or the source between advances. They are re-validated with the
+   * solver's other options; the workers then restart from the current field and time, whose Dirichlet
+   * nodes take their new values at that time. The periodic axes cannot change (the grid would).
+   */
+  async set(changes: SolverChanges): Promise<void> {
+    if (this.#closed) throw new Error('Solver.set(): the solver is closed')
+    if (this.#busy) throw new Error('Solver.set(): an advance() or set() is still running; await it first')
+    this.#checkNotLost('Solver.set()')
+    if (this.#options === undefined) throw new Error('Solver.set(): only a solver from Solver.create() can be changed')
+    const problem = validateOptions({ ...this.#options, ...checkChanges(changes) }, false)
+    const [before, after] = [this.#problem.grid, problem.grid]
+    if (before.periodicX !== after.periodicX || before.periodicY !== after.periodicY) {
+      throw new TypeError('Solver.set(): options.boundary cannot change which axes are periodic; create a new Solver')
+    }
+    const field = this.field()
+    applyFixed(problem.grid, problem.sides, field, undefined, this.#t)
+    this.#busy = true
+    try {
+      const started = await startGang(problem, field, false, this.#t)
+      await this.#gang.terminate()
+      this.#adopt(problem, started)
+      this.#options = { ...this.#options, ...changes }
+    } finally {
+      this.#busy = false
+    }
   }
 
   /**
@@ -122,7 +172,7 @@ export class Solver implements AsyncDisposable {
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field, inThread).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field, inThread, start?.t).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)
@@ -215,7 +265,8 @@ export class Solver implements AsyncDisposable {
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
-        const want = Math.min(steps - done, observed - this.#step, kMaxChunk)
+        const want = Math.min(steps - done, observed - this.#step, kMaxChunk, this.#timed.chunk)
+        this.#timed.prepare(t0, done, dt, want, this.#parity)
         const { steps: got } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they
           // wrote is intact; a worker failing inside a temporal block leaves mixed levels (field lost).

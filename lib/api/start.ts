@@ -3,8 +3,9 @@
  * included), the source, the control block, the bands, the stepper's schedule and the gang of workers.
  */
 import { evolvingNodes } from '../model/boundary/index.js'
+import { computeFaces, faceViews, needsFaces } from '../model/faces.js'
 import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.js'
-import { strideOf } from '../model/grid.js'
+import { paddedLengthOf, strideOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { createControlBlock } from '../parallel/control.js'
 import { Gang, type Lockstep } from '../parallel/gang.js'
@@ -13,31 +14,35 @@ import { type Band, partitionRows } from '../parallel/partition.js'
 import type { WorkerInit } from '../parallel/protocol.js'
 import type { Schedule } from '../steppers/schedule.js'
 import { type Stepper, stepperFor } from '../steppers/stepper.js'
+import { TimedData } from './timed.js'
 
 export interface Started {
   readonly fields: [Float64Array, Float64Array]
   readonly gang: Lockstep
   readonly stepper: Stepper
   readonly schedule: Schedule
+  readonly timed: TimedData
 }
 
 /**
  * Both halo-padded fields on SharedArrayBuffers. The first is the problem's padded initial field itself
- * (or, on resume, that buffer overwritten with the saved nx·ny values), so no copy of the field is made
- * beyond the second buffer. That one is filled by the workers, each copying its band's rows in parallel
- * before it reports ready (WorkerInit.copyRows); here only the rows outside every band are copied.
+ * (or, on resume or Solver.set(), that buffer overwritten with the saved nx·ny values), so no copy of the
+ * field is made beyond the second buffer. That one is filled by the workers, each copying its band's rows
+ * in parallel before it reports ready (WorkerInit.copyRows); here only the rows outside every band are copied.
  */
 function allocateFields(
   problem: Problem,
   saved: Float64Array | undefined,
   bands: Band[],
+  faces: Float64Array | null,
 ): [Float64Array, Float64Array] {
   const a = problem.initial
   // The buffer evolves from here on: a second solver of the same Problem would start from the wrong field.
   if (taken.has(a)) throw new Error('internal: a Problem can start only one solver (validate the options again)')
   taken.add(a)
   if (saved !== undefined) packField(problem.grid, saved, a)
-  fillHalo(problem.grid, a, problem.ghosts)
+  const views = faces === null ? undefined : faceViews(faces, paddedLengthOf(problem.grid))
+  fillHalo(problem.grid, a, problem.ghosts, views)
   const b = allocateShared(problem.grid)
   const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
   const stride = strideOf(problem.grid)
@@ -52,14 +57,29 @@ const taken = new WeakSet<Float64Array>()
 /** The padded rows a band's worker copies into the second buffer: its node rows, ghost cells included. */
 const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
-/** The evolving rows split into one band per worker (no more workers than rows). */
+/** The faces buffer, when α varies or mirror sides' data do (a constant α then gives uniform faces). */
+function sharedFaces(problem: Problem, t: number): Float64Array | null {
+  const { grid, sides, diffusivityField, diffusivity } = problem
+  if (!needsFaces(diffusivityField, sides)) return null
+  const alpha = diffusivityField ?? new Float64Array(grid.nx * grid.ny).fill(diffusivity)
+  return computeFaces(grid, sides, alpha, t)
+}
+
+/**
+ * The evolving rows split into one band per worker (no more workers than rows). A bottom or top ghost
+ * rule that reads its boundary row (Robin) is refreshed by the worker owning both that row and the one
+ * inside it, so then every band keeps at least 2 rows.
+ */
 function bandsOf(problem: Problem): Band[] {
   const e = evolvingNodes(problem.grid, problem.sides)
-  const parties = Math.min(problem.threads, e.lastRow - e.firstRow + 1)
+  const rows = e.lastRow - e.firstRow + 1
+  const { bottom, top } = problem.ghosts
+  const pairs = (bottom.kind === 'mirror' && bottom.b !== 0) || (top.kind === 'mirror' && top.b !== 0)
+  const parties = Math.max(1, Math.min(problem.threads, pairs ? Math.floor(rows / 2) : rows))
   return partitionRows(e.firstRow, e.lastRow, parties)
 }
 
-type Shared = Pick<WorkerInit, 'fields' | 'source' | 'control'>
+type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'control'>
 
 function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared: Shared): WorkerInit[] {
   const jobs = ghostRows(problem.grid, problem.ghosts)
@@ -82,18 +102,23 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
 
 /**
  * Allocates the second field, plans the schedule and starts the workers from the problem's initial field
- * (or from `saved`, nx·ny values); rejects if `problem.signal` fires first. `inThread`: a one-band run
- * goes in the calling thread (never the main thread: it blocks while it runs).
+ * (or from `saved`, nx·ny values) at time t0; rejects if `problem.signal` fires first. `inThread`: a
+ * one-band run goes in the calling thread (never the main thread: it blocks while it runs).
  */
-export async function startGang(problem: Problem, saved?: Float64Array, inThread = false): Promise<Started> {
+export async function startGang(problem: Problem, saved?: Float64Array, inThread = false, t0 = 0): Promise<Started> {
   const stepper = stepperFor(problem.method)
+  const faces = sharedFaces(problem, t0)
   const bands = bandsOf(problem)
-  const fields = allocateFields(problem, saved, bands)
+  const fields = allocateFields(problem, saved, bands, faces)
+  // The problem's padded source is the workers' source buffer (a source of t is rewritten in it per step).
+  const timed = new TimedData(problem, fields, faces, problem.source)
   const schedule = stepper.schedule(problem, bands)
   const control = createControlBlock(bands.length)
   const shared: Shared = {
     fields: [fields[0].buffer as SharedArrayBuffer, fields[1].buffer as SharedArrayBuffer],
     source: problem.source === null ? null : (problem.source.buffer as SharedArrayBuffer),
+    faces: faces === null ? null : (faces.buffer as SharedArrayBuffer),
+    weights: timed.weights === null ? null : (timed.weights.buffer as SharedArrayBuffer),
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)
@@ -101,5 +126,5 @@ export async function startGang(problem: Problem, saved?: Float64Array, inThread
     inThread && inits.length === 1
       ? await InlineGang.start(inits[0])
       : await Gang.start(inits, control, schedule, problem.signal)
-  return { fields, gang, stepper, schedule }
+  return { fields, gang, stepper, schedule, timed }
 }

@@ -18,18 +18,25 @@ export interface GridOptions {
   ly?: number
 }
 
+/**
+ * Side data: a number, or a function of the boundary node's position and the time. The boundary nodes
+ * (and ghosts) of the state at t_{n+1} take the data at t_{n+1}; a function costs one call per boundary
+ * node per step, on the main thread.
+ */
+export type SideDatum = number | ((x: number, y: number, t: number) => number)
+
 /** Boundary nodes hold `value`. */
 export interface DirichletSide {
   type: 'dirichlet'
   /** @default 0 */
-  value?: number
+  value?: SideDatum
 }
 
 /** The outward flux −α ∂u/∂n is `flux` (0 = insulated); boundary nodes evolve through a mirrored ghost node. */
 export interface NeumannSide {
   type: 'neumann'
   /** @default 0 */
-  flux?: number
+  flux?: SideDatum
 }
 
 /** The axis wraps: node n−1 is followed by node 0, and the spacing is l/n. Both sides of the axis must say so. */
@@ -37,11 +44,29 @@ export interface PeriodicSide {
   type: 'periodic'
 }
 
-export type SideBoundary = DirichletSide | NeumannSide | PeriodicSide
+/**
+ * Convective: −α ∂u/∂n = h·(u − ambient), h ≥ 0 (0 = insulated); boundary nodes evolve through a mirrored
+ * ghost node. It tightens the stability limit by 2h/Δ (see `dt`).
+ */
+export interface RobinSide {
+  type: 'robin'
+  /** The heat-transfer coefficient h ≥ 0. */
+  h: SideDatum
+  /** @default 0 */
+  ambient?: SideDatum
+}
+
+export type SideBoundary = DirichletSide | NeumannSide | RobinSide | PeriodicSide
 
 /** One condition for all four sides, or one per side (`left` x = 0, `right` x = lx, `bottom` y = 0, `top` y = ly). */
 export type Boundary =
   SideBoundary | { left: SideBoundary; right: SideBoundary; bottom: SideBoundary; top: SideBoundary }
+
+/** A source f(x, y, t) = shape(x, y)·scale(t). */
+export interface SeparableSource {
+  shape: FieldInit
+  scale: (t: number) => number
+}
 
 /** A field given as a function of position, or as nx·ny values row-major (node (i, j) at j·nx + i). */
 export type FieldInit = number | ((x: number, y: number) => number) | Float64Array | readonly number[]
@@ -115,12 +140,21 @@ export interface Progress {
 /** Options of `solve()` and `Solver.create()`. */
 export interface SolveOptions {
   grid: GridOptions
-  /** α > 0. @default 1 */
-  diffusivity?: number
+  /**
+   * α > 0: a number, a function (x, y) => α, or nx·ny nodal values. A varying α uses the conservative
+   * form ∇·(α∇u) with each face's α the harmonic mean of its two nodes (layers in series add their
+   * resistances); the stability limit takes the largest α. @default 1
+   */
+  diffusivity?: number | ((x: number, y: number) => number) | Float64Array | readonly number[]
   /** The field at t = 0. Boundary nodes of Dirichlet sides are overwritten with their value. @default 0 */
   initial?: FieldInit
-  /** The source term f(x, y), constant in time. @default none */
-  source?: FieldInit
+  /**
+   * The source term f: a number, nx·ny values or a function (x, y), constant in time; a function
+   * (x, y, t) (declared with three parameters), evaluated over the grid every step; or the separable
+   * `{ shape, scale }`, f = shape(x, y)·scale(t), which costs one call of `scale` per step. Step n takes
+   * the source at t_n (forward Euler). @default none
+   */
+  source?: FieldInit | ((x: number, y: number, t: number) => number) | SeparableSource
   /** @default { type: 'dirichlet', value: 0 } on all sides */
   boundary?: Boundary
   /** Number of steps; give this or `tEnd` to `solve()`. */
@@ -275,6 +309,12 @@ export interface SolveResult {
   residual?: number
   /** The probes' time series, when `probes` was given. */
   probes?: ProbesResult
+}
+
+/** What `Solver.set()` may change between advances: the boundary conditions and the source. */
+export interface SolverChanges {
+  boundary?: Boundary
+  source?: SolveOptions['source']
 }
 
 /**

@@ -4,19 +4,25 @@
  *
  *   u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f]
  *
+ * or, for a variable diffusivity (rx = dt/dx², ry = dt/dy², face α precomputed, see model/faces.ts),
+ *
+ *   u′ = u + rx·(α_e(u_e − u) − α_w(u − u_w)) + ry·(α_n(u_n − u) − α_s(u − u_s)) [+ dt·f]
+ *
  * and its run loop is the native one's twin (step the band, refresh its ghost rows, meet at the
  * barrier, swap). Keep it straightforward: speed-ups are measured against it.
  */
+import type { GhostCells } from '../model/boundary/rule.js'
+import { type FaceViews, faceViews } from '../model/faces.js'
 import { fillGhostColumns, fillGhostRow } from '../model/field.js'
 import { Barrier } from '../parallel/barrier.js'
 import { kAbortNow, kGo, kNonFinite, kStopRequest } from '../parallel/control.js'
-import type { Runner, WorkerInit } from '../parallel/protocol.js'
+import type { Runner, RunRequest, WorkerInit } from '../parallel/protocol.js'
 import type { BandStepper, Kernel, StencilSpec } from './kernel.js'
 
 class JsStepper implements BandStepper {
   constructor(private readonly spec: StencilSpec) {}
 
-  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean {
+  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number, faces?: FaceViews): boolean {
     const { nx, rx, ry, left, right } = this.spec
     const stride = nx + 2
     if (src.length !== (rows + 2) * stride || dst.length !== rows * stride) {
@@ -25,12 +31,16 @@ class JsStepper implements BandStepper {
     if (source.length !== 0 && source.length !== dst.length) {
       throw new RangeError(`source has length ${source.length}, expected ${dst.length}`)
     }
+    if (faces !== undefined && faces.east.length !== src.length) {
+      throw new RangeError(`faces have length ${faces.east.length}, expected ${src.length}`)
+    }
     let finite = true
     for (let r = 0; r < rows; r++) {
-      if (source.length === 0) this.sweep(src, dst, r, stride, rx, ry)
+      if (faces !== undefined) variableSweep(this.spec, src, dst, source, faces, r)
+      else if (source.length === 0) this.sweep(src, dst, r, stride, rx, ry)
       else this.sweepWithSource(src, dst, source, r, stride, rx, ry)
       finite &&= this.allFinite(dst, r * stride)
-      fillGhostColumns(dst, r * stride, nx, left, right)
+      fillGhostColumns(dst, r * stride, nx, left, right, faces?.cells, (r + 1) * stride)
     }
     return finite
   }
@@ -73,6 +83,33 @@ class JsStepper implements BandStepper {
   }
 }
 
+/**
+ * One row of the conservative stencil: the face α of node c are east[c] and east[c − 1], north[c] and
+ * north[c − stride] (faces sliced like `src`). Evaluated in the native kernel's order.
+ */
+function variableSweep(
+  spec: StencilSpec,
+  src: Float64Array,
+  dst: Float64Array,
+  f: Float64Array,
+  faces: FaceViews,
+  r: number,
+): void {
+  const { nx, first, last, rx, ry, dt } = spec
+  const stride = nx + 2
+  const { east, north } = faces
+  const centre = (r + 1) * stride
+  for (let i = first + 1; i <= last + 1; i++) {
+    const c = centre + i
+    const u = src[c]
+    const value =
+      u +
+      rx * (east[c] * (src[c + 1] - u) - east[c - 1] * (u - src[c - 1])) +
+      ry * (north[c] * (src[c + stride] - u) - north[c - stride] * (u - src[c - stride]))
+    dst[r * stride + i] = f.length === 0 ? value : value + dt * f[r * stride + i]
+  }
+}
+
 export const jsKernel: Kernel = {
   stencil: (spec) => new JsStepper(spec),
   fillGhostRow,
@@ -84,11 +121,20 @@ interface Slice {
   dst: Float64Array
   source: Float64Array
   rows: number
+  faces: FaceViews | undefined
+}
+
+interface GhostView {
+  target: Float64Array
+  inside: Float64Array
+  boundary: Float64Array
+  cells: GhostCells | undefined
+  job: WorkerInit['ghostRows'][number]
 }
 
 interface Views {
   slices: Slice[]
-  ghosts: { target: Float64Array; inside: Float64Array; boundary: Float64Array; job: WorkerInit['ghostRows'][number] }[]
+  ghosts: GhostView[]
 }
 
 /** Rows per slice: about 64k values, so an abort request is seen within a fraction of a step. */
@@ -100,6 +146,8 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   const src = new Float64Array(init.fields[parity])
   const dst = new Float64Array(init.fields[1 - parity])
   const source = init.source === null ? null : new Float64Array(init.source)
+  const faces = init.faces === null ? null : new Float64Array(init.faces)
+  const facesOf = (from: number, to: number) => (faces === null ? undefined : faceViews(faces, src.length, from, to))
   const slices: Slice[] = []
   for (let first = band.start; first < band.end; first += rowsPerSlice(stride)) {
     const last = Math.min(band.end, first + rowsPerSlice(stride))
@@ -109,6 +157,7 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
       dst: dst.subarray(...own),
       source: source === null ? new Float64Array(0) : source.subarray(...own),
       rows: last - first,
+      faces: facesOf(first * stride, (last + 2) * stride),
     })
   }
   const row = (r: number) => dst.subarray(r * stride, (r + 1) * stride)
@@ -116,9 +165,17 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
     target: row(job.target),
     inside: row(job.inside),
     boundary: row(job.boundary),
+    cells: facesOf(job.target * stride, (job.target + 1) * stride)?.cells,
     job,
   }))
   return { slices, ghosts }
+}
+
+/** The stepper of step k of a run: the source weighed by weights[k] in place of dt when the source varies in time. */
+function stepperFor(request: RunRequest, weights: Float64Array | null): (k: number) => BandStepper {
+  const fixed = jsKernel.stencil(request.stencil)
+  if (weights === null) return () => fixed
+  return (k) => new JsStepper({ ...request.stencil, dt: weights[k] })
 }
 
 /** The smallest normal double, 2⁻¹⁰²². */
@@ -134,20 +191,22 @@ export const jsRunner: Runner = async (init) => {
   const control = new Int32Array(init.control)
   const barrier = new Barrier(control, init.parties)
   const views = [makeViews(init, 0), makeViews(init, 1)] as const
+  const weights = init.weights === null ? null : new Float64Array(init.weights)
   return (request) => {
-    const stepper = jsKernel.stencil(request.stencil)
+    const steppers = stepperFor(request, weights)
     let parity = request.parity
     for (let done = 0; done < request.steps; done++) {
+      const stepper = steppers(done)
       const v = views[parity]
       for (const s of v.slices) {
         // On an abort request, skip the rest: the barrier drops this step, and its source buffer
         // still holds the state after `done` steps.
         if (Atomics.load(control, kStopRequest) === kAbortNow) break
-        if (!stepper.step(s.src, s.dst, s.source, s.rows)) Atomics.store(control, kNonFinite, 1)
+        if (!stepper.step(s.src, s.dst, s.source, s.rows, s.faces)) Atomics.store(control, kNonFinite, 1)
         if (init.flushSubnormals) flushSubnormals(s.dst)
       }
       for (const g of v.ghosts) {
-        fillGhostRow(g.target, g.inside, g.boundary, g.job.rule)
+        fillGhostRow(g.target, g.inside, g.boundary, g.job.rule, g.cells)
         if (init.flushSubnormals) flushSubnormals(g.target)
       }
       parity = parity === 0 ? 1 : 0

@@ -4,6 +4,7 @@
  * provides a run loop (a Runner, see parallel/protocol.ts).
  */
 import type { GhostRule } from '../model/boundary/index.js'
+import type { FaceViews } from '../model/faces.js'
 
 /** Shape and coefficients of one explicit step over a band of padded rows. */
 export interface StencilSpec {
@@ -23,10 +24,12 @@ export interface StencilSpec {
 
 /**
  * A stencil bound to its coefficients: advances `rows` padded rows from `src` (with one halo row each
- * side) into `dst`; returns whether every updated value is finite.
+ * side) into `dst`; returns whether every updated value is finite. `faces`, a variable diffusivity's
+ * arrays sliced like `src`, selects the conservative form (the js kernel only; the native one runs it
+ * inside NativeBand).
  */
 export interface BandStepper {
-  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean
+  step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number, faces?: FaceViews): boolean
 }
 
 /** What each backend provides. */

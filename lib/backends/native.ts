@@ -32,6 +32,11 @@ export const nativeKernel: Kernel = {
   fillGhostRow: (target, inside, boundary, rule) => addon.fillGhostRow(target, inside, boundary, rule),
 }
 
+const kNone = new Float64Array(0)
+/** The weights of steps done…done + want of a run, or an empty view for a source constant in time. */
+const weightsOf = (weights: Float64Array | null, done: number, want: number) =>
+  weights === null ? kNone : weights.subarray(done, done + want)
+
 /** Wall time of one native call: short enough that a terminated worker stops soon, long enough to be free. */
 const kCallMs = 10
 
@@ -44,6 +49,8 @@ const kCallMs = 10
 export const nativeRunner: Runner = async (init) => {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
+  const faces = init.faces === null ? new Float64Array(0) : new Float64Array(init.faces)
+  const weights = init.weights === null ? null : new Float64Array(init.weights)
   const control = new Int32Array(init.control)
   const { start, end } = init.band
   const band = new addon.NativeBand({
@@ -63,7 +70,7 @@ export const nativeRunner: Runner = async (init) => {
       const want = Math.min(request.steps - done, stepsPerCall)
       const parity = (request.parity + done) % 2
       const started = performance.now()
-      const outcome = band.run(a, b, source, control, kernel, want, parity)
+      const outcome = band.run(a, b, source, faces, weightsOf(weights, done, want), control, kernel, want, parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       // A stop (a non-finite value) decided at the barrier of the call's last step looks like a call

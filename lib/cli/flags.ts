@@ -17,7 +17,7 @@ import { type Flag, strictInteger, strictNumber, UsageError } from './usage.js'
 export { UsageError }
 
 const kSides = ['left', 'right', 'bottom', 'top'] as const
-const kSideSpec = 'dirichlet[:VALUE], neumann[:FLUX] or periodic'
+const kSideSpec = 'dirichlet[:VALUE], neumann[:FLUX], robin:H[:AMBIENT] or periodic'
 const kFrameFlags = ['every', 'colormap', 'range', 'scale', 'animation', 'fps', 'annotate'] as const
 
 export const kRunFlags: readonly Flag[] = [
@@ -25,7 +25,7 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'ny', value: 'N', default: 'nx', help: 'nodes along y' },
   { name: 'lx', value: 'L', default: '1', help: 'extent along x' },
   { name: 'ly', value: 'L', default: '1', help: 'extent along y' },
-  { name: 'diffusivity', value: 'A', default: '1', help: 'diffusivity α > 0' },
+  { name: 'diffusivity', value: 'A|FILE', default: '1', help: 'diffusivity α > 0: a number or a .npy file of nodal α' },
   { name: 'steps', value: 'N', default: '1000 unless --t-end', help: 'time steps to take' },
   { name: 't-end', value: 'T', default: 'none', help: 'final time, reached exactly (instead of --steps)' },
   { name: 'dt', value: 'DT', default: '0.9 × stable limit', help: 'time step' },
@@ -102,6 +102,9 @@ function side(spec: string, flag: string): SideBoundary {
     const v = value === undefined ? 0 : number(value, flag)
     return type === 'dirichlet' ? { type, value: v } : { type, flux: v }
   }
+  if (type === 'robin' && value !== undefined && extra.length <= 1) {
+    return { type, h: number(value, flag), ambient: extra.length === 0 ? 0 : number(extra[0], flag) }
+  }
   throw new UsageError(`--${flag} must be ${kSideSpec}, got '${spec}'`)
 }
 
@@ -110,6 +113,13 @@ function boundary(values: FlagValues): Boundary {
   if (kSides.every((s) => values[s] === undefined)) return all
   const pick = (s: (typeof kSides)[number]) => (values[s] === undefined ? all : side(values[s] as string, s))
   return { left: pick('left'), right: pick('right'), bottom: pick('bottom'), top: pick('top') }
+}
+
+/** --diffusivity: a number, or a .npy file of nodal values. */
+async function diffusivity(values: FlagValues, nx: number, ny: number): Promise<number | Float64Array | undefined> {
+  const spec = values.diffusivity as string | undefined
+  if (spec === undefined) return undefined
+  return spec.endsWith('.npy') ? npyField(spec, 'diffusivity', nx, ny) : number(spec, 'diffusivity')
 }
 
 /** Reads a .npy field for `flag` and checks its shape against the grid. */
@@ -195,7 +205,7 @@ export async function toOptions(values: FlagValues): Promise<{ options: SolveOpt
   const steps = integer(values, 'steps', 0) ?? (tEnd === undefined ? 1000 : undefined)
   const options: SolveOptions = {
     grid: { nx, ny, lx, ly },
-    diffusivity: optionalNumber(values, 'diffusivity'),
+    diffusivity: await diffusivity(values, nx, ny),
     initial: await initial(values, nx, ny, lx, ly),
     source: await source(values, nx, ny),
     boundary: boundary(values),
@@ -226,6 +236,10 @@ const kOptionFlags: [string, string][] = [
   ['options.frames.dir', '--frames'],
   ['options.frames.fps', '--fps'],
   ['options.diffusivity', '--diffusivity'],
+  ['options.boundary.bottom', '--bottom'],
+  ['options.boundary.right', '--right'],
+  ['options.boundary.left', '--left'],
+  ['options.boundary.top', '--top'],
   ['options.boundary', '--boundary'],
   ['options.initial', '--initial'],
   ['options.threads', '--threads'],

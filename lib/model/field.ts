@@ -4,7 +4,8 @@
  * side's ghost rule to the stored values (a copy for periodic sides), never by running a step.
  */
 import type { GhostRule, SideName } from './boundary/index.js'
-import { mirrored } from './boundary/rule.js'
+import { type GhostCells, mirrored, mirroredCell } from './boundary/rule.js'
+import type { FaceViews } from './faces.js'
 import { type Grid, paddedIndex, paddedLengthOf, strideOf } from './grid.js'
 
 /** A padded field of zeros on a new SharedArrayBuffer. */
@@ -66,37 +67,77 @@ export function ghostRows(grid: Grid, rules: Readonly<Record<SideName, GhostRule
   return rows
 }
 
-/** Refreshes the left and right ghost cells of the padded row that starts at `row`. */
+/**
+ * Refreshes the left and right ghost cells of the padded row that starts at `row`; with `cells` (a
+ * variable diffusivity), ghost cell `row` takes the coefficients at cells index `at`, and so on along.
+ */
 export function fillGhostColumns(
   field: Float64Array,
   row: number,
   nx: number,
   left: GhostRule,
   right: GhostRule,
+  cells?: GhostCells,
+  at = row,
 ): void {
-  if (left.kind === 'mirror') field[row] = mirrored(left, field[row + 2], field[row + 1])
-  else if (left.kind === 'wrap') field[row] = field[row + nx]
-  if (right.kind === 'mirror') field[row + nx + 1] = mirrored(right, field[row + nx - 1], field[row + nx])
-  else if (right.kind === 'wrap') field[row + nx + 1] = field[row + 1]
+  const [l, r] = [at, at + nx + 1]
+  if (left.kind === 'mirror') {
+    field[row] =
+      cells === undefined
+        ? mirrored(left, field[row + 2], field[row + 1])
+        : mirroredCell(left, cells.b[l], cells.c[l], field[row + 2], field[row + 1])
+  } else if (left.kind === 'wrap') field[row] = field[row + nx]
+  if (right.kind === 'mirror') {
+    field[row + nx + 1] =
+      cells === undefined
+        ? mirrored(right, field[row + nx - 1], field[row + nx])
+        : mirroredCell(right, cells.b[r], cells.c[r], field[row + nx - 1], field[row + nx])
+  } else if (right.kind === 'wrap') field[row + nx + 1] = field[row + 1]
 }
 
-/** target[k] = a·inside[k] + b·boundary[k] + c (mirror) or inside[k] (wrap) over the node columns. */
+/**
+ * target[k] = a·inside[k] + b·boundary[k] + c (mirror) or inside[k] (wrap) over the node columns; with
+ * `cells` (rows aligned with `target`), each cell's own b and c.
+ */
 export function fillGhostRow(
   target: Float64Array,
   inside: Float64Array,
   boundary: Float64Array,
   rule: GhostRule,
+  cells?: GhostCells,
 ): void {
   if (rule.kind === 'wrap') for (let k = 1; k < target.length - 1; k++) target[k] = inside[k]
-  else if (rule.kind === 'mirror') {
+  else if (rule.kind === 'mirror' && cells === undefined) {
     for (let k = 1; k < target.length - 1; k++) target[k] = mirrored(rule, inside[k], boundary[k])
+  } else if (rule.kind === 'mirror' && cells !== undefined) {
+    for (let k = 1; k < target.length - 1; k++) {
+      target[k] = mirroredCell(rule, cells.b[k], cells.c[k], inside[k], boundary[k])
+    }
   }
 }
 
-/** Fills the whole halo of a padded field from its node values: ghost columns, then ghost rows. */
-export function fillHalo(grid: Grid, field: Float64Array, rules: Readonly<Record<SideName, GhostRule>>): void {
+/** The ghost cells of padded row `r`. */
+const cellRow = (cells: GhostCells, r: number, stride: number): GhostCells => ({
+  b: cells.b.subarray(r * stride, (r + 1) * stride),
+  c: cells.c.subarray(r * stride, (r + 1) * stride),
+})
+
+/**
+ * Fills the whole halo of a padded field from its node values: ghost columns, then ghost rows (with each
+ * ghost cell's own coefficients when a variable diffusivity's `faces` are given).
+ */
+export function fillHalo(
+  grid: Grid,
+  field: Float64Array,
+  rules: Readonly<Record<SideName, GhostRule>>,
+  faces?: FaceViews,
+): void {
   const stride = strideOf(grid)
-  for (let j = 1; j <= grid.ny; j++) fillGhostColumns(field, j * stride, grid.nx, rules.left, rules.right)
+  const cells = faces?.cells
+  for (let j = 1; j <= grid.ny; j++) fillGhostColumns(field, j * stride, grid.nx, rules.left, rules.right, cells)
   const row = (r: number) => field.subarray(r * stride, (r + 1) * stride)
-  for (const g of ghostRows(grid, rules)) fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule)
+  for (const g of ghostRows(grid, rules)) {
+    const own = cells === undefined ? undefined : cellRow(cells, g.target, stride)
+    fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule, own)
+  }
 }

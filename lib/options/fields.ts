@@ -102,3 +102,47 @@ export function parseFieldRows(name: string, value: FieldInit, grid: Grid, rows:
   }
   return out
 }
+
+/** The source term: a field constant in time, times a scale g(t), or a function of (x, y, t). */
+export interface Source {
+  /** nx·ny values: the field, the separable form's shape, or f(x, y, 0) for a function of (x, y, t). */
+  readonly field: Float64Array
+  /** The separable form's g(t), or null. */
+  readonly scale: ((t: number) => number) | null
+  /** A function of (x, y, t), evaluated over the grid before every step, or null. */
+  readonly at: ((x: number, y: number, t: number) => number) | null
+}
+
+/** g(t), checked finite; the message names the option and the time. */
+export function scaleAt(scale: (t: number) => number, t: number): number {
+  const g = scale(t)
+  if (typeof g !== 'number' || !Number.isFinite(g)) {
+    throw new TypeError(`options.source.scale(t) must return a finite number, got ${describe(g)} at t = ${t}`)
+  }
+  return g
+}
+
+/**
+ * `source`: a number, nx·ny values, a function (x, y) (constant in time), a function (x, y, t) (told
+ * apart by its declared parameters: three or more), or the separable `{ shape, scale }`, shape a field
+ * and scale a function of t. The source of step n is taken at t_n (forward Euler).
+ */
+export function parseSource(value: unknown, grid: Grid): Source {
+  const name = 'options.source'
+  if (typeof value === 'function' && value.length >= 3) {
+    const at = value as (x: number, y: number, t: number) => number
+    return { field: parseFieldInit(`${name}`, (x, y) => at(x, y, 0), grid), scale: null, at }
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
+    const spec = value as Record<string, unknown>
+    for (const key of Object.keys(spec)) {
+      if (key !== 'shape' && key !== 'scale')
+        throw new TypeError(`Unknown option ${name}.${key}; expected one of shape, scale`)
+    }
+    if (typeof spec.scale !== 'function') fail(`${name}.scale`, 'a function (t) => number', spec.scale)
+    const scale = spec.scale as (t: number) => number
+    scaleAt(scale, 0)
+    return { field: parseFieldInit(`${name}.shape`, (spec.shape ?? 0) as FieldInit, grid), scale, at: null }
+  }
+  return { field: parseFieldInit(name, value as FieldInit, grid), scale: null, at: null }
+}

@@ -19,7 +19,10 @@ export interface SteadyGoal {
 
 export interface Problem {
   readonly grid: Grid
+  /** α when it is one number; the largest nodal α when it varies (the stability limit's α). */
   readonly diffusivity: number
+  /** The nodal α (nx·ny) when it varies, or null: faces are computed from it once per run (model/faces.ts). */
+  readonly diffusivityField: Float64Array | null
   readonly sides: Sides
   /** Each side's ghost rule, checked finite. */
   readonly ghosts: Readonly<Record<SideName, GhostRule>>
@@ -28,8 +31,15 @@ export interface Problem {
    * zero). It becomes the solver's first field buffer (api/start.ts): read it only before the solver starts.
    */
   readonly initial: Float64Array
-  /** The source values, halo-padded on a SharedArrayBuffer (the workers read it as is), or null for none. */
+  /**
+   * The source values (the separable form's shape; f(x, y, 0) for a function of t), halo-padded on a
+   * SharedArrayBuffer (the workers read it as is), or null for none.
+   */
   readonly source: Float64Array | null
+  /** The separable source's scale g(t): step n adds dt·g(t_n)·shape. */
+  readonly sourceScale: ((t: number) => number) | null
+  /** A source f(x, y, t), evaluated over the grid at t_n before step n. */
+  readonly sourceAt: ((x: number, y: number, t: number) => number) | null
   /** The stability limit 1 / (2α(1/dx² + 1/dy²)). */
   readonly dtLimit: number
   /** The time step for `steps`, and the largest allowed step for `tEnd`. */

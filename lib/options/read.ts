@@ -10,7 +10,7 @@ import { kMaxProbes } from './probes.js'
 
 /** Option keys whose values are read one level deeper (plain objects of plain values). */
 const kNestedKeys = new Set(['grid', 'checkpoint', 'frames'])
-const kFieldKeys = new Set(['initial', 'source'])
+const kFieldKeys = new Set(['initial', 'source', 'diffusivity'])
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -88,15 +88,37 @@ function probes(name: string, value: unknown): unknown {
   return copy
 }
 
-/** Wraps a function so that an exception inside it names the option and the point. */
-function wrapField(name: string, f: (x: number, y: number) => unknown) {
-  return (x: number, y: number) => {
+/**
+ * Wraps a function so that an exception inside it names the option and the point (and the time, for a
+ * function of (x, y, t)). The wrapper keeps the function's `length`, which tells (x, y) from (x, y, t).
+ */
+function wrapField(name: string, f: (x: number, y: number, t?: number) => unknown) {
+  const timed = f.length >= 3
+  const wrapped = (x: number, y: number, t?: number) => {
     try {
-      return f(x, y)
+      return timed ? f(x, y, t) : f(x, y)
     } catch (error) {
-      throw new TypeError(`${name}(x, y) threw at x = ${x}, y = ${y}: ${messageOf(error)}`, { cause: error })
+      const at = timed ? `x = ${x}, y = ${y}, t = ${t}` : `x = ${x}, y = ${y}`
+      throw new TypeError(`${name}(${timed ? 'x, y, t' : 'x, y'}) threw at ${at}: ${messageOf(error)}`, {
+        cause: error,
+      })
     }
   }
+  // The wrapper keeps the function's own text too, which is its identity in a checkpoint.
+  Object.defineProperty(wrapped, 'toString', { value: () => String(f) })
+  return Object.defineProperty(wrapped, 'length', { value: timed ? 3 : 2 })
+}
+
+/** Wraps a function of t the same way (a separable source's scale). */
+function wrapScale(name: string, g: (t: number) => unknown) {
+  const wrapped = (t: number) => {
+    try {
+      return g(t)
+    } catch (error) {
+      throw new TypeError(`${name}(t) threw at t = ${t}: ${messageOf(error)}`, { cause: error })
+    }
+  }
+  return Object.defineProperty(wrapped, 'toString', { value: () => String(g) })
 }
 
 /**
@@ -106,6 +128,13 @@ function wrapField(name: string, f: (x: number, y: number) => unknown) {
  */
 function fieldInit(name: string, value: unknown, expected: number | undefined): unknown {
   if (typeof value === 'function') return wrapField(name, value as (x: number, y: number) => unknown)
+  if (name === 'options.source' && guarded(name, () => isObjectRecord(value))) {
+    // The separable form { shape, scale }.
+    const copy = copyObject(name, value as Record<string, unknown>, (_, v) => v)
+    if ('shape' in copy) copy.shape = fieldInit(`${name}.shape`, copy.shape, expected)
+    if (typeof copy.scale === 'function') copy.scale = wrapScale(`${name}.scale`, copy.scale as (t: number) => unknown)
+    return copy
+  }
   if (guarded(name, () => Array.isArray(value))) {
     const array = value as unknown[]
     const length = guarded(`${name}.length`, () => array.length)

@@ -7,14 +7,14 @@ import os from 'node:os'
 
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
-import { applyFixed, ghostRules, parseBoundary, type Sides } from '../model/boundary/index.js'
-import { checkScales, parseDiffusivity, stabilityLimit } from '../model/equation.js'
+import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
+import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
 import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
-import { parseMethod, parseTimeStep, parseUntil } from './method.js'
+import { checkMethodPhysics, parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
-import { parseFieldInit } from './fields.js'
+import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
 import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } from './limits.js'
 import { parseProbes } from './probes.js'
@@ -105,10 +105,12 @@ function parseTrackers(value: unknown): readonly Tracker[] {
 function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const sides = parseBoundary(options.boundary)
   const grid = parseGrid(options.grid, sides)
-  const diffusivity = parseDiffusivity(options.diffusivity)
-  const dtLimit = stabilityLimit(grid, diffusivity)
+  const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
+  const transfer = transferAcross(grid, sides)
+  const dtLimit = stabilityLimit(grid, diffusivity, transfer)
   const method = parseMethod(options.method)
   const dt = parseTimeStep(options.dt, method, grid, diffusivity, dtLimit, kSafetyFactor)
+  if (method === 'explicit') checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
   if (runtime.flushSubnormals && method !== 'explicit') {
@@ -119,7 +121,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   checkScales(grid, diffusivity, dtLimit, dt)
   const ghosts = ghostRules(grid, sides, diffusivity)
   checkDuration(duration.tEnd, dt)
-  return { grid, sides, ghosts, diffusivity, dtLimit, dt, method, ...duration, ...runtime }
+  return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, method, ...duration, ...runtime }
 }
 
 function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
@@ -141,8 +143,11 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
-  const source = options.source === undefined ? null : parseFieldInit('options.source', options.source, grid)
-  return Object.freeze({ ...scalars, initial, source, frames, probes, trackers, checkpoint, resume })
+  const parsed = options.source === undefined ? null : parseSource(options.source, grid)
+  const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
+  const fields = { initial, source, sourceScale, sourceAt }
+  checkMethodPhysics(scalars.method, { ...scalars, ...fields })
+  return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
 }
 
 /**

@@ -9,7 +9,7 @@
 import { planAdvance } from '../api/advance.js'
 import { asOptionsErrors } from '../api/errors.js'
 import { Solver } from '../api/solver.js'
-import type { MpiSolveOptions, MpiSolveResult, Progress, SolveOptions } from '../api/types.js'
+import type { FieldInit, MpiSolveOptions, MpiSolveResult, Progress, SolveOptions } from '../api/types.js'
 import { evolvingCount } from '../model/boundary/index.js'
 import { unpackField } from '../model/field.js'
 import { parseFieldRows } from '../options/fields.js'
@@ -59,7 +59,33 @@ function splitOptions(options: MpiSolveOptions): { rest: SolveOptions; gather: '
       `options.method must be 'explicit' with mpi: true (Crank–Nicolson's y-lines span every rank's rows), got ${describe(rest.method)}`,
     )
   }
+  refuseVaryingPhysics(rest)
   return { rest, gather: gather ?? 'root' }
+}
+
+/**
+ * What slabs cannot carry yet: a variable α (its faces are made for the whole grid), and sources that vary
+ * in time (evaluated per step on the whole grid's coordinates). Side data are checked after validation.
+ */
+function refuseVaryingPhysics(rest: SolveOptions): void {
+  const why = 'MPI slabs carry only a constant α and a source constant in time so far'
+  const { diffusivity, source } = rest
+  if (diffusivity !== undefined && typeof diffusivity !== 'number') {
+    throw new TypeError(`options.diffusivity must be a number with mpi: true (${why}), got a field`)
+  }
+  const timed = typeof source === 'function' ? source.length >= 3 : isPlainObject(source)
+  if (timed) throw new TypeError(`options.source must be constant in time with mpi: true (${why})`)
+}
+
+/** Robin sides and side data that vary along a side or in time are not run on slabs yet. */
+function refuseVaryingSides(problem: Problem): void {
+  for (const [name, side] of Object.entries(problem.sides)) {
+    if (side.kind === 'robin' || side.varying === true) {
+      throw new TypeError(
+        `options.boundary.${name} is not supported with mpi: true: slabs carry only constant Dirichlet, Neumann and periodic sides so far, got ${side.kind}${side.varying === true ? ' with data that vary' : ''}`,
+      )
+    }
+  }
 }
 
 /** Every check and evaluation a rank makes alone: the whole problem's options, then its slab's fields. */
@@ -68,6 +94,7 @@ function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepare
   const { initial, source } = rest
   // The fields are evaluated below on this rank's rows only; validation sees stand-ins of the same kind.
   const checked = validateOptions({ ...rest, initial: 0, source: source === undefined ? undefined : 0 }, true)
+  asOptionsErrors(() => refuseVaryingSides(checked))
   // The stand-ins' nx·ny values are not kept: only the slab's rows are.
   const problem = Object.freeze({ ...checked, initial: new Float64Array(0), source: null })
   asOptionsErrors(() => checkRanks(problem.grid, ranks))
@@ -75,7 +102,7 @@ function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepare
   const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
   const [u0, f] = asOptionsErrors(() => [
     parseFieldRows('options.initial', initial ?? 0, problem.grid, slab.rows),
-    source === undefined ? null : parseFieldRows('options.source', source, problem.grid, slab.rows),
+    source === undefined ? null : parseFieldRows('options.source', source as FieldInit, problem.grid, slab.rows),
   ])
   const local = slabProblem(problem, slab, u0, f, plan.dt)
   return { problem, slab, local, steps: plan.steps, landOn: plan.landOn, gather, onProgress: problem.onProgress }

@@ -20,6 +20,13 @@ export interface WorkerInit {
   readonly backend: Backend
   readonly fields: readonly [SharedArrayBuffer, SharedArrayBuffer]
   readonly source: SharedArrayBuffer | null
+  /** A variable diffusivity's faces (four padded fields, see model/faces.ts), or null for a constant α. */
+  readonly faces: SharedArrayBuffer | null
+  /**
+   * A source that varies in time: step k of every run weighs the source by weights[k] (dt·g(t_k), filled
+   * by the main thread before the run) in place of dt; null otherwise.
+   */
+  readonly weights: SharedArrayBuffer | null
   readonly control: SharedArrayBuffer
   /** Values per padded row. */
   readonly stride: number

@@ -6,6 +6,7 @@
  */
 import type { Band } from '../parallel/partition.js'
 import type { Problem } from '../options/problem.js'
+import { needsFaces } from '../model/faces.js'
 import { strideOf } from '../model/grid.js'
 
 /** Cache one worker may fill (a little below one core's L2 on the machines we measured). */
@@ -13,13 +14,15 @@ const kCacheBytes = 1.5 * (1 << 20)
 
 export function blockSteps(problem: Problem, bands: readonly Band[]): number {
   if (problem.backend !== 'native' || problem.grid.periodicY) return 1
+  // A variable diffusivity streams its east and north faces beside the two fields.
+  const arrays = needsFaces(problem.diffusivityField, problem.sides) ? 4 : 2
   const rowBytes = strideOf(problem.grid) * Float64Array.BYTES_PER_ELEMENT
   const rows = bands.map((b) => b.end - b.start)
   const fit = Math.floor(Math.min(...rows) / 2)
   let k = problem.temporalBlocking
   if (k === 'auto') {
-    const bandFits = 2 * Math.max(...rows) * rowBytes <= kCacheBytes
-    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(kCacheBytes / (2 * rowBytes)) - 3))
+    const bandFits = arrays * Math.max(...rows) * rowBytes <= kCacheBytes
+    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(kCacheBytes / (arrays * rowBytes)) - 3))
   }
   return Math.max(1, Math.min(k, fit))
 }

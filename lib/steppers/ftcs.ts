@@ -1,9 +1,11 @@
 /**
- * Explicit FTCS, the 'explicit' method: u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f].
+ * Explicit FTCS, the 'explicit' method: u′ = u + rx·(u_w − 2u + u_e) + ry·(u_s − 2u + u_n) [+ dt·f],
+ * rx = α·dt/dx²; for a variable diffusivity the conservative form with rx = dt/dx² (see model/faces.ts).
  * One phase per step (plain), or k steps per pass over memory (temporal blocking, see blocking.ts).
  */
 import { evolvingNodes } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
+import { needsFaces } from '../model/faces.js'
 import { blockSteps } from './blocking.js'
 import type { Schedule, Stepper } from './schedule.js'
 
@@ -13,7 +15,8 @@ export const ftcs: Stepper = {
   stencil(problem, dt) {
     const { grid, ghosts } = problem
     const e = evolvingNodes(grid, problem.sides)
-    const { rx, ry } = coefficients(grid, problem.diffusivity, dt)
+    const faces = needsFaces(problem.diffusivityField, problem.sides)
+    const { rx, ry } = coefficients(grid, faces ? 1 : problem.diffusivity, dt)
     return { nx: grid.nx, first: e.firstColumn, last: e.lastColumn, rx, ry, dt, left: ghosts.left, right: ghosts.right }
   },
 

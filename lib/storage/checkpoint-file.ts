@@ -31,6 +31,8 @@ const kDigestBytes = 32
 export interface StoredSide {
   kind: string
   value: number
+  /** The side's data as text (absent in files written before sides could vary). */
+  spec?: string
 }
 
 /** What a checkpoint records besides the field: where the run is, and the physics it belongs to. */
@@ -52,6 +54,10 @@ export interface CheckpointHeader {
   /** SHA-256 (hex) of the initial field and of the source (null for none), as float64 little-endian. */
   initialSha256: string
   sourceSha256: string | null
+  /** SHA-256 of a varying diffusivity's nodal values, null for a constant one (absent in older files). */
+  diffusivitySha256?: string | null
+  /** How the source varies in time: null (constant), or the identity of its scale(t) or f(x, y, t). */
+  sourceTime?: string | null
 }
 
 /** The bytes of `values` as float64 little-endian (a view on little-endian hosts, a swapped copy otherwise). */

@@ -12,7 +12,8 @@ import path from 'node:path'
 
 import { CheckpointError } from '../api/errors.js'
 import type { AdvanceOptions } from '../api/types.js'
-import { kSideNames } from '../model/boundary/index.js'
+import { functionId } from '../model/boundary/data.js'
+import { kSideNames, type Side } from '../model/boundary/index.js'
 import { type Grid, paddedIndex } from '../model/grid.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { stepsFor } from '../steppers/stepper.js'
@@ -76,8 +77,18 @@ function* nodeRows(grid: Grid, padded: Float64Array): Generator<Float64Array> {
 }
 
 function physicsOf(problem: Problem): Physics {
-  const { grid, sides, diffusivity, source } = problem
-  const side = (s: { kind: string; value: number }): StoredSide => ({ kind: s.kind, value: s.value })
+  const { grid, sides, diffusivity, source, diffusivityField, sourceScale, sourceAt } = problem
+  const side = (s: Side): StoredSide => ({
+    kind: s.kind,
+    value: s.value,
+    ...(s.spec === undefined ? {} : { spec: s.spec }),
+  })
+  const time =
+    sourceScale !== null
+      ? `scale ${functionId(sourceScale)}`
+      : sourceAt !== null
+        ? `f(x, y, t) ${functionId(sourceAt)}`
+        : null
   return {
     ...wholeRun(problem),
     tEnd: problem.tEnd ?? null,
@@ -87,18 +98,22 @@ function physicsOf(problem: Problem): Physics {
     sides: { left: side(sides.left), right: side(sides.right), bottom: side(sides.bottom), top: side(sides.top) },
     initialSha256: sha256OfValues(nodeRows(grid, problem.initial)),
     sourceSha256: source === null ? null : sha256OfValues(nodeRows(grid, source)),
+    diffusivitySha256: diffusivityField === null ? null : sha256OfValues(diffusivityField),
+    sourceTime: time,
   }
 }
 
 /** Refuses a checkpoint written for other physics, naming the first difference. */
 function checkMatch(file: string, saved: CheckpointHeader, now: Physics): void {
-  const sideText = (s: StoredSide | undefined) => (s === undefined ? 'missing' : `${s.kind} ${s.value}`)
+  const sideText = (s: StoredSide | undefined) =>
+    s === undefined ? 'missing' : `${s.kind} ${s.value}${s.spec === undefined ? '' : ` (${s.spec})`}`
   const pairs: [string, unknown, unknown][] = [
     ['grid.nx', saved.grid.nx, now.grid.nx],
     ['grid.ny', saved.grid.ny, now.grid.ny],
     ['grid.lx', saved.grid.lx, now.grid.lx],
     ['grid.ly', saved.grid.ly, now.grid.ly],
     ['diffusivity', saved.diffusivity, now.diffusivity],
+    ['the diffusivity field (SHA-256)', saved.diffusivitySha256 ?? 'none', now.diffusivitySha256 ?? 'none'],
     ...kSideNames.map((s): [string, unknown, unknown] => [
       `boundary.${s}`,
       sideText(saved.sides[s]),
@@ -106,6 +121,7 @@ function checkMatch(file: string, saved: CheckpointHeader, now: Physics): void {
     ]),
     ['the initial field (SHA-256)', saved.initialSha256, now.initialSha256],
     ['the source (SHA-256)', saved.sourceSha256 ?? 'none', now.sourceSha256 ?? 'none'],
+    ['the source in time', saved.sourceTime ?? 'constant', now.sourceTime ?? 'constant'],
     ['dt', saved.dt, now.dt],
     ['method', saved.method ?? 'explicit', now.method],
   ]

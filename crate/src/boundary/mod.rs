@@ -5,6 +5,11 @@
 //! nodes hold their value in both buffers and are never updated. A Neumann side mirrors the node one
 //! inside the boundary, less 2·h·q/α (the central difference of the outward flux q = −α ∂u/∂n):
 //! a = 1, b = 0, c = −2·h·q/α. A Robin side will use b ≠ 0. A periodic axis copies the opposite side.
+//!
+//! Under a variable diffusivity the b and c of a mirror vary along the side (they divide by the α of
+//! each boundary node's face): [`CellCoefficients`] then holds them per ghost cell, and the `_with`
+//! variants below read them there. The rule's own `a` applies to every cell, and its `b` still says
+//! whether the boundary node is read at all.
 
 /// How one side's ghost cells are refreshed from the nodes of the field.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,6 +42,41 @@ fn mirror(a: f64, b: f64, c: f64, inside: f64, boundary: f64) -> f64 {
     a * inside + c
   } else {
     a * inside + b * boundary + c
+  }
+}
+
+/// Per-cell ghost coefficients: the b and c of each ghost cell at that cell's padded index, in two
+/// arrays laid out like the field (only the halo cells are read). Given as row slices (nx + 2 values)
+/// wherever a row of ghost cells is refreshed.
+#[derive(Clone, Copy, Debug)]
+pub struct CellCoefficients<'a> {
+  pub b: &'a [f64],
+  pub c: &'a [f64],
+}
+
+/// a·inside + b·boundary + c with a cell's own b and c; a·inside + c when the rule reads no boundary.
+#[inline]
+fn mirror_cell(a: f64, reads: bool, b: f64, c: f64, inside: f64, boundary: f64) -> f64 {
+  if reads {
+    a * inside + b * boundary + c
+  } else {
+    a * inside + c
+  }
+}
+
+/// As [`fill_ghost_columns`], with each ghost cell's b and c from `cells` (rows of nx + 2 values
+/// aligned with `row`).
+#[inline]
+pub fn fill_ghost_columns_with(row: &mut [f64], nx: usize, left: GhostRule, right: GhostRule, cells: CellCoefficients) {
+  match left {
+    GhostRule::Mirror { a, b, .. } => row[0] = mirror_cell(a, b != 0.0, cells.b[0], cells.c[0], row[2], row[1]),
+    GhostRule::None | GhostRule::Wrap => fill_ghost_columns(row, nx, left, GhostRule::None),
+  }
+  match right {
+    GhostRule::Mirror { a, b, .. } => {
+      row[nx + 1] = mirror_cell(a, b != 0.0, cells.b[nx + 1], cells.c[nx + 1], row[nx - 1], row[nx]);
+    }
+    GhostRule::None | GhostRule::Wrap => fill_ghost_columns(row, nx, GhostRule::None, right),
   }
 }
 
@@ -113,5 +153,30 @@ pub fn fill_ghost_row(target: &mut [f64], inside: &[f64], boundary: &[f64], rule
       }
     }
     GhostRule::Wrap => target[span.clone()].copy_from_slice(&inside[span]),
+  }
+}
+
+/// As [`fill_ghost_row`], with each ghost cell's b and c from `cells` (rows as long as `target`).
+pub fn fill_ghost_row_with(
+  target: &mut [f64],
+  inside: &[f64],
+  boundary: &[f64],
+  rule: GhostRule,
+  cells: CellCoefficients,
+) {
+  let GhostRule::Mirror { a, .. } = rule else { return fill_ghost_row(target, inside, boundary, rule) };
+  let nodes = target.len().saturating_sub(2);
+  let span = 1..=nodes;
+  let (b, c) = (&cells.b[span.clone()], &cells.c[span.clone()]);
+  if reads_boundary(rule) {
+    let (inside, boundary) = (&inside[span.clone()], &boundary[span.clone()]);
+    for (k, t) in target[span].iter_mut().enumerate() {
+      *t = mirror_cell(a, true, b[k], c[k], inside[k], boundary[k]);
+    }
+  } else {
+    let inside = &inside[span.clone()];
+    for (k, t) in target[span].iter_mut().enumerate() {
+      *t = mirror_cell(a, false, b[k], c[k], inside[k], 0.0);
+    }
   }
 }

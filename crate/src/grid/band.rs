@@ -3,8 +3,9 @@
 
 use std::slice;
 
-use crate::boundary::{fill_ghost_row, GhostRow};
+use crate::boundary::{fill_ghost_row, fill_ghost_row_with, GhostRow};
 use crate::error::KernelError;
+use crate::stencil::Faces;
 
 /// The two halo-padded fields, each `len` values, shared by every worker and addressed through raw
 /// pointers (see `schedule` for which slices each phase may form).
@@ -14,13 +15,14 @@ pub struct SharedFields {
 }
 
 impl SharedFields {
-  /// Refreshes ghost row `job` of buffer `buffer` (0 or 1) from the rows it reads in that buffer.
+  /// Refreshes ghost row `job` of buffer `buffer` (0 or 1) from the rows it reads in that buffer,
+  /// with each cell's own coefficients when a variable diffusivity's `faces` are given.
   ///
   /// # Safety
   /// The buffer must hold `job`'s rows (rows of `stride`, validated by [`Band::validate`], which
   /// also keeps `target` apart from the rows read); nobody may write the rows read, nor read or
   /// write the target row, during the call.
-  pub unsafe fn fill_ghost_row(&self, buffer: usize, stride: usize, job: &GhostRow) {
+  pub unsafe fn fill_ghost_row(&self, buffer: usize, stride: usize, job: &GhostRow, faces: Option<&Faces>) {
     let base = self.buffers[buffer];
     // SAFETY: the rows are inside the buffer and distinct from the target (validated); by the
     // caller's contract no other thread touches them now, so these are the only references.
@@ -36,16 +38,26 @@ impl SharedFields {
     } else {
       &[]
     };
-    fill_ghost_row(target, inside, boundary, job.rule);
+    match faces {
+      Some(faces) => fill_ghost_row_with(target, inside, boundary, job.rule, faces.cells(job.target, stride)),
+      None => fill_ghost_row(target, inside, boundary, job.rule),
+    }
   }
 
   /// As [`Self::fill_ghost_row`], then flushes the ghost row's subnormals if `flush`.
   ///
   /// # Safety
   /// As [`Self::fill_ghost_row`].
-  pub unsafe fn fill_ghost_row_flushed(&self, buffer: usize, stride: usize, job: &GhostRow, flush: bool) {
+  pub unsafe fn fill_ghost_row_flushed(
+    &self,
+    buffer: usize,
+    stride: usize,
+    job: &GhostRow,
+    faces: Option<&Faces>,
+    flush: bool,
+  ) {
     // SAFETY: the caller's contract.
-    unsafe { self.fill_ghost_row(buffer, stride, job) };
+    unsafe { self.fill_ghost_row(buffer, stride, job, faces) };
     if flush {
       // SAFETY: the target row is inside the buffer (validated) and, by the caller's contract, only
       // this thread touches it now.

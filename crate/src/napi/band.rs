@@ -13,6 +13,7 @@ use crate::boundary::GhostRow;
 use crate::error::KernelError;
 use crate::grid::{Band, SharedFields};
 use crate::schedule::{self, Neighbours, Run, Schedule};
+use crate::stencil::Faces;
 use crate::sync::{self, Control};
 
 /// A ghost row the worker refreshes after each step: `target` from the node rows `inside` and
@@ -86,7 +87,7 @@ fn ghost_row(row: &NapiGhostRow) -> std::result::Result<GhostRow, KernelError> {
 #[napi]
 #[expect(
   clippy::too_many_arguments,
-  reason = "`run` has the JS signature the binding fixes: four views, the kernel and two counts, and `self`"
+  reason = "`run` has the JS signature the binding fixes: six views, the kernel and two counts, and `self`"
 )]
 impl NativeBand {
   /// Checks what it can without the fields: parties 1 to 65536, start < end, finite ghost rules,
@@ -119,17 +120,22 @@ impl NativeBand {
   /// The worker's whole run in one call: up to `steps` steps of its band from field `parity` (0:
   /// `fieldA` is the source of the first step), meeting its peers at the barrier in `control` as the
   /// schedule says and refreshing its ghost rows. Stops early, with every peer at the same step, on
-  /// a stop request or a non-finite value, and promptly once the barrier is abandoned. Throws,
+  /// a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
+  /// empty for a constant diffusivity, or a variable one's four padded arrays (east faces, north
+  /// faces, ghost b, ghost c; 4·fieldA.length values, never written during a run). `weights` is
+  /// empty for a source constant in time, or one source weight dt·g(t) per step (read-only). Throws,
   /// before touching anything, if any view, index or length does not fit, if the control block
   /// shares memory with a field or the source, or if it was made for another number of parties.
   #[napi(
-    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number"
+    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number"
   )]
   pub fn run(
     &self,
     field_a: RawF64Array,
     field_b: RawF64Array,
     source: &[f64],
+    faces: &[f64],
+    weights: &[f64],
     control: RawI32Array,
     kernel: &StencilKernel,
     steps: u32,
@@ -137,6 +143,8 @@ impl NativeBand {
   ) -> Result<NapiOutcome> {
     let fields = shared_fields(field_a, field_b, source)?;
     check_control(control, &fields, source)?;
+    let faces = faces_of(faces, &fields, control)?;
+    check_read_only("weights", weights, &fields, control)?;
     // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
     // source (checked); AtomicI32 has the size and alignment of i32, and every access to these
     // slots, here or in JS, is atomic.
@@ -147,6 +155,8 @@ impl NativeBand {
     let run = Run {
       fields: &fields,
       source,
+      faces,
+      weights: if weights.is_empty() { None } else { Some(weights) },
       control: &control,
       band: &band,
       stencil: &kernel.stencil,
@@ -158,6 +168,29 @@ impl NativeBand {
     let outcome = unsafe { schedule::run_band(&run, steps as usize, parity as usize) }?;
     Ok(NapiOutcome { steps: outcome.steps as u32, abandoned: outcome.abandoned, lost: outcome.lost })
   }
+}
+
+/// A variable diffusivity's four arrays, or None for an empty view; they must be 4·len long and
+/// share no memory with the fields (which are written during the run) or the control block.
+fn faces_of<'a>(faces: &'a [f64], fields: &SharedFields, control: RawI32Array) -> Result<Option<Faces<'a>>> {
+  if faces.is_empty() {
+    return Ok(None);
+  }
+  let split = Faces::split(faces, fields.len);
+  let split = split.ok_or(KernelError::Length { what: "faces", expected: 4 * fields.len, actual: faces.len() })?;
+  check_read_only("faces", faces, fields, control)?;
+  Ok(Some(split))
+}
+
+/// A view only read during the run must share no memory with the fields or the control block.
+fn check_read_only(name: &str, view: &[f64], fields: &SharedFields, control: RawI32Array) -> Result<()> {
+  let f = span(view.as_ptr(), view.len());
+  let written =
+    [span(fields.buffers[0], fields.len), span(fields.buffers[1], fields.len), span(control.ptr, control.len)];
+  if written.iter().any(|w| overlaps(&f, w)) {
+    return Err(invalid(format!("{name} must not share memory with the fields or the control block")));
+  }
+  Ok(())
 }
 
 /// The control block must be long enough and share no memory with the fields or the source.

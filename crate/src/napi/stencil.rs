@@ -121,7 +121,7 @@ impl StencilKernel {
     // (checked above), so this is the only reference to that memory.
     let dst = unsafe { dst.as_mut() };
     let source = if source.is_empty() { None } else { Some(source) };
-    Ok(step_band(src, dst, source, rows as usize, &self.stencil)?)
+    Ok(step_band(src, dst, source, None, rows as usize, &self.stencil)?)
   }
 }
 

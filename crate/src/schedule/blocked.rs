@@ -24,15 +24,18 @@ use std::slice;
 use super::{Neighbours, Outcome, Run};
 use crate::error::KernelError;
 use crate::grid::{flush_subnormals, Band, SharedFields};
-use crate::stencil::{step_band, Stencil};
+use crate::stencil::{step_band, Faces, Stencil};
 use crate::sync::{Control, Release};
 
 struct Ctx<'a> {
   fields: &'a SharedFields,
   control: &'a Control<'a>,
   source: Option<&'a [f64]>,
+  faces: Option<Faces<'a>>,
   band: &'a Band<'a>,
   stencil: &'a Stencil,
+  /// The block's per-step source weights (level L is step L − 1 of the block), if the source varies in time.
+  weights: Option<&'a [f64]>,
   /// Buffer holding level 0.
   parity: usize,
   /// The lowest level at which a row of this band went non-finite, if any.
@@ -55,7 +58,12 @@ impl Ctx<'_> {
     // SAFETY: padded row r + 1 of `dst` is written by this thread alone at this point (contract).
     let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
     let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
-    if !step_band(halo, out, f, 1, self.stencil)? {
+    let near = self.faces.map(|x| x.range(r * stride..(r + 3) * stride));
+    let stencil = match self.weights {
+      Some(w) => Stencil { dt: w[level - 1], ..*self.stencil },
+      None => *self.stencil,
+    };
+    if !step_band(halo, out, f, near.as_ref(), 1, &stencil)? {
       self.first_bad = Some(self.first_bad.map_or(level, |bad| bad.min(level)));
     }
     let flush = self.band.flush_subnormals;
@@ -65,7 +73,7 @@ impl Ctx<'_> {
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row_flushed((self.parity + level) % 2, stride, job, flush) };
+      unsafe { self.fields.fill_ghost_row_flushed((self.parity + level) % 2, stride, job, self.faces.as_ref(), flush) };
     }
     Ok(())
   }
@@ -133,7 +141,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
   while done < steps {
     let k = run.schedule.k.min(steps - done);
     // SAFETY: every thread of the run takes the same k at the same point (same steps and schedule).
-    let release = unsafe { run_block(run, k, (parity + done) % 2)? };
+    let release = unsafe { run_block(run, k, done, (parity + done) % 2)? };
     match release {
       Release::Go => done += k,
       Release::Stop | Release::Abort => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
@@ -143,8 +151,8 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
   Ok(Outcome { steps, abandoned: false, lost: false })
 }
 
-/// Runs `k` steps as one temporal block and returns `Go`, `Stop` (the block is complete and the run
-/// ends: a stop or abort was decided at one of its two barriers) or `Abandoned` (mixed levels).
+/// Runs `k` steps (steps `done`… of the run) as one temporal block and returns `Go`, `Stop` (the block is
+/// complete and the run ends: a stop or abort was decided at one of its two barriers) or `Abandoned` (mixed levels).
 ///
 /// # Errors
 /// A [`KernelError`] from a row step (it cannot happen for a band `run_band` validated).
@@ -152,10 +160,11 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
 /// # Safety
 /// As [`super::run_band`]; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
-unsafe fn run_block(run: &Run, k: usize, parity: usize) -> Result<Release, KernelError> {
-  let Run { fields, source, control, band, stencil, schedule } = *run;
+unsafe fn run_block(run: &Run, k: usize, done: usize, parity: usize) -> Result<Release, KernelError> {
+  let Run { fields, source, faces, weights, control, band, stencil, schedule } = *run;
   let near = schedule.near;
-  let mut ctx = Ctx { fields, control, source, band, stencil, parity, first_bad: None };
+  let weights = weights.map(|w| &w[done..done + k]);
+  let mut ctx = Ctx { fields, control, source, faces, band, stencil, weights, parity, first_bad: None };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
   let first = control.wait(band.parties);

@@ -17,7 +17,7 @@ mod plain;
 
 use crate::error::KernelError;
 use crate::grid::{Band, SharedFields};
-use crate::stencil::Stencil;
+use crate::stencil::{Faces, Stencil};
 use crate::sync::Control;
 
 /// Where this thread's band meets other bands.
@@ -79,6 +79,11 @@ pub struct Outcome {
 pub struct Run<'a> {
   pub fields: &'a SharedFields,
   pub source: Option<&'a [f64]>,
+  /// A variable diffusivity's faces over the whole padded field (each array `fields.len` long).
+  pub faces: Option<Faces<'a>>,
+  /// A source that varies in time: step s of the run weighs the source by `weights[s]` (dt·g(t_s))
+  /// in place of the stencil's dt. At least as many values as steps.
+  pub weights: Option<&'a [f64]>,
   pub control: &'a Control<'a>,
   pub band: &'a Band<'a>,
   pub stencil: &'a Stencil,
@@ -86,12 +91,26 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
+  /// The stencil of step `s` of the run: the source weighed by `weights[s]` when there are weights.
+  fn stencil_of(&self, s: usize) -> Stencil {
+    match self.weights {
+      Some(w) => Stencil { dt: w[s], ..*self.stencil },
+      None => *self.stencil,
+    }
+  }
+
   /// Checks everything the loops rely on, before any memory is touched.
   fn validate(&self) -> Result<(), KernelError> {
     self.stencil.validate()?;
     let stride = self.stencil.stride();
     self.band.validate(stride, self.fields, self.source)?;
     self.schedule.validate(self.band, self.fields.len / stride)?;
+    if let Some(faces) = self.faces {
+      let lengths = [faces.east.len(), faces.north.len(), faces.ghost_b.len(), faces.ghost_c.len()];
+      if let Some(&bad) = lengths.iter().find(|&&l| l != self.fields.len) {
+        return Err(KernelError::Length { what: "faces", expected: self.fields.len, actual: bad });
+      }
+    }
     let control = self.control.parties();
     if control != self.band.parties {
       return Err(KernelError::Parties { band: self.band.parties, control });
@@ -113,6 +132,12 @@ impl Run<'_> {
 /// A [`KernelError`] if the band, stencil, schedule, source or control block do not fit.
 pub unsafe fn run_band(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
   run.validate()?;
+  if let Some(w) = run.weights {
+    if w.len() < steps || !w[..steps].iter().all(|x| x.is_finite()) {
+      let actual = format!("{} values for {steps} steps", w.len());
+      return Err(KernelError::Argument { what: "weights", expected: "a finite weight per step", actual });
+    }
+  }
   if run.schedule.k > 1 {
     // SAFETY: validated above; the caller's contract covers the rest.
     unsafe { blocked::run(run, steps, parity & 1) }

@@ -5,7 +5,7 @@ use std::slice;
 use super::{Outcome, Run};
 use crate::error::KernelError;
 use crate::grid::flush_subnormals;
-use crate::stencil::step_band;
+use crate::stencil::{step_band, Stencil};
 use crate::sync::Release;
 
 /// Up to `steps` plain steps from buffer `parity`.
@@ -16,7 +16,7 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
   let mut parity = parity;
   for done in 0..steps {
     // SAFETY: the caller's contract.
-    let finite = unsafe { step_own_rows(run, parity)? };
+    let finite = unsafe { step_own_rows(run, &run.stencil_of(done), parity)? };
     if !finite {
       run.control.flag_non_finite(0);
     }
@@ -41,8 +41,8 @@ fn rows_per_slice(stride: usize) -> usize {
 /// values are finite. On an abort request (or an abandoned barrier) it skips the rest: the barrier
 /// then drops the step, and buffer `parity`, which nobody writes during a step, still holds the last
 /// complete state.
-unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
-  let Run { fields, source, control, band, stencil, .. } = *run;
+unsafe fn step_own_rows(run: &Run, stencil: &Stencil, parity: usize) -> Result<bool, KernelError> {
+  let Run { fields, source, faces, control, band, .. } = *run;
   let stride = stencil.stride();
   let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
   let mut finite = true;
@@ -60,7 +60,8 @@ unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
     // nobody reads `dst` before the barrier that ends the step.
     let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
     let f = source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
-    finite &= step_band(halo, out, f, rows, stencil)?;
+    let near = faces.map(|x| x.range(first * stride..(last + 2) * stride));
+    finite &= step_band(halo, out, f, near.as_ref(), rows, stencil)?;
     if band.flush_subnormals {
       flush_subnormals(out);
     }
@@ -69,7 +70,7 @@ unsafe fn step_own_rows(run: &Run, parity: usize) -> Result<bool, KernelError> {
   for job in band.ghost_rows {
     // SAFETY: the rows read are this thread's own, just written; the target is a ghost row that only
     // this thread writes and nobody reads before the barrier (validated distinct from the rows read).
-    unsafe { fields.fill_ghost_row_flushed(1 - parity, stride, job, band.flush_subnormals) };
+    unsafe { fields.fill_ghost_row_flushed(1 - parity, stride, job, faces.as_ref(), band.flush_subnormals) };
   }
   Ok(finite)
 }

@@ -1,5 +1,9 @@
-/** Dirichlet: the side's nodes hold `value` (default 0) in both buffers and are never updated. */
-import { finiteNumber } from '../../options/check.js'
+/**
+ * Dirichlet: the side's nodes hold `value` (default 0), a number or a function (x, y, t); they are never
+ * updated by the stencil (a constant value sits in both buffers; a varying one is written before each
+ * step, so that the state at t_{n+1} holds value(t_{n+1})).
+ */
+import { datumAt, datumText, parseDatum } from './data.js'
 import type { BoundaryKind } from './kind.js'
 import { kNoGhost } from './rule.js'
 
@@ -7,7 +11,18 @@ export const dirichlet: BoundaryKind = {
   type: 'dirichlet',
   keys: ['type', 'value'],
   parse(name, spec) {
-    const value = spec.value === undefined ? 0 : finiteNumber(`${name}.value`, spec.value)
-    return Object.freeze({ kind: 'dirichlet', value, fixed: true, wraps: false, ghost: () => kNoGhost })
+    const value = parseDatum(`${name}.value`, spec.value, 0)
+    const varying = typeof value === 'function'
+    return Object.freeze({
+      kind: 'dirichlet',
+      value: varying ? 0 : value,
+      varying,
+      // A checkpoint compares `value`; a function is told apart by its code.
+      ...(varying ? { spec: `value ${datumText(value)}` } : {}),
+      fixed: true,
+      wraps: false,
+      ghost: () => kNoGhost,
+      valueAt: (x: number, y: number, t: number) => datumAt(`${name}.value`, value, x, y, t),
+    })
   },
 }

@@ -9,6 +9,7 @@ import { dirichlet } from './dirichlet.js'
 import { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
 import { neumann } from './neumann.js'
 import { periodic } from './periodic.js'
+import { robin } from './robin.js'
 import type { GhostRule } from './rule.js'
 
 export { type BoundaryKind, kSideNames, type Side, type SideName } from './kind.js'
@@ -18,7 +19,7 @@ export type Sides = Readonly<Record<SideName, Side>>
 
 /** Every kind, by its `type`. A new kind is registered here and nowhere else. */
 export const kBoundaryKinds: ReadonlyMap<string, BoundaryKind> = new Map(
-  [dirichlet, neumann, periodic].map((kind) => [kind.type, kind]),
+  [dirichlet, neumann, robin, periodic].map((kind) => [kind.type, kind]),
 )
 
 const kDefaultSide = Object.freeze({ type: 'dirichlet', value: 0 })
@@ -70,6 +71,32 @@ export function ghostRules(grid: Grid, sides: Sides, diffusivity: number): Reado
   return Object.freeze({ left: rule('left'), right: rule('right'), bottom: rule('bottom'), top: rule('top') })
 }
 
+/** The nodes of a side: (i, j) and position (x, y). */
+export function sideNodes(grid: Grid, side: SideName): { i: number; j: number; x: number; y: number }[] {
+  const { nx, ny, dx, dy } = grid
+  const along = side === 'left' || side === 'right' ? ny : nx
+  return Array.from({ length: along }, (_, k) => {
+    const [i, j] = side === 'left' ? [0, k] : side === 'right' ? [nx - 1, k] : side === 'bottom' ? [k, 0] : [k, ny - 1]
+    return { i, j, x: i * dx, y: j * dy }
+  })
+}
+
+/**
+ * The largest heat-transfer coefficient h of the sides across x (left, right) and across y (bottom,
+ * top): 0 without Robin sides; an h given as a function counts with its values at t = 0.
+ */
+export function transferAcross(grid: Grid, sides: Sides): { x: number; y: number } {
+  const h = (name: SideName) => {
+    const side = sides[name]
+    if (side.transfer !== undefined || side.transferAt === undefined) return side.transfer ?? 0
+    return sideNodes(grid, name).reduce((m, p) => Math.max(m, side.transferAt!(p.x, p.y, 0)), 0)
+  }
+  return { x: Math.max(h('left'), h('right')), y: Math.max(h('bottom'), h('top')) }
+}
+
+/** Some side's data are functions of (x, y, t). */
+export const anyVarying = (sides: Sides): boolean => kSideNames.some((s) => sides[s].varying === true)
+
 /** The evolving node columns and rows (inclusive ranges): fixed sides' nodes do not evolve. */
 export interface Evolving {
   readonly firstColumn: number
@@ -98,27 +125,45 @@ export function evolvingCount(grid: Grid, sides: Sides): number {
 const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
 
 /**
- * Sets the nodes of fixed sides to their values; where two fixed sides meet, the corner takes their mean.
- * `index` maps node (i, j) to its place in `field` (row-major nx·ny by default; a padded field passes its own).
+ * The values of the fixed sides' nodes at time t, passed to `set(i, j, value)`; where two fixed sides
+ * meet, the corner takes their mean. `only` limits it to the sides whose data vary.
  */
-export function applyFixed(
+export function fixedValues(
   grid: Grid,
   sides: Sides,
-  field: Float64Array,
-  index = (i: number, j: number) => j * grid.nx + i,
+  t: number,
+  set: (i: number, j: number, v: number) => void,
+  only = false,
 ): void {
-  const { nx, ny } = grid
-  const set = (i: number, j: number, side: Side) => {
-    if (side.fixed) field[index(i, j)] = side.value
+  const { nx, ny, dx, dy } = grid
+  const use = (side: Side) => side.fixed && (!only || side.varying === true)
+  const valueOf = (side: Side, i: number, j: number) => side.valueAt?.(i * dx, j * dy, t) ?? side.value
+  const put = (i: number, j: number, side: Side) => {
+    if (use(side)) set(i, j, valueOf(side, i, j))
   }
-  for (let j = 0; j < ny; j++) [set(0, j, sides.left), set(nx - 1, j, sides.right)]
-  for (let i = 0; i < nx; i++) [set(i, 0, sides.bottom), set(i, ny - 1, sides.top)]
+  for (let j = 0; j < ny; j++) [put(0, j, sides.left), put(nx - 1, j, sides.right)]
+  for (let i = 0; i < nx; i++) [put(i, 0, sides.bottom), put(i, ny - 1, sides.top)]
   for (const [i, j, a, b] of [
     [0, 0, 'left', 'bottom'],
     [nx - 1, 0, 'right', 'bottom'],
     [0, ny - 1, 'left', 'top'],
     [nx - 1, ny - 1, 'right', 'top'],
   ] as const) {
-    if (sides[a].fixed && sides[b].fixed) field[index(i, j)] = mean(sides[a].value, sides[b].value)
+    const [sa, sb] = [sides[a], sides[b]]
+    if (sa.fixed && sb.fixed && (use(sa) || use(sb))) set(i, j, mean(valueOf(sa, i, j), valueOf(sb, i, j)))
   }
+}
+
+/**
+ * Sets the nodes of fixed sides to their values at time t; `index` maps node (i, j) to its place in
+ * `field` (row-major nx·ny by default; a padded field passes its own).
+ */
+export function applyFixed(
+  grid: Grid,
+  sides: Sides,
+  field: Float64Array,
+  index = (i: number, j: number) => j * grid.nx + i,
+  t = 0,
+): void {
+  fixedValues(grid, sides, t, (i, j, v) => (field[index(i, j)] = v))
 }

@@ -1,8 +1,9 @@
 /**
- * Neumann: the outward flux q = −α ∂u/∂n is given (default 0, insulated). The side's nodes evolve through
- * a mirrored ghost node, the central difference of the flux: u_ghost = u_inside − 2h·q/α.
+ * Neumann: the outward flux q = −α ∂u/∂n is given (default 0, insulated), a number or a function
+ * (x, y, t). The side's nodes evolve through a mirrored ghost node, the central difference of the flux:
+ * u_ghost = u_inside − 2h·q/α.
  */
-import { finiteNumber } from '../../options/check.js'
+import { datumAt, datumText, parseDatum } from './data.js'
 import type { BoundaryKind } from './kind.js'
 import { mirrorGhost } from './rule.js'
 
@@ -10,14 +11,25 @@ export const neumann: BoundaryKind = {
   type: 'neumann',
   keys: ['type', 'flux'],
   parse(name, spec) {
-    const flux = spec.flux === undefined ? 0 : finiteNumber(`${name}.flux`, spec.flux)
-    const ghost = (spacing: number, diffusivity: number, side: string) => {
-      const offset = (2 * spacing * flux) / diffusivity
+    const flux = parseDatum(`${name}.flux`, spec.flux, 0)
+    const varying = typeof flux === 'function'
+    const ghost: import('./kind.js').Side['ghost'] = (spacing, diffusivity, side, at) => {
+      const q = at === undefined ? (varying ? 0 : (flux as number)) : datumAt(`${side}.flux`, flux, at.x, at.y, at.t)
+      const offset = (2 * spacing * q) / diffusivity
       if (!Number.isFinite(offset)) {
-        throw new RangeError(`${side}.flux (${flux}) is too large: the ghost offset 2·h·q/α = ${offset} is not finite`)
+        throw new RangeError(`${side}.flux (${q}) is too large: the ghost offset 2·h·q/α = ${offset} is not finite`)
       }
       return mirrorGhost(1, 0, -offset)
     }
-    return Object.freeze({ kind: 'neumann', value: flux, fixed: false, wraps: false, ghost })
+    const text = varying ? `flux ${datumText(flux)}` : undefined
+    return Object.freeze({
+      kind: 'neumann',
+      value: varying ? 0 : flux,
+      varying,
+      spec: text,
+      fixed: false,
+      wraps: false,
+      ghost,
+    })
   },
 }

@@ -21,3 +21,16 @@ export const mirrorGhost = (a: number, b: number, c: number): GhostRule => Objec
 /** A mirrored ghost value, a·inside + b·boundary + c in that order (the kernels use the same expression). */
 export const mirrored = (rule: GhostRule, inside: number, boundary: number): number =>
   rule.b === 0 ? rule.a * inside + rule.c : rule.a * inside + rule.b * boundary + rule.c
+
+/**
+ * Per-cell ghost coefficients (a variable diffusivity, see model/faces.ts): ghost cell p takes b[p] and
+ * c[p] in place of its rule's b and c, the arrays being laid out like the field (or the rows at hand).
+ */
+export interface GhostCells {
+  readonly b: Float64Array
+  readonly c: Float64Array
+}
+
+/** A mirrored ghost value with a cell's own b and c; the rule's b = 0 still means the boundary is not read. */
+export const mirroredCell = (rule: GhostRule, b: number, c: number, inside: number, boundary: number): number =>
+  rule.b === 0 ? rule.a * inside + c : rule.a * inside + b * boundary + c

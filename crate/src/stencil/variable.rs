@@ -1,0 +1,151 @@
+//! The row loop of the conservative stencil for a variable diffusivity, one copy per instruction set
+//! as in `ftcs`:
+//!
+//!   u′ = u + rx·(α_e(u_e − u) − α_w(u − u_w)) + ry·(α_n(u_n − u) − α_s(u − u_s)) [+ dt·f],
+//!
+//! rx = dt/dx², ry = dt/dy², evaluated in exactly this order without fused multiply-adds (the
+//! TypeScript kernel does the same). The face α come precomputed (see [`Faces`]).
+
+use super::{all_finite, Faces, Isa, Stencil};
+
+impl Isa {
+  /// One row with this instruction set; `faces` covers the same three padded rows as `halo`.
+  #[inline]
+  pub(super) fn step_row_variable(
+    self,
+    halo: &[f64],
+    out: &mut [f64],
+    source: Option<&[f64]>,
+    faces: &Faces,
+    stencil: &Stencil,
+  ) -> bool {
+    match self {
+      Isa::Baseline => step_row(halo, out, source, faces, stencil),
+      // SAFETY: `detect` chose this variant only after finding AVX2 on the running CPU.
+      #[cfg(target_arch = "x86_64")]
+      Isa::Avx2 => unsafe { step_row_avx2(halo, out, source, faces, stencil) },
+      // SAFETY: `detect` chose this variant only after finding AVX-512F on the running CPU.
+      #[cfg(target_arch = "x86_64")]
+      Isa::Avx512 => unsafe { step_row_avx512(halo, out, source, faces, stencil) },
+    }
+  }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn step_row_avx2(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces, stencil: &Stencil) -> bool {
+  step_row(halo, out, source, faces, stencil)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn step_row_avx512(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces, stencil: &Stencil) -> bool {
+  step_row(halo, out, source, faces, stencil)
+}
+
+/// The nine inputs of a run of nodes, each as long as the run: the five points and the four faces.
+struct Near<'a> {
+  s: &'a [f64],
+  c: &'a [f64],
+  n: &'a [f64],
+  w: &'a [f64],
+  e: &'a [f64],
+  face_e: &'a [f64],
+  face_w: &'a [f64],
+  face_n: &'a [f64],
+  face_s: &'a [f64],
+}
+
+/// One row: `halo` and `faces` are three padded rows (south, centre, north), `out` one padded row.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces, stencil: &Stencil) -> bool {
+  let stride = stencil.stride();
+  // Node columns first..=last are padded columns lo..hi; the west face of a node is the east face
+  // of its west neighbour, its south face the north face of the node below.
+  let (lo, hi) = (stencil.first + 1, stencil.last + 2);
+  let (south, rest) = halo.split_at(stride);
+  let (centre, north) = rest.split_at(stride);
+  let (east, north_faces) = (&faces.east[stride..2 * stride], &faces.north[..2 * stride]);
+  let near = Near {
+    s: &south[lo..hi],
+    c: &centre[lo..hi],
+    n: &north[lo..hi],
+    w: &centre[lo - 1..hi - 1],
+    e: &centre[lo + 1..=hi],
+    face_e: &east[lo..hi],
+    face_w: &east[lo - 1..hi - 1],
+    face_n: &north_faces[stride + lo..stride + hi],
+    face_s: &north_faces[lo..hi],
+  };
+  let out = &mut out[lo..hi];
+  let (rx, ry) = (stencil.rx, stencil.ry);
+  match source {
+    None => sweep(out, &near, rx, ry),
+    Some(f) => sweep_with_source(out, &near, &f[lo..hi], stencil),
+  }
+  all_finite(out)
+}
+
+/// The hot loop: every slice is cut to the length of `out`, so the bounds checks go and it vectorises.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn sweep(out: &mut [f64], near: &Near, rx: f64, ry: f64) {
+  let len = out.len();
+  let (s, c, n, w, e) = (&near.s[..len], &near.c[..len], &near.n[..len], &near.w[..len], &near.e[..len]);
+  let (fe, fw, fnn, fs) = (&near.face_e[..len], &near.face_w[..len], &near.face_n[..len], &near.face_s[..len]);
+  for k in 0..len {
+    let u = c[k];
+    out[k] = u + rx * (fe[k] * (e[k] - u) - fw[k] * (u - w[k])) + ry * (fnn[k] * (n[k] - u) - fs[k] * (u - s[k]));
+  }
+}
+
+/// The hot loop with a source term f, scaled by dt.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn sweep_with_source(out: &mut [f64], near: &Near, f: &[f64], stencil: &Stencil) {
+  let len = out.len();
+  let (rx, ry, dt) = (stencil.rx, stencil.ry, stencil.dt);
+  let (s, c, n, w, e) = (&near.s[..len], &near.c[..len], &near.n[..len], &near.w[..len], &near.e[..len]);
+  let (fe, fw, fnn, fs) = (&near.face_e[..len], &near.face_w[..len], &near.face_n[..len], &near.face_s[..len]);
+  let f = &f[..len];
+  for k in 0..len {
+    let u = c[k];
+    out[k] =
+      u + rx * (fe[k] * (e[k] - u) - fw[k] * (u - w[k])) + ry * (fnn[k] * (n[k] - u) - fs[k] * (u - s[k])) + dt * f[k];
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::super::{step_band, Faces, Stencil};
+  use crate::boundary::GhostRule;
+
+  /// Test that with every face α = 1 the conservative form gives the constant stencil's answer (to
+  /// rounding), and that a face's α scales only its own flux.
+  #[test]
+  fn unit_faces_match_the_constant_stencil() {
+    let (nx, rows) = (6, 2);
+    let stride = nx + 2;
+    let src: Vec<f64> = (0..(rows + 2) * stride).map(|k| ((k * 7) % 11) as f64 * 0.25).collect();
+    let stencil =
+      Stencil { nx, first: 0, last: nx - 1, rx: 0.1, ry: 0.2, dt: 0.01, left: GhostRule::None, right: GhostRule::None };
+    let ones = vec![1.0; src.len()];
+    let zeros = vec![0.0; src.len()];
+    let faces = Faces { east: &ones, north: &ones, ghost_b: &zeros, ghost_c: &zeros };
+    let (mut constant, mut variable) = (vec![0.0; rows * stride], vec![0.0; rows * stride]);
+    step_band(&src, &mut constant, None, None, rows, &stencil).expect("constant step");
+    step_band(&src, &mut variable, None, Some(&faces), rows, &stencil).expect("variable step");
+    for (k, (a, b)) in constant.iter().zip(&variable).enumerate() {
+      assert!((a - b).abs() < 1e-12, "value {k}: {a} vs {b}");
+    }
+    // Doubling only the east face of node (2, 0) doubles only that flux.
+    let mut east = ones.clone();
+    east[stride + 3] = 2.0;
+    let faces = Faces { east: &east, north: &ones, ghost_b: &zeros, ghost_c: &zeros };
+    step_band(&src, &mut variable, None, Some(&faces), rows, &stencil).expect("variable step");
+    let c = stride + 3;
+    let want = constant[3] + 0.1 * (src[c + 1] - src[c]);
+    assert!((variable[3] - want).abs() < 1e-12, "{} vs {want}", variable[3]);
+  }
+}

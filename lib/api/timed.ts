@@ -1,0 +1,89 @@
+/**
+ * Data that change with time, evaluated on the main thread (functions cannot cross to the workers)
+ * into shared buffers before the workers read them:
+ *
+ * - a separable source's scale g(t): one weight dt·g(t_n) per step in a shared ring, filled for a whole
+ *   chunk of up to kWeightRing steps before the chunk runs (one call per step; the kernels then weigh
+ *   the shape by it in place of dt, so the native rate is that of a constant source);
+ * - boundary data given as functions of (x, y, t) and a source f(x, y, t): written before every step
+ *   (chunks of one step). The state at t_{n+1} holds the boundary data at t_{n+1}: Dirichlet nodes of
+ *   the destination buffer and the ghost coefficients its ghosts are made with; step n takes the
+ *   source at t_n.
+ */
+import { fixedValues } from '../model/boundary/index.js'
+import { type FaceViews, faceViews, ghostCoefficients } from '../model/faces.js'
+import { paddedIndex, paddedLengthOf } from '../model/grid.js'
+import type { Problem } from '../options/problem.js'
+import { scaleAt } from '../options/fields.js'
+
+/** Steps of source weights one chunk may hold. */
+export const kWeightRing = 4096
+
+/** Writes a function of (x, y, t) at time t into the node cells of a padded field, checked finite. */
+function fillSource(
+  problem: Problem,
+  at: (x: number, y: number, t: number) => number,
+  t: number,
+  padded: Float64Array,
+) {
+  const { nx, ny, dx, dy } = problem.grid
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const v = at(i * dx, j * dy, t)
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new TypeError(
+          `options.source(x, y, t) must return a finite number, got ${v} at x = ${i * dx}, y = ${j * dy}, t = ${t}`,
+        )
+      }
+      padded[paddedIndex(problem.grid, i, j)] = v
+    }
+  }
+}
+
+export class TimedData {
+  readonly #problem: Problem
+  readonly #fields: readonly [Float64Array, Float64Array]
+  readonly #faces: FaceViews | null
+  readonly #source: Float64Array | null
+  /** The shared ring of per-step source weights, or null when the source does not vary in time. */
+  readonly weights: Float64Array | null
+  /** Boundary functions or a source f(x, y, t): something must be written before every step. */
+  readonly #perStep: boolean
+
+  constructor(
+    problem: Problem,
+    fields: readonly [Float64Array, Float64Array],
+    faces: Float64Array | null,
+    source: Float64Array | null,
+  ) {
+    this.#problem = problem
+    this.#fields = fields
+    this.#faces = faces === null ? null : faceViews(faces, paddedLengthOf(problem.grid))
+    this.#source = source
+    const bytes = kWeightRing * Float64Array.BYTES_PER_ELEMENT
+    this.weights = problem.sourceScale === null ? null : new Float64Array(new SharedArrayBuffer(bytes))
+    this.#perStep = problem.sourceAt !== null || Object.values(problem.sides).some((s) => s.varying === true)
+  }
+
+  /** The most steps the next run may take. */
+  get chunk(): number {
+    return this.#perStep ? 1 : this.weights !== null ? kWeightRing : Infinity
+  }
+
+  /**
+   * Fills what a run of `steps` steps needs, the run's step k being at t = base + (first + k)·dt (as the
+   * solver counts time within an advance), reading field `parity`.
+   */
+  prepare(base: number, first: number, dt: number, steps: number, parity: 0 | 1): void {
+    const { grid, sides, sourceScale, sourceAt } = this.#problem
+    if (this.weights !== null && sourceScale !== null) {
+      for (let k = 0; k < steps; k++) this.weights[k] = dt * scaleAt(sourceScale, base + (first + k) * dt)
+    }
+    if (!this.#perStep) return
+    const [t0, next] = [base + first * dt, base + (first + 1) * dt]
+    const dst = this.#fields[1 - parity]
+    fixedValues(grid, sides, next, (i, j, v) => (dst[paddedIndex(grid, i, j)] = v), true)
+    if (this.#faces !== null) ghostCoefficients(grid, sides, this.#faces, next, true)
+    if (sourceAt !== null && this.#source !== null) fillSource(this.#problem, sourceAt, t0, this.#source)
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Side data that may vary along the side and in time: a number, or a function (x, y, t) evaluated at
+ * each node of the side at the time of the state it shapes (the boundary nodes and ghosts of the state
+ * at t_{n+1} take the data at t_{n+1}).
+ */
+import { createHash } from 'node:crypto'
+
+import { describe, fail } from '../../options/check.js'
+
+export type Datum = number | ((x: number, y: number, t: number) => number)
+
+/** What a datum must be: a predicate and its wording for messages. */
+export interface DatumCheck {
+  readonly ok: (value: number) => boolean
+  readonly expected: string
+}
+
+export const kFinite: DatumCheck = { ok: Number.isFinite, expected: 'a finite number' }
+export const kNonNegative: DatumCheck = { ok: (v) => Number.isFinite(v) && v >= 0, expected: 'a finite number >= 0' }
+
+/** Parses a datum (`fallback` when absent; required when there is none). */
+export function parseDatum(name: string, value: unknown, fallback: number | undefined, check = kFinite): Datum {
+  if (value === undefined && fallback !== undefined) return fallback
+  if (typeof value === 'function') return value as Datum
+  if (typeof value !== 'number' || !check.ok(value)) fail(name, `${check.expected} or a function (x, y, t)`, value)
+  return value as number
+}
+
+/** The datum at (x, y, t); a function that throws or returns a bad value is refused naming the option. */
+export function datumAt(name: string, datum: Datum, x: number, y: number, t: number, check = kFinite): number {
+  if (typeof datum === 'number') return datum
+  const at = `x = ${x}, y = ${y}, t = ${t}`
+  let value: unknown
+  try {
+    value = datum(x, y, t)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new TypeError(`${name}(x, y, t) threw at ${at}: ${reason}`, { cause: error })
+  }
+  if (typeof value !== 'number' || !check.ok(value)) {
+    throw new TypeError(`${name}(x, y, t) must return ${check.expected}, got ${describe(value)} at ${at}`)
+  }
+  return value
+}
+
+/** Where and when a ghost rule applies: a node of the side and the time of the state. */
+export interface At {
+  readonly x: number
+  readonly y: number
+  readonly t: number
+}
+
+/** A function's identity for checkpoints: a digest of its source text (the same code gives the same text). */
+export const functionId = (f: (...args: never[]) => unknown): string =>
+  `function ${createHash('sha256').update(String(f)).digest('hex').slice(0, 16)}`
+
+/** A datum as text: the number, or the function's identity. */
+export const datumText = (datum: Datum): string => (typeof datum === 'number' ? String(datum) : functionId(datum))
