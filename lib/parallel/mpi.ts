@@ -64,25 +64,24 @@ function splitOptions(options: MpiSolveOptions): { rest: SolveOptions; gather: '
 }
 
 /**
- * What slabs cannot carry yet: a variable α (its faces are made for the whole grid), and sources that vary
- * in time (evaluated per step on the whole grid's coordinates). Side data are checked after validation.
+ * What slabs cannot carry yet: sources and side data that vary in time or along a side (evaluated per step
+ * on the whole grid's coordinates). Side data are checked after validation.
  */
 function refuseVaryingPhysics(rest: SolveOptions): void {
-  const why = 'MPI slabs carry only a constant α and a source constant in time so far'
-  const { diffusivity, source } = rest
-  if (diffusivity !== undefined && typeof diffusivity !== 'number') {
-    throw new TypeError(`options.diffusivity must be a number with mpi: true (${why}), got a field`)
+  const timed = typeof rest.source === 'function' ? rest.source.length >= 3 : isPlainObject(rest.source)
+  if (timed) {
+    throw new TypeError(
+      'options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
+    )
   }
-  const timed = typeof source === 'function' ? source.length >= 3 : isPlainObject(source)
-  if (timed) throw new TypeError(`options.source must be constant in time with mpi: true (${why})`)
 }
 
-/** Robin sides and side data that vary along a side or in time are not run on slabs yet. */
+/** Side data given as functions of (x, y, t) are not run on slabs yet (constant Robin sides are). */
 function refuseVaryingSides(problem: Problem): void {
   for (const [name, side] of Object.entries(problem.sides)) {
-    if (side.kind === 'robin' || side.varying === true) {
+    if (side.varying === true) {
       throw new TypeError(
-        `options.boundary.${name} is not supported with mpi: true: slabs carry only constant Dirichlet, Neumann and periodic sides so far, got ${side.kind}${side.varying === true ? ' with data that vary' : ''}`,
+        `options.boundary.${name} is not supported with mpi: true: slabs carry only side data constant along the side and in time so far, got ${side.kind} with data that vary`,
       )
     }
   }
