@@ -61,7 +61,7 @@ if (mpiAvailable()) {
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
       const messages = [
         `ERR_CALOR_OPTIONS: options.gather must be 'root' or 'all', got "everyone"`,
-        'ERR_CALOR_OPTIONS: options.checkpoint is not supported with mpi: true: a checkpoint of one rank would not be a checkpoint of the run',
+        'ERR_CALOR_OPTIONS: options.trackers is not supported with mpi: true: trackers see one process’s field',
         'ERR_CALOR_OPTIONS: options.grid.ny (5) is too small for 3 MPI ranks: each rank needs at least 2 rows, so ny must be at least 6',
       ]
       for (const rank of [0, 1, 2]) {
@@ -94,6 +94,29 @@ if (mpiAvailable()) {
         expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
         // 6 frames (steps 0, 10, 20, 30, 40 and the last, 41), the manifest and the animation.
         expect(job.stdout.trim()).toBe('frames: 8 files identical')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('rank 0 writes the checkpoint one process writes, which resumes on other ranks or in one process', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-checkpoint-'))
+      try {
+        const written = await runFixture(2, 'checkpoint-write', 2, dir)
+        expect(written.code, `exit code; stderr:\n${written.stderr}`).toBe(0)
+        const lines = written.stdout.trim().split('\n').sort()
+        const missing = path.join(dir, 'missing')
+        expect(lines).toEqual([
+          'checkpoint: the bytes of one process',
+          `rank 0: options.checkpoint.path: cannot write in ${missing}: ENOENT`,
+          'rank 1: rank 0 cannot write the frames or the checkpoint, or resume (its error says why); no rank ran',
+        ])
+        const resumed = await runFixture(3, 'checkpoint-resume', 1, dir)
+        expect(resumed.code, `exit code; stderr:\n${resumed.stderr}`).toBe(0)
+        expect(resumed.stdout.trim().split('\n')).toEqual([
+          'resumed on 3 ranks: identical, same t and steps',
+          'resumed in one process: identical',
+        ])
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }

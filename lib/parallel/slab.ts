@@ -85,7 +85,7 @@ function slabSides(sides: Sides, slab: Slab): Sides {
 }
 
 /** The values of global rows `rows` (bottom to top) of an nx·ny field. */
-function rowsOf(grid: Grid, field: Float64Array, rows: readonly number[]): Float64Array {
+export function rowsOf(grid: Grid, field: Float64Array, rows: readonly number[]): Float64Array {
   const out = new Float64Array(grid.nx * rows.length)
   rows.forEach((j, r) => out.set(field.subarray(j * grid.nx, (j + 1) * grid.nx), r * grid.nx))
   return out
