@@ -16,6 +16,7 @@
 
 mod ftcs;
 mod isa;
+pub mod lines;
 mod seven;
 mod variable;
 
