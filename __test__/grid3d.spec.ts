@@ -48,10 +48,14 @@ describe.each(kMatrix)('3D grid ($backend, $threads threads)', ({ backend, threa
     expect(g ** steps).toBeLessThan(0.9) // the mode did decay: the test can fail
   })
 
-  it('conserves the trapezoid sum in an insulated box', async () => {
+  it.each([
+    ['α = 1', 1],
+    ['α varying', (x: number, y: number, z: number) => 0.5 + x * z + y * y],
+  ])('conserves the trapezoid sum in an insulated box (%s)', async (_, diffusivity) => {
     const [nx, ny, nz] = [12, 10, 14]
     const initial = (x: number, y: number, z: number) => Math.cos(3 * x) + x * y + Math.sin(5 * z) * y
-    const options = { grid: { nx, ny, nz, lx: 1, ly: 1, lz: 1 }, initial, boundary: { type: 'neumann' as const } }
+    const grid = { nx, ny, nz, lx: 1, ly: 1, lz: 1 }
+    const options = { grid, initial, diffusivity, boundary: { type: 'neumann' as const } }
     const r = await solve({ ...options, steps: 40, backend, threads })
     const start = await solve({ ...options, steps: 0, backend: 'js', threads: 1 })
     const w = (n: number, count: number) => (n === 0 || n === count - 1 ? 0.5 : 1)
@@ -110,7 +114,14 @@ describe('3D grid: the same bits everywhere', () => {
     steps: 23,
   }
 
-  it('over 1–4 threads, both backends and every blocking depth', async () => {
+  // The same with a varying α (harmonic faces, per-cell ghost coefficients, the up faces across z).
+  const variable: SolveOptions = { ...base, diffusivity: (x, y, z) => 1 + x * y + 0.5 * Math.sin(3 * z) }
+
+  it.each([
+    ['α constant', base],
+    ['α varying', variable],
+  ])('over 1–4 threads, both backends and every blocking depth (%s)', async (_, options) => {
+    const base = options
     const oracle = await solve({ ...base, backend: 'js', threads: 1 })
     const runs = [
       ...kMatrix.map((m) => ({ ...m, temporalBlocking: 1 })),
@@ -175,8 +186,8 @@ describe('3D grid: bad input is refused by name', () => {
     ],
     [{ grid, dt: 1 }, /options\.dt \(1\) exceeds the stable limit 1\/\(2α\(1\/dx² \+ 1\/dy² \+ 1\/dz²\)\)/],
     [
-      { grid, diffusivity: (x: number) => 1 + x },
-      /options\.diffusivity as a field or function .* not supported on a 3D grid/,
+      { grid, diffusivity: new Float64Array(12 * 12 * 12).fill(1).fill(-1, 5, 6) },
+      /options\.diffusivity must be positive at every node, got -1 at node \(5, 0, 0\), x = 0\.4545454545454546, y = 0, z = 0/,
     ],
     [
       { grid, frames: { dir: 'out', slice: { axis: 'z', index: 12 } } },
@@ -189,6 +200,17 @@ describe('3D grid: bad input is refused by name', () => {
     ],
   ])('%# %j', async (options, message) => {
     await expect(solve({ steps: 1, ...(options as SolveOptions) })).rejects.toThrow(message)
+  })
+
+  it.each([
+    [{ method: 'crank-nicolson' }, /options\.method 'crank-nicolson' is not supported on a 3D grid/],
+    [{ checkpoint: { path: 'x.ckpt', every: 1 } }, /options\.checkpoint is not supported on a 3D grid/],
+    [
+      { steps: undefined, until: { steady: 1e-6 } },
+      /options\.until \(a run to the steady state\) is not supported on a 3D grid/,
+    ],
+  ])('refuses what a 3D grid cannot carry yet: %j', async (extra, message) => {
+    await expect(solve({ grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)
   })
 
   it('refuses mpi: true on a 3D grid, naming the option', async () => {

@@ -3,10 +3,10 @@
 
 use std::sync::atomic::AtomicI32;
 
-use calor::boundary::{fill_ghost_row, GhostRow, GhostRule};
+use calor::boundary::{fill_ghost_row, fill_ghost_row_with, GhostRow, GhostRule};
 use calor::grid::{Band, SharedFields};
 use calor::schedule::{run_band, Neighbours, Run, Schedule};
-use calor::stencil::{step_band, Plane, Stencil};
+use calor::stencil::{step_band, Faces, Plane, Stencil};
 use calor::sync::{Control, PARTIES, SLOTS};
 
 const NX: usize = 9;
@@ -39,10 +39,26 @@ fn ghost_planes() -> Vec<GhostRow> {
 }
 
 /// Refreshes one ghost plane of a whole field, as one thread owning every plane does it.
-fn fill(field: &mut [f64], job: &GhostRow) {
+fn fill(field: &mut [f64], job: &GhostRow, faces: Option<&Faces>) {
   let unit = |r: usize| field[r * PLANE..(r + 1) * PLANE].to_vec();
   let (inside, boundary) = (unit(job.inside), unit(job.boundary));
-  fill_ghost_row(&mut field[job.target * PLANE..(job.target + 1) * PLANE], &inside, &boundary, job.rule);
+  let target = &mut field[job.target * PLANE..(job.target + 1) * PLANE];
+  match faces {
+    Some(faces) => fill_ghost_row_with(target, &inside, &boundary, job.rule, faces.cells(job.target, PLANE)),
+    None => fill_ghost_row(target, &inside, &boundary, job.rule),
+  }
+}
+
+/// A variable diffusivity's five arrays (east, north, ghost b, ghost c, up), made up but positive.
+fn faces() -> Vec<f64> {
+  let len = PLANE * (NZ + 2);
+  (0..5 * len)
+    .map(|k| match k / len {
+      2 => -((k % 5) as f64) * 0.01,
+      3 => ((k % 7) as f64 - 3.0) * 0.01,
+      _ => 0.5 + ((k * 31) % 97) as f64 / 97.0,
+    })
+    .collect()
 }
 
 fn initial() -> Vec<f64> {
@@ -52,19 +68,20 @@ fn initial() -> Vec<f64> {
   let still = Stencil { rx: 0.0, ry: 0.0, plane: stencil().plane.map(|p| Plane { rz: 0.0, ..p }), ..stencil() };
   step_band(&copy, &mut field[PLANE..(NZ + 1) * PLANE], None, None, NZ, &still).unwrap();
   for job in ghost_planes() {
-    fill(&mut field, &job);
+    fill(&mut field, &job, None);
   }
   field
 }
 
-fn reference(steps: usize, source: Option<&[f64]>) -> Vec<f64> {
+fn reference(steps: usize, source: Option<&[f64]>, faces: Option<&[f64]>) -> Vec<f64> {
   let mut a = initial();
   let mut b = a.clone();
+  let faces = faces.map(|f| Faces::split(f, a.len()).unwrap());
   for _ in 0..steps {
     let f = source.map(|s| &s[PLANE..(NZ + 1) * PLANE]);
-    step_band(&a, &mut b[PLANE..(NZ + 1) * PLANE], f, None, NZ, &stencil()).unwrap();
+    step_band(&a, &mut b[PLANE..(NZ + 1) * PLANE], f, faces.as_ref(), NZ, &stencil()).unwrap();
     for job in ghost_planes() {
-      fill(&mut b, &job);
+      fill(&mut b, &job, faces.as_ref());
     }
     std::mem::swap(&mut a, &mut b);
   }
@@ -75,7 +92,7 @@ struct Shared(SharedFields);
 // SAFETY: the test threads follow the solver's protocol: disjoint bands, one barrier per phase.
 unsafe impl Sync for Shared {}
 
-fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>) -> Vec<f64> {
+fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>, faces: Option<&[f64]>) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
   let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
   let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
@@ -96,7 +113,7 @@ fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>) -> V
         let run = Run {
           fields: &fields.0,
           source,
-          faces: None,
+          faces: faces.and_then(|f| Faces::split(f, fields.0.len)),
           weights: None,
           control: &control,
           band: &band,
@@ -116,24 +133,40 @@ fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>) -> V
   }
 }
 
-/// Test that every split of the planes and every blocking depth, with and without a source, gives the
-/// bits of one thread's plain steps.
+/// Test that every split of the planes and every blocking depth, with and without a source and a
+/// variable diffusivity's faces, gives the bits of one thread's plain steps.
 #[test]
 fn bands_of_planes_and_wavefronts_match_plain_steps_bit_for_bit() {
   let source: Vec<f64> = (0..PLANE * (NZ + 2)).map(|k| ((k * 13) % 17) as f64 / 17.0).collect();
-  for source in [None, Some(source.as_slice())] {
+  let faces = faces();
+  let cases = [(None, None), (Some(source.as_slice()), None), (Some(source.as_slice()), Some(faces.as_slice()))];
+  for (source, faces) in cases {
     for steps in [1, 7, 16] {
-      let expected = reference(steps, source);
+      let expected = reference(steps, source, faces);
       assert!(expected != initial(), "the field changes");
       for threads in [1, 2, 3] {
         for k in [1, 2, 3, 4] {
-          let got = parallel(threads, k, steps, source);
+          let got = parallel(threads, k, steps, source, faces);
           let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
-          assert!(same, "{threads} threads, k = {k}, {steps} steps, source {} differ", source.is_some());
+          let what = format!("source {}, faces {}", source.is_some(), faces.is_some());
+          assert!(same, "{threads} threads, k = {k}, {steps} steps, {what}: differ");
         }
       }
     }
   }
+}
+
+/// Test that faces of the wrong shape for the grid are refused before anything is touched: a 3D
+/// stencil needs the up faces, a 2D one must not get them.
+#[test]
+fn faces_must_match_the_dimension() {
+  let len = PLANE * (NZ + 2);
+  let four = vec![1.0; 4 * len];
+  let src = initial();
+  let mut out = vec![0.0; PLANE];
+  let faces = Faces::split(&four, len).unwrap().range(0..3 * PLANE);
+  let error = step_band(&src[..3 * PLANE], &mut out, None, Some(&faces), 1, &stencil()).unwrap_err();
+  assert_eq!(error.to_string(), format!("faces has length 0, expected {}", 3 * PLANE));
 }
 
 /// Test that one 7-point step of a plane is the formula, evaluated in the documented order.

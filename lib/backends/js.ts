@@ -25,10 +25,7 @@ class JsStepper implements BandStepper {
 
   step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number, faces?: FaceViews): boolean {
     const { nx, rx, ry, left, right, plane } = this.spec
-    if (plane !== undefined) {
-      if (faces !== undefined) throw new RangeError('a variable diffusivity is not supported on a 3D grid')
-      return stepPlanes(this.spec, plane, src, dst, source, rows)
-    }
+    if (plane !== undefined) return stepPlanes(this.spec, plane, src, dst, source, rows, faces)
     const stride = nx + 2
     if (src.length !== (rows + 2) * stride || dst.length !== rows * stride) {
       throw new RangeError(`src/dst lengths ${src.length}/${dst.length} do not fit ${rows} rows of ${stride}`)

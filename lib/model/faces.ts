@@ -18,22 +18,28 @@
  */
 import { type Sides, sideNodes, type SideName } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
-import { type Grid, paddedLengthOf, strideOf } from './grid.js'
+import { faces3d, ghostCoefficients3d } from './faces3d.js'
+import { type Grid, is3d, paddedLengthOf, strideOf } from './grid.js'
 
-/** The four arrays of a faces buffer (or of a band's slice of one). */
+/** The four arrays of a faces buffer (or of a band's slice of one); a 3D grid's fifth, `up` (see faces3d.ts). */
 export interface FaceViews {
   readonly east: Float64Array
   readonly north: Float64Array
   readonly cells: GhostCells
+  readonly up?: Float64Array
 }
 
 /** 2ab/(a + b), written a·(2b/(a + b)) so that equal nodes give their own α exactly. */
 export const harmonicMean = (a: number, b: number): number => a * ((2 * b) / (a + b))
 
-/** The views of a faces buffer of four padded fields of `length` values each, or of `from`…`to` of each. */
+/**
+ * The views of a faces buffer of four padded fields of `length` values each (five on a 3D grid), or of
+ * `from`…`to` of each.
+ */
 export function faceViews(all: Float64Array, length: number, from = 0, to = length): FaceViews {
   const part = (k: number) => all.subarray(k * length + from, k * length + to)
-  return { east: part(0), north: part(1), cells: { b: part(2), c: part(3) } }
+  const plane = { east: part(0), north: part(1), cells: { b: part(2), c: part(3) } }
+  return all.length >= 5 * length ? { ...plane, up: part(4) } : plane
 }
 
 function eastFaces(grid: Grid, sides: Sides, alpha: Float64Array, east: Float64Array): void {
@@ -94,11 +100,17 @@ export function needsFaces(diffusivityField: Float64Array | null, sides: Sides):
   return diffusivityField !== null || Object.values(sides).some((s) => s.varying === true && !s.fixed)
 }
 
-/** The faces buffer of nodal diffusivity `alpha` (nx·ny values) on a new SharedArrayBuffer, ghosts at time t. */
+/** The faces buffer of nodal diffusivity `alpha` (unpadded values) on a new SharedArrayBuffer, ghosts at time t. */
 export function computeFaces(grid: Grid, sides: Sides, alpha: Float64Array, t = 0): Float64Array {
   const length = paddedLengthOf(grid)
-  const all = new Float64Array(new SharedArrayBuffer(4 * length * Float64Array.BYTES_PER_ELEMENT))
+  const arrays = is3d(grid) ? 5 : 4
+  const all = new Float64Array(new SharedArrayBuffer(arrays * length * Float64Array.BYTES_PER_ELEMENT))
   const faces = faceViews(all, length)
+  if (is3d(grid)) {
+    faces3d(grid, sides, alpha, faces)
+    ghostCoefficients3d(grid, sides, faces)
+    return all
+  }
   eastFaces(grid, sides, alpha, faces.east)
   northFaces(grid, sides, alpha, faces.north)
   ghostCoefficients(grid, sides, faces, t)

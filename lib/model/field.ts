@@ -133,7 +133,7 @@ const cellRow = (cells: GhostCells, r: number, stride: number): GhostCells => ({
  * (columns, then the plane's ghost rows), then the ghost planes.
  */
 export function fillHalo(grid: Grid, field: Float64Array, rules: GhostRules, faces?: FaceViews): void {
-  if (is3d(grid)) return fillHalo3d(grid, field, rules)
+  if (is3d(grid)) return fillHalo3d(grid, field, rules, faces?.cells)
   const stride = strideOf(grid)
   const cells = faces?.cells
   for (let j = 1; j <= grid.ny; j++) fillGhostColumns(field, j * stride, grid.nx, rules.left, rules.right, cells)
@@ -144,16 +144,21 @@ export function fillHalo(grid: Grid, field: Float64Array, rules: GhostRules, fac
   }
 }
 
-function fillHalo3d(grid: Grid, field: Float64Array, rules: GhostRules): void {
+function fillHalo3d(grid: Grid, field: Float64Array, rules: GhostRules, cells?: GhostCells): void {
   const plane = planeOf(grid)
   const unit = (k: number) => field.subarray(k * plane, (k + 1) * plane)
-  for (let k = 1; k <= grid.nz; k++) fillPlaneHalo(unit(k), grid.nx, grid.ny, rules, 1, grid.ny)
-  for (const g of ghostRows(grid, rules)) fillGhostRow(unit(g.target), unit(g.inside), unit(g.boundary), g.rule)
+  const own = (k: number) => (cells === undefined ? undefined : cellRow(cells, k, plane))
+  for (let k = 1; k <= grid.nz; k++) fillPlaneHalo(unit(k), grid.nx, grid.ny, rules, 1, grid.ny, own(k))
+  for (const g of ghostRows(grid, rules)) {
+    fillGhostRow(unit(g.target), unit(g.inside), unit(g.boundary), g.rule, own(g.target))
+  }
 }
 
 /**
  * The in-plane halo of one padded plane of a 3D field: the ghost columns of node rows first…last
- * (padded rows), then the plane's bottom and top ghost rows. The js kernel calls it after each plane.
+ * (padded rows), then the plane's bottom and top ghost rows; with `cells` (the plane's ghost
+ * coefficients, a variable diffusivity), each ghost cell's own b and c. The js kernel calls it after
+ * each plane.
  */
 export function fillPlaneHalo(
   plane: Float64Array,
@@ -162,11 +167,13 @@ export function fillPlaneHalo(
   rules: Pick<GhostRules, 'left' | 'right' | 'bottom' | 'top'>,
   first: number,
   last: number,
+  cells?: GhostCells,
 ): void {
   const stride = nx + 2
-  for (let j = first; j <= last; j++) fillGhostColumns(plane, j * stride, nx, rules.left, rules.right)
+  for (let j = first; j <= last; j++) fillGhostColumns(plane, j * stride, nx, rules.left, rules.right, cells)
   const row = (r: number) => plane.subarray(r * stride, (r + 1) * stride)
   for (const g of ghostUnits(ny, rules.bottom, rules.top)) {
-    fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule)
+    const own = cells === undefined ? undefined : cellRow(cells, g.target, stride)
+    fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule, own)
   }
 }

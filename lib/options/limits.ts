@@ -42,7 +42,7 @@ export interface MemoryNeeds {
   readonly copies: number
   /** Frames being encoded at once, each a copy of the field and its image (RGB, then PNG). */
   readonly frameBytes: number
-  /** A variable diffusivity: its nx·ny nodal values and the faces buffer made from them (4 padded fields). */
+  /** A variable diffusivity: its nx·ny nodal values and the faces buffer made from them (4 padded fields, 5 in 3D). */
   readonly faces?: boolean
 }
 
@@ -74,7 +74,7 @@ export function memoryNeeds(
  * bytes, or whose field does not fit in a typed array, before any of it is allocated.
  */
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
-  const fields = (needs.source ? 3 : 2) + (needs.faces === true ? 4 : 0)
+  const fields = (needs.source ? 3 : 2) + (needs.faces === true ? (grid.nz > 1 ? 5 : 4) : 0)
   const values = paddedLengthOf(grid)
   const copyBytes = (needs.copies + (needs.faces === true ? 1 : 0)) * nodeCountOf(grid) * Float64Array.BYTES_PER_ELEMENT
   const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT + copyBytes + needs.frameBytes

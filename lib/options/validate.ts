@@ -157,11 +157,10 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
 }
 
 /** What a 3D grid cannot carry yet, refused by the option's name. */
-function refuse3d(options: SolveOptions, diffusivityField: Float64Array | null): void {
+function refuse3d(options: SolveOptions): void {
   const not = (what: string) => {
     throw new TypeError(`${what} is not supported on a 3D grid (options.grid.nz) yet`)
   }
-  if (diffusivityField !== null) not('options.diffusivity as a field or function (a varying α)')
   if (options.checkpoint !== undefined) not('options.checkpoint')
   if (options.resume !== undefined) not('options.resume')
   if (options.until !== undefined) not('options.until (a run to the steady state)')
@@ -173,7 +172,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   checkKeys('options', options, [...kOptionKeys, ...(forSolve ? kSolveOnlyKeys : []), 'trackers'])
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
-  if (is3d(grid)) refuse3d(options, scalars.diffusivityField)
+  if (is3d(grid)) refuse3d(options)
   const frames = parseFrames(options.frames, grid)
   checkMemory(grid, memoryNeeds(grid, options, frames))
   const probes = parseProbes(options.probes, grid)

@@ -106,10 +106,7 @@ impl Run<'_> {
     self.band.validate(stride, self.fields, self.source)?;
     self.schedule.validate(self.band, self.fields.len / stride)?;
     if let Some(faces) = self.faces {
-      let lengths = [faces.east.len(), faces.north.len(), faces.ghost_b.len(), faces.ghost_c.len()];
-      if let Some(&bad) = lengths.iter().find(|&&l| l != self.fields.len) {
-        return Err(KernelError::Length { what: "faces", expected: self.fields.len, actual: bad });
-      }
+      faces.check(self.fields.len, self.stencil.plane.is_some())?;
     }
     let control = self.control.parties();
     if control != self.band.parties {

@@ -132,37 +132,41 @@ impl Plane {
 /// `east[p]` is the α of the face between padded cells p and p + 1 (the harmonic mean of the two
 /// nodes), `north[p]` that between p and p + stride; the halo entries hold the faces to the ghost
 /// cells (mirrored, or wrapped on a periodic axis). `ghost_b` and `ghost_c` hold each ghost cell's
-/// mirror coefficients (see [`CellCoefficients`]). Sliced like `src` wherever a band is stepped.
+/// mirror coefficients (see [`CellCoefficients`]). On a 3D grid a fifth, `up[p]`, the face between
+/// p and p + plane (empty in 2D). Sliced like `src` wherever a band is stepped.
 #[derive(Clone, Copy, Debug)]
 pub struct Faces<'a> {
   pub east: &'a [f64],
   pub north: &'a [f64],
   pub ghost_b: &'a [f64],
   pub ghost_c: &'a [f64],
+  pub up: &'a [f64],
 }
 
 impl<'a> Faces<'a> {
-  /// Splits one buffer of four equal fields (east, north, ghost b, ghost c) of `len` values each;
-  /// `None` if `all` is not 4·len long.
+  /// Splits one buffer of four equal fields (east, north, ghost b, ghost c) of `len` values each, or
+  /// five (then `up`, a 3D grid's); `None` if `all` is neither 4·len nor 5·len long.
   #[must_use]
   pub fn split(all: &'a [f64], len: usize) -> Option<Self> {
-    if len.checked_mul(4) != Some(all.len()) {
-      return None;
-    }
+    let arrays = [4, 5].into_iter().find(|&n| len.checked_mul(n) == Some(all.len()))?;
     let (east, rest) = all.split_at(len);
     let (north, rest) = rest.split_at(len);
-    let (ghost_b, ghost_c) = rest.split_at(len);
-    Some(Self { east, north, ghost_b, ghost_c })
+    let (ghost_b, rest) = rest.split_at(len);
+    let (ghost_c, up) = rest.split_at(len);
+    debug_assert_eq!(up.len(), (arrays - 4) * len);
+    Some(Self { east, north, ghost_b, ghost_c, up })
   }
 
-  /// The same range of each array.
+  /// The same range of each array (`up` stays empty in 2D).
   #[must_use]
   pub fn range(&self, range: std::ops::Range<usize>) -> Self {
+    let up = if self.up.is_empty() { self.up } else { &self.up[range.clone()] };
     Self {
       east: &self.east[range.clone()],
       north: &self.north[range.clone()],
       ghost_b: &self.ghost_b[range.clone()],
       ghost_c: &self.ghost_c[range],
+      up,
     }
   }
 
@@ -173,8 +177,18 @@ impl<'a> Faces<'a> {
     CellCoefficients { b: &self.ghost_b[span.clone()], c: &self.ghost_c[span] }
   }
 
-  fn len(&self) -> usize {
-    self.east.len()
+  /// Checks that every array is `len` long, `up` too on a 3D grid (`three_d`) and empty otherwise.
+  ///
+  /// # Errors
+  /// [`KernelError::Length`] naming the faces.
+  pub fn check(&self, len: usize, three_d: bool) -> Result<(), KernelError> {
+    let up = if three_d { len } else { 0 };
+    let lengths = [(self.east.len(), len), (self.north.len(), len), (self.ghost_b.len(), len)];
+    let lengths = lengths.into_iter().chain([(self.ghost_c.len(), len), (self.up.len(), up)]);
+    match lengths.into_iter().find(|(actual, want)| actual != want) {
+      Some((actual, expected)) => Err(KernelError::Length { what: "faces", expected, actual }),
+      None => Ok(()),
+    }
   }
 }
 
@@ -209,25 +223,19 @@ pub fn step_band(
     check_len("source", source, rows * stride)?;
   }
   if let Some(faces) = faces {
-    if [faces.east, faces.north, faces.ghost_b, faces.ghost_c].iter().any(|a| a.len() != faces.len()) {
-      return Err(KernelError::Argument {
-        what: "faces",
-        expected: "four arrays of one length",
-        actual: String::new(),
-      });
-    }
-    check_len("faces", faces.east, src.len())?;
+    faces.check(src.len(), stencil.plane.is_some())?;
   }
   let isa = Isa::detect();
   let mut finite = true;
   if let Some(plane) = stencil.plane {
-    if faces.is_some() {
-      let actual = "faces".to_owned();
-      return Err(KernelError::Argument { what: "faces", expected: "none on a 3D grid (constant α)", actual });
-    }
     for (p, out) in dst.chunks_exact_mut(stride).enumerate() {
+      let planes3 = p * stride..(p + 3) * stride;
       let f = source.map(|s| &s[p * stride..(p + 1) * stride]);
-      finite &= isa.step_plane(&src[p * stride..(p + 3) * stride], out, f, stencil, &plane);
+      let halo = &src[planes3.clone()];
+      finite &= match faces {
+        Some(faces) => isa.step_plane_variable(halo, out, f, &faces.range(planes3), stencil, &plane),
+        None => isa.step_plane(halo, out, f, stencil, &plane),
+      };
     }
     return Ok(finite);
   }

@@ -4,11 +4,17 @@
 //!
 //! evaluated in exactly this order without fused multiply-adds (the TypeScript kernel,
 //! lib/backends/js-plane.ts, does the same). After its node rows the plane's in-plane halo is
-//! refreshed: each row's ghost columns, then the bottom and top ghost rows.
+//! refreshed: each row's ghost columns, then the bottom and top ghost rows. A variable diffusivity
+//! takes the conservative form, with each ghost cell's own b and c:
+//!
+//!   u′ = u + rx·(α_e(u_e − u) − α_w(u − u_w)) + ry·(α_n(u_n − u) − α_s(u − u_s))
+//!          + rz·(α_f(u_f − u) − α_b(u − u_b)) [+ dt·f].
 
 use super::isa::isa_copies;
-use super::{all_finite, Plane, Stencil};
-use crate::boundary::{fill_ghost_columns, fill_ghost_row, GhostRule};
+use super::{all_finite, Faces, Plane, Stencil};
+use crate::boundary::{
+  fill_ghost_columns, fill_ghost_columns_with, fill_ghost_row, fill_ghost_row_with, CellCoefficients, GhostRule,
+};
 
 isa_copies! {
   /// One plane with this instruction set; `halo` is three padded planes (back, centre, front), `out`
@@ -20,6 +26,18 @@ isa_copies! {
     stencil: &Stencil,
     plane: &Plane,
   ) -> bool = step_plane;
+}
+
+isa_copies! {
+  /// As `step_plane`, in the conservative form; `faces` covers the same three planes as `halo`.
+  pub(super) fn step_plane_variable(
+    halo: &[f64],
+    out: &mut [f64],
+    source: Option<&[f64]>,
+    faces: &Faces,
+    stencil: &Stencil,
+    plane: &Plane,
+  ) -> bool = step_plane_variable;
 }
 
 /// The seven points of the stencil for a run of nodes, each as long as the run.
@@ -62,28 +80,137 @@ fn step_plane(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &S
     finite &= all_finite(run);
     fill_ghost_columns(&mut out[at..at + row], stencil.nx, stencil.left, stencil.right);
   }
-  fill_plane_ghost_rows(out, row, plane.ny, plane.bottom, plane.top);
+  fill_plane_ghost_rows(out, row, plane.ny, plane.bottom, plane.top, None);
   finite
 }
 
-/// The bottom (padded row 0) and top (row ny + 1) ghost rows of one padded plane, from its node rows.
+/// The face α of a run of nodes: east and west, north and south, front and back.
+struct FaceRun<'a> {
+  e: &'a [f64],
+  w: &'a [f64],
+  n: &'a [f64],
+  s: &'a [f64],
+  f: &'a [f64],
+  b: &'a [f64],
+}
+
 #[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
-fn fill_plane_ghost_rows(out: &mut [f64], row: usize, ny: usize, bottom: GhostRule, top: GhostRule) {
+fn step_plane_variable(
+  halo: &[f64],
+  out: &mut [f64],
+  source: Option<&[f64]>,
+  faces: &Faces,
+  stencil: &Stencil,
+  plane: &Plane,
+) -> bool {
+  let (row, len) = (stencil.row(), stencil.stride());
+  let (back, rest) = halo.split_at(len);
+  let (centre, front) = rest.split_at(len);
+  // The centre plane's faces; a node's back face is the up face of the node behind it (plane 0).
+  let (east, north, up) = (&faces.east[len..2 * len], &faces.north[len..2 * len], &faces.up[..2 * len]);
+  let (lo, hi) = (stencil.first + 1, stencil.last + 2);
+  let mut finite = true;
+  for j in plane.first_row + 1..=plane.last_row + 1 {
+    let at = j * row;
+    let (a, b) = (at + lo, at + hi);
+    let near = Near {
+      c: &centre[a..b],
+      w: &centre[a - 1..b - 1],
+      e: &centre[a + 1..=b],
+      s: &centre[a - row..b - row],
+      n: &centre[a + row..b + row],
+      b: &back[a..b],
+      f: &front[a..b],
+    };
+    let face = FaceRun {
+      e: &east[a..b],
+      w: &east[a - 1..b - 1],
+      n: &north[a..b],
+      s: &north[a - row..b - row],
+      f: &up[len + a..len + b],
+      b: &up[a..b],
+    };
+    let run = &mut out[a..b];
+    let (rx, ry, rz, dt) = (stencil.rx, stencil.ry, plane.rz, stencil.dt);
+    sweep_variable(run, &near, &face, [rx, ry, rz, dt], source.map(|f| &f[a..b]));
+    finite &= all_finite(run);
+    let cells =
+      CellCoefficients { b: &faces.ghost_b[len + at..len + at + row], c: &faces.ghost_c[len + at..len + at + row] };
+    fill_ghost_columns_with(&mut out[at..at + row], stencil.nx, stencil.left, stencil.right, cells);
+  }
+  let cells = CellCoefficients { b: &faces.ghost_b[len..2 * len], c: &faces.ghost_c[len..2 * len] };
+  fill_plane_ghost_rows(out, row, plane.ny, plane.bottom, plane.top, Some(cells));
+  finite
+}
+
+/// The conservative hot loop, `k` = [rx, ry, rz, dt]; with a source, + dt·f last.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn sweep_variable(out: &mut [f64], near: &Near, face: &FaceRun, k: [f64; 4], source: Option<&[f64]>) {
+  let len = out.len();
+  let [rx, ry, rz, dt] = k;
+  let (c, w, e, s, n) = (&near.c[..len], &near.w[..len], &near.e[..len], &near.s[..len], &near.n[..len]);
+  let (b, f) = (&near.b[..len], &near.f[..len]);
+  let (fe, fw, fnn, fs, ff, fb) =
+    (&face.e[..len], &face.w[..len], &face.n[..len], &face.s[..len], &face.f[..len], &face.b[..len]);
+  match source {
+    None => {
+      for q in 0..len {
+        let u = c[q];
+        out[q] = u
+          + rx * (fe[q] * (e[q] - u) - fw[q] * (u - w[q]))
+          + ry * (fnn[q] * (n[q] - u) - fs[q] * (u - s[q]))
+          + rz * (ff[q] * (f[q] - u) - fb[q] * (u - b[q]));
+      }
+    }
+    Some(src) => {
+      let src = &src[..len];
+      for q in 0..len {
+        let u = c[q];
+        out[q] = u
+          + rx * (fe[q] * (e[q] - u) - fw[q] * (u - w[q]))
+          + ry * (fnn[q] * (n[q] - u) - fs[q] * (u - s[q]))
+          + rz * (ff[q] * (f[q] - u) - fb[q] * (u - b[q]))
+          + dt * src[q];
+      }
+    }
+  }
+}
+
+/// The bottom (padded row 0) and top (row ny + 1) ghost rows of one padded plane, from its node rows;
+/// with `cells` (the plane's ghost coefficients), each ghost cell's own b and c.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn fill_plane_ghost_rows(
+  out: &mut [f64],
+  row: usize,
+  ny: usize,
+  bottom: GhostRule,
+  top: GhostRule,
+  cells: Option<CellCoefficients>,
+) {
+  let fill = |target: &mut [f64], inside: &[f64], boundary: &[f64], rule, r: usize| match cells {
+    Some(all) => {
+      let own = CellCoefficients { b: &all.b[r * row..(r + 1) * row], c: &all.c[r * row..(r + 1) * row] };
+      fill_ghost_row_with(target, inside, boundary, rule, own);
+    }
+    None => fill_ghost_row(target, inside, boundary, rule),
+  };
   let (ghost, nodes) = out.split_at_mut(row);
   // Node row j (0-based) is nodes[j·row..(j + 1)·row] here.
   match bottom {
     GhostRule::None => {}
-    GhostRule::Mirror { .. } => fill_ghost_row(ghost, &nodes[row..2 * row], &nodes[..row], bottom),
-    GhostRule::Wrap => fill_ghost_row(ghost, &nodes[(ny - 1) * row..ny * row], &[], bottom),
+    GhostRule::Mirror { .. } => fill(ghost, &nodes[row..2 * row], &nodes[..row], bottom, 0),
+    GhostRule::Wrap => fill(ghost, &nodes[(ny - 1) * row..ny * row], &[], bottom, 0),
   }
   let (nodes, ghost) = out.split_at_mut((ny + 1) * row);
   let ghost = &mut ghost[..row];
   // Node row j is nodes[(j + 1)·row..(j + 2)·row] here.
   match top {
     GhostRule::None => {}
-    GhostRule::Mirror { .. } => fill_ghost_row(ghost, &nodes[(ny - 1) * row..ny * row], &nodes[ny * row..], top),
-    GhostRule::Wrap => fill_ghost_row(ghost, &nodes[row..2 * row], &[], top),
+    GhostRule::Mirror { .. } => fill(ghost, &nodes[(ny - 1) * row..ny * row], &nodes[ny * row..], top, ny + 1),
+    GhostRule::Wrap => fill(ghost, &nodes[row..2 * row], &[], top, ny + 1),
   }
 }
 

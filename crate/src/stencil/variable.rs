@@ -118,7 +118,7 @@ mod tests {
     };
     let ones = vec![1.0; src.len()];
     let zeros = vec![0.0; src.len()];
-    let faces = Faces { east: &ones, north: &ones, ghost_b: &zeros, ghost_c: &zeros };
+    let faces = Faces { east: &ones, north: &ones, ghost_b: &zeros, ghost_c: &zeros, up: &[] };
     let (mut constant, mut variable) = (vec![0.0; rows * stride], vec![0.0; rows * stride]);
     step_band(&src, &mut constant, None, None, rows, &stencil).expect("constant step");
     step_band(&src, &mut variable, None, Some(&faces), rows, &stencil).expect("variable step");
@@ -128,7 +128,7 @@ mod tests {
     // Doubling only the east face of node (2, 0) doubles only that flux.
     let mut east = ones.clone();
     east[stride + 3] = 2.0;
-    let faces = Faces { east: &east, north: &ones, ghost_b: &zeros, ghost_c: &zeros };
+    let faces = Faces { east: &east, north: &ones, ghost_b: &zeros, ghost_c: &zeros, up: &[] };
     step_band(&src, &mut variable, None, Some(&faces), rows, &stencil).expect("variable step");
     let c = stride + 3;
     let want = constant[3] + 0.1 * (src[c + 1] - src[c]);

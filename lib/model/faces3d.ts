@@ -1,0 +1,96 @@
+/**
+ * A variable diffusivity on a 3D grid: the faces buffer of model/faces.ts with a fifth array, `up[p]`,
+ * the α of the face between padded cells p and p + plane (the harmonic mean of the two nodes), after the
+ * four of the plane (east, north, ghost b, ghost c), so that 2D's layout is a prefix of 3D's. The faces
+ * to the ghost cells are mirrored (or wrapped on a periodic axis) as in 2D, per plane for x and y and
+ * per column for z, and every mirror side's ghost cell carries its own b and c, computed with the α of
+ * its boundary node's face. Side data are numbers on a 3D grid, so the coefficients do not vary in time.
+ */
+import type { AnySideName, Sides } from './boundary/index.js'
+import type { GhostCells } from './boundary/rule.js'
+import { type Grid, planeOf, strideOf } from './grid.js'
+
+/** The arrays of a 3D faces buffer (faces.ts's FaceViews, whose `up` is then present). */
+interface Faces3d {
+  readonly east: Float64Array
+  readonly north: Float64Array
+  readonly cells: GhostCells
+  readonly up?: Float64Array
+}
+
+/** 2ab/(a + b), as model/faces.ts writes it. */
+const harmonic = (a: number, b: number): number => a * ((2 * b) / (a + b))
+
+/** The α of faces along one line of n nodes: node m at alpha[node(m)], face m between nodes m − 1 and m. */
+function lineFaces(n: number, wraps: [boolean, boolean], node: (m: number) => number, alpha: Float64Array) {
+  const inner = (m: number) => harmonic(alpha[node(m - 1)], alpha[node(m)])
+  const wrap = harmonic(alpha[node(n - 1)], alpha[node(0)])
+  return { inner, first: wraps[0] ? wrap : inner(1), last: wraps[1] ? wrap : inner(n - 1) }
+}
+
+/** Fills east, north and up, with the halo faces mirrored or wrapped. */
+export function faces3d(grid: Grid, sides: Sides, alpha: Float64Array, faces: Faces3d): void {
+  const { nx, ny, nz } = grid
+  const [S, P] = [strideOf(grid), planeOf(grid)]
+  const up = faces.up!
+  const at = (i: number, j: number, k: number) => (k * ny + j) * nx + i
+  const cell = (i: number, j: number, k: number) => (k + 1) * P + (j + 1) * S + i + 1
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      const f = lineFaces(nx, [sides.left.wraps, sides.right.wraps], (m) => at(m, j, k), alpha)
+      for (let q = 1; q < nx; q++) faces.east[cell(q - 1, j, k)] = f.inner(q)
+      ;[faces.east[cell(-1, j, k)], faces.east[cell(nx - 1, j, k)]] = [f.first, f.last]
+    }
+  for (let k = 0; k < nz; k++)
+    for (let i = 0; i < nx; i++) {
+      const f = lineFaces(ny, [sides.bottom.wraps, sides.top.wraps], (m) => at(i, m, k), alpha)
+      for (let q = 1; q < ny; q++) faces.north[cell(i, q - 1, k)] = f.inner(q)
+      ;[faces.north[cell(i, -1, k)], faces.north[cell(i, ny - 1, k)]] = [f.first, f.last]
+    }
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      const f = lineFaces(nz, [sides.back!.wraps, sides.front!.wraps], (m) => at(i, j, m), alpha)
+      for (let q = 1; q < nz; q++) up[cell(i, j, q - 1)] = f.inner(q)
+      ;[up[cell(i, j, -1)], up[cell(i, j, nz - 1)]] = [f.first, f.last]
+    }
+}
+
+/** A side's ghost cells: (padded index of the ghost, padded index of the face its rule takes). */
+function ghostCells(grid: Grid, side: AnySideName): [number, number][] {
+  const { nx, ny, nz } = grid
+  const [S, P] = [strideOf(grid), planeOf(grid)]
+  const cell = (i: number, j: number, k: number) => (k + 1) * P + (j + 1) * S + i + 1
+  const out: [number, number][] = []
+  const across =
+    side === 'left' || side === 'right' ? [ny, nz] : side === 'bottom' || side === 'top' ? [nx, nz] : [nx, ny]
+  for (let b = 0; b < across[1]; b++)
+    for (let a = 0; a < across[0]; a++) {
+      if (side === 'left') out.push([cell(-1, a, b), cell(-1, a, b)])
+      else if (side === 'right') out.push([cell(nx, a, b), cell(nx - 1, a, b)])
+      else if (side === 'bottom') out.push([cell(a, -1, b), cell(a, -1, b)])
+      else if (side === 'top') out.push([cell(a, ny, b), cell(a, ny - 1, b)])
+      else if (side === 'back') out.push([cell(a, b, -1), cell(a, b, -1)])
+      else out.push([cell(a, b, nz), cell(a, b, nz - 1)])
+    }
+  return out
+}
+
+/** Every mirror side's per-cell ghost coefficients (b, c), each with the α of its boundary node's face. */
+export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d): void {
+  const kinds: [AnySideName, Float64Array, number][] = [
+    ['left', faces.east, grid.dx],
+    ['right', faces.east, grid.dx],
+    ['bottom', faces.north, grid.dy],
+    ['top', faces.north, grid.dy],
+    ['back', faces.up!, grid.dz],
+    ['front', faces.up!, grid.dz],
+  ]
+  for (const [side, face, spacing] of kinds) {
+    for (const [ghost, f] of ghostCells(grid, side)) {
+      const rule = sides[side]!.ghost(spacing, face[f], `options.boundary.${side}`)
+      if (rule.kind !== 'mirror') break
+      faces.cells.b[ghost] = rule.b
+      faces.cells.c[ghost] = rule.c
+    }
+  }
+}
