@@ -28,7 +28,7 @@ export declare class NativeBand {
    * schedule says and refreshing its ghost rows. Stops early, with every peer at the same step, on
    * a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
    * empty for a constant diffusivity, or a variable one's four padded arrays (east faces, north
-   * faces, ghost b, ghost c; 4·fieldA.length values, never written during a run). `weights` is
+   * faces, ghost b, ghost c; 4·fieldA.length values, 5· with the up faces of a 3D grid; never written during a run). `weights` is
    * empty for a source constant in time, or one source weight dt·g(t) per step (read-only). Throws,
    * before touching anything, if any view, index or length does not fit, if the control block
    * shares memory with a field or the source, or if it was made for another number of parties.

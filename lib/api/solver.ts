@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { applyFixed, evolvingCount } from '../model/boundary/index.js'
-import { type Grid, nodeOf, paddedIndex, strideOf } from '../model/grid.js'
+import { checkNode, type Grid, nodeOf, paddedIndex, strideOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -332,14 +332,7 @@ export class Solver implements AsyncDisposable {
   #value(i: number, j: number, k: number): number {
     this.#checkNotLost('Snapshot.value()')
     const { grid } = this.#problem
-    const inside = (v: number, n: number) => Number.isInteger(v) && v >= 0 && v < n
-    if (!inside(i, grid.nx) || !inside(j, grid.ny) || !inside(k, grid.nz)) {
-      const planes = grid.nz > 1 ? `, 0 <= k < ${grid.nz}` : ''
-      const got = grid.nz > 1 ? `(${i}, ${j}, ${k})` : `(${i}, ${j})`
-      throw new RangeError(
-        `Snapshot.value(i, j${grid.nz > 1 ? ', k' : ''}) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}${planes}, got ${got}`,
-      )
-    }
+    checkNode(grid, i, j, k, 'Snapshot.value')
     return this.#fields[this.#parity][paddedIndex(grid, i, j, k)]
   }
 

@@ -81,7 +81,7 @@ export class TimedData {
     if (!this.#perStep) return
     const [t0, next] = [base + first * dt, base + (first + 1) * dt]
     const dst = this.#fields[1 - parity]
-    fixedValues(grid, sides, next, (i, j, v) => (dst[paddedIndex(grid, i, j)] = v), true)
+    fixedValues(grid, sides, next, (i, j, v, k) => (dst[paddedIndex(grid, i, j, k)] = v), true)
     if (this.#faces !== null) ghostCoefficients(grid, sides, this.#faces, next, true)
     if (sourceAt !== null && this.#source !== null) fillSource(this.#problem, sourceAt, t0, this.#source)
   }

@@ -26,11 +26,11 @@ export interface GridOptions {
 }
 
 /**
- * Side data: a number, or a function of the boundary node's position and the time. The boundary nodes
- * (and ghosts) of the state at t_{n+1} take the data at t_{n+1}; a function costs one call per boundary
- * node per step, on the main thread.
+ * Side data: a number, or a function of the boundary node's position and the time, (x, y, t) on a 2D
+ * grid and (x, y, z, t) on a 3D one. The boundary nodes (and ghosts) of the state at t_{n+1} take the
+ * data at t_{n+1}; a function costs one call per boundary node per step, on the main thread.
  */
-export type SideDatum = number | ((x: number, y: number, t: number) => number)
+export type SideDatum = number | ((x: number, y: number, zOrT: number, t?: number) => number)
 
 /** Boundary nodes hold `value`. */
 export interface DirichletSide {

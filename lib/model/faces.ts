@@ -83,6 +83,7 @@ function ghostCellsOf(grid: Grid, side: SideName, faces: FaceViews) {
  * the sides whose data are functions, the ones that change with t).
  */
 export function ghostCoefficients(grid: Grid, sides: Sides, faces: FaceViews, t: number, onlyVarying = false): void {
+  if (is3d(grid)) return ghostCoefficients3d(grid, sides, faces, t, onlyVarying)
   for (const side of ['left', 'right', 'bottom', 'top'] as const) {
     if (onlyVarying && sides[side].varying !== true) continue
     const spacing = side === 'left' || side === 'right' ? grid.dx : grid.dy
@@ -108,7 +109,7 @@ export function computeFaces(grid: Grid, sides: Sides, alpha: Float64Array, t = 
   const faces = faceViews(all, length)
   if (is3d(grid)) {
     faces3d(grid, sides, alpha, faces)
-    ghostCoefficients3d(grid, sides, faces)
+    ghostCoefficients3d(grid, sides, faces, t)
     return all
   }
   eastFaces(grid, sides, alpha, faces.east)

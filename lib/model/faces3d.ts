@@ -4,9 +4,9 @@
  * four of the plane (east, north, ghost b, ghost c), so that 2D's layout is a prefix of 3D's. The faces
  * to the ghost cells are mirrored (or wrapped on a periodic axis) as in 2D, per plane for x and y and
  * per column for z, and every mirror side's ghost cell carries its own b and c, computed with the α of
- * its boundary node's face. Side data are numbers on a 3D grid, so the coefficients do not vary in time.
+ * its boundary node's face (side data given as functions are evaluated at the boundary node's (x, y, z)).
  */
-import type { AnySideName, Sides } from './boundary/index.js'
+import { type AnySideName, type SideNode, type Sides, sideNodes } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
 import { type Grid, planeOf, strideOf } from './grid.js'
 
@@ -55,28 +55,27 @@ export function faces3d(grid: Grid, sides: Sides, alpha: Float64Array, faces: Fa
     }
 }
 
-/** A side's ghost cells: (padded index of the ghost, padded index of the face its rule takes). */
-function ghostCells(grid: Grid, side: AnySideName): [number, number][] {
+/** A side's ghost cells: the ghost's padded index, that of the face its rule takes, and its boundary node. */
+function ghostCells(grid: Grid, side: AnySideName): { ghost: number; face: number; node: SideNode }[] {
   const { nx, ny, nz } = grid
   const [S, P] = [strideOf(grid), planeOf(grid)]
   const cell = (i: number, j: number, k: number) => (k + 1) * P + (j + 1) * S + i + 1
-  const out: [number, number][] = []
-  const across =
-    side === 'left' || side === 'right' ? [ny, nz] : side === 'bottom' || side === 'top' ? [nx, nz] : [nx, ny]
-  for (let b = 0; b < across[1]; b++)
-    for (let a = 0; a < across[0]; a++) {
-      if (side === 'left') out.push([cell(-1, a, b), cell(-1, a, b)])
-      else if (side === 'right') out.push([cell(nx, a, b), cell(nx - 1, a, b)])
-      else if (side === 'bottom') out.push([cell(a, -1, b), cell(a, -1, b)])
-      else if (side === 'top') out.push([cell(a, ny, b), cell(a, ny - 1, b)])
-      else if (side === 'back') out.push([cell(a, b, -1), cell(a, b, -1)])
-      else out.push([cell(a, b, nz), cell(a, b, nz - 1)])
-    }
-  return out
+  return sideNodes(grid, side).map((node) => {
+    const { i, j, k } = node
+    if (side === 'left') return { ghost: cell(-1, j, k), face: cell(-1, j, k), node }
+    if (side === 'right') return { ghost: cell(nx, j, k), face: cell(nx - 1, j, k), node }
+    if (side === 'bottom') return { ghost: cell(i, -1, k), face: cell(i, -1, k), node }
+    if (side === 'top') return { ghost: cell(i, ny, k), face: cell(i, ny - 1, k), node }
+    if (side === 'back') return { ghost: cell(i, j, -1), face: cell(i, j, -1), node }
+    return { ghost: cell(i, j, nz), face: cell(i, j, nz - 1), node }
+  })
 }
 
-/** Every mirror side's per-cell ghost coefficients (b, c), each with the α of its boundary node's face. */
-export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d): void {
+/**
+ * Every mirror side's per-cell ghost coefficients (b, c) for the state at time t, each with the α of its
+ * boundary node's face (`onlyVarying`: only the sides whose data are functions of (x, y, z, t)).
+ */
+export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d, t: number, onlyVarying = false): void {
   const kinds: [AnySideName, Float64Array, number][] = [
     ['left', faces.east, grid.dx],
     ['right', faces.east, grid.dx],
@@ -85,9 +84,11 @@ export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d): v
     ['back', faces.up!, grid.dz],
     ['front', faces.up!, grid.dz],
   ]
-  for (const [side, face, spacing] of kinds) {
-    for (const [ghost, f] of ghostCells(grid, side)) {
-      const rule = sides[side]!.ghost(spacing, face[f], `options.boundary.${side}`)
+  for (const [name, face, spacing] of kinds) {
+    const side = sides[name]!
+    if (onlyVarying && side.varying !== true) continue
+    for (const { ghost, face: f, node } of ghostCells(grid, name)) {
+      const rule = side.ghost(spacing, face[f], `options.boundary.${name}`, { x: node.x, y: node.y, z: node.z, t })
       if (rule.kind !== 'mirror') break
       faces.cells.b[ghost] = rule.b
       faces.cells.c[ghost] = rule.c

@@ -108,3 +108,13 @@ export function forEachRow(grid: Grid, visit: (padded: number, n: number, j: num
     for (let j = 0; j < grid.ny; j++) visit(paddedIndex(grid, 0, j, k), nodeIndex(grid, 0, j, k), j, k)
   }
 }
+
+/** Refuses a node outside the grid: `what(i, j)` (or `what(i, j, k)` in 3D) needs 0 <= i < nx, …. */
+export function checkNode(grid: Grid, i: number, j: number, k: number, what: string): void {
+  const inside = (v: number, n: number) => Number.isInteger(v) && v >= 0 && v < n
+  if (inside(i, grid.nx) && inside(j, grid.ny) && inside(k, grid.nz)) return
+  const [args, planes, got] = is3d(grid)
+    ? ['i, j, k', `, 0 <= k < ${grid.nz}`, `(${i}, ${j}, ${k})`]
+    : ['i, j', '', `(${i}, ${j})`]
+  throw new RangeError(`${what}(${args}) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}${planes}, got ${got}`)
+}

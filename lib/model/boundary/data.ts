@@ -1,13 +1,13 @@
 /**
  * Side data that may vary along the side and in time: a number, or a function (x, y, t) evaluated at
  * each node of the side at the time of the state it shapes (the boundary nodes and ghosts of the state
- * at t_{n+1} take the data at t_{n+1}).
+ * at t_{n+1} take the data at t_{n+1}); on a 3D grid a function (x, y, z, t).
  */
 import { createHash } from 'node:crypto'
 
 import { describe, fail } from '../../options/check.js'
 
-export type Datum = number | ((x: number, y: number, t: number) => number)
+export type Datum = number | ((x: number, y: number, t: number, t3?: number) => number)
 
 /** What a datum must be: a predicate and its wording for messages. */
 export interface DatumCheck {
@@ -26,19 +26,33 @@ export function parseDatum(name: string, value: unknown, fallback: number | unde
   return value as number
 }
 
-/** The datum at (x, y, t); a function that throws or returns a bad value is refused naming the option. */
-export function datumAt(name: string, datum: Datum, x: number, y: number, t: number, check = kFinite): number {
+/**
+ * The datum at (x, y, t), or with `z` at (x, y, z, t) (a 3D grid); a function that throws or returns a
+ * bad value is refused naming the option.
+ */
+export function datumAt(
+  name: string,
+  datum: Datum,
+  x: number,
+  y: number,
+  t: number,
+  check = kFinite,
+  z?: number,
+): number {
   if (typeof datum === 'number') return datum
-  const at = `x = ${x}, y = ${y}, t = ${t}`
+  const [at, params] =
+    z === undefined
+      ? [`x = ${x}, y = ${y}, t = ${t}`, 'x, y, t']
+      : [`x = ${x}, y = ${y}, z = ${z}, t = ${t}`, 'x, y, z, t']
   let value: unknown
   try {
-    value = datum(x, y, t)
+    value = z === undefined ? datum(x, y, t) : datum(x, y, z, t)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new TypeError(`${name}(x, y, t) threw at ${at}: ${reason}`, { cause: error })
+    throw new TypeError(`${name}(${params}) threw at ${at}: ${reason}`, { cause: error })
   }
   if (typeof value !== 'number' || !check.ok(value)) {
-    throw new TypeError(`${name}(x, y, t) must return ${check.expected}, got ${describe(value)} at ${at}`)
+    throw new TypeError(`${name}(${params}) must return ${check.expected}, got ${describe(value)} at ${at}`)
   }
   return value
 }
@@ -47,6 +61,8 @@ export function datumAt(name: string, datum: Datum, x: number, y: number, t: num
 export interface At {
   readonly x: number
   readonly y: number
+  /** On a 3D grid. */
+  readonly z?: number
   readonly t: number
 }
 

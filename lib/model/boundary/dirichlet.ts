@@ -3,7 +3,7 @@
  * updated by the stencil (a constant value sits in both buffers; a varying one is written before each
  * step, so that the state at t_{n+1} holds value(t_{n+1})).
  */
-import { datumAt, datumText, parseDatum } from './data.js'
+import { datumAt, datumText, kFinite, parseDatum } from './data.js'
 import type { BoundaryKind } from './kind.js'
 import { kNoGhost } from './rule.js'
 
@@ -22,7 +22,7 @@ export const dirichlet: BoundaryKind = {
       fixed: true,
       wraps: false,
       ghost: () => kNoGhost,
-      valueAt: (x: number, y: number, t: number) => datumAt(`${name}.value`, value, x, y, t),
+      valueAt: (x: number, y: number, t: number, z?: number) => datumAt(`${name}.value`, value, x, y, t, kFinite, z),
     })
   },
 }

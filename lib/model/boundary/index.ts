@@ -56,7 +56,7 @@ function parseSide(name: string, value: unknown): Side {
 
 /**
  * Parses one side condition for all sides, or `{ left, right, bottom, top }` (and `back`, `front` on a
- * 3D grid, where side data must be numbers for now).
+ * 3D grid, where side data given as functions take (x, y, z, t)).
  */
 export function parseBoundary(value: unknown, threeD = false): Sides {
   const name = 'options.boundary'
@@ -77,18 +77,7 @@ export function parseBoundary(value: unknown, threeD = false): Sides {
       throw new TypeError(`${name}: ${a} and ${b} must both be periodic or neither, got ${sa.kind} and ${sb.kind}`)
     }
   }
-  if (threeD) for (const n of names) refuseVarying3d(n, sides[n]!)
   return Object.freeze(sides) as Sides
-}
-
-/** On a 3D grid, side data given as functions are refused (for now), naming the side. */
-function refuseVarying3d(name: AnySideName, side: Side): void {
-  if (side.varying === true) {
-    throw new TypeError(
-      `options.boundary.${name}: side data given as functions are not supported on a 3D grid (options.grid.nz) ` +
-        'yet; give numbers',
-    )
-  }
 }
 
 /** The node spacing across a side. */
@@ -105,14 +94,31 @@ export function ghostRules(grid: Grid, sides: Sides, diffusivity: number): Ghost
   return Object.freeze(is3d(grid) ? { ...plane, back: rule('back'), front: rule('front') } : plane)
 }
 
-/** The nodes of a side: (i, j) and position (x, y). */
-export function sideNodes(grid: Grid, side: SideName): { i: number; j: number; x: number; y: number }[] {
-  const { nx, ny, dx, dy } = grid
-  const along = side === 'left' || side === 'right' ? ny : nx
-  return Array.from({ length: along }, (_, k) => {
-    const [i, j] = side === 'left' ? [0, k] : side === 'right' ? [nx - 1, k] : side === 'bottom' ? [k, 0] : [k, ny - 1]
-    return { i, j, x: i * dx, y: j * dy }
-  })
+/** A node of a side: (i, j, k) and position (x, y, z); k = z = 0 in 2D. */
+export interface SideNode {
+  readonly i: number
+  readonly j: number
+  readonly k: number
+  readonly x: number
+  readonly y: number
+  readonly z: number
+}
+
+/** The nodes of a side (of a face of the box in 3D), in the order of the padded field. */
+export function sideNodes(grid: Grid, side: AnySideName): SideNode[] {
+  const { nx, ny, nz, dx, dy, dz } = grid
+  const fix = (n: number, high: boolean) => (high ? n - 1 : 0)
+  const out: SideNode[] = []
+  const push = (i: number, j: number, k: number) => out.push({ i, j, k, x: i * dx, y: j * dy, z: k * dz })
+  for (let k = 0; k < nz; k++) {
+    if (side === 'back' || side === 'front') {
+      if (k !== fix(nz, side === 'front')) continue
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) push(i, j, k)
+    } else if (side === 'left' || side === 'right') {
+      for (let j = 0; j < ny; j++) push(fix(nx, side === 'right'), j, k)
+    } else for (let i = 0; i < nx; i++) push(i, fix(ny, side === 'top'), k)
+  }
+  return out
 }
 
 /**
@@ -125,7 +131,8 @@ export function transferAcross(grid: Grid, sides: Sides): { x: number; y: number
     const side = sides[name]
     if (side === undefined) return 0
     if (side.transfer !== undefined || side.transferAt === undefined) return side.transfer ?? 0
-    return sideNodes(grid, name as SideName).reduce((m, p) => Math.max(m, side.transferAt!(p.x, p.y, 0)), 0)
+    const z = (p: SideNode) => (is3d(grid) ? p.z : undefined)
+    return sideNodes(grid, name).reduce((m, p) => Math.max(m, side.transferAt!(p.x, p.y, 0, z(p))), 0)
   }
   return { x: Math.max(h('left'), h('right')), y: Math.max(h('bottom'), h('top')), z: Math.max(h('back'), h('front')) }
 }
@@ -166,21 +173,23 @@ export function evolvingCount(grid: Grid, sides: Sides): number {
 const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
 
 /**
- * The values of the fixed sides' nodes at time t, passed to `set(i, j, value)`; where two fixed sides
- * meet, the corner takes their mean. `only` limits it to the sides whose data vary.
+ * The values of the fixed sides' nodes at time t, passed to `set(i, j, value, k)` (k = 0 in 2D); where
+ * two fixed sides meet, the corner takes their mean (three at a corner of a box). `only` limits it to the
+ * nodes of sides whose data vary.
  */
 export function fixedValues(
   grid: Grid,
   sides: Sides,
   t: number,
-  set: (i: number, j: number, v: number) => void,
+  set: (i: number, j: number, v: number, k: number) => void,
   only = false,
 ): void {
+  if (is3d(grid)) return fixedValues3d(grid, sides, t, set, only)
   const { nx, ny, dx, dy } = grid
   const use = (side: Side) => side.fixed && (!only || side.varying === true)
   const valueOf = (side: Side, i: number, j: number) => side.valueAt?.(i * dx, j * dy, t) ?? side.value
   const put = (i: number, j: number, side: Side) => {
-    if (use(side)) set(i, j, valueOf(side, i, j))
+    if (use(side)) set(i, j, valueOf(side, i, j), 0)
   }
   for (let j = 0; j < ny; j++) [put(0, j, sides.left), put(nx - 1, j, sides.right)]
   for (let i = 0; i < nx; i++) [put(i, 0, sides.bottom), put(i, ny - 1, sides.top)]
@@ -191,7 +200,7 @@ export function fixedValues(
     [nx - 1, ny - 1, 'right', 'top'],
   ] as const) {
     const [sa, sb] = [sides[a], sides[b]]
-    if (sa.fixed && sb.fixed && (use(sa) || use(sb))) set(i, j, mean(valueOf(sa, i, j), valueOf(sb, i, j)))
+    if (sa.fixed && sb.fixed && (use(sa) || use(sb))) set(i, j, mean(valueOf(sa, i, j), valueOf(sb, i, j)), 0)
   }
 }
 
@@ -206,20 +215,28 @@ export function applyFixed(
   index = (i: number, j: number, k = 0) => (k * grid.ny + j) * grid.nx + i,
   t = 0,
 ): void {
-  if (is3d(grid)) fixedValues3d(grid, sides, (i, j, k, v) => (field[index(i, j, k)] = v))
-  else fixedValues(grid, sides, t, (i, j, v) => (field[index(i, j)] = v))
+  fixedValues(grid, sides, t, (i, j, v, k) => (field[index(i, j, k)] = v))
 }
 
 /**
- * The values of the fixed sides' nodes of a 3D grid (side data are numbers there): a node on one fixed
- * side takes its value, on an edge or corner where two or three fixed sides meet, their mean.
+ * The fixed values of a 3D grid: a node on one fixed side takes its value, on an edge or corner where
+ * two or three fixed sides meet, their mean.
  */
-function fixedValues3d(grid: Grid, sides: Sides, set: (i: number, j: number, k: number, v: number) => void): void {
-  const { nx, ny, nz } = grid
+function fixedValues3d(
+  grid: Grid,
+  sides: Sides,
+  t: number,
+  set: (i: number, j: number, v: number, k: number) => void,
+  only: boolean,
+): void {
+  const { nx, ny, nz, dx, dy, dz } = grid
   const visit = (i: number, j: number, k: number) => {
     const on: number[] = []
+    let varying = false
     const add = (side: Side | undefined, at: boolean) => {
-      if (at && side?.fixed === true) on.push(side.value)
+      if (!at || side?.fixed !== true) return
+      on.push(side.valueAt?.(i * dx, j * dy, t, k * dz) ?? side.value)
+      varying ||= side.varying === true
     }
     add(sides.left, i === 0)
     add(sides.right, i === nx - 1)
@@ -227,9 +244,9 @@ function fixedValues3d(grid: Grid, sides: Sides, set: (i: number, j: number, k: 
     add(sides.top, j === ny - 1)
     add(sides.back, k === 0)
     add(sides.front, k === nz - 1)
-    if (on.length === 1) set(i, j, k, on[0])
-    else if (on.length === 2) set(i, j, k, mean(on[0], on[1]))
-    else if (on.length === 3) set(i, j, k, on[0] / 3 + on[1] / 3 + on[2] / 3)
+    if (on.length === 0 || (only && !varying)) return
+    const v = on.length === 1 ? on[0] : on.length === 2 ? mean(on[0], on[1]) : on[0] / 3 + on[1] / 3 + on[2] / 3
+    set(i, j, v, k)
   }
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {

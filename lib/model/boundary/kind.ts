@@ -31,10 +31,10 @@ export interface Side {
   readonly spec?: string
   /** Some datum is a function (x, y, t): evaluated per node of the side, before every step. */
   readonly varying?: boolean
-  /** Robin: h at a node at (x, y) and time t. */
-  transferAt?(x: number, y: number, t: number): number
-  /** Dirichlet: the value at a node at (x, y) and time t. */
-  valueAt?(x: number, y: number, t: number): number
+  /** Robin: h at a node at (x, y) (and z on a 3D grid) and time t. */
+  transferAt?(x: number, y: number, t: number, z?: number): number
+  /** Dirichlet: the value at a node at (x, y) (and z on a 3D grid) and time t. */
+  valueAt?(x: number, y: number, t: number, z?: number): number
   /** The side's nodes hold `value` and never evolve (Dirichlet). */
   readonly fixed: boolean
   /** The axis wraps (periodic): both of its sides must say so. */

@@ -8,7 +8,7 @@
  *
  * a mirror rule with b = −2Δh/α ≠ 0: the ghost depends on the boundary node too (see rule.ts).
  */
-import { datumAt, datumText, kNonNegative, parseDatum } from './data.js'
+import { datumAt, datumText, kFinite, kNonNegative, parseDatum } from './data.js'
 import type { BoundaryKind, Side } from './kind.js'
 import { mirrorGhost } from './rule.js'
 
@@ -25,8 +25,8 @@ export const robin: BoundaryKind = {
         at === undefined
           ? [typeof h === 'number' ? h : 1, typeof ambient === 'number' ? ambient : 0]
           : [
-              datumAt(`${side}.h`, h, at.x, at.y, at.t, kNonNegative),
-              datumAt(`${side}.ambient`, ambient, at.x, at.y, at.t),
+              datumAt(`${side}.h`, h, at.x, at.y, at.t, kNonNegative, at.z),
+              datumAt(`${side}.ambient`, ambient, at.x, at.y, at.t, kFinite, at.z),
             ]
       const k = (2 * spacing * hh) / diffusivity
       if (!Number.isFinite(k) || !Number.isFinite(k * aa)) {
@@ -36,7 +36,8 @@ export const robin: BoundaryKind = {
     }
     const value = typeof h === 'number' ? h : 0
     const transfer = typeof h === 'number' ? h : undefined
-    const transferAt = (x: number, y: number, t: number) => datumAt(`${name}.h`, h, x, y, t, kNonNegative)
+    const transferAt = (x: number, y: number, t: number, z?: number) =>
+      datumAt(`${name}.h`, h, x, y, t, kNonNegative, z)
     return Object.freeze({
       kind: 'robin',
       ...{ value, ambient, transfer, transferAt, varying, spec: `h ${datumText(h)} ambient ${datumText(ambient)}` },
