@@ -233,7 +233,6 @@ describe('3D grid: bad input is refused by name', () => {
 
   it.each([
     [{ method: 'crank-nicolson' }, /options\.method 'crank-nicolson' is not supported on a 3D grid/],
-    [{ checkpoint: { path: 'x.ckpt', every: 1 } }, /options\.checkpoint is not supported on a 3D grid/],
     [
       { steps: undefined, until: { steady: 1e-6 } },
       /options\.until \(a run to the steady state\) is not supported on a 3D grid/,
@@ -271,5 +270,26 @@ describe('3D grid: probes and frames of a slice', () => {
     // The frame's extremes are the slice's own: the plane z = 0.5.
     expect(manifest.frames[0].min).toBeCloseTo(linear(0, 1, 0.5), 12)
     expect(manifest.frames[0].max).toBeCloseTo(linear(1, 0, 0.5), 12)
+  })
+})
+
+describe('3D grid: checkpoints', () => {
+  it('resume a 3D run bit-identically, and refuse a checkpoint of another nz by name', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-3d-ckpt-'))
+    const file = path.join(dir, 'run.ckpt')
+    const options: SolveOptions = {
+      grid: { nx: 9, ny: 8, nz: 10, lx: 1, ly: 1, lz: 1.5 },
+      initial: (x, y, z) => x * y + Math.sin(2 * z),
+      boundary: { type: 'neumann', flux: 0.1 },
+      threads: 2,
+    }
+    const whole = await solve({ ...options, steps: 40 })
+    await solve({ ...options, steps: 20, checkpoint: { path: file, every: 10 } })
+    const resumed = await solve({ ...options, steps: 40, resume: file })
+    expect(sameBits(resumed.field, whole.field)).toBe(true)
+    const other = { ...options, grid: { nx: 9, ny: 8, nz: 11, lx: 1, ly: 1, lz: 1.5 } }
+    await expect(solve({ ...other, steps: 40, resume: file })).rejects.toThrow(
+      /grid\.nz is 10 there and 11 in these options/,
+    )
   })
 })

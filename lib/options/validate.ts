@@ -161,8 +161,6 @@ function refuse3d(options: SolveOptions): void {
   const not = (what: string) => {
     throw new TypeError(`${what} is not supported on a 3D grid (options.grid.nz) yet`)
   }
-  if (options.checkpoint !== undefined) not('options.checkpoint')
-  if (options.resume !== undefined) not('options.resume')
   if (options.until !== undefined) not('options.until (a run to the steady state)')
 }
 

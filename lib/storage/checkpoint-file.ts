@@ -7,7 +7,8 @@
  *            8     u32       format version (kCheckpointVersion)
  *            12    u32       header length H (a multiple of 8, so the payload is 8-byte aligned)
  *            16    H bytes   JSON header (CheckpointHeader), padded with spaces
- *            16+H  8·nx·ny   the field, float64 little-endian, node (i, j) at j·nx + i
+ *            16+H  8·nx·ny   the field, float64 little-endian, node (i, j) at j·nx + i (3D: 8·nx·ny·nz,
+ *                            node (i, j, k) at (k·ny + j)·nx + i)
  *            end−32          SHA-256 of every byte before it
  *
  * A file is written to a temporary name in the same directory, fsynced, then renamed over the
@@ -46,11 +47,19 @@ export interface CheckpointHeader {
   steps: number
   /** The run's final time, when it was given by `tEnd`. */
   tEnd: number | null
-  grid: { nx: number; ny: number; lx: number; ly: number }
+  /** A 3D grid's header also has nz and lz (absent in 2D). */
+  grid: { nx: number; ny: number; lx: number; ly: number; nz?: number; lz?: number }
   diffusivity: number
   /** The time-stepping method; absent in files written before there was a choice ('explicit'). */
   method?: string
-  sides: { left: StoredSide; right: StoredSide; bottom: StoredSide; top: StoredSide }
+  sides: {
+    left: StoredSide
+    right: StoredSide
+    bottom: StoredSide
+    top: StoredSide
+    back?: StoredSide
+    front?: StoredSide
+  }
   /** SHA-256 (hex) of the initial field and of the source (null for none), as float64 little-endian. */
   initialSha256: string
   sourceSha256: string | null
@@ -102,7 +111,7 @@ export function decodeCheckpoint(file: string, bytes: Buffer): { header: Checkpo
   const payloadStart = kPrefixBytes + bytes.readUInt32LE(12)
   if (payloadStart > bytes.length - kDigestBytes) throw bad(`it is truncated inside its header (${bytes.length} bytes)`)
   const header = parseHeader(bytes.toString('utf8', kPrefixBytes, payloadStart), bad)
-  const values = header.grid.nx * header.grid.ny
+  const values = header.grid.nx * header.grid.ny * (header.grid.nz ?? 1)
   const expected = payloadStart + values * 8 + kDigestBytes
   if (bytes.length !== expected) {
     throw bad(
@@ -142,6 +151,7 @@ function parseHeader(text: string, bad: (reason: string) => CheckpointError): Ch
     h.grid !== null &&
     integer(h.grid.nx) &&
     integer(h.grid.ny) &&
+    (h.grid.nz === undefined || integer(h.grid.nz)) &&
     typeof h.sides === 'object' &&
     h.sides !== null
   if (!ok) throw bad('its header lacks step, steps, t, dt, grid or sides (the file is damaged)')

@@ -13,8 +13,8 @@ import path from 'node:path'
 import { CheckpointError } from '../api/errors.js'
 import type { AdvanceOptions } from '../api/types.js'
 import { functionId } from '../model/boundary/data.js'
-import { kSideNames, type Side } from '../model/boundary/index.js'
-import { type Grid, paddedIndex } from '../model/grid.js'
+import { kSideNames, kSideNames3d, type Side } from '../model/boundary/index.js'
+import { forEachRow, type Grid, is3d } from '../model/grid.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { stepsFor } from '../steppers/stepper.js'
 import {
@@ -71,9 +71,11 @@ function wholeRun(problem: Problem): { steps: number; dt: number } {
   return problem.steps !== undefined ? { steps: problem.steps, dt: problem.dt } : stepsFor(problem.tEnd!, problem.dt)
 }
 
-/** The node rows of a halo-padded field, in order: hashed, they give the hash of its nx·ny values. */
-function* nodeRows(grid: Grid, padded: Float64Array): Generator<Float64Array> {
-  for (let j = 0; j < grid.ny; j++) yield padded.subarray(paddedIndex(grid, 0, j), paddedIndex(grid, grid.nx, j))
+/** The node rows of a halo-padded field, in order: hashed, they give the hash of its unpadded values. */
+function nodeRows(grid: Grid, padded: Float64Array): Float64Array[] {
+  const rows: Float64Array[] = []
+  forEachRow(grid, (p) => rows.push(padded.subarray(p, p + grid.nx)))
+  return rows
 }
 
 function physicsOf(problem: Problem): Physics {
@@ -92,10 +94,15 @@ function physicsOf(problem: Problem): Physics {
   return {
     ...wholeRun(problem),
     tEnd: problem.tEnd ?? null,
-    grid: { nx: grid.nx, ny: grid.ny, lx: grid.lx, ly: grid.ly },
+    grid: { nx: grid.nx, ny: grid.ny, lx: grid.lx, ly: grid.ly, ...(is3d(grid) ? { nz: grid.nz, lz: grid.lz } : {}) },
     diffusivity,
     method: problem.method,
-    sides: { left: side(sides.left), right: side(sides.right), bottom: side(sides.bottom), top: side(sides.top) },
+    sides: {
+      ...{ left: side(sides.left), right: side(sides.right), bottom: side(sides.bottom), top: side(sides.top) },
+      ...(sides.back === undefined || sides.front === undefined
+        ? {}
+        : { back: side(sides.back), front: side(sides.front) }),
+    },
     initialSha256: sha256OfValues(nodeRows(grid, problem.initial)),
     sourceSha256: source === null ? null : sha256OfValues(nodeRows(grid, source)),
     diffusivitySha256: diffusivityField === null ? null : sha256OfValues(diffusivityField),
@@ -112,9 +119,11 @@ function checkMatch(file: string, saved: CheckpointHeader, now: Physics): void {
     ['grid.ny', saved.grid.ny, now.grid.ny],
     ['grid.lx', saved.grid.lx, now.grid.lx],
     ['grid.ly', saved.grid.ly, now.grid.ly],
+    ['grid.nz', saved.grid.nz ?? 1, now.grid.nz ?? 1],
+    ['grid.lz', saved.grid.lz ?? 'none', now.grid.lz ?? 'none'],
     ['diffusivity', saved.diffusivity, now.diffusivity],
     ['the diffusivity field (SHA-256)', saved.diffusivitySha256 ?? 'none', now.diffusivitySha256 ?? 'none'],
-    ...kSideNames.map((s): [string, unknown, unknown] => [
+    ...(now.sides.back === undefined ? kSideNames : kSideNames3d).map((s): [string, unknown, unknown] => [
       `boundary.${s}`,
       sideText(saved.sides[s]),
       sideText(now.sides[s]),
