@@ -10,7 +10,7 @@
  *   transient at a cost of log₂(λmax/λmin) steps. The residual is checked after each cycle.
  */
 import { fillHalo } from '../model/field.js'
-import { strideOf } from '../model/grid.js'
+import { is3d, paddedIndex, planeOf, strideOf } from '../model/grid.js'
 import { evolvingNodes } from '../model/boundary/index.js'
 import type { Problem, SteadyGoal } from '../options/problem.js'
 import { SteadyStateError } from './errors.js'
@@ -30,16 +30,21 @@ export function steadyResidual(problem: Problem, padded: Float64Array, scratch: 
   fillHalo(grid, scratch, problem.ghosts)
   const e = evolvingNodes(grid, problem.sides)
   const [stride, cx, cy] = [strideOf(grid), diffusivity / grid.dx ** 2, diffusivity / grid.dy ** 2]
+  // On a 3D grid the z term too (plane = 0 and cz = 0 leave the 2D arithmetic as it was).
+  const [plane, cz] = is3d(grid) ? [planeOf(grid), diffusivity / grid.dz ** 2] : [0, 0]
   let worst = 0
-  for (let j = e.firstRow; j <= e.lastRow; j++) {
-    for (let i = e.firstColumn; i <= e.lastColumn; i++) {
-      const c = (j + 1) * stride + i + 1
-      const u = scratch[c]
-      const f = source === null ? 0 : source[c]
-      const rate =
-        cx * (scratch[c - 1] - 2 * u + scratch[c + 1]) + cy * (scratch[c - stride] - 2 * u + scratch[c + stride]) + f
-      // A NaN never compares greater: keep it, so that a non-finite state is never "steady".
-      if (!(Math.abs(rate) <= worst)) worst = Math.abs(rate)
+  for (let k = e.firstPlane; k <= e.lastPlane; k++) {
+    for (let j = e.firstRow; j <= e.lastRow; j++) {
+      for (let i = e.firstColumn; i <= e.lastColumn; i++) {
+        const c = paddedIndex(grid, i, j, k)
+        const u = scratch[c]
+        const f = source === null ? 0 : source[c]
+        const xy =
+          cx * (scratch[c - 1] - 2 * u + scratch[c + 1]) + cy * (scratch[c - stride] - 2 * u + scratch[c + stride])
+        const rate = plane === 0 ? xy + f : xy + cz * (scratch[c - plane] - 2 * u + scratch[c + plane]) + f
+        // A NaN never compares greater: keep it, so that a non-finite state is never "steady".
+        if (!(Math.abs(rate) <= worst)) worst = Math.abs(rate)
+      }
     }
   }
   return worst

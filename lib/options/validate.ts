@@ -156,21 +156,12 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, method, ...duration, ...runtime }
 }
 
-/** What a 3D grid cannot carry yet, refused by the option's name. */
-function refuse3d(options: SolveOptions): void {
-  const not = (what: string) => {
-    throw new TypeError(`${what} is not supported on a 3D grid (options.grid.nz) yet`)
-  }
-  if (options.until !== undefined) not('options.until (a run to the steady state)')
-}
-
 function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const options = snapshotOptions(raw)
   if (!isPlainObject(options)) return fail('options', 'an object', options)
   checkKeys('options', options, [...kOptionKeys, ...(forSolve ? kSolveOnlyKeys : []), 'trackers'])
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
-  if (is3d(grid)) refuse3d(options)
   const frames = parseFrames(options.frames, grid)
   checkMemory(grid, memoryNeeds(grid, options, frames))
   const probes = parseProbes(options.probes, grid)
