@@ -119,10 +119,11 @@ export async function finishRun(
   const probeOut = text(values, 'probe-out')
   if (probeOut !== undefined && result.probes !== undefined) await writeProbes(probeOut, result.probes)
   if (values.json !== true) return undefined
-  const { nx, ny, t, steps, dt, stats } = result
+  const { nx, ny, nz, t, steps, dt, stats } = result
   const files = { field: out ?? null, frames: text(values, 'frames') ?? null, probes: probeOut ?? null }
   const probes: { probes?: ProbesResult } = result.probes === undefined ? {} : { probes: result.probes }
-  return `${JSON.stringify({ status: 'done', nx, ny, t, steps, dt, stats, files, ...probes })}\n`
+  const shape = nz === undefined ? { nx, ny } : { nx, ny, nz }
+  return `${JSON.stringify({ status: 'done', ...shape, t, steps, dt, stats, files, ...probes })}\n`
 }
 
 /**
@@ -130,7 +131,7 @@ export async function finishRun(
  * size limit) to --nx/--ny or the --initial file that set it; a boundary side to its own flag.
  */
 export function typedNames(message: string, typed: ReadonlySet<string>): string {
-  const grid = ['nx', 'ny'].filter((f) => typed.has(f)).map((f) => `--${f}`)
+  const grid = ['nx', 'ny', 'nz'].filter((f) => typed.has(f)).map((f) => `--${f}`)
   const gridFlag = grid.length > 0 ? grid.join(' and ') : typed.has('initial') ? '--initial' : '--nx'
   return message
     .replace(/options\.boundary: (left|right|bottom|top) and (left|right|bottom|top) must/, '--$1 and --$2 must')

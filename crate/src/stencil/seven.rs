@@ -105,43 +105,58 @@ fn step_plane_variable(
   plane: &Plane,
 ) -> bool {
   let (row, len) = (stencil.row(), stencil.stride());
-  let (back, rest) = halo.split_at(len);
-  let (centre, front) = rest.split_at(len);
-  // The centre plane's faces; a node's back face is the up face of the node behind it (plane 0).
-  let (east, north, up) = (&faces.east[len..2 * len], &faces.north[len..2 * len], &faces.up[..2 * len]);
   let (lo, hi) = (stencil.first + 1, stencil.last + 2);
+  let k = [stencil.rx, stencil.ry, plane.rz, stencil.dt];
   let mut finite = true;
   for j in plane.first_row + 1..=plane.last_row + 1 {
     let at = j * row;
-    let (a, b) = (at + lo, at + hi);
-    let near = Near {
-      c: &centre[a..b],
-      w: &centre[a - 1..b - 1],
-      e: &centre[a + 1..=b],
-      s: &centre[a - row..b - row],
-      n: &centre[a + row..b + row],
-      b: &back[a..b],
-      f: &front[a..b],
-    };
-    let face = FaceRun {
-      e: &east[a..b],
-      w: &east[a - 1..b - 1],
-      n: &north[a..b],
-      s: &north[a - row..b - row],
-      f: &up[len + a..len + b],
-      b: &up[a..b],
-    };
-    let run = &mut out[a..b];
-    let (rx, ry, rz, dt) = (stencil.rx, stencil.ry, plane.rz, stencil.dt);
-    sweep_variable(run, &near, &face, [rx, ry, rz, dt], source.map(|f| &f[a..b]));
+    let (near, face) = variable_run(halo, faces, row, len, at + lo..at + hi);
+    let run = &mut out[at + lo..at + hi];
+    sweep_variable(run, &near, &face, k, source.map(|f| &f[at + lo..at + hi]));
     finite &= all_finite(run);
-    let cells =
-      CellCoefficients { b: &faces.ghost_b[len + at..len + at + row], c: &faces.ghost_c[len + at..len + at + row] };
+    let span = len + at..len + at + row;
+    let cells = CellCoefficients { b: &faces.ghost_b[span.clone()], c: &faces.ghost_c[span] };
     fill_ghost_columns_with(&mut out[at..at + row], stencil.nx, stencil.left, stencil.right, cells);
   }
   let cells = CellCoefficients { b: &faces.ghost_b[len..2 * len], c: &faces.ghost_c[len..2 * len] };
   fill_plane_ghost_rows(out, row, plane.ny, plane.bottom, plane.top, Some(cells));
   finite
+}
+
+/// The seven points and six faces of the nodes `a..b` of the centre plane (padded indices within a plane):
+/// `halo` and `faces` are three planes of `len` values, rows of `row`. A node's west face is the east face
+/// of its west neighbour, its south face the north face of the node below, its back face the up face of
+/// the node behind it.
+#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
+#[inline(always)]
+fn variable_run<'a>(
+  halo: &'a [f64],
+  faces: &Faces<'a>,
+  row: usize,
+  len: usize,
+  run: std::ops::Range<usize>,
+) -> (Near<'a>, FaceRun<'a>) {
+  let (a, b) = (run.start, run.end);
+  let (back, centre, front) = (&halo[..len], &halo[len..2 * len], &halo[2 * len..3 * len]);
+  let (east, north, up) = (&faces.east[len..2 * len], &faces.north[len..2 * len], &faces.up[..2 * len]);
+  let near = Near {
+    c: &centre[a..b],
+    w: &centre[a - 1..b - 1],
+    e: &centre[a + 1..=b],
+    s: &centre[a - row..b - row],
+    n: &centre[a + row..b + row],
+    b: &back[a..b],
+    f: &front[a..b],
+  };
+  let face = FaceRun {
+    e: &east[a..b],
+    w: &east[a - 1..b - 1],
+    n: &north[a..b],
+    s: &north[a - row..b - row],
+    f: &up[len + a..len + b],
+    b: &up[a..b],
+  };
+  (near, face)
 }
 
 /// The conservative hot loop, `k` = [rx, ry, rz, dt]; with a source, + dt·f last.
