@@ -159,13 +159,15 @@ export class Solver implements AsyncDisposable {
   /**
    * @internal A solver for a validated problem, with `extra` trackers before the problem's own, starting
    * from a saved field, step and time (`start`) instead of the problem's initial field; `inThread` runs a
-   * one-band problem in the calling thread (see parallel/inline.ts).
+   * one-band problem in the calling thread (see parallel/inline.ts); `warm` takes the workers from the warm
+   * pool and gives them back on close (solve() only: a Solver's close() ends its workers).
    */
   static async fromProblem(
     problem: Problem,
     extra: Tracker[] = [],
     start?: StartState,
     inThread = false,
+    warm = false,
   ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
     const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
@@ -174,7 +176,7 @@ export class Solver implements AsyncDisposable {
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field, inThread, start?.t).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field, inThread, start?.t, warm).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)
