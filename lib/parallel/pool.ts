@@ -31,8 +31,8 @@ const idle: IdleWorker[] = []
  */
 const startedUnder = new WeakMap<Worker, string | undefined>()
 
-/** The most workers kept idle: enough for one gang of every core; more given back are terminated. */
-const capacity = () => Math.max(2, os.availableParallelism())
+/** The most workers kept idle: one gang on every core (at least 4); more given back are terminated. */
+const capacity = () => Math.max(4, os.availableParallelism())
 
 const ignore = () => {}
 
