@@ -115,10 +115,11 @@ export function instructionsTable(instructions, markdown = false) {
   const rows = instructions.cases.map((c) => [
     c.name,
     c.perUpdate.toFixed(3),
-    c.counts.map((n) => fmt(n / 1e6, 4)).join(' / '),
+    c.counts.map((n) => fmt(n.object / 1e6, 4)).join(' / '),
   ])
   const steps = instructions.steps.join(' / ')
-  return layout(['kernel', 'instructions per update', `M instructions at ${steps} steps`], rows, { markdown })
+  const header = ['kernel', 'instructions per update', `M instructions in its object at ${steps} steps`]
+  return layout(header, rows, { markdown })
 }
 
 /** Native 1 against 2 threads on small grids. */

@@ -3,13 +3,13 @@
  * the defaults and returns the frozen `Problem`, or throws an error that names the option, what was
  * expected and what was given (marked with kOptionsErrorCode). Nothing runs before this passes.
  */
-import os from 'node:os'
 
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
 import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
+import { defaultThreads } from '../parallel/threads.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
@@ -56,7 +56,8 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
   }
 }
 
-function parseRuntime(options: SolveOptions) {
+/** The runtime options; `nodes`, the grid's node count, sets the default thread count (parallel/threads.ts). */
+function parseRuntime(options: SolveOptions, nodes: number) {
   const { threads, backend, signal, onProgress, temporalBlocking, flushSubnormals } = options
   if (flushSubnormals !== undefined && typeof flushSubnormals !== 'boolean')
     fail('options.flushSubnormals', 'true or false', flushSubnormals)
@@ -71,7 +72,7 @@ function parseRuntime(options: SolveOptions) {
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('options.signal', 'an AbortSignal', signal)
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('options.onProgress', 'a function', onProgress)
   return {
-    threads: threads ?? os.availableParallelism(),
+    threads: threads ?? defaultThreads(nodes),
     backend: backend ?? 'native',
     temporalBlocking: temporalBlocking ?? 'auto',
     flushSubnormals: flushSubnormals ?? false,
@@ -103,7 +104,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
   checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
   const duration = parseDuration(options, requireDuration)
-  const runtime = parseRuntime(options)
+  const runtime = parseRuntime(options, grid.nx * grid.ny)
   checkThreads(runtime.threads)
   checkSteps(duration.steps)
   checkScales(grid, diffusivity, dtLimit, dt)
