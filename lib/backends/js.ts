@@ -56,9 +56,10 @@ function sweep(spec: StencilSpec, src: Float64Array, dst: Float64Array, rows: nu
   const { nx, first, last, rx, ry } = spec
   const stride = nx + 2
   let finite = 0
-  for (let out = 0; out < rows * stride; out += stride) {
-    for (let o = out + first + 1; o <= out + last + 1; o++) {
-      const c = o + stride
+  for (let row = stride; row <= rows * stride; row += stride) {
+    const end = row + last + 1
+    for (let c = row + first + 1; c <= end; c++) {
+      const o = c - stride
       const u = src[c]
       const v = u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride])
       dst[o] = v
@@ -72,9 +73,10 @@ function sweepWithSource(spec: StencilSpec, src: Float64Array, dst: Float64Array
   const { nx, first, last, rx, ry, dt } = spec
   const stride = nx + 2
   let finite = 0
-  for (let out = 0; out < rows * stride; out += stride) {
-    for (let o = out + first + 1; o <= out + last + 1; o++) {
-      const c = o + stride
+  for (let row = stride; row <= rows * stride; row += stride) {
+    const end = row + last + 1
+    for (let c = row + first + 1; c <= end; c++) {
+      const o = c - stride
       const u = src[c]
       const v =
         u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride]) + dt * f[o]
@@ -101,9 +103,10 @@ function variableSweep(
   const stride = nx + 2
   const { east, north } = faces
   let finite = 0
-  for (let out = 0; out < rows * stride; out += stride) {
-    for (let o = out + first + 1; o <= out + last + 1; o++) {
-      const c = o + stride
+  for (let row = stride; row <= rows * stride; row += stride) {
+    const end = row + last + 1
+    for (let c = row + first + 1; c <= end; c++) {
+      const o = c - stride
       const u = src[c]
       const value =
         u +
