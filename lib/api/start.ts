@@ -12,9 +12,8 @@ import { Gang, type Lockstep } from '../parallel/gang.js'
 import { InlineGang } from '../parallel/inline.js'
 import { type Band, partitionRows } from '../parallel/partition.js'
 import type { WorkerInit } from '../parallel/protocol.js'
-import { ftcs } from '../steppers/ftcs.js'
 import type { Schedule } from '../steppers/schedule.js'
-import type { Stepper } from '../steppers/stepper.js'
+import { type Stepper, stepperFor } from '../steppers/stepper.js'
 import { TimedData } from './timed.js'
 
 export interface Started {
@@ -114,7 +113,7 @@ export async function startGang(
   t0 = 0,
   warm = false,
 ): Promise<Started> {
-  const stepper = ftcs
+  const stepper = stepperFor(problem.method)
   const faces = sharedFaces(problem, t0)
   const bands = bandsOf(problem)
   const fields = allocateFields(problem, saved, bands, faces)

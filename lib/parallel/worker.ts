@@ -11,32 +11,34 @@ import { BarrierAbandoned } from './barrier.js'
 import { busyAgain, releasedBuffers } from './collect.js'
 import { abandon } from './control.js'
 import { injectFault, plannedFault } from './fault.js'
-import type { PoolRequest, Runner, RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
-
-/** The backend's run loop, loaded only in the workers that use it. */
-async function runnerFor(init: WorkerInit): Promise<Runner> {
-  if (init.backend === 'js') return (await import('../backends/js.js')).jsRunner
-  return (await import('../backends/native.js')).nativeRunner
-}
+import type { StepSpec } from '../steppers/schedule.js'
+import type { PoolRequest, RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
+import { runnerFor } from './runners.js'
 
 /**
  * Test-only: when CALOR_FAULT plans a fault for this worker inside this run, run up to that step,
  * inject it, then run the rest. Without a planned fault this is just `run(request)`.
  */
-function runWithFault(name: string, run: (request: RunRequest) => RunOutcome, request: RunRequest): RunOutcome {
+function runWithFault(
+  name: string,
+  run: (request: RunRequest<StepSpec>) => RunOutcome,
+  request: RunRequest<StepSpec>,
+): RunOutcome {
   const at = plannedFault(name)
   if (at === null || at >= request.steps) return run(request)
   const first = at > 0 ? run({ ...request, steps: at }) : { steps: 0, abandoned: false, lost: false }
   if (first.steps < at || first.abandoned) return first
   injectFault(name, at)
-  const rest = run({ ...request, steps: request.steps - at, parity: ((request.parity + at) % 2) as 0 | 1 })
+  // ADI's steps end in the buffer they began in (its schedule has column blocks); others swap buffers.
+  const parity = 'kind' in request.stencil ? request.parity : (((request.parity + at) % 2) as 0 | 1)
+  const rest = run({ ...request, steps: request.steps - at, parity })
   return { ...rest, steps: at + rest.steps }
 }
 
 /** The band a worker runs for its current gang: its init and its backend's run loop over that gang's buffers. */
 interface Session {
   readonly init: WorkerInit
-  readonly run: (request: RunRequest) => RunOutcome
+  readonly run: (request: RunRequest<StepSpec>) => RunOutcome
   readonly control: Int32Array
 }
 
@@ -53,7 +55,7 @@ async function open(init: WorkerInit): Promise<Session> {
   return { init, run, control: new Int32Array(init.control) }
 }
 
-function runRequest(session: Session, request: RunRequest, post: (reply: WorkerReply) => void): void {
+function runRequest(session: Session, request: RunRequest<StepSpec>, post: (reply: WorkerReply) => void): void {
   try {
     const outcome = runWithFault(session.init.name, session.run, request)
     post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
@@ -76,7 +78,7 @@ function main(): void {
   if (port === null) throw new Error('lib/parallel/worker.js must run in a worker thread')
   const post = (reply: WorkerReply) => port.postMessage(reply)
   let session: Session | null = null
-  port.on('message', (message: PoolRequest | RunRequest) => {
+  port.on('message', (message: PoolRequest | RunRequest<StepSpec>) => {
     if (message.type === 'init') {
       void open(message.init).then((opened) => {
         session = opened
