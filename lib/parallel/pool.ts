@@ -49,7 +49,8 @@ export function takeWorker(): Worker {
   for (let entry = idle.pop(); entry !== undefined; entry = idle.pop()) {
     entry.worker.off('exit', entry.onExit)
     entry.worker.off('error', ignore)
-    if (startedUnder.get(entry.worker) === fault) {
+    // threadId is -1 once a worker has exited, even before its 'exit' event has reached this thread.
+    if (startedUnder.get(entry.worker) === fault && entry.worker.threadId !== -1) {
       entry.worker.ref()
       return entry.worker
     }
