@@ -5,8 +5,9 @@
  * the machine is busy and it is descheduled (the others wait for it at every step). Each worker therefore
  * gets at least kNodesPerThread nodes: below 2 × kNodesPerThread (256² nodes) the default is one thread.
  * `npm run bench -- --crossover` measures where a second native thread starts to pay; on the loaded
- * 2-core development machine two threads ran at 0.1–0.3× of one up to 66² and 0.65–0.9× at 98²–194²,
- * and at 0.9–1.2× from 258² up, where an idle machine gives them about 1.7–1.8× (docs/performance.md).
+ * 2-core development machine two threads ran at 0.13–0.33× of one up to 66², 0.5–0.8× at 98²–194² and
+ * 0.74–1.18× from 258² up (about 1.0× at 1026²–2050²), where an idle machine gives them 1.7–1.8× (see
+ * the README's Performance section).
  * The thread count never changes the result.
  */
 import os from 'node:os'
