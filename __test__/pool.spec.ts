@@ -105,6 +105,17 @@ describe.each(kBackends)('the warm pool (%s backend)', (backend) => {
     expect(sameBits((await solve(plate(2, backend))).field, await fresh(plate(2, backend)))).toBe(true)
   })
 
+  it('a worker that ran explicit steps runs Crank–Nicolson next (and back) with fresh workers’ bits', async () => {
+    const implicit: SolveOptions = { ...plate(2, backend), method: 'crank-nicolson', dt: 1e-3, steps: 7 }
+    await solve(plate(2, backend))
+    const before = started.length
+    const first = await solve(implicit)
+    const again = await solve(plate(2, backend))
+    expect(started.length).toBe(before)
+    expect(sameBits(first.field, await fresh(implicit))).toBe(true)
+    expect(sameBits(again.field, await fresh(plate(2, backend)))).toBe(true)
+  })
+
   it('after an abort, the same workers give the right bits', async () => {
     const controller = new AbortController()
     const long = { ...plate(2, backend), grid: { nx: 257, ny: 257 }, steps: 1e7, signal: controller.signal }
