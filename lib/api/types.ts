@@ -106,6 +106,23 @@ export interface FramesOptions {
   annotate?: boolean
 }
 
+/**
+ * VTK output for ParaView and VisIt: the field as VTK XML ImageData files `u_000000.vti` (named by step,
+ * origin 0 and the grid's spacing, one point array "u" of float64) and the collection `u.pvd` that lists
+ * them with their times, rewritten atomically after each file. See docs/vtk.md.
+ */
+export interface VtkOptions {
+  /** Directory for the `.vti` files and `u.pvd`; created if missing. */
+  dir: string
+  /** A file every `every` steps, plus always the first and the last state. @default 100 */
+  every?: number
+  /**
+   * `'raw'`: binary data appended after the XML (smallest, fastest); `'base64'`: inline base64 (the file
+   * is plain text). Both are read by ParaView, VisIt and VTK's own readers. @default 'raw'
+   */
+  encoding?: 'raw' | 'base64'
+}
+
 /** How `savePng()` draws a field. */
 export interface SavePngOptions {
   /** The PNG file to write. */
@@ -185,6 +202,8 @@ export interface SolveOptions {
   onProgress?: (progress: Progress) => void
   /** Write PNG frames (and optionally an animation) while the run advances. @default none */
   frames?: FramesOptions
+  /** Write the field as VTK ImageData (`.vti`) files and a `.pvd` collection while the run advances. @default none */
+  vtk?: VtkOptions
   /** `solve()` only: save the state every `every` steps, so that a killed run can be resumed. @default none */
   checkpoint?: CheckpointOptions
   /**

@@ -19,6 +19,7 @@ import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } fro
 import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
+import { parseVtk } from './vtk.js'
 
 /** The default time step as a fraction of the stability limit. */
 export const kSafetyFactor = 0.9
@@ -26,6 +27,7 @@ export const kSafetyFactor = 0.9
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
   'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
+  'vtk',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
@@ -121,6 +123,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const frames = parseFrames(options.frames, grid)
   checkMemory(grid, memoryNeeds(grid, options, frames))
   const probes = parseProbes(options.probes, grid)
+  const vtk = parseVtk(options.vtk, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)
@@ -129,7 +132,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const parsed = options.source === undefined ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
-  return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }
 
 /**
