@@ -2,9 +2,9 @@
  * VTK output for ParaView and VisIt: a tracker that writes the field as a VTK ImageData file
  * (`u_000000.vti`, named by step) at the first state, every `every` steps and the last state, and after
  * each file rewrites the collection `u.pvd` (every file so far with its time) atomically, so that an
- * interrupted run leaves a collection that opens and lists only whole files. One file is written at a
- * time while the workers go on; the next snapshot waits for it (back-pressure), so memory stays at one
- * copy of the field and one file's bytes.
+ * interrupted run leaves a collection that opens and lists only whole files (it starts empty, before
+ * the first step). One file is written at a time while the workers go on; the next snapshot waits for
+ * it (back-pressure), so memory stays at one copy of the field and one file's bytes.
  */
 import path from 'node:path'
 
@@ -46,9 +46,13 @@ export class VtkTracker implements Tracker {
     this.#image = vtkImageOf(grid)
   }
 
-  /** Creates the directory (and checks that it takes files) before any step runs. */
+  /** Creates the directory and an empty collection in it before any step runs. */
   static async create(config: VtkConfig, grid: Grid): Promise<VtkTracker> {
     await ensureWritableDirectory('options.vtk.dir', config.dir)
+    const file = path.join(config.dir, kPvdFile)
+    await writePvd(file, []).catch((error: unknown) => {
+      throw new Error(`options.vtk.dir: cannot write ${file}: ${(error as Error).message}`, { cause: error })
+    })
     return new VtkTracker(config, grid)
   }
 
