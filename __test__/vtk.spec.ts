@@ -19,13 +19,19 @@ const read = (dir: string, file: string) => readFileSync(path.join(dir, file))
 
 // 9 × 6 nodes on [0, 2] × [0, 1], periodic in x (dx = lx/nx): a field with no symmetry.
 const [nx, ny, lx, ly] = [9, 6, 2, 1]
+const kPeriodic = { type: 'periodic' } as const
 const base = (dir: string, vtk: Partial<NonNullable<SolveOptions['vtk']>> = {}): SolveOptions => ({
   grid: { nx, ny, lx, ly },
-  boundary: { left: { type: 'periodic' }, right: { type: 'periodic' }, bottom: { type: 'dirichlet', value: 1 }, top: { type: 'neumann', flux: 0.5 } },
+  boundary: {
+    left: kPeriodic,
+    right: kPeriodic,
+    bottom: { type: 'dirichlet', value: 1 },
+    top: { type: 'neumann', flux: 0.5 },
+  },
   initial: (x, y) => Math.sin(Math.PI * x) + y * y,
   steps: 10,
   vtk: { dir, every: 4, ...vtk },
-}) // prettier-ignore
+})
 
 /** A tracker that keeps a copy of the field at each step it sees. */
 function recorder(): Tracker & { fields: Map<number, Float64Array>; times: Map<number, number> } {
