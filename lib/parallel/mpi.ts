@@ -27,7 +27,6 @@ const kRefused = {
   checkpoint: 'a checkpoint of one rank would not be a checkpoint of the run',
   resume: 'a checkpoint of one rank would not be a checkpoint of the run',
   trackers: 'trackers see one process’s field',
-  vtk: 'VTK files are written from one process’s field (write them from a run without MPI for now)',
 } as const
 
 /** The exit code of a job that one rank ended after a failure. */
