@@ -305,7 +305,7 @@ export type AdvanceOptions = ({ steps: number; tEnd?: undefined } | { tEnd: numb
 /**
  * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
  * `mpi: true`; each rank solves a slab of rows (on its own `threads` workers) and the result is
- * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames; `checkpoint` and `resume` are refused.
+ * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames and VTK files; `checkpoint` and `resume` are refused.
  */
 export interface MpiSolveOptions extends SolveOptions {
   mpi: true
