@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 
 import { AbortError, solve, Solver, type SolveOptions, type Tracker } from 'calor'
 
-import { formatPvd, formatVti, type VtkImage } from '../dist/storage/vtk.js'
+import { formatPvd, formatVti, parsePvd, type VtkImage } from '../dist/storage/vtk.js'
 import { kBackends, sameBits } from './helpers.js'
 import { readPvd, readVti } from './vtk-xml.js'
 
@@ -131,6 +131,33 @@ describe('vtk files', () => {
   })
 })
 
+describe('vtk files of a resumed run', () => {
+  it('continue the collection of the interrupted run: its earlier entries, then the resumed steps', async () => {
+    const dir = tempDir()
+    const checkpoint = { path: path.join(dir, 'run.ckpt'), every: 4 }
+    const options = { ...base(path.join(dir, 'vtk'), { every: 3 }), steps: 12 }
+    const controller = new AbortController()
+    const stop: Tracker = { nextStep: (s) => s + 1, observe: (s) => (s.step === 7 ? controller.abort() : undefined) }
+    const first = solve({ ...options, checkpoint, signal: controller.signal, trackers: [stop] })
+    await expect(first).rejects.toThrow(AbortError)
+    const before = readPvd(read(dir, 'vtk/u.pvd'))
+    expect(before.map((e) => e.file)).toEqual(['u_000000.vti', 'u_000003.vti', 'u_000006.vti'])
+    // A stray entry past the checkpoint's step, and one whose file is gone, are not continued.
+    writeFileSync(
+      path.join(dir, 'vtk', 'u.pvd'),
+      formatPvd([before[0], { t: 1, file: 'u_000001.vti' }, ...before.slice(1)]),
+    )
+    const result = await solve({ ...options, resume: checkpoint.path })
+    const after = readPvd(read(dir, 'vtk/u.pvd'))
+    expect(after.map((e) => e.file)).toEqual([0, 3, 4, 6, 9, 12].map((s) => `u_${String(s).padStart(6, '0')}.vti`))
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2))
+    for (const e of after) expect(readVti(read(dir, `vtk/${e.file}`)).time).toBe(e.t)
+    expect(after.at(-1)!.t).toBe(result.t)
+    const whole = await solve({ ...options, vtk: undefined })
+    expect(sameBits(readVti(read(dir, 'vtk/u_000012.vti')).u, whole.field)).toBe(true)
+  })
+})
+
 describe('vtk file format', () => {
   // 5 × 4 × 3 points with odd spacing and origin; values include −0, NaN, ±Infinity and subnormals.
   const image: VtkImage = { nx: 5, ny: 4, nz: 3, dx: 0.1, dy: 1 / 3, dz: 2.5, origin: [-1, 0.5, 1e-3] }
@@ -163,8 +190,17 @@ describe('vtk file format', () => {
     expect(() => formatPvd([{ t: Infinity, file: 'a.vti' }])).toThrow('the time of a.vti must be finite')
   })
 
-  it('escapes file names in the collection', () => {
-    expect(readPvd(formatPvd([{ t: 1e-7, file: 'a&"<b>.vti' }]))).toEqual([{ t: 1e-7, file: 'a&"<b>.vti' }])
+  it('escapes file names in the collection, and reads back only its own layout', () => {
+    const entries = [
+      { t: 1e-7, file: 'a&"<b>.vti' },
+      { t: 0.1 + 0.2, file: 'u_000001.vti' },
+    ]
+    expect(readPvd(formatPvd(entries))).toEqual(entries)
+    expect(parsePvd(formatPvd(entries).toString('utf8'))).toEqual(entries)
+    expect(parsePvd(formatPvd([]).toString('utf8'))).toEqual([])
+    const other = formatPvd(entries).toString('utf8').replace(' group="" part="0"', '')
+    expect(parsePvd(other)).toBeUndefined()
+    expect(parsePvd('')).toBeUndefined()
   })
 })
 

@@ -172,7 +172,7 @@ export class Solver implements AsyncDisposable {
     const trackers = [
       ...extra,
       ...(await framesTrackers(problem)),
-      ...(await vtkTrackers(problem)),
+      ...(await vtkTrackers(problem, start?.step)),
       ...problem.trackers,
     ]
     if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))

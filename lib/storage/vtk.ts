@@ -54,6 +54,12 @@ export const kMaxVtiBytes = bufferConstants.MAX_LENGTH
 
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<')
+    .replace(/&amp;/g, '&')
 
 /** A number as an XML attribute: the shortest text that reads back as the same double. */
 const number = (value: number) => String(value)
@@ -175,6 +181,29 @@ export function formatPvd(entries: readonly PvdEntry[]): Buffer {
     '',
   ]
   return Buffer.from(xml.join('\n'), 'utf8')
+}
+
+/** A DataSet line as formatPvd writes it. */
+const kDataSet = /^ {4}<DataSet timestep="([^"]+)" group="" part="0" file="([^"]+)"\/>$/
+
+/**
+ * The entries of a `.pvd` that formatPvd wrote (to continue a collection), or undefined when `text` is not
+ * such a file: another writer's layout is not guessed at.
+ */
+export function parsePvd(text: string): PvdEntry[] | undefined {
+  const lines = text.split('\n')
+  const [head, tail] = [formatPvd([]).toString('utf8').split('\n'), lines.slice(-3)]
+  if (lines.slice(0, 3).join('\n') !== head.slice(0, 3).join('\n') || tail.join('\n') !== head.slice(-3).join('\n')) {
+    return undefined
+  }
+  const entries: PvdEntry[] = []
+  for (const line of lines.slice(3, -3)) {
+    const found = kDataSet.exec(line)
+    const t = Number(found?.[1])
+    if (found === null || !Number.isFinite(t)) return undefined
+    entries.push({ t, file: unescapeXml(found[2]) })
+  }
+  return entries
 }
 
 /** Replaces a `.pvd` file atomically: after a crash it is the previous whole collection or the new one. */

@@ -6,6 +6,7 @@
  * the first step). One file is written at a time while the workers go on; the next snapshot waits for
  * it (back-pressure), so memory stays at one copy of the field and one file's bytes.
  */
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import type { Grid } from '../model/grid.js'
@@ -13,7 +14,7 @@ import type { Problem } from '../options/problem.js'
 import type { VtkConfig } from '../options/vtk.js'
 import { writeAtomically } from '../storage/atomic.js'
 import { ensureWritableDirectory } from '../storage/directory.js'
-import { formatVti, type PvdEntry, type VtkImage, writePvd } from '../storage/vtk.js'
+import { formatVti, parsePvd, type PvdEntry, type VtkImage, writePvd } from '../storage/vtk.js'
 import type { Snapshot, Tracker } from './tracker.js'
 
 /** The collection's file name in `dir`. */
@@ -21,6 +22,31 @@ export const kPvdFile = 'u.pvd'
 
 /** The .vti file of a step: `u_000042.vti` (six digits at least, so that names sort by step). */
 export const vtiFileOf = (step: number): string => `u_${String(step).padStart(6, '0')}.vti`
+
+/** The step of a file named by vtiFileOf, or undefined. */
+function stepOfFile(file: string): number | undefined {
+  const found = /^u_(\d{6,})\.vti$/.exec(file)
+  return found === null ? undefined : Number(found[1])
+}
+
+/**
+ * What a run resumed at `firstStep` continues: the entries of the collection already in `dir` for earlier
+ * steps whose files are there. Nothing for a run from step 0, or when there is no collection of ours.
+ */
+async function earlierEntries(dir: string, firstStep: number): Promise<PvdEntry[]> {
+  if (firstStep === 0) return []
+  const text = await readFile(path.join(dir, kPvdFile), 'utf8').catch(() => '')
+  const kept: PvdEntry[] = []
+  for (const entry of parsePvd(text) ?? []) {
+    const step = stepOfFile(entry.file)
+    const isFile = await stat(path.join(dir, entry.file)).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+    if (step !== undefined && step < firstStep && isFile) kept.push(entry)
+  }
+  return kept
+}
 
 /**
  * The grid as VTK sees it: points at (i·dx, j·dy, k·dz) from the origin. A 2D grid is one plane (nz = 1),
@@ -35,25 +61,30 @@ export function vtkImageOf(grid: Grid): VtkImage {
 export class VtkTracker implements Tracker {
   readonly #config: VtkConfig
   readonly #image: VtkImage
-  readonly #entries: PvdEntry[] = []
+  readonly #entries: PvdEntry[]
   #writing: Promise<void> = Promise.resolve()
   #lastStep = -1
   #error: Error | undefined
   #closed = false
 
-  private constructor(config: VtkConfig, grid: Grid) {
+  private constructor(config: VtkConfig, grid: Grid, entries: PvdEntry[]) {
     this.#config = config
     this.#image = vtkImageOf(grid)
+    this.#entries = entries
   }
 
-  /** Creates the directory and an empty collection in it before any step runs. */
-  static async create(config: VtkConfig, grid: Grid): Promise<VtkTracker> {
+  /**
+   * Creates the directory and the collection in it before any step runs: empty, or for a run resumed at
+   * `firstStep`, the earlier steps' entries of the collection there (whose files are there).
+   */
+  static async create(config: VtkConfig, grid: Grid, firstStep = 0): Promise<VtkTracker> {
     await ensureWritableDirectory('options.vtk.dir', config.dir)
+    const entries = await earlierEntries(config.dir, firstStep)
     const file = path.join(config.dir, kPvdFile)
-    await writePvd(file, []).catch((error: unknown) => {
+    await writePvd(file, entries).catch((error: unknown) => {
       throw new Error(`options.vtk.dir: cannot write ${file}: ${(error as Error).message}`, { cause: error })
     })
-    return new VtkTracker(config, grid)
+    return new VtkTracker(config, grid, entries)
   }
 
   /** The files written so far, with their times, as the collection lists them. */
@@ -106,7 +137,7 @@ export class VtkTracker implements Tracker {
   }
 }
 
-/** The VTK tracker for `options.vtk`, or none. Creates the directory first. */
-export async function vtkTrackers(problem: Problem): Promise<Tracker[]> {
-  return problem.vtk === undefined ? [] : [await VtkTracker.create(problem.vtk, problem.grid)]
+/** The VTK tracker for `options.vtk`, or none, for a run from `firstStep`. Creates the directory first. */
+export async function vtkTrackers(problem: Problem, firstStep = 0): Promise<Tracker[]> {
+  return problem.vtk === undefined ? [] : [await VtkTracker.create(problem.vtk, problem.grid, firstStep)]
 }
