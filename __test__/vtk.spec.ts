@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest'
 
 import { AbortError, solve, Solver, type SolveOptions, type Tracker } from 'calor'
 
+import { makeGrid } from '../dist/model/grid.js'
+import { checkMemory, memoryNeeds } from '../dist/options/limits.js'
+import { withVtkCopies } from '../dist/options/vtk.js'
 import { formatPvd, formatVti, parsePvd, type VtkImage } from '../dist/storage/vtk.js'
 import { kBackends, sameBits } from './helpers.js'
 import { readPvd, readVti } from './vtk-xml.js'
@@ -216,6 +219,18 @@ describe('vtk options', () => {
     [{ dir: 'd', evry: 2 }, 'Unknown option options.vtk.evry; expected one of dir, every, encoding'],
   ])('refuses %j', async (vtk, message) => {
     await expect(solve({ grid, steps: 1, vtk: vtk as never })).rejects.toThrow(message)
+  })
+
+  it('counts a copy of the field and one file in the memory a run needs', () => {
+    const grid = makeGrid(1000, 1000, 1, 1, false, false)
+    const needs = memoryNeeds(grid, {}, undefined)
+    const [raw, inline] = (['raw', 'base64'] as const).map((encoding) =>
+      withVtkCopies(needs, { dir: 'd', every: 1, encoding }),
+    )
+    expect([needs.copies, raw.copies, inline.copies]).toEqual([1, 3, 4])
+    // Two padded fields (16 MB) and one copy (8 MB) fit in 30 MB; with a raw file's two more they do not.
+    expect(() => checkMemory(grid, needs, 30e6)).not.toThrow()
+    expect(() => checkMemory(grid, raw, 30e6)).toThrow('needs 40.1 MB for two fields and 3 copies of the field')
   })
 
   it('refuses a directory it cannot create before any step', async () => {

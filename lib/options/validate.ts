@@ -19,7 +19,7 @@ import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } fro
 import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
-import { parseVtk } from './vtk.js'
+import { parseVtk, withVtkCopies } from './vtk.js'
 
 /** The default time step as a fraction of the stability limit. */
 export const kSafetyFactor = 0.9
@@ -121,9 +121,9 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
-  checkMemory(grid, memoryNeeds(grid, options, frames))
-  const probes = parseProbes(options.probes, grid)
   const vtk = parseVtk(options.vtk, grid)
+  checkMemory(grid, withVtkCopies(memoryNeeds(grid, options, frames), vtk))
+  const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
   const resume = parseResume(options.resume)

@@ -3,7 +3,7 @@ import type { VtkOptions } from '../api/types.js'
 import type { Grid } from '../model/grid.js'
 import { kMaxVtiBytes, kVtkEncodings, type VtkEncoding, vtiBytes } from '../storage/vtk.js'
 import { checkKeys, fail, integerAtLeast, isPlainObject } from './check.js'
-import { formatBytes } from './limits.js'
+import { formatBytes, type MemoryNeeds } from './limits.js'
 
 const kVtkKeys = ['dir', 'every', 'encoding'] as const
 
@@ -15,6 +15,15 @@ export interface VtkConfig {
   readonly dir: string
   readonly every: number
   readonly encoding: VtkEncoding
+}
+
+/**
+ * The peak memory with VTK files: at a file's step, a copy of the field and the file's bytes (the field's
+ * size in 'raw', 4/3 of it in 'base64'), as whole copies of the field.
+ */
+export function withVtkCopies(needs: MemoryNeeds, config: VtkConfig | undefined): MemoryNeeds {
+  if (config === undefined) return needs
+  return { ...needs, copies: needs.copies + (config.encoding === 'raw' ? 2 : 3) }
 }
 
 /** Validates `options.vtk` (undefined for none) against the grid; throws naming the bad field. */
