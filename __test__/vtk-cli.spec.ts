@@ -1,6 +1,6 @@
 // `calor run --vtk DIR`: the files and collection it writes hold the field solve() gives, the flags are
 // checked before any step, and library messages name the flags.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -72,6 +72,23 @@ describe('calor run --vtk', () => {
     const below = await calor('run', '--nx', '5', '--steps', '1', '--vtk', path.join(file, 'vtk'))
     expect(below.status).toBe(1)
     expect(below.stderr).toMatch(/^calor: --vtk: cannot create .*ENOTDIR/)
+  })
+
+  it('stops cleanly on SIGINT, leaving a collection of whole files', async () => {
+    const dir = tempDir()
+    const args = ['run', '--nx', '64', '--steps', '100000000', '--vtk', dir, '--vtk-every', '50']
+    const child = spawn(process.execPath, [kCli, ...args], { env: { ...process.env, NO_COLOR: '1' } })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => {
+      if (stderr === '') child.kill('SIGINT') // the first progress line: the run is under way
+      stderr += chunk
+    })
+    const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)))
+    expect(status).toBe(130)
+    expect(stderr).toMatch(/calor: interrupted at step \d+; VTK files so far in .* \(see u\.pvd\)\n$/)
+    const entries = readPvd(readFileSync(path.join(dir, 'u.pvd')))
+    expect(entries[0]).toEqual({ t: 0, file: 'u_000000.vti' })
+    for (const e of entries) expect(readVti(readFileSync(path.join(dir, e.file))).u.length).toBe(64 * 64)
   })
 
   it('lists the flags in --help with their defaults', async () => {
