@@ -168,7 +168,7 @@ describe('bench helpers', () => {
     )
     expect(parseBenchArgs(['--quick', '--threads', '2,1,2']).threads).toEqual([1, 2])
     expect(() => parseBenchArgs(['--physics', 'cubic'])).toThrow(
-      '--physics must be one of constant, variable, separable, got "cubic"',
+      '--physics must be one of constant, variable, separable, implicit, got "cubic"',
     )
   })
 

@@ -160,7 +160,7 @@ const kTypeErrors: [string, Record<string, unknown>, string][] = [
   [
     'unknown top-level option',
     { thread: 2 },
-    'Unknown option options.thread; expected one of grid, diffusivity, initial, source, boundary, steps, tEnd, dt, threads, backend, temporalBlocking, flushSubnormals, signal, onProgress, frames, probes, vtk, checkpoint, resume, trackers',
+    'Unknown option options.thread; expected one of grid, diffusivity, initial, source, boundary, steps, tEnd, dt, threads, backend, temporalBlocking, flushSubnormals, signal, onProgress, frames, probes, vtk, method, checkpoint, resume, until, trackers',
   ],
   [
     'unknown grid option',
@@ -237,8 +237,13 @@ describe('threads', () => {
 
 describe('Solver.advance() refuses bad durations', () => {
   it.each([
-    ['nothing', {}, TypeError, 'Solver.advance() takes { steps } or { tEnd }, exactly one of them'],
-    ['both', { steps: 1, tEnd: 1 }, TypeError, 'Solver.advance() takes { steps } or { tEnd }, exactly one of them'],
+    ['nothing', {}, TypeError, 'Solver.advance() takes { steps }, { tEnd } or { until }, exactly one of them'],
+    [
+      'both',
+      { steps: 1, tEnd: 1 },
+      TypeError,
+      'Solver.advance() takes { steps }, { tEnd } or { until }, exactly one of them',
+    ],
     ['negative steps', { steps: -1 }, TypeError, 'advance.steps must be an integer >= 0, got -1'],
     ['zero tEnd', { tEnd: 0 }, TypeError, 'advance.tEnd must be a positive finite number, got 0'],
     [

@@ -55,6 +55,20 @@ describe.each(kBackends)('sweep on the %s backend', (backend) => {
       ])
     }
   })
+
+  it('runs Crank–Nicolson and steady jobs in one thread each (threadsPerJob 1) with the bits of solve()', async () => {
+    const cn = { method: 'crank-nicolson', dt: 0.01, backend } as const
+    const jobs = [plate(17, 6, cn), plate(17, 0, { ...cn, steps: undefined, until: { steady: 1e-8 } })]
+    const outcomes = await sweep(jobs, { workers: 2, threadsPerJob: 1 })
+    for (const [k, job] of jobs.entries()) {
+      const reference = await solve({ ...job, threads: 1 })
+      const outcome = outcomes[k] as PromiseFulfilledResult<typeof reference>
+      expect(outcome.status, `job ${k}`).toBe('fulfilled')
+      expect(sameBits(outcome.value.field, reference.field), `job ${k}`).toBe(true)
+      expect([outcome.value.steps, outcome.value.residual]).toEqual([reference.steps, reference.residual])
+    }
+    expect((outcomes[1] as PromiseFulfilledResult<{ residual: number }>).value.residual).toBeLessThan(1e-8)
+  })
 })
 
 describe('sweep', () => {

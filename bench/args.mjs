@@ -23,7 +23,7 @@ export const kBackends = ['native', 'js']
  * The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel); or
  * 'separable', which compares a source { shape, scale } with the same shape constant in time.
  */
-export const kPhysics = ['constant', 'variable', 'separable']
+export const kPhysics = ['constant', 'variable', 'separable', 'implicit']
 
 export const kUsage = `Usage: npm run bench -- [options]      (or: calor bench [options])
 
@@ -39,8 +39,9 @@ Options (defaults in brackets):
   --repeats <n>        timed runs per cell (fewer on cells whose runs are long) [7; quick: 1]
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
-  --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), or separable (a
-                       source { shape, scale } against the same source constant in time) [constant]
+  --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), separable (a
+                       source { shape, scale } against the same source constant in time), or implicit
+                       (instead of the matrix: time to solution, explicit vs Crank–Nicolson) [constant]
   --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package;
                        variable: bench/reference/stencil_var.c]
   --out <dir>          where to write latest.json, a dated copy and latest.svg [./${kDefaultOut};

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url'
 import { measureBandwidth } from './bandwidth.mjs'
 import { kUsage, kProjectRoot, parseBenchArgs, UsageError } from './args.mjs'
 import { withFigures } from './figures.mjs'
+import { runImplicitBench } from './implicit.mjs'
 import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
@@ -174,6 +175,10 @@ export async function runBench(argv, { print = console.log, log = console.error 
   } catch (error) {
     log(error.message)
     return 2
+  }
+  if (config.physics === 'implicit') {
+    await runImplicitBench(config, { print, log })
+    return 0
   }
   if (config.sweep) return runSweepBench({ out: config.out, print, log })
   if (config.physics === 'separable') {

@@ -9,6 +9,12 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A step's line systems, checked once and reused for every step of a run. */
+export declare class LineKernel {
+  /** Checks the systems: shapes, lengths, finite coefficients and rules. Throws otherwise. */
+  constructor(spec: NapiLines)
+}
+
 /** A worker's band, ghost rows and schedule, checked once; `run` does the steps. */
 export declare class NativeBand {
   /**
@@ -28,6 +34,19 @@ export declare class NativeBand {
    * shares memory with a field or the source, or if it was made for another number of parties.
    */
   run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number): NapiOutcome
+}
+
+/** A worker's rows and columns, and its scratch row; `run` does the steps. */
+export declare class NativeLines {
+  /** Checks parties 1 to 65536, start < end and columnStart <= columnEnd. Throws otherwise. */
+  constructor(spec: NapiLinesBand)
+  /**
+   * Up to `steps` ADI steps from field `parity` (which also holds the result), meeting the peers at
+   * the barrier in `control` twice a step. Stops early, with every peer at the same step, on a stop
+   * request or a non-finite value, and promptly once the barrier is abandoned. Throws, before
+   * touching anything, if any view, index or length does not fit.
+   */
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: LineKernel, steps: number, parity: number): NapiOutcome
 }
 
 /** A stencil checked once and reused for every step of a run. */
@@ -133,6 +152,13 @@ export interface NapiControlLayout {
   abortNow: number
 }
 
+/** Sherman–Morrison's correction of a periodic axis. */
+export interface NapiCyclic {
+  z: Array<number>
+  q: number
+  scale: number
+}
+
 /** How to draw one frame. */
 export interface NapiFrameSpec {
   /** Nodes per row and rows of the field. */
@@ -206,6 +232,57 @@ export interface NapiGhostRule {
   b: number
   /** The constant term. */
   c: number
+}
+
+/** One axis's factored line system (see lib/backends/lines.ts). */
+export interface NapiLineAxis {
+  /** First unknown's node index along the axis. */
+  first: number
+  /** Unknowns per line. */
+  count: number
+  /** h = α·dt/(2·spacing²). */
+  half: number
+  lower: Array<number>
+  inv: Array<number>
+  upper: Array<number>
+  low: NapiLineEnd
+  high: NapiLineEnd
+  /** Periodic axes only (absent otherwise). */
+  cyclic?: NapiCyclic
+}
+
+/** What bounds a line at one end. */
+export interface NapiLineEnd {
+  /** The neighbour is a fixed node, whose value (times h) joins the right-hand side. */
+  fixed: boolean
+  /** Otherwise added to the right-hand side: h·c of the end's mirror rule, 0 for a wrap. */
+  term: number
+}
+
+/** A Peaceman–Rachford step of dt. */
+export interface NapiLines {
+  nx: number
+  ny: number
+  /** dt/2. */
+  halfDt: number
+  x: NapiLineAxis
+  y: NapiLineAxis
+  left: NapiGhostRule
+  right: NapiGhostRule
+  bottom: NapiGhostRule
+  top: NapiGhostRule
+}
+
+/** One worker's share of an ADI run. */
+export interface NapiLinesBand {
+  /** Node rows [start, end) of the x-lines. */
+  start: number
+  end: number
+  /** Node columns [columnStart, columnEnd) of the y-lines (may be empty). */
+  columnStart: number
+  columnEnd: number
+  /** Workers meeting at the barrier, this one included (1 to 65536). */
+  parties: number
 }
 
 /** How a native run ended. */

@@ -773,8 +773,10 @@ if (
   }
 }
 
-const { NativeBand, StencilKernel, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+const { LineKernel, NativeBand, NativeLines, StencilKernel, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+export { LineKernel }
 export { NativeBand }
+export { NativeLines }
 export { StencilKernel }
 export { controlLayout }
 export { encodeFrame }

@@ -8,6 +8,7 @@ export {
   kOptionsErrorCode,
   NonFiniteError,
   StabilityError,
+  SteadyStateError,
   WorkerError,
 } from './api/errors.js'
 export type * from './api/types.js'

@@ -50,6 +50,20 @@ export class NonFiniteError extends RangeError {
   }
 }
 
+/** A run to the steady state (`until`) used its step budget without getting the residual below the tolerance. */
+export class SteadyStateError extends RangeError {
+  override name = 'SteadyStateError'
+  constructor(
+    message: string,
+    /** Steps taken (the budget). */
+    readonly steps: number,
+    /** The residual max|∂u/∂t| reached. */
+    readonly residual: number,
+  ) {
+    super(message)
+  }
+}
+
 /**
  * A checkpoint could not be read, is damaged, or belongs to a run with other options. Callers may
  * branch on it, e.g. to start afresh when there is nothing valid to resume from.

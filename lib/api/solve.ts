@@ -43,7 +43,11 @@ export async function runSolve(options: SolveOptions, inThread: boolean): Promis
   const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start, inThread)
   let run
   try {
-    run = await solver.advance(plan.advance)
+    run = await solver.advance(
+      problem.until === undefined
+        ? plan.advance
+        : { until: { steady: problem.until.tolerance, maxSteps: problem.until.maxSteps } },
+    )
   } finally {
     await solver.close()
   }
@@ -52,5 +56,6 @@ export async function runSolve(options: SolveOptions, inThread: boolean): Promis
   const probes = solver.probes()
   // The field is read out of the spent solver's buffer in place: no nx·ny copy beside the two fields.
   const result = { field: solver.releaseField(), nx, ny, t, steps, dt: run.dt, stats: run.stats }
-  return probes === undefined ? result : { ...result, probes }
+  const residual = run.residual === undefined ? {} : { residual: run.residual }
+  return probes === undefined ? { ...result, ...residual } : { ...result, ...residual, probes }
 }

@@ -6,7 +6,7 @@
 import { applyFixed, evolvingCount } from '../model/boundary/index.js'
 import { type Grid, paddedIndex, strideOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
-import type { Problem, StartState } from '../options/problem.js'
+import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
 import type { Lockstep } from '../parallel/gang.js'
 import type { Stepper } from '../steppers/stepper.js'
@@ -18,7 +18,9 @@ import { vtkTrackers } from '../trackers/vtk.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
+import { runSteady, steadyResidual } from './steady.js'
 import type { TimedData } from './timed.js'
+import { checkChanges } from './changes.js'
 import type { AdvanceOptions, ProbesResult, SolveOptions, SolverChanges, SolverOptions, SolveStats } from './types.js'
 
 /** The most steps in one request to the workers, so that barrier generations (Int32) count them exactly. */
@@ -30,6 +32,8 @@ export interface AdvanceResult {
   dt: number
   t: number
   stats: SolveStats
+  /** Steady runs: the residual reached. */
+  residual?: number
 }
 
 /**
@@ -49,17 +53,6 @@ const unclosed = new FinalizationRegistry((gang: Lockstep) => {
   }
 })
 
-/** The keys Solver.set() takes. */
-function checkChanges(changes: SolverChanges): SolverChanges {
-  if (typeof changes !== 'object' || changes === null) {
-    throw new TypeError(`Solver.set() takes an object { boundary?, source? }, got ${String(changes)}`)
-  }
-  const unknown = Object.keys(changes).find((k) => k !== 'boundary' && k !== 'source')
-  if (unknown !== undefined)
-    throw new TypeError(`Unknown option changes.${unknown} of Solver.set(); expected boundary, source`)
-  return changes
-}
-
 export function abortError(signal: AbortSignal): AbortError {
   return new AbortError('The solve was aborted', { cause: signal.reason })
 }
@@ -78,8 +71,10 @@ export class Solver implements AsyncDisposable {
   #gang: Lockstep
   #stepper: Stepper
   #timed: TimedData
-  /** Temporal blocking is on: a worker failing inside a block leaves mixed time levels. */
+  /** A failure inside a temporal block, or inside ADI's second phase, leaves mixed time levels. */
   #blocked: boolean
+  /** The buffers swap roles every step (not for ADI, whose step ends where it began). */
+  #swaps: boolean
   readonly #trackers: Tracker[]
   readonly #probes: ProbesTracker | undefined
   /** The options of Solver.create(), which set() re-validates with its changes. */
@@ -100,7 +95,8 @@ export class Solver implements AsyncDisposable {
     this.#timed = started.timed
     this.#trackers = trackers
     this.#probes = trackers.find((t) => t instanceof ProbesTracker)
-    this.#blocked = started.schedule.steps > 1
+    this.#blocked = started.schedule.steps > 1 || !started.schedule.swaps
+    this.#swaps = started.schedule.swaps
     this.#adopt(problem, started)
     // The solver's own signal ends it for good (it could never advance again): once no run is in
     // progress, the workers go. The field stays readable. An advance() signal only stops that call.
@@ -124,7 +120,9 @@ export class Solver implements AsyncDisposable {
     this.#gang = started.gang
     this.#stepper = started.stepper
     this.#timed = started.timed
-    this.#blocked = started.schedule.steps > 1
+    // A failure inside a temporal block, or inside ADI's second phase (which overwrites uⁿ), loses the field.
+    this.#blocked = started.schedule.steps > 1 || !started.schedule.swaps
+    this.#swaps = started.schedule.swaps
     this.#parity = 0
     unclosed.register(this, started.gang, this)
   }
@@ -169,12 +167,8 @@ export class Solver implements AsyncDisposable {
     inThread = false,
   ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
-    const trackers = [
-      ...extra,
-      ...(await framesTrackers(problem)),
-      ...(await vtkTrackers(problem, start?.step)),
-      ...problem.trackers,
-    ]
+    const outputs = [...(await framesTrackers(problem)), ...(await vtkTrackers(problem, start?.step))]
+    const trackers = [...extra, ...outputs, ...problem.trackers]
     if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {
@@ -249,14 +243,15 @@ export class Solver implements AsyncDisposable {
     const plan = planAdvance(options, this.#problem, this.#t)
     this.#busy = true
     try {
-      return await this.#march(plan)
+      return await (plan.until === undefined ? this.#march(plan) : this.#steady(plan, plan.until))
     } finally {
       this.#busy = false
       if (this.#problem.signal?.aborted) await this.#gang.terminate()
     }
   }
 
-  async #march(plan: AdvancePlan): Promise<AdvanceResult> {
+  /** `edges`: tell the trackers where the call starts and ends (a steady run does that once, not per march). */
+  async #march(plan: AdvancePlan, edges = true): Promise<AdvanceResult> {
     const { steps, dt, landOn, signal } = plan
     const [t0, step0, started] = [this.#t, this.#step, performance.now()]
     const stencil = this.#stepper.stencil(this.#problem, dt)
@@ -267,7 +262,7 @@ export class Solver implements AsyncDisposable {
     const onAbort = () => this.#gang.abortNow()
     signal?.addEventListener('abort', onAbort)
     try {
-      await notify('start')
+      if (edges) await notify('start')
       let done = 0
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
@@ -287,15 +282,34 @@ export class Solver implements AsyncDisposable {
         const later = this.#gang.takeNonFinite()
         if (later !== null) throw this.#nonFiniteError(later)
         if (got < want && signal?.aborted) throw abortError(signal)
-        if (done < steps && this.#step === observed) await notify('step')
+        // The last step of a call is the 'end' snapshot; inside a steady run, calls are not the edges.
+        if ((done < steps || !edges) && this.#step === observed) await notify('step')
       }
       if (landOn !== undefined) this.#t = landOn
-      await notify('end')
+      if (edges) await notify('end')
       return { steps: this.#step - step0, dt, t: this.#t, stats: this.#stats(steps, seconds()) }
     } finally {
       signal?.removeEventListener('abort', onAbort)
       this.#gang.clearStop()
     }
+  }
+
+  /** Runs to the steady state (see steady.ts), in marches of the plan's steps and time steps. */
+  async #steady(plan: AdvancePlan, goal: SteadyGoal): Promise<AdvanceResult> {
+    const [started, step0] = [performance.now(), this.#step]
+    const scratch = new Float64Array(this.#fields[0].length)
+    const seconds = () => (performance.now() - started) / 1000
+    const run = () => ({ firstStep: step0, steps: Math.max(goal.maxSteps, this.#step - step0), seconds: seconds() })
+    const driver = {
+      march: async (steps: number, dt: number) =>
+        void (await this.#march({ ...plan, steps, dt, landOn: undefined }, false)),
+      residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch),
+    }
+    await this.#notify('start', plan.dt, run())
+    const outcome = await runSteady(this.#problem, goal, driver)
+    await this.#notify('end', outcome.dt, { ...run(), steps: outcome.steps })
+    const stats = { ...this.#stats(outcome.steps, seconds()), residual: outcome.residual }
+    return { steps: outcome.steps, dt: outcome.dt, t: this.#t, stats, residual: outcome.residual }
   }
 
   /** The next step any tracker wants to see. */
@@ -353,13 +367,20 @@ export class Solver implements AsyncDisposable {
   #record(steps: number, t: number): void {
     this.#step += steps
     this.#t = t
-    if (steps % 2 === 1) this.#parity = this.#parity === 0 ? 1 : 0
+    if (steps % 2 === 1 && this.#swaps) this.#parity = this.#parity === 0 ? 1 : 0
   }
 
   #stats(steps: number, seconds: number): SolveStats {
     const updates = evolvingCount(this.#problem.grid, this.#problem.sides) * steps
     const { backend } = this.#problem
-    return { seconds, updatesPerSecond: seconds > 0 ? updates / seconds : 0, threads: this.threads, backend }
+    const secondsPerStep = steps > 0 ? seconds / steps : 0
+    return {
+      seconds,
+      updatesPerSecond: seconds > 0 ? updates / seconds : 0,
+      threads: this.threads,
+      backend,
+      secondsPerStep,
+    }
   }
 
   /** Stops the workers and releases them, then closes every tracker. Safe to call more than once. */

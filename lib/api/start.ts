@@ -12,9 +12,8 @@ import { Gang, type Lockstep } from '../parallel/gang.js'
 import { InlineGang } from '../parallel/inline.js'
 import { type Band, partitionRows } from '../parallel/partition.js'
 import type { WorkerInit } from '../parallel/protocol.js'
-import { ftcs } from '../steppers/ftcs.js'
 import type { Schedule } from '../steppers/schedule.js'
-import type { Stepper } from '../steppers/stepper.js'
+import { type Stepper, stepperFor } from '../steppers/stepper.js'
 import { TimedData } from './timed.js'
 
 export interface Started {
@@ -107,7 +106,7 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
  * one-band run goes in the calling thread (never the main thread: it blocks while it runs).
  */
 export async function startGang(problem: Problem, saved?: Float64Array, inThread = false, t0 = 0): Promise<Started> {
-  const stepper = ftcs
+  const stepper = stepperFor(problem.method)
   const faces = sharedFaces(problem, t0)
   const bands = bandsOf(problem)
   const fields = allocateFields(problem, saved, bands, faces)

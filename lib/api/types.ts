@@ -1,6 +1,7 @@
 /**
  * Public types of calor. Calor solves the heat equation ∂u/∂t = ∇·(α∇u) + f on a rectangle
- * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) time steps.
+ * [0, lx] × [0, ly], on a vertex-centred grid of nx × ny nodes, with explicit (FTCS) or Crank–Nicolson
+ * (Peaceman–Rachford ADI) time steps.
  */
 
 import type { Tracker } from '../trackers/tracker.js'
@@ -177,8 +178,23 @@ export interface SolveOptions {
   steps?: number
   /** Final time; the solver takes ceil(tEnd / dt) equal steps and lands exactly on it. */
   tEnd?: number
-  /** Time step. @default 0.9 × the stability limit 1 / (2α(1/dx² + 1/dy²)) */
+  /**
+   * Time step. Explicit: at most the stability limit 1 / (2α(1/dx² + 1/dy²)); Crank–Nicolson: any dt > 0.
+   * @default explicit: 0.9 × the stability limit; Crank–Nicolson: 0.1·min(dx, dy)·min(lx, ly)/α (a step
+   * proportional to the spacing, so that the O(dt²) error of the scheme stays near the O(h²) error of
+   * the grid), or the explicit default if that is larger
+   */
   dt?: number
+  /**
+   * The time stepping: 'explicit' (FTCS, first order, dt limited) or 'crank-nicolson' (Peaceman–Rachford
+   * ADI: second order in time, unconditionally stable, two tridiagonal sweeps per step). @default 'explicit'
+   */
+  method?: Method
+  /**
+   * `solve()` only, instead of `steps` or `tEnd`: run to the steady state, see SteadyOptions.
+   * @default none
+   */
+  until?: SteadyOptions
   /** Worker threads, capped at the number of rows that evolve. @default os.availableParallelism() */
   threads?: number
   /** @default 'native' */
@@ -223,6 +239,25 @@ export interface SolveOptions {
   probes?: ProbesOptions
 }
 
+export type Method = 'explicit' | 'crank-nicolson'
+
+/**
+ * A run to the steady state: it stops once the residual, max over the evolving nodes of |∂u/∂t| =
+ * |∇·(α∇u) + f| on the grid (for an explicit step exactly max|uⁿ⁺¹ − uⁿ|/dt), is below `steady`, and
+ * rejects with a SteadyStateError if that has not happened within `maxSteps` steps (or once it has
+ * stopped decreasing, at the rounding floor of the grid). The explicit method checks it between chunks
+ * of steps at its dt; Crank–Nicolson takes cycles of steps whose dt runs geometrically (×2 a step)
+ * between past 2/λmin and 2/λmax of the grid's operator, largest first, so that every mode of the
+ * transient is damped within a cycle: a steady state in tens of steps per decade of residual, whatever
+ * the grid. The result's `t` is the time the steps added up to.
+ */
+export interface SteadyOptions {
+  /** The residual to reach, > 0 (in the units of u per unit time). */
+  steady: number
+  /** The step budget. @default 1000000 */
+  maxSteps?: number
+}
+
 /** A point of the domain, 0 ≤ x ≤ lx and 0 ≤ y ≤ ly. */
 export interface ProbePoint {
   x: number
@@ -249,7 +284,7 @@ export interface ProbeSeries {
 }
 
 /** Options of `Solver.create()`: those of `solve()` but the duration (given per `advance()`) and checkpoints. */
-export type SolverOptions = Omit<SolveOptions, 'steps' | 'tEnd' | 'checkpoint' | 'resume'>
+export type SolverOptions = Omit<SolveOptions, 'steps' | 'tEnd' | 'until' | 'checkpoint' | 'resume'>
 
 /** Where and how often `solve()` saves its state. */
 export interface CheckpointOptions {
@@ -269,6 +304,10 @@ export interface SolveStats {
   updatesPerSecond: number
   threads: number
   backend: Backend
+  /** seconds / steps (0 for no steps). */
+  secondsPerStep: number
+  /** Steady runs: the residual max|∂u/∂t| at the end (see SteadyOptions). */
+  residual?: number
 }
 
 export interface SolveResult {
@@ -282,8 +321,11 @@ export interface SolveResult {
   /** Final time (exactly `tEnd` when it was given). */
   t: number
   steps: number
+  /** The time step (for a Crank–Nicolson steady run, the last one taken). */
   dt: number
   stats: SolveStats
+  /** Steady runs: the residual max|∂u/∂t| reached (below `until.steady`). */
+  residual?: number
   /** The probes' time series, when `probes` was given. */
   probes?: ProbesResult
 }
@@ -298,14 +340,19 @@ export interface SolverChanges {
  * How far `Solver.advance()` goes: a number of steps, or up to the absolute time `tEnd`; `signal`
  * cancels this call (the solver's own `signal`, if any, applies too).
  */
-export type AdvanceOptions = ({ steps: number; tEnd?: undefined } | { tEnd: number; steps?: undefined }) & {
+export type AdvanceOptions = (
+  | { steps: number; tEnd?: undefined; until?: undefined }
+  | { tEnd: number; steps?: undefined; until?: undefined }
+  | { until: SteadyOptions; steps?: undefined; tEnd?: undefined }
+) & {
   signal?: AbortSignal
 }
 
 /**
  * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
  * `mpi: true`; each rank solves a slab of rows (on its own `threads` workers) and the result is
- * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames and VTK files; `checkpoint` and `resume` are refused.
+ * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames, the VTK files and the checkpoints (whole-field
+ * files that resume on any number of ranks).
  */
 export interface MpiSolveOptions extends SolveOptions {
   mpi: true

@@ -22,7 +22,7 @@ async function loadAddon(): Promise<typeof Addon> {
   }
 }
 
-const addon = await loadAddon()
+export const addon = await loadAddon()
 
 export const { encodeFrame, writeAnimation, controlLayout } = addon
 export type { NapiFrameStats } from '../../crate/index.js'

@@ -42,6 +42,8 @@ export interface MemoryNeeds {
   readonly copies: number
   /** Frames being encoded at once, each a copy of the field and its image (RGB, then PNG). */
   readonly frameBytes: number
+  /** A variable diffusivity: its nx·ny nodal values and the faces buffer made from them (4 padded fields). */
+  readonly faces?: boolean
 }
 
 /** Frames the frames tracker encodes at once (trackers/frames.ts re-exports it as kMaxInFlight). */
@@ -50,7 +52,7 @@ export const kFramesInFlight = 2
 /** The peak besides the two fields, from the options snapshot and the validated frames options. */
 export function memoryNeeds(
   grid: Grid,
-  options: { initial?: unknown; source?: unknown; resume?: unknown },
+  options: { initial?: unknown; source?: unknown; resume?: unknown; diffusivity?: unknown },
   frames: { scale: number } | undefined,
 ): MemoryNeeds {
   const arrays = [options.initial, options.source].filter(Array.isArray).length
@@ -61,6 +63,7 @@ export function memoryNeeds(
     source: options.source !== undefined,
     copies,
     frameBytes: frames === undefined ? 0 : kFramesInFlight * frame,
+    faces: options.diffusivity !== undefined && typeof options.diffusivity !== 'number',
   }
 }
 
@@ -70,13 +73,14 @@ export function memoryNeeds(
  * bytes, or whose field does not fit in a typed array, before any of it is allocated.
  */
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
-  const fields = needs.source ? 3 : 2
+  const fields = (needs.source ? 3 : 2) + (needs.faces === true ? 4 : 0)
   const values = (grid.nx + 2) * (grid.ny + 2)
-  const copyBytes = needs.copies * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
+  const copyBytes = (needs.copies + (needs.faces === true ? 1 : 0)) * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
   const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT + copyBytes + needs.frameBytes
   const what = `options.grid (nx ${grid.nx} × ny ${grid.ny})`
   if (bytes > available) {
     const parts = ['two fields', ...(needs.source ? ['a source'] : [])]
+    if (needs.faces === true) parts.push('a variable diffusivity and its faces')
     parts.push(`${needs.copies === 1 ? 'a copy' : `${needs.copies} copies`} of the field`)
     if (needs.frameBytes > 0) parts.push('the frames being encoded')
     const names = `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`

@@ -10,6 +10,14 @@ import type { FramesConfig } from './frames.js'
 import type { ProbesConfig } from './probes.js'
 import type { VtkConfig } from './vtk.js'
 
+export type Method = 'explicit' | 'crank-nicolson'
+
+/** How a steady run ends: max over the evolving nodes of |∂u/∂t| below `tolerance`, within `maxSteps` steps. */
+export interface SteadyGoal {
+  readonly tolerance: number
+  readonly maxSteps: number
+}
+
 export interface Problem {
   readonly grid: Grid
   /** α when it is one number; the largest nodal α when it varies (the stability limit's α). */
@@ -39,6 +47,10 @@ export interface Problem {
   readonly dt: number
   readonly steps: number | undefined
   readonly tEnd: number | undefined
+  /** The time-stepping method ('explicit' FTCS or 'crank-nicolson' ADI). */
+  readonly method: Method
+  /** solve() only: run to the steady state instead of for `steps` or up to `tEnd`. */
+  readonly until: SteadyGoal | undefined
   readonly threads: number
   readonly backend: Backend
   readonly temporalBlocking: number | 'auto'

@@ -12,6 +12,7 @@ import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../m
 import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
+import { checkMethodPhysics, parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
@@ -27,10 +28,10 @@ export const kSafetyFactor = 0.9
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
   'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
-  'vtk',
+  'vtk', 'method',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
-const kSolveOnlyKeys = ['checkpoint', 'resume'] as const
+const kSolveOnlyKeys = ['checkpoint', 'resume', 'until'] as const
 
 function parseGrid(value: unknown, sides: Sides): Grid {
   if (!isPlainObject(value)) return fail('options.grid', 'an object { nx, ny, lx?, ly? }', value)
@@ -44,6 +45,11 @@ function parseGrid(value: unknown, sides: Sides): Grid {
 
 function parseDuration(options: SolveOptions, requireDuration: boolean) {
   const { steps, tEnd } = options
+  const until = parseUntil(options.until)
+  if (until !== undefined && (steps !== undefined || tEnd !== undefined)) {
+    throw new TypeError('options.until is exclusive with options.steps and options.tEnd: give one of them')
+  }
+  if (until !== undefined) return { steps: undefined, tEnd: undefined, until }
   if (steps !== undefined && tEnd !== undefined) {
     throw new TypeError(
       `options.steps and options.tEnd are exclusive: give one, got steps ${describe(steps)} and tEnd ${describe(tEnd)}`,
@@ -53,6 +59,7 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
     throw new TypeError('options.steps or options.tEnd is required: give how many steps to take, or the final time')
   }
   return {
+    until,
     steps: steps === undefined ? undefined : integerAtLeast('options.steps', steps, 0),
     tEnd: tEnd === undefined ? undefined : positiveNumber('options.tEnd', tEnd),
   }
@@ -102,16 +109,20 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const { max: diffusivity, field: diffusivityField } = parseDiffusivity(options.diffusivity, grid)
   const transfer = transferAcross(grid, sides)
   const dtLimit = stabilityLimit(grid, diffusivity, transfer)
-  const dt = options.dt === undefined ? kSafetyFactor * dtLimit : positiveNumber('options.dt', options.dt)
-  checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
+  const method = parseMethod(options.method)
+  const dt = parseTimeStep(options.dt, method, grid, diffusivity, dtLimit, kSafetyFactor)
+  if (method === 'explicit') checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
   const duration = parseDuration(options, requireDuration)
   const runtime = parseRuntime(options)
+  if (runtime.flushSubnormals && method !== 'explicit') {
+    throw new TypeError(`options.flushSubnormals is not supported with method '${method}' yet (explicit steps only)`)
+  }
   checkThreads(runtime.threads)
   checkSteps(duration.steps)
   checkScales(grid, diffusivity, dtLimit, dt)
   const ghosts = ghostRules(grid, sides, diffusivity)
   checkDuration(duration.tEnd, dt)
-  return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, ...duration, ...runtime }
+  return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, method, ...duration, ...runtime }
 }
 
 function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
@@ -126,12 +137,18 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
+  if (scalars.until !== undefined && (checkpoint !== undefined || options.resume !== undefined)) {
+    throw new TypeError(
+      'options.until does not take options.checkpoint or options.resume: a steady run is not resumable',
+    )
+  }
   const resume = parseResume(options.resume)
   const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
   applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
   const parsed = options.source === undefined ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
+  checkMethodPhysics(scalars.method, { ...scalars, ...fields })
   return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }
 

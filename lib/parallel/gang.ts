@@ -6,8 +6,7 @@
 import { Worker } from 'node:worker_threads'
 
 import { WorkerError } from '../api/errors.js'
-import type { StencilSpec } from '../backends/kernel.js'
-import { type Schedule, stepsAfter } from '../steppers/schedule.js'
+import { type Schedule, type StepSpec, stepsAfter } from '../steppers/schedule.js'
 import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControlBlock } from './control.js'
 import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
@@ -15,7 +14,7 @@ import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 export interface Lockstep {
   readonly size: number
   readonly failure: WorkerError | null
-  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<RunResult>
+  run(steps: number, parity: 0 | 1, stencil: StepSpec, baseStep: number): Promise<RunResult>
   abortNow(): void
   clearStop(): void
   /** Steps completed after the first non-finite one in the last run (see Gang), or null; clears the flag. */
@@ -172,13 +171,13 @@ export class Gang implements Lockstep {
    * Runs `steps` steps on every worker; resolves with the steps completed (fewer after a stop or an
    * abort). `baseStep` only numbers the steps in error messages.
    */
-  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<RunResult> {
+  run(steps: number, parity: 0 | 1, stencil: StepSpec, baseStep: number): Promise<RunResult> {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     if (this.#pending !== null) return Promise.reject(new Error('a run is already in progress'))
     return new Promise<RunResult>((resolve, reject) => {
       const generation = Atomics.load(this.#control, kGeneration)
       this.#pending = { replies: 0, steps: 0, baseStep, generation, resolve, reject }
-      const request: RunRequest = { type: 'run', steps, parity, stencil }
+      const request: RunRequest<StepSpec> = { type: 'run', steps, parity, stencil }
       for (const w of this.#workers) {
         w.ref()
         w.postMessage(request)

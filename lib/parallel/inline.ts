@@ -6,19 +6,20 @@
  * thread writing the control block (or from terminating this thread).
  */
 import { WorkerError } from '../api/errors.js'
-import type { StencilSpec } from '../backends/kernel.js'
 import { copyOwnRows } from './band.js'
 import { kAbortNow, kNonFinite, kStopRequest } from './control.js'
 import type { RunRequest, RunOutcome, WorkerInit } from './protocol.js'
 import type { Lockstep, RunResult } from './gang.js'
+import { runnerFor } from './runners.js'
+import type { StepSpec } from '../steppers/schedule.js'
 
 export class InlineGang implements Lockstep {
   readonly #init: WorkerInit
   readonly #control: Int32Array
-  readonly #run: (request: RunRequest) => RunOutcome
+  readonly #run: (request: RunRequest<StepSpec>) => RunOutcome
   #failure: WorkerError | null = null
 
-  private constructor(init: WorkerInit, run: (request: RunRequest) => RunOutcome) {
+  private constructor(init: WorkerInit, run: (request: RunRequest<StepSpec>) => RunOutcome) {
     this.#init = init
     this.#control = new Int32Array(init.control)
     this.#run = run
@@ -26,11 +27,7 @@ export class InlineGang implements Lockstep {
 
   /** Loads the backend's run loop for the one band `init` describes. */
   static async start(init: WorkerInit): Promise<InlineGang> {
-    const runner =
-      init.backend === 'js'
-        ? (await import('../backends/js.js')).jsRunner
-        : (await import('../backends/native.js')).nativeRunner
-    const run = await runner(init)
+    const run = await (await runnerFor(init))(init)
     copyOwnRows(init)
     return new InlineGang(init, run)
   }
@@ -43,7 +40,7 @@ export class InlineGang implements Lockstep {
     return this.#failure
   }
 
-  run(steps: number, parity: 0 | 1, stencil: StencilSpec, baseStep: number): Promise<RunResult> {
+  run(steps: number, parity: 0 | 1, stencil: StepSpec, baseStep: number): Promise<RunResult> {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     try {
       const outcome = this.#run({ type: 'run', steps, parity, stencil })

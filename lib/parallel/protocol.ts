@@ -2,7 +2,7 @@
 import type { Backend } from '../api/types.js'
 import type { StencilSpec } from '../backends/kernel.js'
 import type { GhostRule } from '../model/boundary/index.js'
-import type { BandSchedule } from '../steppers/schedule.js'
+import type { BandSchedule, StepSpec } from '../steppers/schedule.js'
 import type { Band } from './partition.js'
 
 /** A ghost row this worker refreshes after each step, from node rows it owns (padded row indices). */
@@ -44,12 +44,15 @@ export interface WorkerInit {
   readonly copyRows: readonly [number, number]
 }
 
-/** Advance `steps` steps; field `parity` is the source of the first one. */
-export interface RunRequest {
+/**
+ * Advance `steps` steps; field `parity` is the source of the first one. `stencil` is what the stepper
+ * made for the schedule the worker runs (an explicit stencil, or ADI's line systems).
+ */
+export interface RunRequest<S extends StepSpec = StencilSpec> {
   readonly type: 'run'
   readonly steps: number
   readonly parity: 0 | 1
-  readonly stencil: StencilSpec
+  readonly stencil: S
 }
 
 /** What a run did: steps every worker completed, and whether an abandoned barrier ended it. */
@@ -73,4 +76,6 @@ export type WorkerReply =
   | { readonly type: 'abandoned' }
 
 /** A backend's run loop: made once per worker, called once per run request. */
-export type Runner = (init: WorkerInit) => Promise<(request: RunRequest) => RunOutcome>
+export type Runner<S extends StepSpec = StencilSpec> = (
+  init: WorkerInit,
+) => Promise<(request: RunRequest<S>) => RunOutcome>

@@ -84,6 +84,13 @@ function slabSides(sides: Sides, slab: Slab): Sides {
   return Object.freeze({ ...sides, bottom, top })
 }
 
+/** The values of global rows `rows` (bottom to top) of an nx·ny field. */
+export function rowsOf(grid: Grid, field: Float64Array, rows: readonly number[]): Float64Array {
+  const out = new Float64Array(grid.nx * rows.length)
+  rows.forEach((j, r) => out.set(field.subarray(j * grid.nx, (j + 1) * grid.nx), r * grid.nx))
+  return out
+}
+
 /**
  * The problem one rank solves: its slab with halo sides, the slab's rows of the initial field (`initial`,
  * as evaluated for `slab.rows`, before the fixed sides are applied) and of the source, and time step `dt`.
@@ -116,6 +123,9 @@ export function slabProblem(
     grid,
     sides,
     ghosts,
+    // Faces are harmonic means of two neighbours: the slab's rows of α give the whole grid's faces there.
+    diffusivityField:
+      problem.diffusivityField === null ? null : rowsOf(problem.grid, problem.diffusivityField, slab.rows),
     initial: padded(initial),
     source: source === null ? null : padded(source),
     dt,

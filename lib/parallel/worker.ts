@@ -9,25 +9,27 @@ import { copyOwnRows } from './band.js'
 import { BarrierAbandoned } from './barrier.js'
 import { abandon } from './control.js'
 import { injectFault, plannedFault } from './fault.js'
-import type { Runner, RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
-
-/** The backend's run loop, loaded only in the workers that use it. */
-async function runnerFor(init: WorkerInit): Promise<Runner> {
-  if (init.backend === 'js') return (await import('../backends/js.js')).jsRunner
-  return (await import('../backends/native.js')).nativeRunner
-}
+import type { StepSpec } from '../steppers/schedule.js'
+import type { RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
+import { runnerFor } from './runners.js'
 
 /**
  * Test-only: when CALOR_FAULT plans a fault for this worker inside this run, run up to that step,
  * inject it, then run the rest. Without a planned fault this is just `run(request)`.
  */
-function runWithFault(name: string, run: (request: RunRequest) => RunOutcome, request: RunRequest): RunOutcome {
+function runWithFault(
+  name: string,
+  run: (request: RunRequest<StepSpec>) => RunOutcome,
+  request: RunRequest<StepSpec>,
+): RunOutcome {
   const at = plannedFault(name)
   if (at === null || at >= request.steps) return run(request)
   const first = at > 0 ? run({ ...request, steps: at }) : { steps: 0, abandoned: false, lost: false }
   if (first.steps < at || first.abandoned) return first
   injectFault(name, at)
-  const rest = run({ ...request, steps: request.steps - at, parity: ((request.parity + at) % 2) as 0 | 1 })
+  // ADI's steps end in the buffer they began in (its schedule has column blocks); others swap buffers.
+  const parity = 'kind' in request.stencil ? request.parity : (((request.parity + at) % 2) as 0 | 1)
+  const rest = run({ ...request, steps: request.steps - at, parity })
   return { ...rest, steps: at + rest.steps }
 }
 
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   const control = new Int32Array(init.control)
   const post = (reply: WorkerReply) => port.postMessage(reply)
   copyOwnRows(init)
-  port.on('message', (request: RunRequest) => {
+  port.on('message', (request: RunRequest<StepSpec>) => {
     try {
       const outcome = runWithFault(init.name, run, request)
       post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })

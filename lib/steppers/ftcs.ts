@@ -7,8 +7,7 @@ import { evolvingNodes } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
 import { needsFaces } from '../model/faces.js'
 import { blockSteps } from './blocking.js'
-import type { Schedule } from './schedule.js'
-import type { Stepper } from './stepper.js'
+import type { Schedule, Stepper } from './schedule.js'
 
 export const ftcs: Stepper = {
   method: 'explicit',
@@ -27,6 +26,7 @@ export const ftcs: Stepper = {
       name: k > 1 ? 'blocked' : 'plain',
       steps: k,
       barriers: k > 1 ? 2 : 1,
+      swaps: true,
       bands: bands.map((_, p) => ({ k, below: p > 0, aboveEnd: p + 1 < bands.length ? bands[p + 1].end : null })),
     })
   },

@@ -4,8 +4,13 @@
  * hands its own part (BandSchedule) to the kernel's loop.
  *
  * - plain FTCS: one phase (step the band, refresh its ghost rows), one barrier per step;
- * - temporal blocking: a wavefront phase and a valley phase, two barriers per k steps.
+ * - temporal blocking: a wavefront phase and a valley phase, two barriers per k steps;
+ * - ADI (Crank–Nicolson): x-lines on row bands | barrier | y-lines on column blocks | barrier.
  */
+import type { StencilSpec } from '../backends/kernel.js'
+import type { LineSpec } from '../backends/lines.js'
+import type { Problem } from '../options/problem.js'
+import type { Band } from '../parallel/partition.js'
 
 /** One worker's part: k steps per round, and where its band meets the others (blocking needs it). */
 export interface BandSchedule {
@@ -14,14 +19,18 @@ export interface BandSchedule {
   readonly below: boolean
   /** The end row of the band just above, or null if none. */
   readonly aboveEnd: number | null
+  /** ADI only: the node columns [start, end) whose y-lines this worker solves (possibly none). */
+  readonly columns?: Band
 }
 
 export interface Schedule {
-  readonly name: 'plain' | 'blocked'
+  readonly name: 'plain' | 'blocked' | 'adi'
   /** Steps one round advances. */
   readonly steps: number
   /** Barrier releases per round. */
   readonly barriers: number
+  /** The two field buffers swap roles every step (false for ADI, whose step ends in the buffer it began in). */
+  readonly swaps: boolean
   /** Per worker, in band order. */
   readonly bands: readonly BandSchedule[]
 }
@@ -29,4 +38,16 @@ export interface Schedule {
 /** Steps every worker has completed after `releases` barrier releases since a run began. */
 export function stepsAfter(schedule: Schedule, releases: number): number {
   return Math.floor(releases / schedule.barriers) * schedule.steps
+}
+
+/** What one step of a method costs the kernels: an explicit stencil, or ADI's factored line systems. */
+export type StepSpec = StencilSpec | LineSpec
+
+/** A time-stepping method (see stepper.ts for the registry). */
+export interface Stepper {
+  readonly method: string
+  /** What the kernels need for a step of `dt`. */
+  stencil(problem: Problem, dt: number): StepSpec
+  /** The phases and barriers of a run over these bands. */
+  schedule(problem: Problem, bands: readonly Band[]): Schedule
 }

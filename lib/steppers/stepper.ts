@@ -3,17 +3,20 @@
  * the kernels run: the coefficients of a step of dt, and the Schedule of phases and barriers for the
  * bands. The gang and the workers know no stepper; they run its schedule.
  */
-import type { StencilSpec } from '../backends/kernel.js'
-import type { Problem } from '../options/problem.js'
-import type { Band } from '../parallel/partition.js'
-import type { Schedule } from './schedule.js'
+import { adi } from './adi.js'
+import { ftcs } from './ftcs.js'
+import type { Stepper } from './schedule.js'
 
-export interface Stepper {
-  readonly method: string
-  /** The kernel's coefficients for a step of `dt`. */
-  stencil(problem: Problem, dt: number): StencilSpec
-  /** The phases and barriers of a run over these bands. */
-  schedule(problem: Problem, bands: readonly Band[]): Schedule
+export type { StepSpec, Stepper } from './schedule.js'
+
+/** Every method, by its name (`options.method`). A new method is registered here and nowhere else. */
+export const kSteppers: ReadonlyMap<string, Stepper> = new Map([ftcs, adi].map((s) => [s.method, s]))
+
+/** The stepper of a validated method name. */
+export function stepperFor(method: string): Stepper {
+  const stepper = kSteppers.get(method)
+  if (stepper === undefined) throw new RangeError(`no stepper is registered for method '${method}'`)
+  return stepper
 }
 
 /** Splits a duration into equal steps: `tEnd` in ceil(tEnd / dtMax) steps that land exactly on it. */

@@ -48,6 +48,8 @@ export interface CheckpointHeader {
   tEnd: number | null
   grid: { nx: number; ny: number; lx: number; ly: number }
   diffusivity: number
+  /** The time-stepping method; absent in files written before there was a choice ('explicit'). */
+  method?: string
   sides: { left: StoredSide; right: StoredSide; bottom: StoredSide; top: StoredSide }
   /** SHA-256 (hex) of the initial field and of the source (null for none), as float64 little-endian. */
   initialSha256: string

@@ -94,6 +94,7 @@ function physicsOf(problem: Problem): Physics {
     tEnd: problem.tEnd ?? null,
     grid: { nx: grid.nx, ny: grid.ny, lx: grid.lx, ly: grid.ly },
     diffusivity,
+    method: problem.method,
     sides: { left: side(sides.left), right: side(sides.right), bottom: side(sides.bottom), top: side(sides.top) },
     initialSha256: sha256OfValues(nodeRows(grid, problem.initial)),
     sourceSha256: source === null ? null : sha256OfValues(nodeRows(grid, source)),
@@ -122,6 +123,7 @@ function checkMatch(file: string, saved: CheckpointHeader, now: Physics): void {
     ['the source (SHA-256)', saved.sourceSha256 ?? 'none', now.sourceSha256 ?? 'none'],
     ['the source in time', saved.sourceTime ?? 'constant', now.sourceTime ?? 'constant'],
     ['dt', saved.dt, now.dt],
+    ['method', saved.method ?? 'explicit', now.method],
   ]
   for (const [what, a, b] of pairs) {
     if (a !== b) {

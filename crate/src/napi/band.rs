@@ -194,7 +194,7 @@ fn check_read_only(name: &str, view: &[f64], fields: &SharedFields, control: Raw
 }
 
 /// The control block must be long enough and share no memory with the fields or the source.
-fn check_control(control: RawI32Array, fields: &SharedFields, source: &[f64]) -> Result<()> {
+pub(super) fn check_control(control: RawI32Array, fields: &SharedFields, source: &[f64]) -> Result<()> {
   if control.len < sync::SLOTS {
     return Err(KernelError::Length { what: "control", expected: sync::SLOTS, actual: control.len }.into());
   }
@@ -210,7 +210,7 @@ fn check_control(control: RawI32Array, fields: &SharedFields, source: &[f64]) ->
   }
 }
 
-fn shared_fields(a: RawF64Array, b: RawF64Array, source: &[f64]) -> Result<SharedFields> {
+pub(super) fn shared_fields(a: RawF64Array, b: RawF64Array, source: &[f64]) -> Result<SharedFields> {
   let (ra, rb, rs) = (span(a.ptr, a.len), span(b.ptr, b.len), span(source.as_ptr(), source.len()));
   if a.len != b.len || a.len == 0 {
     return Err(KernelError::Length { what: "fieldB", expected: a.len, actual: b.len }.into());

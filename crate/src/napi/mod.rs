@@ -3,6 +3,7 @@
 //!
 //! - `stencil`: the checked stencil (`StencilKernel`), ghost rules and `fillGhostRow`;
 //! - `band`: a worker's native run (`NativeBand`);
+//! - `lines`: a worker's ADI run (`LineKernel`, `NativeLines`);
 //! - `control`: the control block's slot layout (`controlLayout`);
 //! - `frames`: `encodeFrame` and `writeAnimation`, on libuv's thread pool;
 //! - `bandwidth`: the memory bandwidth probe;
@@ -12,6 +13,7 @@ pub mod band;
 pub mod bandwidth;
 pub mod control;
 pub mod frames;
+pub mod lines;
 mod raw;
 pub mod stencil;
 

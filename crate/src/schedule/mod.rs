@@ -11,6 +11,7 @@
 //! - a thread writes only its own rows of `1 − p` and the ghost rows it is assigned, which no other
 //!   thread reads or writes before the barrier that ends the step.
 
+pub mod adi;
 mod blocked;
 mod plain;
 

@@ -12,6 +12,7 @@
 //!   u′ = u + rx·(α_e(u_e − u) − α_w(u − u_w)) + ry·(α_n(u_n − u) − α_s(u − u_s)) [+ dt·f].
 
 mod ftcs;
+pub mod lines;
 mod variable;
 
 pub use ftcs::{all_finite, Isa};

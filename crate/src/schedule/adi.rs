@@ -1,0 +1,201 @@
+//! A worker's ADI loop (Peaceman–Rachford, see `stencil::lines`): per step, two phases and two barriers,
+//!
+//!   x-lines of the band's rows: u* into buffer 1 − p from uⁿ in buffer p, with u*'s ghost columns
+//!   barrier
+//!   y-lines of the block's columns: uⁿ⁺¹ back into buffer p from u*, with its ghost rows
+//!   barrier
+//!
+//! so the buffers do not swap. Slices are formed only over memory no other thread writes in that phase:
+//! - x phase: nobody writes buffer p, so shared slices of its rows are sound; a thread writes only its
+//!   own rows of buffer 1 − p, which nobody reads before the barrier;
+//! - y phase: nobody writes buffer 1 − p; a thread reads and writes buffer p only over its own columns
+//!   (node rows, and the ghost rows' cells of those columns), which no other thread touches.
+//!
+//! An abort drops a step only at the barrier after its x phase: the y phase overwrites uⁿ, so once
+//! begun it is finished, and a stop or abort decided after it counts the step as done.
+
+use std::slice;
+
+use super::Outcome;
+use crate::error::KernelError;
+use crate::grid::SharedFields;
+use crate::stencil::all_finite;
+use crate::stencil::lines::{
+  back_segment, cyclic_correct, cyclic_factors, forward_segment, ghost_segment, solve_rows, Lines, SegmentRows,
+};
+use crate::sync::{Control, Release};
+
+/// Everything one thread's ADI run needs besides how far it goes.
+pub struct LineRun<'a> {
+  pub fields: &'a SharedFields,
+  pub source: Option<&'a [f64]>,
+  pub control: &'a Control<'a>,
+  /// Node rows [start, end) of the x phase.
+  pub rows: (usize, usize),
+  /// Node columns [start, end) of the y phase (possibly empty).
+  pub columns: (usize, usize),
+  pub parties: i32,
+  pub lines: &'a Lines,
+}
+
+impl LineRun<'_> {
+  /// Checks everything the loop relies on, before any memory is touched.
+  fn validate(&self, scratch: &[f64]) -> Result<(), KernelError> {
+    let lines = self.lines;
+    lines.validate()?;
+    let len = lines.stride() * (lines.ny + 2);
+    if self.fields.len != len {
+      return Err(KernelError::Length { what: "fieldA", expected: len, actual: self.fields.len });
+    }
+    if self.source.is_some_and(|s| s.len() != len) {
+      return Err(KernelError::Length { what: "source", expected: len, actual: self.source.map_or(0, <[f64]>::len) });
+    }
+    let (x, y) = (&lines.x, &lines.y);
+    let (r, c) = (self.rows, self.columns);
+    let rows_ok = r.0 < r.1 && r.0 >= y.first && r.1 <= y.first + y.count;
+    let columns_ok = c.0 <= c.1 && (c.0 == c.1 || (c.0 >= x.first && c.1 <= x.first + x.count));
+    if !rows_ok || !columns_ok || scratch.len() < lines.stride() {
+      let actual = format!("rows {}..{}, columns {}..{}", r.0, r.1, c.0, c.1);
+      return Err(KernelError::Argument { what: "band", expected: "rows and columns among the unknowns", actual });
+    }
+    let control = self.control.parties();
+    if control != self.parties {
+      return Err(KernelError::Parties { band: self.parties, control });
+    }
+    Ok(())
+  }
+}
+
+/// Rows per slice of the x phase between two looks at the abort request (about 64k values).
+fn rows_per_slice(stride: usize) -> usize {
+  (65_536 / stride).max(1)
+}
+
+/// Rows whose x-lines are swept together (see `solve_rows`).
+const GROUP: usize = 4;
+
+/// The x-lines of the band's rows from buffer `parity`; false if an abort request cut them short.
+unsafe fn x_phase(run: &LineRun, parity: usize) -> bool {
+  let stride = run.lines.stride();
+  let (src, mid) = (run.fields.buffers[parity], run.fields.buffers[1 - parity]);
+  let mut r = run.rows.0;
+  let mut next_look = r;
+  while r < run.rows.1 {
+    if r >= next_look {
+      if run.control.aborting() {
+        return false;
+      }
+      next_look = r + rows_per_slice(stride);
+    }
+    let n = if run.rows.1 - r >= GROUP { GROUP } else { 1 };
+    // SAFETY: padded rows r..r + n + 2 are inside the field (validated) and nobody writes buffer
+    // `parity` in this phase.
+    let rows = unsafe { slice::from_raw_parts(src.add(r * stride), (n + 2) * stride) };
+    // SAFETY: padded rows r + 1..r + n + 1 of the other buffer are this thread's own in this phase; no
+    // other thread reads or writes them before the barrier.
+    let dst = unsafe { slice::from_raw_parts_mut(mid.add((r + 1) * stride), n * stride) };
+    let f = run.source.map(|s| &s[(r + 1) * stride..(r + 1 + n) * stride]);
+    if n == GROUP {
+      solve_rows::<GROUP>(run.lines, rows, dst, f);
+    } else {
+      solve_rows::<1>(run.lines, rows, dst, f);
+    }
+    r += n;
+  }
+  true
+}
+
+/// Bytes of one strip of y-lines (columns × rows): small enough that its back sweep runs from cache.
+const STRIP_BYTES: usize = 256 * 1024;
+
+/// The y-lines of the block's columns into buffer `parity`, a strip of columns at a time (each
+/// column's arithmetic is the same whatever the strips), and its ghost rows; returns whether every
+/// value is finite.
+unsafe fn y_phase(run: &LineRun, scratch: &mut [f64], parity: usize) -> bool {
+  let (start, end) = run.columns;
+  let width = (STRIP_BYTES / (8 * (run.lines.y.count + 2))).clamp(8, 1024);
+  let mut finite = true;
+  for first in (start..end).step_by(width) {
+    // SAFETY: the caller's contract, for a strip of this thread's columns.
+    finite &= unsafe { y_strip(run, scratch, parity, (first, (first + width).min(end))) };
+  }
+  finite
+}
+
+/// The y-lines of the columns [start, end) of this thread's block.
+unsafe fn y_strip(run: &LineRun, scratch: &mut [f64], parity: usize, (start, end): (usize, usize)) -> bool {
+  let lines = run.lines;
+  let (stride, width, y) = (lines.stride(), end - start, &lines.y);
+  let (out, mid) = (run.fields.buffers[parity], run.fields.buffers[1 - parity]);
+  // Segments of buffer `parity` over this thread's columns. Every row asked for below is a padded row
+  // of the field (0..=ny + 1, validated), and no two segments of one row are alive at once.
+  // SAFETY: columns start..end of buffer `parity` are this thread's own in this phase: nobody else
+  // reads or writes them, and the row is inside the field.
+  let seg = |row: usize| unsafe { slice::from_raw_parts(out.add(row * stride + start + 1), width) };
+  // SAFETY: as for `seg`; the only reference to this row's segment while it lives.
+  let seg_mut = |row: usize| unsafe { slice::from_raw_parts_mut(out.add(row * stride + start + 1), width) };
+  let r0 = y.first + 1;
+  for k in 0..y.count {
+    let row = r0 + k;
+    // SAFETY: nobody writes buffer 1 − parity in this phase, and the row is inside it.
+    let mid_row = unsafe { slice::from_raw_parts(mid.add(row * stride), stride) };
+    let f = run.source.map(|s| &s[row * stride..(row + 1) * stride]);
+    let rows = SegmentRows { mid: mid_row, f, below: seg(row - 1), above: seg(row + 1) };
+    forward_segment(lines, k, start, &rows, seg_mut(row));
+  }
+  for k in (0..y.count - 1).rev() {
+    back_segment(y.upper[k], seg_mut(r0 + k), seg(r0 + k + 1));
+  }
+  if let Some(cyclic) = &y.cyclic {
+    let factors = &mut scratch[..width];
+    cyclic_factors(cyclic, factors, seg(r0), seg(r0 + y.count - 1));
+    for (k, &z) in cyclic.z.iter().enumerate() {
+      cyclic_correct(z, seg_mut(r0 + k), factors);
+    }
+  }
+  let ny = lines.ny;
+  let bottom_inside = if lines.bottom == crate::boundary::GhostRule::Wrap { ny } else { 2 };
+  ghost_segment(lines.bottom, seg_mut(0), seg(bottom_inside), seg(1));
+  let top_inside = if lines.top == crate::boundary::GhostRule::Wrap { 1 } else { ny - 1 };
+  ghost_segment(lines.top, seg_mut(ny + 1), seg(top_inside), seg(ny));
+  (0..y.count).all(|k| all_finite(seg(r0 + k)))
+}
+
+/// Runs up to `steps` ADI steps from buffer `parity` (which holds the result after each step).
+///
+/// # Safety
+/// As [`super::run_band`]: two distinct live buffers of `fields.len` values, shared only with peers
+/// running this function with the same lines, parties and control block on disjoint rows and columns.
+///
+/// # Errors
+/// A [`KernelError`] if the lines, band, fields, source or control block do not fit.
+pub unsafe fn run_lines(
+  run: &LineRun,
+  scratch: &mut [f64],
+  steps: usize,
+  parity: usize,
+) -> Result<Outcome, KernelError> {
+  run.validate(scratch)?;
+  let parity = parity & 1;
+  let stopped = |steps, abandoned| Ok(Outcome { steps, abandoned, lost: false });
+  for done in 0..steps {
+    // SAFETY: validated above; the caller's contract covers the rest.
+    unsafe { x_phase(run, parity) };
+    match run.control.wait(run.parties) {
+      Release::Go | Release::Stop => {}
+      // uⁿ is intact: the step is dropped.
+      Release::Abort => return stopped(done, false),
+      Release::Abandoned => return stopped(done, true),
+    }
+    // SAFETY: as above.
+    if !unsafe { y_phase(run, scratch, parity) } {
+      run.control.flag_non_finite(0);
+    }
+    match run.control.wait(run.parties) {
+      Release::Go => {}
+      Release::Stop | Release::Abort => return stopped(done + 1, false),
+      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: true }),
+    }
+  }
+  stopped(steps, false)
+}

@@ -1,0 +1,68 @@
+/**
+ * The time-stepping options: `method` ('explicit' FTCS or 'crank-nicolson' ADI), the time step each
+ * takes by default, and `until: { steady, maxSteps }`, a run to the steady state.
+ */
+import type { Grid } from '../model/grid.js'
+import { implicitDefaultDt } from '../steppers/adi.js'
+import { checkKeys, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
+import { checkSteps } from './limits.js'
+import type { Method, Problem, SteadyGoal } from './problem.js'
+
+type MethodPhysics = Pick<Problem, 'diffusivityField' | 'sourceScale' | 'sourceAt' | 'sides'>
+
+/** The step budget of a steady run unless `until.maxSteps` says otherwise. */
+export const kSteadyMaxSteps = 1_000_000
+
+export function parseMethod(value: unknown): Method {
+  if (value === undefined) return 'explicit'
+  if (value !== 'explicit' && value !== 'crank-nicolson')
+    fail('options.method', "'explicit' or 'crank-nicolson'", value)
+  return value
+}
+
+/**
+ * The time step: `dt` as given, or the method's default, 0.9 × the stability limit (explicit) or
+ * implicitDefaultDt (Crank–Nicolson, which is stable for any dt > 0). The caller checks an explicit
+ * dt against the limit.
+ */
+export function parseTimeStep(
+  value: unknown,
+  method: Method,
+  grid: Grid,
+  diffusivity: number,
+  dtLimit: number,
+  safety: number,
+) {
+  const explicitDt = safety * dtLimit
+  if (value === undefined) return method === 'explicit' ? explicitDt : implicitDefaultDt(grid, diffusivity, explicitDt)
+  return positiveNumber('options.dt', value)
+}
+
+/** What the ADI line systems cannot carry yet: their coefficients are one α and one ghost rule per side. */
+export function checkMethodPhysics(method: Method, problem: MethodPhysics): void {
+  if (method === 'explicit') return
+  const why = `with method '${method}' (its line systems take one α and data constant in time so far)`
+  if (problem.diffusivityField !== null) {
+    throw new TypeError(`options.diffusivity must be a number ${why}, got a field`)
+  }
+  if (problem.sourceScale !== null || problem.sourceAt !== null) {
+    throw new TypeError(`options.source must be constant in time ${why}`)
+  }
+  for (const [name, side] of Object.entries(problem.sides)) {
+    if (side.varying === true) {
+      throw new TypeError(`options.boundary.${name} must have constant data ${why}, got a function`)
+    }
+  }
+}
+
+/** `until: { steady: tolerance, maxSteps? }` (name: the option's name, for messages). */
+export function parseUntil(value: unknown, name = 'options.until'): SteadyGoal | undefined {
+  if (value === undefined) return undefined
+  if (!isPlainObject(value)) return fail(name, 'an object { steady: tolerance, maxSteps? }', value)
+  checkKeys(name, value, ['steady', 'maxSteps'])
+  const tolerance = positiveNumber(`${name}.steady`, value.steady)
+  const maxSteps =
+    value.maxSteps === undefined ? kSteadyMaxSteps : integerAtLeast(`${name}.maxSteps`, value.maxSteps, 1)
+  checkSteps(maxSteps, `${name}.maxSteps`)
+  return Object.freeze({ tolerance, maxSteps })
+}

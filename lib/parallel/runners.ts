@@ -1,0 +1,18 @@
+/** Which backend run loop a worker's schedule needs; shared by the worker entry and the in-thread gang. */
+import type { StepSpec } from '../steppers/schedule.js'
+import type { Runner, WorkerInit } from './protocol.js'
+
+/**
+ * The backend's run loop for the worker's schedule, loaded only where it is used: a schedule with column
+ * blocks is ADI's (line solves), any other an explicit stencil's.
+ */
+export async function runnerFor(init: WorkerInit): Promise<Runner<StepSpec>> {
+  const lines = init.schedule.columns !== undefined
+  if (init.backend === 'js') {
+    return lines
+      ? (await import('../backends/js-adi.js')).jsAdiRunner
+      : ((await import('../backends/js.js')).jsRunner as Runner<StepSpec>)
+  }
+  if (lines) return (await import('../backends/native-adi.js')).nativeAdiRunner
+  return (await import('../backends/native.js')).nativeRunner as Runner<StepSpec>
+}
