@@ -14,6 +14,7 @@ import { framesTrackers } from '../trackers/frames.js'
 import { ProbesTracker } from '../trackers/probes.js'
 import { ProgressTracker } from '../trackers/progress.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
+import { vtkTrackers } from '../trackers/vtk.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
@@ -168,7 +169,8 @@ export class Solver implements AsyncDisposable {
     warm = false,
   ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
-    const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
+    const outputs = [...(await framesTrackers(problem)), ...(await vtkTrackers(problem, start?.step))]
+    const trackers = [...extra, ...outputs, ...problem.trackers]
     if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {

@@ -13,6 +13,7 @@ import { readNpy } from '../storage/npy.js'
 import { checkFramesDir, checkWritable, extraOptions, kExtraFlags, typedNames } from './extras.js'
 import { kPresets, preset, type Preset } from './presets.js'
 import { type Flag, strictInteger, strictNumber, UsageError } from './usage.js'
+import { kVtkFlags, kVtkOptionFlags, vtkOptions } from './vtk.js'
 
 export { UsageError }
 
@@ -50,6 +51,7 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'animation', default: 'off', help: 'also write DIR/animation.png, an animated PNG' },
   { name: 'fps', value: 'N', default: '15', help: 'frames per second of the animation' },
   { name: 'annotate', default: 'off', help: 'draw a colour bar, its range, t and the step into each frame' },
+  ...kVtkFlags,
   ...kExtraFlags,
   { name: 'quiet', short: 'q', default: 'off', help: 'no progress output' },
   { name: 'help', short: 'h', default: 'off', help: 'show this help' },
@@ -215,6 +217,7 @@ export async function toOptions(values: FlagValues): Promise<{ options: SolveOpt
     threads: integer(values, 'threads', 1),
     backend: oneOf(values, 'backend', ['native', 'js'] as const),
     frames: frames(values),
+    vtk: vtkOptions(values),
     ...extraOptions(values),
   }
   checkFramesDir(values.frames as string | undefined)
@@ -235,6 +238,7 @@ const kOptionFlags: [string, string][] = [
   ['options.frames.scale', '--scale'],
   ['options.frames.dir', '--frames'],
   ['options.frames.fps', '--fps'],
+  ...kVtkOptionFlags,
   ['options.diffusivity', '--diffusivity'],
   ['options.boundary.bottom', '--bottom'],
   ['options.boundary.right', '--right'],

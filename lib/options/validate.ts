@@ -20,6 +20,7 @@ import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } fro
 import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
+import { parseVtk, withVtkCopies } from './vtk.js'
 
 /** The default time step as a fraction of the stability limit. */
 export const kSafetyFactor = 0.9
@@ -27,7 +28,7 @@ export const kSafetyFactor = 0.9
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
   'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
-  'method',
+  'vtk', 'method',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume', 'until'] as const
@@ -132,7 +133,8 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
-  checkMemory(grid, memoryNeeds(grid, options, frames))
+  const vtk = parseVtk(options.vtk, grid)
+  checkMemory(grid, withVtkCopies(memoryNeeds(grid, options, frames), vtk))
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
@@ -148,7 +150,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
   checkMethodPhysics(scalars.method, { ...scalars, ...fields })
-  return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }
 
 /**
