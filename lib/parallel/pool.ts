@@ -8,7 +8,7 @@
  *   when it ended healthy (no run in progress, no failure): a worker that failed, hung or was aborted
  *   mid-start is terminated instead, and the next gang starts a fresh one in its place.
  * - A worker given back drops every reference to that gang's buffers, and its heap lets them go soon
- *   after (see worker.ts), so an idle worker holds none of a finished solve's memory.
+ *   after (collect.ts), so an idle worker holds none of a finished solve's memory.
  * - An idle worker that dies is dropped from the pool; `closeWarmPool()` terminates the idle ones.
  */
 import os from 'node:os'
