@@ -195,7 +195,10 @@ export interface SolveOptions {
    * @default none
    */
   until?: SteadyOptions
-  /** Worker threads, capped at the number of rows that evolve. @default os.availableParallelism() */
+  /**
+   * Worker threads, capped at the number of rows that evolve. @default one per 32 768 nodes, at most one per
+   * core (`os.availableParallelism()`): one thread below 256² nodes (lib/parallel/threads.ts says why)
+   */
   threads?: number
   /** @default 'native' */
   backend?: Backend

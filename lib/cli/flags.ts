@@ -4,7 +4,6 @@
  * number, a name); the library checks the rest (stability, sizes) and its messages are renamed to
  * the flags.
  */
-import os from 'node:os'
 import type { ParseArgsConfig } from 'node:util'
 
 import type { Boundary, Colormap, FieldInit, FramesOptions, SideBoundary, SolveOptions } from '../api/types.js'
@@ -30,7 +29,12 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'steps', value: 'N', default: '1000 unless --t-end', help: 'time steps to take' },
   { name: 't-end', value: 'T', default: 'none', help: 'final time, reached exactly (instead of --steps)' },
   { name: 'dt', value: 'DT', default: '0.9 × stable limit', help: 'time step' },
-  { name: 'threads', value: 'N', default: String(os.availableParallelism()), help: 'worker threads' },
+  {
+    name: 'threads',
+    value: 'N',
+    default: 'by grid size',
+    help: 'worker threads (default: one per 32 768 nodes, at most one per core)',
+  },
   { name: 'backend', value: 'native|js', default: 'native', help: 'Rust kernel or pure TypeScript' },
   { name: 'boundary', value: 'SPEC', default: 'dirichlet:0', help: `all four sides: ${kSideSpec}` },
   ...kSides.map((side) => ({ name: side, value: 'SPEC', default: '--boundary', help: `the ${side} side only` })),
