@@ -120,7 +120,10 @@ export async function finishRun(
   if (probeOut !== undefined && result.probes !== undefined) await writeProbes(probeOut, result.probes)
   if (values.json !== true) return undefined
   const { nx, ny, nz, t, steps, dt, stats } = result
-  const files = { field: out ?? null, frames: text(values, 'frames') ?? null, probes: probeOut ?? null }
+  const files = {
+    ...{ field: out ?? null, frames: text(values, 'frames') ?? null, vtk: text(values, 'vtk') ?? null },
+    probes: probeOut ?? null,
+  }
   const probes: { probes?: ProbesResult } = result.probes === undefined ? {} : { probes: result.probes }
   const shape = nz === undefined ? { nx, ny } : { nx, ny, nz }
   return `${JSON.stringify({ status: 'done', ...shape, t, steps, dt, stats, files, ...probes })}\n`

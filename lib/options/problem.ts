@@ -9,6 +9,7 @@ import type { Tracker } from '../trackers/tracker.js'
 import type { SourceAt } from './fields.js'
 import type { FramesConfig } from './frames.js'
 import type { ProbesConfig } from './probes.js'
+import type { VtkConfig } from './vtk.js'
 
 export type Method = 'explicit' | 'crank-nicolson'
 
@@ -59,6 +60,8 @@ export interface Problem {
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
   readonly frames: FramesConfig | undefined
+  /** VTK ImageData files and their .pvd collection. */
+  readonly vtk: VtkConfig | undefined
   /** Points where u is recorded into `result.probes`. */
   readonly probes: ProbesConfig | undefined
   /** solve() only. */

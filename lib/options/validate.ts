@@ -3,13 +3,13 @@
  * the defaults and returns the frozen `Problem`, or throws an error that names the option, what was
  * expected and what was given (marked with kOptionsErrorCode). Nothing runs before this passes.
  */
-import os from 'node:os'
 
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
-import { type AxisZ, type Grid, is3d, makeGrid, paddedIndex } from '../model/grid.js'
+import { type AxisZ, type Grid, is3d, makeGrid, nodeCountOf, paddedIndex } from '../model/grid.js'
+import { defaultThreads } from '../parallel/threads.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { checkMethodPhysics, parseMethod, parseTimeStep, parseUntil } from './method.js'
@@ -20,6 +20,7 @@ import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } fro
 import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
+import { parseVtk, withVtkCopies } from './vtk.js'
 
 /** The default time step as a fraction of the stability limit. */
 export const kSafetyFactor = 0.9
@@ -27,7 +28,7 @@ export const kSafetyFactor = 0.9
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
   'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
-  'method',
+  'vtk', 'method',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume', 'until'] as const
@@ -90,7 +91,8 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
   }
 }
 
-function parseRuntime(options: SolveOptions) {
+/** The runtime options; `nodes`, the grid's node count, sets the default thread count (parallel/threads.ts). */
+function parseRuntime(options: SolveOptions, nodes: number) {
   const { threads, backend, signal, onProgress, temporalBlocking, flushSubnormals } = options
   if (flushSubnormals !== undefined && typeof flushSubnormals !== 'boolean')
     fail('options.flushSubnormals', 'true or false', flushSubnormals)
@@ -105,7 +107,7 @@ function parseRuntime(options: SolveOptions) {
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('options.signal', 'an AbortSignal', signal)
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('options.onProgress', 'a function', onProgress)
   return {
-    threads: threads ?? os.availableParallelism(),
+    threads: threads ?? defaultThreads(nodes),
     backend: backend ?? 'native',
     temporalBlocking: temporalBlocking ?? 'auto',
     flushSubnormals: flushSubnormals ?? false,
@@ -144,7 +146,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   if (method === 'explicit')
     checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y + transfer.z > 0, is3d(grid))
   const duration = parseDuration(options, requireDuration)
-  const runtime = parseRuntime(options)
+  const runtime = parseRuntime(options, nodeCountOf(grid))
   if (runtime.flushSubnormals && method !== 'explicit') {
     throw new TypeError(`options.flushSubnormals is not supported with method '${method}' yet (explicit steps only)`)
   }
@@ -163,7 +165,8 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
-  checkMemory(grid, memoryNeeds(grid, options, frames))
+  const vtk = parseVtk(options.vtk, grid)
+  checkMemory(grid, withVtkCopies(memoryNeeds(grid, options, frames), vtk))
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
@@ -179,7 +182,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
   checkMethodPhysics(scalars.method, { ...scalars, ...fields })
-  return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }
 
 /**

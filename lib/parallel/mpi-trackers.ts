@@ -1,8 +1,8 @@
 /**
- * What rank 0 writes of an MPI run, made by the ordinary trackers on the whole field: PNG frames and
- * checkpoints. The steps they ask for are agreed by every rank (one MPI_Allreduce each time); at each,
+ * What rank 0 writes of an MPI run, made by the ordinary trackers on the whole field: PNG frames, VTK
+ * files and checkpoints. The steps they ask for are agreed by every rank (one MPI_Allreduce each time); at each,
  * every rank sends its owned rows to rank 0 (MPI_Gatherv), which shows its trackers the whole field. So
- * the frames, frames.json and checkpoint files are the bytes one process writes. A checkpoint is the
+ * the frames, frames.json, the .vti files, u.pvd and checkpoint files are the bytes one process writes. A checkpoint is the
  * whole field and resumes on any number of ranks, or in one process: rank 0 reads it, checks it against
  * the options and broadcasts the saved state (the file needs to exist on rank 0's host only). A gather
  * costs the whole field's transfer: choose `every` accordingly.
@@ -12,6 +12,7 @@ import type { Problem, StartState } from '../options/problem.js'
 import { planRun } from '../trackers/checkpoint.js'
 import { framesTrackers } from '../trackers/frames.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
+import { vtkTrackers } from '../trackers/vtk.js'
 import type { MpiComm } from './mpi-comm.js'
 
 export interface MpiTrackers {
@@ -19,7 +20,7 @@ export interface MpiTrackers {
   nextStep(step: number): number
   /** Collective: gathers `owned` (this rank's owned rows) to rank 0, whose trackers see the whole field. */
   observe(kind: Snapshot['kind'], step: number, t: number, owned: Float64Array, run: Snapshot['run']): Promise<void>
-  /** Rank 0's trackers close (frames.json, the animation). */
+  /** Rank 0's trackers close (frames.json, the animation, the last VTK file). */
   close(): Promise<void>
 }
 
@@ -68,7 +69,7 @@ function broadcastStart(comm: MpiComm, problem: Problem, start: StartState | und
 
 /**
  * Collective. Rank 0's trackers for `problem` (the whole grid's, time step `dt`), or undefined when it asks
- * for no frames or checkpoints, and the saved state when it resumes.
+ * for no frames, VTK files or checkpoints, and the saved state when it resumes.
  */
 export async function mpiTrackers(
   comm: MpiComm,
@@ -76,7 +77,8 @@ export async function mpiTrackers(
   dt: number,
   owned: OwnedFields,
 ): Promise<{ trackers: MpiTrackers | undefined; start: StartState | undefined }> {
-  if (problem.frames === undefined && problem.checkpoint === undefined && problem.resume === undefined) {
+  const outputs = [problem.frames, problem.vtk, problem.checkpoint, problem.resume]
+  if (outputs.every((output) => output === undefined)) {
     return { trackers: undefined, start: undefined }
   }
   // Checkpoints hash the whole initial field and source, and 'fixed' frames take the initial range.
@@ -85,7 +87,8 @@ export async function mpiTrackers(
   const made = await onRoot(comm, async () => {
     const whole: Problem = { ...problem, dt, initial: initial!, source }
     const plan = await planRun(whole)
-    return { trackers: [...(await framesTrackers(whole)), ...plan.trackers], start: plan.start }
+    const vtk = await vtkTrackers(whole, plan.start?.step)
+    return { trackers: [...(await framesTrackers(whole)), ...vtk, ...plan.trackers], start: plan.start }
   })
   const start = problem.resume === undefined ? undefined : broadcastStart(comm, problem, made?.start)
   return { trackers: gathering(comm, problem, dt, made?.trackers ?? []), start }

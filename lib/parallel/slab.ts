@@ -130,6 +130,7 @@ export function slabProblem(
     source: source === null ? null : padded(source),
     dt,
     frames: undefined,
+    vtk: undefined,
     checkpoint: undefined,
     resume: undefined,
     onProgress: undefined,
