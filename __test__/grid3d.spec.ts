@@ -308,3 +308,26 @@ describe('3D grid: checkpoints', () => {
     )
   })
 })
+
+describe('3D grid: VTK output', () => {
+  it('writes ImageData with the nz planes, dz and the field in VTK point order', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-3d-vtk-'))
+    const grid = { nx: 5, ny: 4, nz: 6, lx: 1, ly: 0.6, lz: 2 }
+    const r = await solve({
+      grid,
+      initial: (x, y, z) => x + 10 * y + 100 * z,
+      steps: 0,
+      vtk: { dir, encoding: 'base64' },
+    })
+    const xml = readFileSync(path.join(dir, 'u_000000.vti'), 'utf8')
+    expect(xml).toContain('WholeExtent="0 4 0 3 0 5"')
+    expect(xml).toContain('Spacing="0.25 0.19999999999999998 0.4"')
+    // Inline base64: a UInt64 byte count, then the values, x fastest: the result's own layout.
+    const data = Buffer.from(
+      /<DataArray[^>]*Name="u"[^>]*>\s*([A-Za-z0-9+/=]+)\s*<\/DataArray>/.exec(xml)![1],
+      'base64',
+    )
+    const values = new Float64Array(data.buffer.slice(data.byteOffset + 8, data.byteOffset + data.length))
+    expect(sameBits(values, r.field)).toBe(true)
+  })
+})
