@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { applyFixed, evolvingCount } from '../model/boundary/index.js'
-import { checkNode, type Grid, nodeOf, paddedIndex, strideOf } from '../model/grid.js'
+import { checkNode, type Grid, nodeOf, paddedIndex, samePeriodicAxes, strideOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -139,11 +139,7 @@ export class Solver implements AsyncDisposable {
     if (this.#options === undefined) throw new Error('Solver.set(): only a solver from Solver.create() can be changed')
     const problem = validateOptions({ ...this.#options, ...checkChanges(changes) }, false)
     const [before, after] = [this.#problem.grid, problem.grid]
-    if (
-      before.periodicX !== after.periodicX ||
-      before.periodicY !== after.periodicY ||
-      before.periodicZ !== after.periodicZ
-    ) {
+    if (!samePeriodicAxes(before, after)) {
       throw new TypeError('Solver.set(): options.boundary cannot change which axes are periodic; create a new Solver')
     }
     const field = this.field()

@@ -118,3 +118,7 @@ export function checkNode(grid: Grid, i: number, j: number, k: number, what: str
     : ['i, j', '', `(${i}, ${j})`]
   throw new RangeError(`${what}(${args}) needs a node 0 <= i < ${grid.nx}, 0 <= j < ${grid.ny}${planes}, got ${got}`)
 }
+
+/** The two grids wrap the same axes. */
+export const samePeriodicAxes = (a: Grid, b: Grid): boolean =>
+  a.periodicX === b.periodicX && a.periodicY === b.periodicY && a.periodicZ === b.periodicZ
