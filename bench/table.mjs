@@ -90,7 +90,8 @@ export function speedTable(cells, markdown = false) {
     const loop = js1?.bestLoop
       ? [fmt(js1.bestLoop.mlups.median), fmt(js1.mlups.median / js1.bestLoop.mlups.median, 2)]
       : ['–', '–']
-    return [`${nodes}²`, ...ratios, ...loop]
+    const square = cells.find((c) => c.nodes === nodes)?.dims === 3 ? '³' : '²'
+    return [`${nodes}${square}`, ...ratios, ...loop]
   })
   const header = ['grid', ...threads.map((t) => `native÷js ${t} thr`), 'best JS loop MLUP/s', 'js·1 ÷ loop']
   return layout(header, rows, { markdown })
