@@ -223,7 +223,8 @@ describe('frames', () => {
       initial: 1,
       steps: 2000,
       frames: { dir, every: 10 },
-      onProgress: () => rmSync(dir, { recursive: true, force: true }),
+      // The encoder may be writing a frame into dir meanwhile: rm retries on ENOTEMPTY.
+      onProgress: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 }),
     })
     await expect(run).rejects.toThrow(/^frames: cannot write frame-\d{5}\.png: .*No such file or directory/)
   })
