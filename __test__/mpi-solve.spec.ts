@@ -83,7 +83,13 @@ if (mpiAvailable()) {
           ].map((m) => `rank ${rank}: ${m}`),
         )
         const concurrent = 'another MPI solve is still running on this rank; await it first'
-        expect(lines[8]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
+        // Each rank checks its own slab's memory (rows: 100 000 owned, halo rows beside them).
+        expect(lines[8]).toMatch(
+          new RegExp(
+            `^rank ${rank}: ERR_CALOR_OPTIONS: options\\.grid \\(nx 300000 × ny 1000\\d\\d\\) needs [\\d.]+ [GT]B .*; .* is available \\(MPI rank ${rank}'s slab: 1000\\d\\d of the grid's 300000 rows, halo included\\)$`,
+          ),
+        )
+        expect(lines[9]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
       }
     })
 

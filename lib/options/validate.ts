@@ -158,7 +158,14 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, method, ...duration, ...runtime }
 }
 
-function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
+/**
+ * 'whole': the initial field and the source are evaluated over the grid, after a check that the run fits
+ * in memory. 'none' (MPI ranks, which evaluate and check their own slabs): neither; `initial` is empty
+ * and `source` null (a source's kind in time is still read).
+ */
+export type FieldScope = 'whole' | 'none'
+
+function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): Problem {
   const options = snapshotOptions(raw)
   if (!isPlainObject(options)) return fail('options', 'an object', options)
   checkKeys('options', options, [...kOptionKeys, ...(forSolve ? kSolveOnlyKeys : []), 'trackers'])
@@ -166,7 +173,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
   const vtk = parseVtk(options.vtk, grid)
-  checkMemory(grid, withVtkCopies(memoryNeeds(grid, options, frames), vtk))
+  if (scope === 'whole') checkMemory(grid, withVtkCopies(memoryNeeds(grid, options, frames), vtk))
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
@@ -176,9 +183,10 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
     )
   }
   const resume = parseResume(options.resume)
-  const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
-  applyFixed(grid, sides, initial, (i, j, k) => paddedIndex(grid, i, j, k))
-  const parsed = options.source === undefined ? null : parseSource(options.source, grid)
+  const initial =
+    scope === 'whole' ? parseFieldInit('options.initial', options.initial ?? 0, grid) : new Float64Array(0)
+  if (scope === 'whole') applyFixed(grid, sides, initial, (i, j, k) => paddedIndex(grid, i, j, k))
+  const parsed = options.source === undefined || scope === 'none' ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
   checkMethodPhysics(scalars.method, { ...scalars, ...fields })
@@ -189,6 +197,6 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
  * Validates `options` and fills defaults. `forSolve` is true for `solve()`, which needs `steps` or
  * `tEnd` and may take `checkpoint`/`resume`; `Solver.create()` takes its duration per `advance()`.
  */
-export function validateOptions(options: SolveOptions, forSolve: boolean): Problem {
-  return asOptionsErrors(() => readProblem(options, forSolve))
+export function validateOptions(options: SolveOptions, forSolve: boolean, scope: FieldScope = 'whole'): Problem {
+  return asOptionsErrors(() => readProblem(options, forSolve, scope))
 }

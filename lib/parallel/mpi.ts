@@ -20,7 +20,7 @@ import { exchangeHalo } from './halo.js'
 import type { MpiComm } from './mpi-comm.js'
 import { loadMpi } from './mpi-comm.js'
 import { type MpiTrackers, mpiTrackers } from './mpi-trackers.js'
-import { checkRanks, rowsOf, type Slab, slabOf, slabProblem } from './slab.js'
+import { checkRanks, checkSlabMemory, rowsOf, type Slab, slabOf, slabProblem } from './slab.js'
 
 /** Options a solve cannot take with `mpi: true` (yet), and why. */
 const kRefused = {
@@ -96,13 +96,15 @@ function refuseVaryingSides(problem: Problem): void {
 function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepared {
   const { rest, gather } = asOptionsErrors(() => splitOptions(options))
   const { initial, source } = rest
-  // The fields are evaluated below on this rank's rows only; validation sees stand-ins of the same kind.
-  const checked = validateOptions({ ...rest, initial: 0, source: source === undefined ? undefined : 0 }, true)
+  // The fields are evaluated below on this rank's rows only, and the memory checked for its slab only:
+  // validation sees stand-ins of the same kind and makes no field (the whole grid may not fit one host).
+  const standIns = { ...rest, initial: 0, source: source === undefined ? undefined : 0 }
+  const checked = validateOptions(standIns, true, 'none')
   asOptionsErrors(() => refuseVaryingSides(checked))
-  // The stand-ins' nx·ny values are not kept: only the slab's rows are.
   const problem = Object.freeze({ ...checked, initial: new Float64Array(0), source: null })
   asOptionsErrors(() => checkRanks(problem.grid, ranks))
   const slab = slabOf(problem.grid, rank, ranks)
+  asOptionsErrors(() => checkSlabMemory(problem, slab, rest))
   const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
   const [u0, f] = asOptionsErrors(() => [
     parseFieldRows('options.initial', initial ?? 0, problem.grid, slab.rows),
