@@ -1,10 +1,11 @@
 /**
  * `npm run bench -- --instructions`: instructions per cell update, counted by valgrind's callgrind, for the
- * native kernel (constant and variable α, one thread) and for the C yardsticks beside it. Unlike a time,
+ * native kernel (constant and variable α, and the 3D 7-point kernel; one thread) and for the C yardsticks
+ * beside it. Unlike a time,
  * the count barely moves on a loaded, shared machine, so a regression shows even when timings are noise.
  *
- * Each case runs twice under callgrind, for kSteps[0] and kSteps[1] steps of a kInterior² interior, and
- * the figure is (I₁ − I₀) / ((S₁ − S₀)·N²) where I counts the instructions run in the kernel's own object
+ * Each case runs twice under callgrind, for kSteps[0] and kSteps[1] steps of a kInterior² interior (3D:
+ * kInterior3d³), and the figure is (I₁ − I₀) / ((S₁ − S₀)·N²) (3D: N³) where I counts the instructions run in the kernel's own object
  * file: the addon (its stepping, ghost rows and barrier) or the C program. Whatever does not grow with
  * the steps (the addon's set-up, the C program's fill) cancels in the difference, and restricting the
  * count to one object leaves out Node itself, whose start-up and JIT vary by tens of millions of
@@ -14,7 +15,7 @@
  * valgrind has no AVX-512: the native kernel picks its AVX2 rows under it (its CPU check sees what
  * valgrind emulates), and the C yardsticks are compiled with AVX2 and no FMA (-mavx2), the same vector
  * width and Calor's arithmetic. Run as a script, this file is the native child:
- * `node bench/instructions.mjs <constant|variable> <steps>`.
+ * `node bench/instructions.mjs <constant|variable|3d> <steps>`.
  */
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
@@ -31,6 +32,8 @@ import { tryRun } from './machine.mjs'
 const run = promisify(execFile)
 /** Interior nodes per side (the grid has two more): 512² updates a step. */
 export const kInterior = 512
+/** The 3D cases' interior nodes per side: 64³ updates a step. */
+export const kInterior3d = 64
 export const kSteps = [20, 220]
 const kCompileFlags = ['-O3', '-mavx2', '-fopenmp']
 const kCallgrind = ['--tool=callgrind', '--smc-check=all-non-file']
@@ -40,8 +43,9 @@ const kAddonFile = `calor.${process.platform}-${process.arch}-gnu.node`
 /** The native child: one Solver on one thread, `steps` steps of the matrix's problem, then exit. */
 async function child(physics, steps) {
   const nodes = kInterior + 2
+  const cube = kInterior3d + 2
   const solver = await Solver.create({
-    grid: { nx: nodes, ny: nodes },
+    grid: physics === '3d' ? { nx: cube, ny: cube, nz: cube, lz: 1 } : { nx: nodes, ny: nodes },
     ...(physics === 'variable' ? { diffusivity: (x, y) => 1 + x * y } : {}),
     initial: (x, y) => 1 + Math.sin(Math.PI * x) * Math.sin(Math.PI * y),
     boundary: { type: 'dirichlet', value: 1 },
@@ -110,13 +114,17 @@ function casesOf(dir) {
     const binary = path.join(dir, path.basename(file, '.c'))
     const source = path.join(kProjectRoot, 'bench', 'reference', file)
     if (tryRun('gcc', [...kCompileFlags, source, '-o', binary]) === null) return null
-    return (steps) => [binary, binary, [String(kInterior), String(steps), '1']]
+    const interior = file === 'stencil3d.c' ? kInterior3d : kInterior
+    return (steps) => [binary, binary, [String(interior), String(steps), '1']]
   }
+  const [plane, cube] = [kInterior ** 2, kInterior3d ** 3]
   return [
-    { name: 'native, constant α', command: native('constant') },
-    { name: 'native, variable α', command: native('variable') },
-    { name: 'C stencil.c (-O3 -mavx2)', command: yardstick('stencil.c') },
-    { name: 'C stencil_var.c (-O3 -mavx2)', command: yardstick('stencil_var.c') },
+    { name: 'native, constant α', command: native('constant'), updates: plane },
+    { name: 'native, variable α', command: native('variable'), updates: plane },
+    { name: 'native, 3D (7-point)', command: native('3d'), updates: cube },
+    { name: 'C stencil.c (-O3 -mavx2)', command: yardstick('stencil.c'), updates: plane },
+    { name: 'C stencil_var.c (-O3 -mavx2)', command: yardstick('stencil_var.c'), updates: plane },
+    { name: 'C stencil3d.c (-O3 -mavx2)', command: yardstick('stencil3d.c'), updates: cube },
   ].filter((c) => c.command !== null)
 }
 
@@ -130,7 +138,7 @@ export async function measureInstructions(log) {
     for (const c of casesOf(dir)) {
       const counts = []
       for (const steps of kSteps) counts.push(await countInstructions(dir, ...c.command(steps)))
-      const updates = (kSteps[1] - kSteps[0]) * kInterior * kInterior
+      const updates = (kSteps[1] - kSteps[0]) * c.updates
       const perUpdate = (counts[1].object - counts[0].object) / updates
       const processPerUpdate = (counts[1].process - counts[0].process) / updates
       log(`  ${c.name}: ${perUpdate.toFixed(3)} instructions per update`)
