@@ -9,36 +9,18 @@
  *   (chunks of one step). The state at t_{n+1} holds the boundary data at t_{n+1}: Dirichlet nodes of
  *   the destination buffer and the ghost coefficients its ghosts are made with; step n takes the
  *   source at t_n.
+ *
+ * Crank–Nicolson steps take other times and places (api/timed-lines.ts).
  */
 import { fixedValues } from '../model/boundary/index.js'
 import { type FaceViews, faceViews, ghostCoefficients } from '../model/faces.js'
 import { paddedIndex, paddedLengthOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { scaleAt } from '../options/fields.js'
+import { fillSource, prepareLines } from './timed-lines.js'
 
 /** Steps of source weights one chunk may hold. */
 export const kWeightRing = 4096
-
-/** Writes a function of (x, y, t) at time t into the node cells of a padded field, checked finite. */
-function fillSource(
-  problem: Problem,
-  at: (x: number, y: number, t: number) => number,
-  t: number,
-  padded: Float64Array,
-) {
-  const { nx, ny, dx, dy } = problem.grid
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const v = at(i * dx, j * dy, t)
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new TypeError(
-          `options.source(x, y, t) must return a finite number, got ${v} at x = ${i * dx}, y = ${j * dy}, t = ${t}`,
-        )
-      }
-      padded[paddedIndex(problem.grid, i, j)] = v
-    }
-  }
-}
 
 export class TimedData {
   readonly #problem: Problem
@@ -75,6 +57,10 @@ export class TimedData {
    * solver counts time within an advance), reading field `parity`.
    */
   prepare(base: number, first: number, dt: number, steps: number, parity: 0 | 1): void {
+    if (this.#problem.method === 'crank-nicolson') {
+      const data = { fields: this.#fields, faces: this.#faces, source: this.#source, weights: this.weights }
+      return prepareLines(this.#problem, data, { base, first, dt, steps, parity, perStep: this.#perStep })
+    }
     const { grid, sides, sourceScale, sourceAt } = this.#problem
     if (this.weights !== null && sourceScale !== null) {
       for (let k = 0; k < steps; k++) this.weights[k] = dt * scaleAt(sourceScale, base + (first + k) * dt)

@@ -12,7 +12,7 @@ import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../m
 import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
-import { checkMethodPhysics, parseMethod, parseTimeStep, parseUntil } from './method.js'
+import { parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
@@ -146,7 +146,6 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const parsed = options.source === undefined ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
-  checkMethodPhysics(scalars.method, { ...scalars, ...fields })
   return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
 }
 

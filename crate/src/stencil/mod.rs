@@ -13,6 +13,7 @@
 
 mod ftcs;
 pub mod lines;
+pub mod lines_variable;
 mod variable;
 
 pub use ftcs::{all_finite, Isa};
