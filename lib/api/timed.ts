@@ -47,6 +47,11 @@ export class TimedData {
     this.#perStep = problem.sourceAt !== null || Object.values(problem.sides).some((s) => s.varying === true)
   }
 
+  /** The faces buffer's views (a variable α, or mirror sides' data varying along a side), or null. */
+  get faces(): FaceViews | null {
+    return this.#faces
+  }
+
   /** The most steps the next run may take. */
   get chunk(): number {
     return this.#perStep ? 1 : this.weights !== null ? kWeightRing : Infinity
