@@ -12,8 +12,8 @@ use super::raw::{RawF64Array, RawI32Array};
 use super::stencil::NapiGhostRule;
 use crate::error::KernelError;
 use crate::schedule::adi::{run_lines, LineRun, STRIP_BYTES};
-use crate::stencil::lines_variable::{scratch_len, strip_width};
 use crate::stencil::lines::{Cyclic, LineAxis, LineEnd, Lines};
+use crate::stencil::lines_variable::{scratch_len, strip_width};
 use crate::sync::Control;
 
 /// What bounds a line at one end.

@@ -24,8 +24,8 @@ use crate::stencil::lines::{
   back_segment, cyclic_correct, cyclic_factors, forward_segment, ghost_segment, solve_rows, Lines, SegmentRows,
 };
 use crate::stencil::lines_variable::{
-  back_strip_row, cyclic_strip_correct, cyclic_strip_factors, forward_strip_row, ghost_segment_with,
-  scratch_len, solve_row_variable, strip_width, StripRows, StripScratch,
+  back_strip_row, cyclic_strip_correct, cyclic_strip_factors, forward_strip_row, ghost_segment_with, scratch_len,
+  solve_row_variable, strip_width, StripRows, StripScratch,
 };
 use crate::stencil::Faces;
 use crate::sync::{Control, Release};
@@ -178,6 +178,29 @@ impl Strip {
   }
 }
 
+impl Strip {
+  /// The strip's cells of the bottom and top ghost rows, by their rules (with each cell's b and c from
+  /// `faces` when given). SAFETY (callers): as `seg_mut`, for the ghost rows and the rows they read.
+  unsafe fn ghost_rows(&self, lines: &Lines, faces: Option<&Faces>) {
+    let (ny, wrap) = (lines.ny, crate::boundary::GhostRule::Wrap);
+    let ends = [
+      (lines.bottom, 0, if lines.bottom == wrap { ny } else { 2 }, 1),
+      (lines.top, ny + 1, if lines.top == wrap { 1 } else { ny - 1 }, ny),
+    ];
+    for (rule, target, inside, boundary) in ends {
+      // SAFETY: as the caller promises; the target row differs from the rows read.
+      let (t, i, b) = unsafe { (self.seg_mut(target), self.seg(inside), self.seg(boundary)) };
+      match faces {
+        None => ghost_segment(rule, t, i, b),
+        Some(faces) => {
+          let at = target * self.stride + self.start + 1..target * self.stride + self.start + 1 + self.width;
+          ghost_segment_with(rule, t, i, b, &faces.ghost_b[at.clone()], &faces.ghost_c[at]);
+        }
+      }
+    }
+  }
+}
+
 /// uⁿ⁺¹'s fixed bottom and top nodes of the strip, from the other buffer (`mid`), where the main
 /// thread put data that vary in time: this buffer's fixed rows held uⁿ's until the x phase was done.
 unsafe fn take_fixed_rows(run: &LineRun, strip: &Strip, mid: &[f64]) {
@@ -192,7 +215,13 @@ unsafe fn take_fixed_rows(run: &LineRun, strip: &Strip, mid: &[f64]) {
 }
 
 /// The y-lines of the columns [start, end) of this thread's block.
-unsafe fn y_strip(run: &LineRun, scratch: &mut [f64], parity: usize, (start, end): (usize, usize), weight: f64) -> bool {
+unsafe fn y_strip(
+  run: &LineRun,
+  scratch: &mut [f64],
+  parity: usize,
+  (start, end): (usize, usize),
+  weight: f64,
+) -> bool {
   let lines = run.lines;
   let (stride, width, y) = (lines.stride(), end - start, &lines.y);
   let mid = run.fields.buffers[1 - parity];
@@ -225,11 +254,8 @@ unsafe fn y_strip(run: &LineRun, scratch: &mut [f64], parity: usize, (start, end
       cyclic_correct(z, seg_mut(r0 + k), factors);
     }
   }
-  let ny = lines.ny;
-  let bottom_inside = if lines.bottom == crate::boundary::GhostRule::Wrap { ny } else { 2 };
-  ghost_segment(lines.bottom, seg_mut(0), seg(bottom_inside), seg(1));
-  let top_inside = if lines.top == crate::boundary::GhostRule::Wrap { 1 } else { ny - 1 };
-  ghost_segment(lines.top, seg_mut(ny + 1), seg(top_inside), seg(ny));
+  // SAFETY: the strip's rows and columns are this thread's own (see `Strip`).
+  unsafe { strip.ghost_rows(lines, None) };
   (0..y.count).all(|k| all_finite(seg(r0 + k)))
 }
 
@@ -272,17 +298,8 @@ unsafe fn y_strip_variable(
       cyclic_strip_correct(k, seg_mut(r0 + k), &s);
     }
   }
-  let ny = lines.ny;
-  let cells = |row: usize| {
-    let at = row * stride + start + 1..row * stride + start + 1 + width;
-    (&faces.ghost_b[at.clone()], &faces.ghost_c[at])
-  };
-  let (b, c) = cells(0);
-  let bottom_inside = if wraps { ny } else { 2 };
-  ghost_segment_with(lines.bottom, seg_mut(0), seg(bottom_inside), seg(1), b, c);
-  let (b, c) = cells(ny + 1);
-  let top_inside = if lines.top == crate::boundary::GhostRule::Wrap { 1 } else { ny - 1 };
-  ghost_segment_with(lines.top, seg_mut(ny + 1), seg(top_inside), seg(ny), b, c);
+  // SAFETY: the strip's rows and columns are this thread's own (see `Strip`).
+  unsafe { strip.ghost_rows(lines, Some(faces)) };
   (0..y.count).all(|k| all_finite(seg(r0 + k)))
 }
 

@@ -46,14 +46,6 @@ impl Row {
   }
 }
 
-/// A mirror rule's `a`, or None for another kind.
-fn mirror_a(rule: GhostRule) -> Option<f64> {
-  match rule {
-    GhostRule::Mirror { a, .. } => Some(a),
-    GhostRule::None | GhostRule::Wrap => None,
-  }
-}
-
 /// Columns of one strip of y-lines: about `budget` bytes of the strip and its scratch, 4 to 64.
 #[must_use]
 pub fn strip_width(lines: &Lines, budget: usize) -> usize {
@@ -65,6 +57,82 @@ pub fn strip_width(lines: &Lines, budget: usize) -> usize {
 #[must_use]
 pub fn scratch_len(lines: &Lines, width: usize) -> usize {
   (2 * lines.stride()).max(2 * lines.y.count * width + 3 * width)
+}
+
+/// What bounds a line beyond one end: a fixed node's value, the opposite end (periodic), or a mirror
+/// ghost a·u_inside + b·u_boundary + c with the cell's own b and c.
+#[derive(Clone, Copy)]
+enum End {
+  Fixed(f64),
+  Wrap,
+  Mirror { a: f64, b: f64, c: f64 },
+  Open,
+}
+
+impl End {
+  fn of(fixed: bool, value: impl Fn() -> f64, rule: GhostRule, b: f64, c: f64) -> Self {
+    match rule {
+      _ if fixed => End::Fixed(value()),
+      GhostRule::Wrap => End::Wrap,
+      GhostRule::Mirror { a, .. } => End::Mirror { a, b, c },
+      GhostRule::None => End::Open,
+    }
+  }
+}
+
+/// A periodic line's first diagonal and wrap coupling, kept from its first row for its last.
+#[derive(Clone, Copy, Default)]
+struct Wrapped {
+  d0: f64,
+  lo0: f64,
+}
+
+impl Row {
+  /// Folds in the end beyond unknown 0 (coupling lo) and, when k is the last, the one beyond it.
+  #[inline]
+  fn ends(&mut self, k: usize, m: usize, (lo, hi): (f64, f64), (low, high): (End, End), wrapped: &mut Wrapped) {
+    if k == 0 {
+      match low {
+        End::Fixed(v) => self.d += lo * v,
+        End::Wrap => {
+          *wrapped = Wrapped { d0: self.diag, lo0: lo };
+          self.diag = self.diag + self.diag;
+        }
+        End::Mirror { a, b, c } => self.low_mirror(lo, a, b, c),
+        End::Open => {}
+      }
+    }
+    if k == m - 1 {
+      match high {
+        End::Fixed(v) => self.d += hi * v,
+        End::Wrap => self.diag += (hi * wrapped.lo0) / wrapped.d0,
+        End::Mirror { a, b, c } => self.high_mirror(hi, a, b, c),
+        End::Open => {}
+      }
+    }
+  }
+
+  /// One forward elimination step: returns 1/pivot and sets up\[k\] (`prev_up` is up\[k−1\]).
+  #[inline]
+  fn pivot(&self, k: usize, prev_up: f64, up: &mut f64) -> f64 {
+    let inv = 1.0 / if k == 0 { self.diag } else { self.diag - self.low * prev_up };
+    *up = self.upper * inv;
+    inv
+  }
+}
+
+/// Sherman–Morrison's right-hand side z at unknown k: γ = −d₀ first, the wrap coupling −hi last.
+#[inline]
+fn cyclic_rhs(k: usize, m: usize, wrapped: Wrapped, hi: f64, low: f64, prev_z: f64, inv: f64) -> f64 {
+  let rhs = if k == 0 {
+    -wrapped.d0
+  } else if k == m - 1 {
+    -hi
+  } else {
+    0.0
+  };
+  let carry = if k == 0 { 0.0 } else { low * prev_z };
+  (rhs + carry) * inv
 }
 
 /// The x-line of the padded row at `base`: `src` is the whole uⁿ buffer, `row` u*'s padded row (its
@@ -81,68 +149,53 @@ pub fn solve_row_variable(
   weight: f64,
   scratch: &mut [f64],
 ) {
-  let (x, stride, nx) = (&lines.x, lines.stride(), lines.nx);
-  let (hx, hy, m) = (x.half, lines.y.half, x.count);
-  let wraps = lines.left == GhostRule::Wrap;
+  let (x, stride, nx, m) = (&lines.x, lines.stride(), lines.nx, lines.x.count);
   let (up, zz) = scratch.split_at_mut(stride);
   let first = x.first + 1;
-  let (mut d0, mut lo0, mut prev, mut prev_z) = (0.0, 0.0, 0.0, 0.0);
+  let (cells_b, cells_c) = (faces.ghost_b, faces.ghost_c);
+  let low = End::of(x.low.fixed, || row[first - 1], lines.left, cells_b[base], cells_c[base]);
+  let high = End::of(x.high.fixed, || row[first + m], lines.right, cells_b[base + nx + 1], cells_c[base + nx + 1]);
+  let (mut wrapped, mut prev, mut prev_z) = (Wrapped::default(), 0.0, 0.0);
   for k in 0..m {
     let c = base + first + k;
     let u = src[c];
-    let mut d = u + hy * (faces.north[c] * (src[c + stride] - u) - faces.north[c - stride] * (u - src[c - stride]));
+    let mut d =
+      u + lines.y.half * (faces.north[c] * (src[c + stride] - u) - faces.north[c - stride] * (u - src[c - stride]));
     if let Some(f) = f {
       d += weight * f[c];
     }
-    let (lo, hi) = (hx * faces.east[c - 1], hx * faces.east[c]);
+    let (lo, hi) = (x.half * faces.east[c - 1], x.half * faces.east[c]);
     let mut r = Row::interior(lo, hi, d);
-    if k == 0 {
-      if x.low.fixed {
-        r.d += lo * row[first - 1];
-      } else if wraps {
-        (d0, lo0) = (r.diag, lo);
-        r.diag = r.diag + r.diag;
-      } else if let Some(a) = mirror_a(lines.left) {
-        r.low_mirror(lo, a, faces.ghost_b[base], faces.ghost_c[base]);
-      }
-    }
-    if k == m - 1 {
-      if x.high.fixed {
-        r.d += hi * row[first + m];
-      } else if wraps {
-        r.diag += (hi * lo0) / d0;
-      } else if let Some(a) = mirror_a(lines.right) {
-        r.high_mirror(hi, a, faces.ghost_b[base + nx + 1], faces.ghost_c[base + nx + 1]);
-      }
-    }
-    let inv = 1.0 / if k == 0 { r.diag } else { r.diag - r.low * up[k - 1] };
-    up[k] = r.upper * inv;
+    r.ends(k, m, (lo, hi), (low, high), &mut wrapped);
+    let inv = r.pivot(k, if k == 0 { 0.0 } else { up[k - 1] }, &mut up[k]);
     prev = (if k == 0 { r.d } else { r.d + r.low * prev }) * inv;
     row[first + k] = prev;
-    if wraps {
-      let rhs = if k == 0 { -d0 } else if k == m - 1 { -hi } else { 0.0 };
-      let carry = if k == 0 { 0.0 } else { r.low * prev_z };
-      prev_z = (rhs + carry) * inv;
+    if matches!(low, End::Wrap) {
+      prev_z = cyclic_rhs(k, m, wrapped, hi, r.low, prev_z, inv);
       zz[k] = prev_z;
     }
   }
-  let unknowns = &mut row[first..first + m];
+  back_row(&mut row[first..first + m], up, zz, matches!(low, End::Wrap).then_some(wrapped));
+  let cells = faces.cells(base / stride, stride);
+  crate::boundary::fill_ghost_columns_with(row, nx, lines.left, lines.right, cells);
+}
+
+/// An x-line's back sweep and, on a periodic axis, Sherman–Morrison's correction.
+fn back_row(unknowns: &mut [f64], up: &[f64], zz: &mut [f64], wrapped: Option<Wrapped>) {
+  let m = unknowns.len();
   for k in (0..m - 1).rev() {
     unknowns[k] += up[k] * unknowns[k + 1];
   }
-  if wraps {
-    for k in (0..m - 1).rev() {
-      zz[k] += up[k] * zz[k + 1];
-    }
-    let q = lo0 / d0;
-    let scale = 1.0 / (1.0 + zz[0] + q * zz[m - 1]);
-    let g = (unknowns[0] + q * unknowns[m - 1]) * scale;
-    for (v, &z) in unknowns.iter_mut().zip(&zz[..m]) {
-      *v -= g * z;
-    }
+  let Some(w) = wrapped else { return };
+  for k in (0..m - 1).rev() {
+    zz[k] += up[k] * zz[k + 1];
   }
-  let cells = faces.cells(base / stride, stride);
-  crate::boundary::fill_ghost_columns_with(row, nx, lines.left, lines.right, cells);
+  let q = w.lo0 / w.d0;
+  let scale = 1.0 / (1.0 + zz[0] + q * zz[m - 1]);
+  let g = (unknowns[0] + q * unknowns[m - 1]) * scale;
+  for (v, &z) in unknowns.iter_mut().zip(&zz[..m]) {
+    *v -= g * z;
+  }
 }
 
 /// What the forward sweep of a strip's y-lines reads at unknown k besides its own row: the whole u*
@@ -162,8 +215,12 @@ pub struct StripScratch<'a> {
 }
 
 /// Forward sweep of the y-lines of a strip at unknown k: `cur` is uⁿ⁺¹'s row j over the strip, whose
-/// first cell has padded index `at`.
-#[expect(clippy::too_many_arguments, reason = "the strip row, its inputs and the step's weight, as the TypeScript twin")]
+/// first cell has padded index `at`. A periodic column keeps its first diagonal and wrap coupling in
+/// `ends[n]` and `ends[w + n]`.
+#[expect(
+  clippy::too_many_arguments,
+  reason = "the strip row, its inputs and the step's weight, as the TypeScript twin"
+)]
 pub fn forward_strip_row(
   lines: &Lines,
   faces: &Faces,
@@ -174,46 +231,28 @@ pub fn forward_strip_row(
   weight: f64,
   s: &mut StripScratch,
 ) {
-  let (y, stride, w) = (&lines.y, lines.stride(), cur.len());
-  let (hx, hy, m) = (lines.x.half, y.half, y.count);
-  let wraps = lines.bottom == GhostRule::Wrap;
+  let (y, stride, w, m) = (&lines.y, lines.stride(), cur.len(), lines.y.count);
   let mid = rows.mid;
   for (n, out) in cur.iter_mut().enumerate() {
     let c = at + n;
     let v = mid[c];
-    let mut d = v + hx * (faces.east[c] * (mid[c + 1] - v) - faces.east[c - 1] * (v - mid[c - 1]));
+    let mut d = v + lines.x.half * (faces.east[c] * (mid[c + 1] - v) - faces.east[c - 1] * (v - mid[c - 1]));
     if let Some(f) = rows.f {
       d += weight * f[c];
     }
-    let (lo, hi) = (hy * faces.north[c - stride], hy * faces.north[c]);
+    let (lo, hi) = (y.half * faces.north[c - stride], y.half * faces.north[c]);
+    let (b, cc) = (&faces.ghost_b, &faces.ghost_c);
+    let low = End::of(y.low.fixed, || rows.below[n], lines.bottom, b[c - stride], cc[c - stride]);
+    let high = End::of(y.high.fixed, || rows.above[n], lines.top, b[c + stride], cc[c + stride]);
+    let mut wrapped = Wrapped { d0: s.ends[n], lo0: s.ends[w + n] };
     let mut r = Row::interior(lo, hi, d);
-    if k == 0 {
-      if y.low.fixed {
-        r.d += lo * rows.below[n];
-      } else if wraps {
-        (s.ends[n], s.ends[w + n]) = (r.diag, lo);
-        r.diag = r.diag + r.diag;
-      } else if let Some(a) = mirror_a(lines.bottom) {
-        r.low_mirror(lo, a, faces.ghost_b[c - stride], faces.ghost_c[c - stride]);
-      }
-    }
-    if k == m - 1 {
-      if y.high.fixed {
-        r.d += hi * rows.above[n];
-      } else if wraps {
-        r.diag += (hi * s.ends[w + n]) / s.ends[n];
-      } else if let Some(a) = mirror_a(lines.top) {
-        r.high_mirror(hi, a, faces.ghost_b[c + stride], faces.ghost_c[c + stride]);
-      }
-    }
+    r.ends(k, m, (lo, hi), (low, high), &mut wrapped);
+    (s.ends[n], s.ends[w + n]) = (wrapped.d0, wrapped.lo0);
     let i = k * w + n;
-    let inv = 1.0 / if k == 0 { r.diag } else { r.diag - r.low * s.up[i - w] };
-    s.up[i] = r.upper * inv;
+    let inv = r.pivot(k, if k == 0 { 0.0 } else { s.up[i - w] }, &mut s.up[i]);
     *out = (if k == 0 { r.d } else { r.d + r.low * rows.below[n] }) * inv;
-    if wraps {
-      let rhs = if k == 0 { -s.ends[n] } else if k == m - 1 { -hi } else { 0.0 };
-      let carry = if k == 0 { 0.0 } else { r.low * s.zz[i - w] };
-      s.zz[i] = (rhs + carry) * inv;
+    if matches!(low, End::Wrap) {
+      s.zz[i] = cyclic_rhs(k, m, wrapped, hi, r.low, if k == 0 { 0.0 } else { s.zz[i - w] }, inv);
     }
   }
 }
