@@ -42,6 +42,11 @@ export interface MemoryNeeds {
   readonly copies: number
   /** Frames being encoded at once, each a copy of the field and its image (RGB, then PNG). */
   readonly frameBytes: number
+  /**
+   * The faces buffer (a variable α, or mirror sides whose data vary along a side): four padded fields of
+   * face α and ghost coefficients (model/faces.ts), for either method. Absent means none.
+   */
+  readonly faces?: boolean
 }
 
 /** Frames the frames tracker encodes at once (trackers/frames.ts re-exports it as kMaxInFlight). */
@@ -70,13 +75,13 @@ export function memoryNeeds(
  * bytes, or whose field does not fit in a typed array, before any of it is allocated.
  */
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
-  const fields = needs.source ? 3 : 2
+  const fields = (needs.source ? 3 : 2) + (needs.faces === true ? 4 : 0)
   const values = (grid.nx + 2) * (grid.ny + 2)
   const copyBytes = needs.copies * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
   const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT + copyBytes + needs.frameBytes
   const what = `options.grid (nx ${grid.nx} × ny ${grid.ny})`
   if (bytes > available) {
-    const parts = ['two fields', ...(needs.source ? ['a source'] : [])]
+    const parts = ['two fields', ...(needs.source ? ['a source'] : []), ...(needs.faces === true ? ['the faces'] : [])]
     parts.push(`${needs.copies === 1 ? 'a copy' : `${needs.copies} copies`} of the field`)
     if (needs.frameBytes > 0) parts.push('the frames being encoded')
     const names = `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`

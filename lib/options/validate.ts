@@ -9,6 +9,7 @@ import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
+import { needsFaces } from '../model/faces.js'
 import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
@@ -131,7 +132,8 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
-  checkMemory(grid, memoryNeeds(grid, options, frames))
+  // A variable α, or mirror sides whose data vary along a side, add the faces buffer (model/faces.ts).
+  checkMemory(grid, { ...memoryNeeds(grid, options, frames), faces: needsFaces(scalars.diffusivityField, sides) })
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
