@@ -25,7 +25,7 @@ use crate::stencil::lines::{
 };
 use crate::stencil::lines_variable::{
   back_strip_row, cyclic_strip_correct, cyclic_strip_factors, forward_strip_row, ghost_segment_with, scratch_len,
-  solve_row_variable, strip_width, StripRows, StripScratch,
+  solve_rows_variable, strip_width, StripRows, StripScratch, GROUP,
 };
 use crate::stencil::Faces;
 use crate::sync::{Control, Release};
@@ -85,9 +85,6 @@ fn rows_per_slice(stride: usize) -> usize {
   (65_536 / stride).max(1)
 }
 
-/// Rows whose x-lines are swept together (see `solve_rows`).
-const GROUP: usize = 4;
-
 /// The x-lines of the band's rows from buffer `parity`; false if an abort request cut them short.
 unsafe fn x_phase(run: &LineRun, scratch: &mut [f64], parity: usize, weight: f64) -> bool {
   let stride = run.lines.stride();
@@ -101,15 +98,20 @@ unsafe fn x_phase(run: &LineRun, scratch: &mut [f64], parity: usize, weight: f64
       }
       next_look = r + rows_per_slice(stride);
     }
-    let n = if run.rows.1 - r >= GROUP && !run.lines.variable { GROUP } else { 1 };
+    let n = if run.rows.1 - r >= GROUP { GROUP } else { 1 };
     // SAFETY: padded rows r + 1..r + n + 1 of the other buffer are this thread's own in this phase; no
     // other thread reads or writes them before the barrier.
     let dst = unsafe { slice::from_raw_parts_mut(mid.add((r + 1) * stride), n * stride) };
     if let (true, Some(faces)) = (run.lines.variable, &run.faces) {
       // SAFETY: the whole buffer `parity` is inside the field (validated) and nobody writes it in this phase.
       let all = unsafe { slice::from_raw_parts(src, run.fields.len) };
-      solve_row_variable(run.lines, faces, all, dst, (r + 1) * stride, run.source, weight, scratch);
-      r += 1;
+      let at = (r + 1) * stride;
+      if n == GROUP {
+        solve_rows_variable::<GROUP>(run.lines, faces, all, dst, at, run.source, weight, scratch);
+      } else {
+        solve_rows_variable::<1>(run.lines, faces, all, dst, at, run.source, weight, scratch);
+      }
+      r += n;
       continue;
     }
     // SAFETY: padded rows r..r + n + 2 are inside the field (validated) and nobody writes buffer

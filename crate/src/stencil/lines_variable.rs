@@ -49,14 +49,17 @@ impl Row {
 /// Columns of one strip of y-lines: about `budget` bytes of the strip and its scratch, 4 to 64.
 #[must_use]
 pub fn strip_width(lines: &Lines, budget: usize) -> usize {
-  (budget / (8 * 3 * (lines.y.count + 2))).clamp(4, 64)
+  (budget / (8 * 3 * (lines.y.count + 2))).clamp(64, 64)
 }
 
-/// Scratch values the solves need: two lines of the x axis, or two of a strip's y-lines and three per
-/// strip column.
+/// Rows whose x-lines are swept together (see `solve_rows_variable`).
+pub const GROUP: usize = 4;
+
+/// Scratch values the solves need: two lines for each of a group of x-lines, or two of a strip's
+/// y-lines and three per strip column.
 #[must_use]
 pub fn scratch_len(lines: &Lines, width: usize) -> usize {
-  (2 * lines.stride()).max(2 * lines.y.count * width + 3 * width)
+  (2 * GROUP * lines.stride()).max(2 * lines.y.count * width + 3 * width)
 }
 
 /// What bounds a line beyond one end: a fixed node's value, the opposite end (periodic), or a mirror
@@ -70,11 +73,16 @@ enum End {
 }
 
 impl End {
-  fn of(fixed: bool, value: impl Fn() -> f64, rule: GhostRule, b: f64, c: f64) -> Self {
+  /// The end of a line: `value` reads the fixed node, `cell` the ghost cell's b and c (each only when needed).
+  #[inline]
+  fn of(fixed: bool, value: impl Fn() -> f64, rule: GhostRule, cell: impl Fn() -> (f64, f64)) -> Self {
     match rule {
       _ if fixed => End::Fixed(value()),
       GhostRule::Wrap => End::Wrap,
-      GhostRule::Mirror { a, .. } => End::Mirror { a, b, c },
+      GhostRule::Mirror { a, .. } => {
+        let (b, c) = cell();
+        End::Mirror { a, b, c }
+      }
       GhostRule::None => End::Open,
     }
   }
@@ -135,58 +143,85 @@ fn cyclic_rhs(k: usize, m: usize, wrapped: Wrapped, hi: f64, low: f64, prev_z: f
   (rhs + carry) * inv
 }
 
-/// The x-line of the padded row at `base`: `src` is the whole uⁿ buffer, `row` u*'s padded row (its
-/// fixed ends hold u*'s boundary values), `f` the whole source. Writes the unknowns, then the ghost
-/// columns with each cell's own b and c.
-#[expect(clippy::too_many_arguments, reason = "the row, its inputs and the step's weight, as the TypeScript twin")]
-pub fn solve_row_variable(
+/// One x-line's ends and running values through its forward sweep.
+#[derive(Clone, Copy)]
+struct LineState {
+  low: End,
+  high: End,
+  wrapped: Wrapped,
+  prev: f64,
+  prev_z: f64,
+}
+
+/// The x-lines of N consecutive padded rows, the first at padded index `base` (N independent
+/// recurrences in flight, so the sweeps are not bound by the latency of one; every row's arithmetic is
+/// that of one row alone): `src` is the whole uⁿ buffer, `rows` u*'s N padded rows (their fixed ends
+/// hold u*'s boundary values), `f` the whole source, `scratch` at least 2·N·stride values. Writes the
+/// unknowns, then the ghost columns with each cell's own b and c.
+#[expect(clippy::too_many_arguments, reason = "the rows, their inputs and the step's weight, as the TypeScript twin")]
+pub fn solve_rows_variable<const N: usize>(
   lines: &Lines,
   faces: &Faces,
   src: &[f64],
-  row: &mut [f64],
+  rows: &mut [f64],
   base: usize,
   f: Option<&[f64]>,
   weight: f64,
   scratch: &mut [f64],
 ) {
   let (x, stride, nx, m) = (&lines.x, lines.stride(), lines.nx, lines.x.count);
-  let (up, zz) = scratch.split_at_mut(stride);
+  let (ups, zzs) = scratch.split_at_mut(N * stride);
   let first = x.first + 1;
-  let (cells_b, cells_c) = (faces.ghost_b, faces.ghost_c);
-  let low = End::of(x.low.fixed, || row[first - 1], lines.left, cells_b[base], cells_c[base]);
-  let high = End::of(x.high.fixed, || row[first + m], lines.right, cells_b[base + nx + 1], cells_c[base + nx + 1]);
-  let (mut wrapped, mut prev, mut prev_z) = (Wrapped::default(), 0.0, 0.0);
+  let (cells_b, cells_c, wraps) = (faces.ghost_b, faces.ghost_c, lines.left == GhostRule::Wrap);
+  let mut states: [LineState; N] = std::array::from_fn(|r| {
+    let (at, row) = (base + r * stride, &rows[r * stride..(r + 1) * stride]);
+    let low = End::of(x.low.fixed, || row[first - 1], lines.left, || (cells_b[at], cells_c[at]));
+    let right = at + nx + 1;
+    let high = End::of(x.high.fixed, || row[first + m], lines.right, || (cells_b[right], cells_c[right]));
+    LineState { low, high, wrapped: Wrapped::default(), prev: 0.0, prev_z: 0.0 }
+  });
   for k in 0..m {
-    let c = base + first + k;
-    let u = src[c];
-    let mut d =
-      u + lines.y.half * (faces.north[c] * (src[c + stride] - u) - faces.north[c - stride] * (u - src[c - stride]));
-    if let Some(f) = f {
-      d += weight * f[c];
-    }
-    let (lo, hi) = (x.half * faces.east[c - 1], x.half * faces.east[c]);
-    let mut r = Row::interior(lo, hi, d);
-    r.ends(k, m, (lo, hi), (low, high), &mut wrapped);
-    let inv = r.pivot(k, if k == 0 { 0.0 } else { up[k - 1] }, &mut up[k]);
-    prev = (if k == 0 { r.d } else { r.d + r.low * prev }) * inv;
-    row[first + k] = prev;
-    if matches!(low, End::Wrap) {
-      prev_z = cyclic_rhs(k, m, wrapped, hi, r.low, prev_z, inv);
-      zz[k] = prev_z;
+    for (r, st) in states.iter_mut().enumerate() {
+      let c = base + r * stride + first + k;
+      let u = src[c];
+      let mut d =
+        u + lines.y.half * (faces.north[c] * (src[c + stride] - u) - faces.north[c - stride] * (u - src[c - stride]));
+      if let Some(f) = f {
+        d += weight * f[c];
+      }
+      let (lo, hi) = (x.half * faces.east[c - 1], x.half * faces.east[c]);
+      let mut row = Row::interior(lo, hi, d);
+      row.ends(k, m, (lo, hi), (st.low, st.high), &mut st.wrapped);
+      let up = &mut ups[r * stride..];
+      let inv = row.pivot(k, if k == 0 { 0.0 } else { up[k - 1] }, &mut up[k]);
+      st.prev = (if k == 0 { row.d } else { row.d + row.low * st.prev }) * inv;
+      rows[r * stride + first + k] = st.prev;
+      if wraps {
+        st.prev_z = cyclic_rhs(k, m, st.wrapped, hi, row.low, st.prev_z, inv);
+        zzs[r * stride + k] = st.prev_z;
+      }
     }
   }
-  back_row(&mut row[first..first + m], up, zz, matches!(low, End::Wrap).then_some(wrapped));
-  let cells = faces.cells(base / stride, stride);
-  crate::boundary::fill_ghost_columns_with(row, nx, lines.left, lines.right, cells);
+  for k in (0..m - 1).rev() {
+    for r in 0..N {
+      let at = r * stride + first + k;
+      rows[at] += ups[r * stride + k] * rows[at + 1];
+    }
+  }
+  for (r, st) in states.iter().enumerate() {
+    let row = &mut rows[r * stride..(r + 1) * stride];
+    if wraps {
+      let (up, zz) = (&ups[r * stride..r * stride + m], &mut zzs[r * stride..r * stride + m]);
+      cyclic_row(&mut row[first..first + m], up, zz, st.wrapped);
+    }
+    let cells = faces.cells(base / stride + r, stride);
+    crate::boundary::fill_ghost_columns_with(row, nx, lines.left, lines.right, cells);
+  }
 }
 
-/// An x-line's back sweep and, on a periodic axis, Sherman–Morrison's correction.
-fn back_row(unknowns: &mut [f64], up: &[f64], zz: &mut [f64], wrapped: Option<Wrapped>) {
+/// A periodic x-line's Sherman–Morrison correction, after its back sweep: z's back sweep, then x = y − g·z.
+fn cyclic_row(unknowns: &mut [f64], up: &[f64], zz: &mut [f64], w: Wrapped) {
   let m = unknowns.len();
-  for k in (0..m - 1).rev() {
-    unknowns[k] += up[k] * unknowns[k + 1];
-  }
-  let Some(w) = wrapped else { return };
   for k in (0..m - 1).rev() {
     zz[k] += up[k] * zz[k + 1];
   }
@@ -232,7 +267,7 @@ pub fn forward_strip_row(
   s: &mut StripScratch,
 ) {
   let (y, stride, w, m) = (&lines.y, lines.stride(), cur.len(), lines.y.count);
-  let mid = rows.mid;
+  let (mid, wraps) = (rows.mid, lines.bottom == GhostRule::Wrap);
   for (n, out) in cur.iter_mut().enumerate() {
     let c = at + n;
     let v = mid[c];
@@ -242,8 +277,17 @@ pub fn forward_strip_row(
     }
     let (lo, hi) = (y.half * faces.north[c - stride], y.half * faces.north[c]);
     let (b, cc) = (&faces.ghost_b, &faces.ghost_c);
-    let low = End::of(y.low.fixed, || rows.below[n], lines.bottom, b[c - stride], cc[c - stride]);
-    let high = End::of(y.high.fixed, || rows.above[n], lines.top, b[c + stride], cc[c + stride]);
+    // Only the end rows read their ends (and the ghost cells beyond them).
+    let low = if k == 0 {
+      End::of(y.low.fixed, || rows.below[n], lines.bottom, || (b[c - stride], cc[c - stride]))
+    } else {
+      End::Open
+    };
+    let high = if k == m - 1 {
+      End::of(y.high.fixed, || rows.above[n], lines.top, || (b[c + stride], cc[c + stride]))
+    } else {
+      End::Open
+    };
     let mut wrapped = Wrapped { d0: s.ends[n], lo0: s.ends[w + n] };
     let mut r = Row::interior(lo, hi, d);
     r.ends(k, m, (lo, hi), (low, high), &mut wrapped);
@@ -251,7 +295,7 @@ pub fn forward_strip_row(
     let i = k * w + n;
     let inv = r.pivot(k, if k == 0 { 0.0 } else { s.up[i - w] }, &mut s.up[i]);
     *out = (if k == 0 { r.d } else { r.d + r.low * rows.below[n] }) * inv;
-    if matches!(low, End::Wrap) {
+    if wraps {
       s.zz[i] = cyclic_rhs(k, m, wrapped, hi, r.low, if k == 0 { 0.0 } else { s.zz[i - w] }, inv);
     }
   }
@@ -349,7 +393,7 @@ mod tests {
       let mut row = vec![0.0; stride];
       row[1] = 2.0; // the fixed left node, when there is one
       let mut scratch = vec![0.0; 2 * stride];
-      solve_row_variable(&lines, &faces, &src, &mut row, stride, None, 0.0, &mut scratch);
+      solve_rows_variable::<1>(&lines, &faces, &src, &mut row, stride, None, 0.0, &mut scratch);
       let wraps = left == GhostRule::Wrap;
       let node = |i: isize| -> f64 {
         let n = nx.cast_signed();
