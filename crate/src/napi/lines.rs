@@ -11,9 +11,9 @@ use super::invalid;
 use super::raw::{RawF64Array, RawI32Array};
 use super::stencil::NapiGhostRule;
 use crate::error::KernelError;
-use crate::schedule::adi::{run_lines, LineRun, STRIP_BYTES};
+use crate::schedule::adi::{run_lines, LineRun};
 use crate::stencil::lines::{Cyclic, LineAxis, LineEnd, Lines};
-use crate::stencil::lines_variable::{scratch_len, strip_width};
+use crate::stencil::lines_variable::{scratch_len, STRIP_WIDTH};
 use crate::sync::Control;
 
 /// What bounds a line at one end.
@@ -185,7 +185,7 @@ impl NativeLines {
     let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
     let control = Control::new(slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
     let lines = &kernel.lines;
-    let needed = if lines.variable { scratch_len(lines, strip_width(lines, STRIP_BYTES)) } else { lines.stride() };
+    let needed = if lines.variable { scratch_len(lines, STRIP_WIDTH) } else { lines.stride() };
     if self.scratch.len() < needed {
       // Once per worker and shape, never per step.
       self.scratch = vec![0.0; needed];

@@ -25,7 +25,7 @@ use crate::stencil::lines::{
 };
 use crate::stencil::lines_variable::{
   back_strip_row, cyclic_strip_correct, cyclic_strip_factors, forward_strip_row, ghost_segment_with, scratch_len,
-  solve_rows_variable, strip_width, StripRows, StripScratch, GROUP,
+  solve_rows_variable, StripRows, StripScratch, GROUP, STRIP_WIDTH,
 };
 use crate::stencil::Faces;
 use crate::sync::{Control, Release};
@@ -67,7 +67,7 @@ impl LineRun<'_> {
     let (r, c) = (self.rows, self.columns);
     let rows_ok = r.0 < r.1 && r.0 >= y.first && r.1 <= y.first + y.count;
     let columns_ok = c.0 <= c.1 && (c.0 == c.1 || (c.0 >= x.first && c.1 <= x.first + x.count));
-    let needed = if lines.variable { scratch_len(lines, strip_width(lines, STRIP_BYTES)) } else { lines.stride() };
+    let needed = if lines.variable { scratch_len(lines, STRIP_WIDTH) } else { lines.stride() };
     if !rows_ok || !columns_ok || scratch.len() < needed {
       let actual = format!("rows {}..{}, columns {}..{}", r.0, r.1, c.0, c.1);
       return Err(KernelError::Argument { what: "band", expected: "rows and columns among the unknowns", actual });
@@ -129,18 +129,15 @@ unsafe fn x_phase(run: &LineRun, scratch: &mut [f64], parity: usize, weight: f64
 }
 
 /// Bytes of one strip of y-lines (columns × rows): small enough that its back sweep runs from cache.
-pub const STRIP_BYTES: usize = 256 * 1024;
+const STRIP_BYTES: usize = 256 * 1024;
 
 /// The y-lines of the block's columns into buffer `parity`, a strip of columns at a time (each
 /// column's arithmetic is the same whatever the strips), and its ghost rows; returns whether every
 /// value is finite.
 unsafe fn y_phase(run: &LineRun, scratch: &mut [f64], parity: usize, weight: f64) -> bool {
   let (start, end) = run.columns;
-  let width = if run.lines.variable {
-    strip_width(run.lines, STRIP_BYTES)
-  } else {
-    (STRIP_BYTES / (8 * (run.lines.y.count + 2))).clamp(8, 1024)
-  };
+  let width =
+    if run.lines.variable { STRIP_WIDTH } else { (STRIP_BYTES / (8 * (run.lines.y.count + 2))).clamp(8, 1024) };
   let mut finite = true;
   for first in (start..end).step_by(width) {
     let strip = (first, (first + width).min(end));

@@ -46,11 +46,10 @@ impl Row {
   }
 }
 
-/// Columns of one strip of y-lines: about `budget` bytes of the strip and its scratch, 4 to 64.
-#[must_use]
-pub fn strip_width(lines: &Lines, budget: usize) -> usize {
-  (budget / (8 * 3 * (lines.y.count + 2))).clamp(64, 64)
-}
+/// Columns of one strip of y-lines: wide enough that each row of a strip is whole cache lines (strips
+/// sized to keep a strip in cache, 10 columns at 1025 rows, were measurably slower: every row of a strip
+/// is another page of each array the row reads). Its scratch is 2·rows·64 values.
+pub const STRIP_WIDTH: usize = 64;
 
 /// Rows whose x-lines are swept together (see `solve_rows_variable`).
 pub const GROUP: usize = 4;
