@@ -6,7 +6,8 @@
  *
  * whose matrix is the same for every line of the axis. The stepper factors it once per dt (the Thomas
  * algorithm's modified coefficients, plus Sherman–Morrison's for a periodic axis) and both kernels
- * only run the forward and back sweeps, so they do the same arithmetic in the same order.
+ * only run the forward and back sweeps, so they do the same arithmetic in the same order. The
+ * conservative operator (`variable`, below) has one matrix per line instead, factored by the kernels.
  */
 import type { GhostRule } from '../model/boundary/index.js'
 

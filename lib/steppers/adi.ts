@@ -7,7 +7,11 @@
  *
  * second order in time and unconditionally stable: any dt > 0 is accepted. The schedule is two phases
  * with a barrier after each; u* goes to the other buffer and uⁿ⁺¹ back into the first, so the buffers do
- * not swap. The line systems are factored here, once per dt (see backends/lines.ts).
+ * not swap. With one α (and side data constant along each side) the line systems are factored here,
+ * once per dt (see backends/lines.ts); with a variable α, or Neumann/Robin data that vary along a side,
+ * the conservative operator (α_e(u_e − u) − α_w(u − u_w))/dx² gives every line its own matrix, which
+ * the kernels factor as they sweep (backends/js-lines-variable.ts). Data that vary in time are written
+ * before each step (api/timed-lines.ts).
  */
 import type { LineAxis, LineEnd, LineSpec } from '../backends/lines.js'
 import { evolvingNodes, type GhostRule, type Side } from '../model/boundary/index.js'

@@ -11,6 +11,11 @@
 //! - y phase: nobody writes buffer 1 − p; a thread reads and writes buffer p only over its own columns
 //!   (node rows, and the ghost rows' cells of those columns), which no other thread touches.
 //!
+//! Each strip of the y phase first copies uⁿ⁺¹'s fixed bottom and top values from buffer 1 − p over its
+//! columns, where the main thread wrote Dirichlet data that vary in time (buffer p's fixed rows hold uⁿ's
+//! until the x phase is done). With `lines.variable` the phases run the conservative operator's solves
+//! (`stencil::lines_variable`) over the faces buffer.
+//!
 //! An abort drops a step only at the barrier after its x phase: the y phase overwrites uⁿ, so once
 //! begun it is finished, and a stop or abort decided after it counts the step as done.
 

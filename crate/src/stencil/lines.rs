@@ -9,6 +9,9 @@
 //! x\[k\] = y\[k\] − upper\[k\]·x\[k+1\], in exactly that order, without fused multiply-adds, as the
 //! TypeScript kernel (lib/backends/js-adi.ts) does.
 //!
+//! This is the constant-α path; a variable α (one matrix per line, factored as the sweep goes) is
+//! `lines_variable`'s.
+//!
 //! An x-line is a padded row, solved in place in the destination. The y-lines of a block of columns
 //! are swept together row by row (`forward_segment`, `back_segment`), so memory is read along rows.
 //! Nothing here allocates.
