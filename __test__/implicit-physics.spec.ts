@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve } from 'calor'
 
+import { LineKernel, NativeLines } from '../crate/index.js'
 import { checkMemory } from '../dist/options/limits.js'
+import { createControlBlock } from '../dist/parallel/control.js'
 import { makeGrid } from '../dist/model/grid.js'
 import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
 
@@ -231,5 +233,51 @@ describe('the faces buffer counts in the memory check', () => {
     )
     expect(() => checkMemory(grid, { ...needs, faces: true }, 56.2e6)).not.toThrow()
     expect(() => checkMemory(grid, { ...needs, faces: true }, 56.1e6)).toThrow(/needs 56.2 MB/)
+  })
+})
+
+describe('the native conservative line solves refuse what does not fit', () => {
+  const [nx, ny] = [6, 5]
+  const len = (nx + 2) * (ny + 2)
+  const rule = { kind: 'mirror', a: 1, b: 0, c: 0 } as const
+  const axis = (count: number) => ({
+    ...{ first: 0, count, half: 0.5, lower: [], inv: [], upper: [] },
+    ...{ low: { fixed: false, term: 0 }, high: { fixed: false, term: 0 } },
+  })
+  const spec = {
+    nx,
+    ny,
+    halfDt: 0.01,
+    variable: true,
+    x: axis(nx),
+    y: axis(ny),
+    left: rule,
+    right: rule,
+    bottom: rule,
+    top: rule,
+  }
+  const run = (faces: Float64Array, weights: Float64Array, steps = 1) => {
+    const band = new NativeLines({ start: 0, end: ny, columnStart: 0, columnEnd: nx, parties: 1 })
+    const fields = [0, 1].map(() => new Float64Array(new SharedArrayBuffer(8 * len)))
+    const control = createControlBlock(1)
+    return () =>
+      band.run(fields[0], fields[1], new Float64Array(0), faces, weights, control, new LineKernel(spec), steps, 0)
+  }
+
+  it('needs the faces buffer, four padded fields long, and a finite weight for every step', () => {
+    const none = new Float64Array(0)
+    expect(run(none, none)).toThrow(/faces/)
+    expect(run(new Float64Array(3 * len), none)).toThrow(/faces/)
+    expect(run(new Float64Array(4 * len).fill(1), new Float64Array(1), 2)).toThrow(/weights/)
+    expect(run(new Float64Array(4 * len).fill(1), Float64Array.of(0.1, Number.NaN), 2)).toThrow(/weights/)
+    expect(run(new Float64Array(4 * len).fill(1), none)()).toEqual({ steps: 1, abandoned: false, lost: false })
+  })
+
+  it('refuses factors with the conservative operator, and a periodic axis not solved whole', () => {
+    expect(() => new LineKernel({ ...spec, x: { ...axis(nx), lower: [0, 0, 0, 0, 0, 0] } })).toThrow(/lower/)
+    const wrap = { kind: 'wrap', a: 0, b: 0, c: 0 } as const
+    expect(() => new LineKernel({ ...spec, left: wrap, right: wrap, x: { ...axis(nx - 1), first: 1 } })).toThrow(
+      /periodic axis solved whole/,
+    )
   })
 })
