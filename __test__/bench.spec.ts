@@ -18,6 +18,12 @@ import { withFigures } from '../bench/figures.mjs'
 import { memoryShortfall, summarize } from '../bench/matrix.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { parseReferenceLine } from '../bench/reference.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
+import { costsByObject } from '../bench/instructions.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
+import { bestLoop } from '../bench/jsloop.mjs'
+import { jsKernel } from '../dist/backends/js.js'
+import { sameBits } from './helpers.js'
 
 const run = promisify(execFile)
 const kScript = path.resolve(import.meta.dirname, '..', 'bench', 'run.mjs')
@@ -98,6 +104,26 @@ describe('npm run bench -- --quick', () => {
     }
   })
 
+  it('runs the best plain JS loop beside the js 1-thread cell, and prints native ÷ js per size', () => {
+    for (const c of result.cells.filter((o) => o.backend === 'js' && o.threads === 1)) {
+      const loop = (c as Cell & { bestLoop: { mlups: Summary } }).bestLoop
+      expect(positive(loop.mlups.median)).toBe(true)
+      expect(c.figures.vsBestLoop).toBeCloseTo(c.mlups.median / loop.mlups.median, 12)
+    }
+    expect(stdout).toMatch(/^grid +native÷js 1 thr/m)
+  })
+
+  it('measures solve() latency: a first call and warm calls per backend and thread count', () => {
+    expect(result.latency.problem).toEqual({ nodes: 65, steps: 10 })
+    const keys = result.latency.cells.map((c: { backend: string; threads: unknown }) => `${c.backend} ${c.threads}`)
+    expect(keys.sort()).toEqual(['js 1', 'js 2', 'js default', 'native 1', 'native 2', 'native default'])
+    for (const c of result.latency.cells) {
+      expect([c.firstMs, c.warmMs.median, c.warmMs.min].every(positive)).toBe(true)
+      expect(c.calls).toBe(11)
+    }
+    expect(stdout).toMatch(/^backend +threads +first call ms/m)
+  })
+
   it('describes the machine, writes a dated copy and a chart, and prints the table', () => {
     expect(result.machine.node).toBe(process.version)
     expect(result.machine.availableParallelism).toBe(os.availableParallelism())
@@ -130,7 +156,7 @@ describe('bench helpers', () => {
 
   it('skips a grid size that does not fit in the free memory, and says why', () => {
     expect(memoryShortfall(130, 4, 1e9)).toBeNull()
-    expect(memoryShortfall(8194, 4, 1e9)).toBe('needs about 8.1 GB, more than 60% of the 1.0 GB free')
+    expect(memoryShortfall(8194, 4, 1e9)).toBe('needs about 9.1 GB, more than 60% of the 1.0 GB free')
   })
 
   it('parses the reference output line and refuses anything else', () => {
@@ -145,6 +171,51 @@ describe('bench helpers', () => {
     expect(() => parseReferenceLine('Segmentation fault')).toThrow(
       'the C reference printed "Segmentation fault", expected "N steps threads seconds MLUPS checksum"',
     )
+  })
+
+  it('the best JS loop computes the js kernel’s formula: the same bits', () => {
+    const n = 13
+    const stride = n + 2
+    const start = Float64Array.from({ length: stride * stride }, (_, k) => Math.sin(k * 0.37) + (k % 5))
+    const [a, b] = [new Float64Array(start), new Float64Array(start)]
+    expect(bestLoop(a, b, n, 5, 0.2, 0.15)).toBe(true)
+    const none = { kind: 'none', a: 0, b: 0, c: 0 } as const
+    const stepper = jsKernel.stencil({
+      nx: n,
+      first: 0,
+      last: n - 1,
+      rx: 0.2,
+      ry: 0.15,
+      dt: 0,
+      left: none,
+      right: none,
+    })
+    let [src, dst] = [new Float64Array(start), new Float64Array(start)]
+    for (let step = 0; step < 5; step++) {
+      stepper.step(src, dst.subarray(stride, (n + 1) * stride), new Float64Array(0), n)
+      ;[src, dst] = [dst, src]
+    }
+    expect(sameBits(b, src)).toBe(true) // five steps end in the second buffer
+  })
+
+  it('adds up callgrind self costs per object file, leaving out the inclusive cost of calls', () => {
+    const text = [
+      'events: Ir',
+      'ob=(1) /lib/a.so',
+      'fn=(1) f',
+      '3 10',
+      'cob=(2) /lib/b.so',
+      'cfn=(2) g',
+      'calls=1 0',
+      '5 1000',
+      '+1 7',
+      'ob=(2)',
+      'fn=(2) g',
+      '0 1000',
+      'ob=(1)',
+      '* 2',
+    ].join('\n')
+    expect(Object.fromEntries(costsByObject(text))).toEqual({ '/lib/a.so': 19, '/lib/b.so': 1000 })
   })
 
   it('leaves a figure null when its baseline was not measured', () => {

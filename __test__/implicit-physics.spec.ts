@@ -11,9 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { type SolveOptions, solve } from 'calor'
 
 import { LineKernel, NativeLines } from '../crate/index.js'
-import { checkMemory } from '../dist/options/limits.js'
 import { createControlBlock } from '../dist/parallel/control.js'
-import { makeGrid } from '../dist/model/grid.js'
 import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
 
 const cn = { method: 'crank-nicolson' } as const
@@ -221,18 +219,6 @@ describe('Crank–Nicolson physics: the same bits everywhere', () => {
       const result = await solve({ ...options, ...target })
       expect(sameBits(result.field, reference.field), `${target.backend} × ${target.threads}`).toBe(true)
     }
-  })
-})
-
-describe('the faces buffer counts in the memory check', () => {
-  it('adds its four padded fields (a variable α or varying side data, either method), naming them', () => {
-    const grid = makeGrid(1000, 1000, 1, 1, false, false)
-    const needs = { source: false, copies: 1, frameBytes: 0 }
-    expect(() => checkMemory(grid, { ...needs, faces: true }, 1e6)).toThrow(
-      'options.grid (nx 1000 × ny 1000) needs 56.2 MB for two fields, the faces and a copy of the field; 1 MB is available',
-    )
-    expect(() => checkMemory(grid, { ...needs, faces: true }, 56.2e6)).not.toThrow()
-    expect(() => checkMemory(grid, { ...needs, faces: true }, 56.1e6)).toThrow(/needs 56.2 MB/)
   })
 })
 

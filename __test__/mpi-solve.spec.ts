@@ -1,8 +1,9 @@
 // solve({ mpi: true }) under a real launcher: 1, 2 and 3 ranks × 1 and 2 threads give the bits of one
-// process on both backends (Dirichlet, a periodic y axis across ranks, Neumann edges on rank boundaries,
-// array fields and a source); a rank that throws or dies ends every rank; a bad value on one rank's rows
-// is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run setup:mpi); without
-// them the suite is one skipped test that says so. Outside mpiexec, mpi: true is refused (always tested).
+// process on both backends (Dirichlet, a periodic y axis across ranks, Neumann and Robin edges on rank
+// boundaries, a variable α, array fields and a source); a rank that throws or dies ends every rank; a bad
+// value on one rank's rows is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run
+// setup:mpi); without them the suite is one skipped test that says so. Outside mpiexec, mpi: true is
+// refused (always tested).
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,7 +18,7 @@ import { type Job, mpiAvailable, runUnderMpi } from './mpi-launch.js'
 const kFixture = fileURLToPath(new URL('./fixtures/mpi-solve.mjs', import.meta.url))
 /** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
 const kJobSeconds = 60
-const kCases = ['dirichlet', 'periodic y', 'neumann edges', 'arrays and source']
+const kCases = ['dirichlet', 'periodic y', 'neumann edges', 'robin edges', 'variable α', 'arrays and source']
 
 /** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
 function runFixture(ranks: number, mode: string, threads = 1, ...rest: string[]): Promise<Job> {
@@ -60,7 +61,7 @@ if (mpiAvailable()) {
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
       const messages = [
         `ERR_CALOR_OPTIONS: options.gather must be 'root' or 'all', got "everyone"`,
-        'ERR_CALOR_OPTIONS: options.checkpoint is not supported with mpi: true: a checkpoint of one rank would not be a checkpoint of the run',
+        'ERR_CALOR_OPTIONS: options.trackers is not supported with mpi: true: trackers see one process’s field',
         'ERR_CALOR_OPTIONS: options.grid.ny (5) is too small for 3 MPI ranks: each rank needs at least 2 rows, so ny must be at least 6',
       ]
       for (const rank of [0, 1, 2]) {
@@ -75,15 +76,19 @@ if (mpiAvailable()) {
         expect(lines[5]).toBe(
           `rank ${rank}: ERR_CALOR_OPTIONS: options.until is not supported with mpi: true: a steady run needs the residual of the whole field`,
         )
-        const slabs = 'MPI slabs carry only a constant α and a source constant in time so far'
-        expect(lines.slice(6, 9)).toEqual(
+        expect(lines.slice(6, 8)).toEqual(
           [
-            `ERR_CALOR_OPTIONS: options.diffusivity must be a number with mpi: true (${slabs}), got a field`,
-            `ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (${slabs})`,
-            'ERR_CALOR_OPTIONS: options.boundary.left is not supported with mpi: true: slabs carry only constant Dirichlet, Neumann and periodic sides so far, got robin',
+            'ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
+            'ERR_CALOR_OPTIONS: options.boundary.left is not supported with mpi: true: slabs carry only side data constant along the side and in time so far, got neumann with data that vary',
           ].map((m) => `rank ${rank}: ${m}`),
         )
         const concurrent = 'another MPI solve is still running on this rank; await it first'
+        // Each rank checks its own slab's memory (rows: 100 000 owned, halo rows beside them).
+        expect(lines[8]).toMatch(
+          new RegExp(
+            `^rank ${rank}: ERR_CALOR_OPTIONS: options\\.grid \\(nx 300000 × ny 1000\\d\\d\\) needs [\\d.]+ [GT]B .*; .* is available \\(MPI rank ${rank}'s slab: 1000\\d\\d of the grid's 300000 rows, halo included\\)$`,
+          ),
+        )
         expect(lines[9]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
       }
     })
@@ -95,6 +100,29 @@ if (mpiAvailable()) {
         expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
         // 6 frames (steps 0, 10, 20, 30, 40 and the last, 41), the manifest and the animation.
         expect(job.stdout.trim()).toBe('frames: 8 files identical')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('rank 0 writes the checkpoint one process writes, which resumes on other ranks or in one process', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-checkpoint-'))
+      try {
+        const written = await runFixture(2, 'checkpoint-write', 2, dir)
+        expect(written.code, `exit code; stderr:\n${written.stderr}`).toBe(0)
+        const lines = written.stdout.trim().split('\n').sort()
+        const missing = path.join(dir, 'missing')
+        expect(lines).toEqual([
+          'checkpoint: the bytes of one process',
+          `rank 0: options.checkpoint.path: cannot write in ${missing}: ENOENT`,
+          'rank 1: rank 0 cannot write the frames or the checkpoint, or resume (its error says why); no rank ran',
+        ])
+        const resumed = await runFixture(3, 'checkpoint-resume', 1, dir)
+        expect(resumed.code, `exit code; stderr:\n${resumed.stderr}`).toBe(0)
+        expect(resumed.stdout.trim().split('\n')).toEqual([
+          'resumed on 3 ranks: identical, same t and steps',
+          'resumed in one process: identical',
+        ])
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }

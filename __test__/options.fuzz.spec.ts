@@ -319,7 +319,14 @@ describe('limits', () => {
       source: false,
       copies: 4,
       frameBytes: 2 * (8e6 + 24e6),
+      faces: false,
     })
+    // A variable α: its nodal values and four padded face arrays.
+    expect(() =>
+      checkMemory(grid1000, memoryNeeds(grid1000, { diffusivity: (x: number) => 1 + x }, undefined), 1e6),
+    ).toThrow(
+      'options.grid (nx 1000 × ny 1000) needs 64.2 MB for two fields, a variable diffusivity and its faces and a copy of the field; 1 MB is available',
+    )
     expect(() => checkMemory(grid1000, memoryNeeds(grid1000, {}, { scale: 1 }), 1e6)).toThrow(
       'options.grid (nx 1000 × ny 1000) needs 52.1 MB for two fields, a copy of the field and the frames being encoded; 1 MB is available',
     )

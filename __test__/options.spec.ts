@@ -160,7 +160,7 @@ const kTypeErrors: [string, Record<string, unknown>, string][] = [
   [
     'unknown top-level option',
     { thread: 2 },
-    'Unknown option options.thread; expected one of grid, diffusivity, initial, source, boundary, steps, tEnd, dt, threads, backend, temporalBlocking, flushSubnormals, signal, onProgress, frames, probes, method, checkpoint, resume, until, trackers',
+    'Unknown option options.thread; expected one of grid, diffusivity, initial, source, boundary, steps, tEnd, dt, threads, backend, temporalBlocking, flushSubnormals, signal, onProgress, frames, probes, vtk, method, checkpoint, resume, until, trackers',
   ],
   [
     'unknown grid option',

@@ -19,6 +19,8 @@ export const kDefaultOut = 'calor-bench'
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
 export const kDefaultSizes = [130, 514, 2050, 8194]
 export const kBackends = ['native', 'js']
+/** Sizes of `--crossover` (native 1 against 2 threads): where the second thread starts to pay. */
+export const kCrossoverSizes = [18, 34, 66, 98, 130, 194, 258, 514]
 /**
  * The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel); or
  * 'separable', which compares a source { shape, scale } with the same shape constant in time.
@@ -32,6 +34,10 @@ bandwidth and a C reference beside it; prints a table and writes JSON + an SVG c
 
 Options (defaults in brackets):
   --sweep              the sweep pool instead: makespan ÷ ideal, throughput and per-job overhead
+  --latency            only solve()'s latency: 65² × 10 steps, the first call of a process and warm calls
+  --instructions       only instructions per cell update under valgrind's callgrind (native kernel and the
+                       C yardsticks; installs valgrind from apt via scripts/setup-valgrind.sh if missing)
+  --crossover          only native 1 against 2 threads on small grids [${kCrossoverSizes.join(',')}; or --sizes]
   --quick              a small subset in seconds: 130² and 514², both backends, 1 and max threads, 1 repeat
   --sizes <list>       nodes per side, comma-separated [${kDefaultSizes.join(',')}; quick: 130,514]
   --threads <list>     thread counts [1, 2, 4, … and os.availableParallelism() = ${os.availableParallelism()}]
@@ -57,6 +63,9 @@ export class UsageError extends Error {}
 const kOptions = {
   quick: { type: 'boolean', default: false },
   sweep: { type: 'boolean', default: false },
+  latency: { type: 'boolean', default: false },
+  instructions: { type: 'boolean', default: false },
+  crossover: { type: 'boolean', default: false },
   sizes: { type: 'string' },
   threads: { type: 'string' },
   backends: { type: 'string' },
@@ -146,6 +155,10 @@ export function parseBenchArgs(argv) {
     help: parsed.help,
     quick: parsed.quick,
     sweep: parsed.sweep,
+    latency: parsed.latency,
+    instructions: parsed.instructions,
+    crossover: parsed.crossover,
+    sizesGiven: parsed.sizes !== undefined,
     sizes: parsed.sizes === undefined ? d.sizes : integerList('sizes', parsed.sizes, 4),
     threads: parsed.threads === undefined ? d.threads : integerList('threads', parsed.threads, 1),
     backends: parsed.backends === undefined ? kBackends : backendList(parsed.backends),

@@ -1,6 +1,7 @@
 /**
  * Derived figures per cell, from the medians: speed-up over js on 1 thread, parallel efficiency,
- * effective memory traffic, share of the bandwidth ceiling and the ratio to the C reference.
+ * effective memory traffic, share of the bandwidth ceiling, the ratio to the C reference and (js on one
+ * thread) to the best plain JS loop of the same formula.
  * A figure whose baseline was not measured is null.
  */
 import { kBytesPerUpdate, probeFor } from './bandwidth.mjs'
@@ -23,6 +24,7 @@ function figuresOf(cell, cells, bandwidth) {
     trafficGBs: (median * 1e6 * kBytesPerUpdate) / 1e9,
     ceilingPercent: probe === null ? null : (100 * median) / probe.ceilingMlups,
     vsReference: ratio(median, cell.reference?.mlups.median),
+    vsBestLoop: ratio(median, cell.bestLoop?.mlups.median),
   }
 }
 

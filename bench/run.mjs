@@ -5,6 +5,8 @@
  * cells of a size and the C reference interleaved run by run), then prints a table and writes JSON + an
  * SVG chart.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 import { measureBandwidth } from './bandwidth.mjs'
@@ -14,12 +16,24 @@ import { runImplicitBench } from './implicit.mjs'
 import { describeMachine, loadAverage, machineLine } from './machine.mjs'
 import { cellsOfSize, memoryShortfall, runGroup, summarize } from './matrix.mjs'
 import { describeReference, disposeReference, prepareReference, runReference } from './reference.mjs'
+import { measureCrossover } from './crossover.mjs'
+import { measureInstructions } from './instructions.mjs'
+import { bestLoopRunner } from './jsloop.mjs'
+import { measureLatency } from './latency.mjs'
 import { measurePeakMemory } from './memory.mjs'
 import { kResultsSchema, prepareOutDir, writeResults } from './results.mjs'
 import { runSeparable } from './separable.mjs'
 import { measureSubnormals } from './subnormal.mjs'
 import { runSweepBench } from './sweep.mjs'
-import { bandwidthTable, fmt, resultsTable } from './table.mjs'
+import {
+  bandwidthTable,
+  crossoverTable,
+  fmt,
+  instructionsTable,
+  latencyTable,
+  resultsTable,
+  speedTable,
+} from './table.mjs'
 
 /** Best-of repeats of each bandwidth probe. */
 const kBandwidthRepeats = { quick: 2, full: 8 }
@@ -30,19 +44,39 @@ function progressLine(c) {
   return `  ${c.nodes}² ${c.backend} ${c.threads} thr: ${fmt(c.mlups.median)} MLUP/s (${spread})${ref}`
 }
 
-/** C reference runs, keyed by cell, made right after each timed run of a native cell. */
-function referenceRunner(reference) {
+/**
+ * Runs made beside the matrix, right after each timed run of a cell and for the same steps: the C
+ * reference after a native cell, the best plain JS loop (jsloop.mjs) after the js 1-thread cell.
+ */
+function besideRunner(reference) {
   const runs = new Map()
-  const afterRun = async (cell, steps) => {
-    if (!reference.available || cell.backend !== 'native') return
-    const run = await runReference(reference, cell.nodes - 2, steps, cell.threads)
-    runs.set(cell, [...(runs.get(cell) ?? []), run])
+  let loop = null
+  const record = (cell, kind, run) => {
+    const byKind = runs.get(cell) ?? { reference: [], bestLoop: [] }
+    byKind[kind].push(run)
+    runs.set(cell, byKind)
   }
+  const afterRun = async (cell, steps) => {
+    const n = cell.nodes - 2
+    if (reference.available && cell.backend === 'native') {
+      record(cell, 'reference', await runReference(reference, n, steps, cell.threads))
+    }
+    if (cell.backend === 'js' && cell.threads === 1) {
+      loop ??= bestLoopRunner(n)
+      const seconds = loop(steps)
+      record(cell, 'bestLoop', { steps, seconds, mlups: (n * n * steps) / seconds / 1e6 })
+    }
+  }
+  const summary = (list) => ({
+    steps: list[0].steps,
+    seconds: list.map((r) => r.seconds),
+    mlups: summarize(list.map((r) => r.mlups)),
+  })
   const attach = (result, cell) => {
-    const list = runs.get(cell) ?? []
-    if (list.length === 0) return result
-    const mlups = summarize(list.map((r) => r.mlups))
-    return { ...result, reference: { steps: list[0].steps, seconds: list.map((r) => r.seconds), mlups } }
+    const byKind = runs.get(cell)
+    if (byKind === undefined) return result
+    const extra = Object.entries(byKind).filter(([, list]) => list.length > 0)
+    return { ...result, ...Object.fromEntries(extra.map(([kind, list]) => [kind, summary(list)])) }
   }
   return { afterRun, attach }
 }
@@ -50,7 +84,7 @@ function referenceRunner(reference) {
 /** All cells of one size, or their failure. */
 async function measureSize(nodes, config, reference, log) {
   const cells = cellsOfSize(nodes, config)
-  const runner = referenceRunner(reference)
+  const runner = besideRunner(reference)
   try {
     const results = (await runGroup(cells, config, runner.afterRun)).map((r, k) => runner.attach(r, cells[k]))
     for (const r of results) log(progressLine(r))
@@ -129,10 +163,11 @@ async function measureAll(config, log) {
     const { cells, skipped, failed } = await measureMatrix(config, reference, log)
     const memory = await measureMemory(config, log)
     const subnormals = await measureSubnormalCost(config, log)
+    const latency = await measureLatency(config, log)
     const durationSeconds = (performance.now() - started) / 1000
     const end = { durationSeconds, loadAverageAtEnd: loadAverage() }
     const base = { schema: kResultsSchema, date, ...end, machine, config: configOf(config) }
-    const extra = { bandwidth, reference: describeReference(reference), skipped, failed, memory, subnormals }
+    const extra = { bandwidth, reference: describeReference(reference), skipped, failed, memory, subnormals, latency }
     return { ...base, ...extra, cells: withFigures(cells, bandwidth) }
   } finally {
     disposeReference(reference)
@@ -147,6 +182,10 @@ function duration(seconds) {
 /** Prints the tables and where the files went. */
 function report(result, files, print) {
   print(`\n${resultsTable(result.cells)}\n`)
+  print(`Native ÷ js, and js on 1 thread ÷ the best plain JS loop (same run):\n${speedTable(result.cells)}\n`)
+  print(
+    `solve() latency, ${result.latency.problem.nodes}² × ${result.latency.problem.steps} steps:\n${latencyTable(result.latency)}\n`,
+  )
   if (result.bandwidth.measured)
     print(`Memory bandwidth (write-allocate counted):\n${bandwidthTable(result.bandwidth)}\n`)
   else print(`Memory bandwidth not measured: ${result.bandwidth.reason}`)
@@ -154,6 +193,32 @@ function report(result, files, print) {
   for (const f of result.failed) print(`Failed ${f.nodes}² ${f.backend} ${f.threads} thr: ${f.error}`)
   const load = `load average ${result.machine.loadAverage[0]} at the start, ${result.loadAverageAtEnd[0]} at the end`
   print(`Suite took ${duration(result.durationSeconds)} (${load}). Wrote ${Object.values(files).join(', ')}`)
+}
+
+/** One of the focused measurements (--latency, --instructions, --crossover): printed, and written to <out>/<name>-latest.json. */
+async function runSingle(config, print, log) {
+  const date = new Date().toISOString()
+  const machine = describeMachine(kProjectRoot)
+  log(`Machine: ${machineLine(machine)}`)
+  const [name, measured, table] = config.latency
+    ? ['latency', await measureLatency(config, log), latencyTable]
+    : config.instructions
+      ? ['instructions', await measureInstructions(log), instructionsTable]
+      : ['crossover', await measureCrossover(config, log), crossoverTable]
+  if (measured.available === false) {
+    log(`${name} not measured: ${measured.reason}`)
+    return 1
+  }
+  const file = path.join(config.out, `${name}-latest.json`)
+  const end = { loadAverageAtEnd: loadAverage() }
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ schema: kResultsSchema, date, machine, ...end, [name]: measured }, null, 2)}\n`,
+  )
+  print(
+    `\n${table(measured)}\n\nLoad average ${machine.loadAverage[0]} at the start, ${end.loadAverageAtEnd[0]} at the end. Wrote ${file}`,
+  )
+  return 0
 }
 
 /** The suite's entry point: returns the exit code (0 ok, 1 a cell failed, 2 bad arguments). */
@@ -181,6 +246,7 @@ export async function runBench(argv, { print = console.log, log = console.error 
     return 0
   }
   if (config.sweep) return runSweepBench({ out: config.out, print, log })
+  if (config.latency || config.instructions || config.crossover) return runSingle(config, print, log)
   if (config.physics === 'separable') {
     await runSeparable(config, print)
     return 0

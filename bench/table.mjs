@@ -15,6 +15,7 @@ const kHeader = [
   '% of ceiling',
   'C MLUP/s',
   'native/C',
+  'js/loop',
 ]
 
 /** A number with about three significant figures, or '–' for null. */
@@ -43,6 +44,7 @@ function cellRow(c) {
     pct(f.ceilingPercent),
     c.reference ? fmt(c.reference.mlups.median) : '–',
     f.vsReference === null ? '–' : fmt(f.vsReference, 2),
+    f.vsBestLoop === null ? '–' : fmt(f.vsBestLoop, 2),
   ]
 }
 
@@ -69,4 +71,59 @@ export function resultsTable(cells, markdown = false) {
 export function bandwidthTable(bandwidth, markdown = false) {
   const rows = bandwidth.probes.map((p) => [String(p.threads), fmt(p.copyGBs), fmt(p.triadGBs), fmt(p.ceilingMlups)])
   return layout(['threads', 'copy GB/s', 'triad GB/s', 'ceiling MLUP/s'], rows, { markdown })
+}
+
+/**
+ * Native ÷ js at every size and thread count, and the js backend on 1 thread ÷ the best plain JS loop of
+ * the same formula (bench/jsloop.mjs), all from the same run's medians.
+ */
+export function speedTable(cells, markdown = false) {
+  const sizes = [...new Set(cells.map((c) => c.nodes))]
+  const threads = [...new Set(cells.map((c) => c.threads))]
+  const find = (nodes, backend, t) => cells.find((c) => c.nodes === nodes && c.backend === backend && c.threads === t)
+  const rows = sizes.map((nodes) => {
+    const ratios = threads.map((t) => {
+      const [native, js] = [find(nodes, 'native', t), find(nodes, 'js', t)]
+      return native && js ? times(native.mlups.median / js.mlups.median) : '–'
+    })
+    const js1 = find(nodes, 'js', 1)
+    const loop = js1?.bestLoop
+      ? [fmt(js1.bestLoop.mlups.median), fmt(js1.mlups.median / js1.bestLoop.mlups.median, 2)]
+      : ['–', '–']
+    return [`${nodes}²`, ...ratios, ...loop]
+  })
+  const header = ['grid', ...threads.map((t) => `native÷js ${t} thr`), 'best JS loop MLUP/s', 'js·1 ÷ loop']
+  return layout(header, rows, { markdown })
+}
+
+/** solve() latency: the first call of a process and the warm calls after it, in ms. */
+export function latencyTable(latency, markdown = false) {
+  const rows = latency.cells.map((c) => [
+    c.backend,
+    c.threads === 'default' ? `default (${c.threadsUsed})` : String(c.threads),
+    c.firstMs.toFixed(1),
+    c.warmMs.median.toFixed(2),
+    `${c.warmMs.min.toFixed(2)}–${c.warmMs.max.toFixed(2)}`,
+    String(c.calls - 1),
+  ])
+  const header = ['backend', 'threads', 'first call ms', 'warm ms median', 'warm min–max', 'warm calls']
+  return layout(header, rows, { markdown, left: 2 })
+}
+
+/** Instructions per cell update under callgrind. */
+export function instructionsTable(instructions, markdown = false) {
+  const rows = instructions.cases.map((c) => [
+    c.name,
+    c.perUpdate.toFixed(3),
+    c.counts.map((n) => fmt(n.object / 1e6, 4)).join(' / '),
+  ])
+  const steps = instructions.steps.join(' / ')
+  const header = ['kernel', 'instructions per update', `M instructions in its object at ${steps} steps`]
+  return layout(header, rows, { markdown })
+}
+
+/** Native 1 against 2 threads on small grids. */
+export function crossoverTable(rows, markdown = false) {
+  const cells = rows.map((r) => [`${r.nodes}²`, fmt(r.one.median), fmt(r.two.median), times(r.ratio)])
+  return layout(['grid', '1 thread MLUP/s', '2 threads MLUP/s', '2 ÷ 1'], cells, { markdown })
 }

@@ -27,3 +27,4 @@ export {
   type SweepProgress,
   type SweepRunOptions,
 } from './api/sweep.js'
+export { closeWarmPool } from './parallel/pool.js'

@@ -28,19 +28,20 @@ export async function solve(options: SolveOptions | MpiSolveOptions): Promise<So
   if (mpi !== undefined && mpi !== false) asOptionsErrors(() => fail('options.mpi', 'true or false', mpi))
   if (mpi === false) {
     const { mpi: _off, ...rest } = options as MpiSolveOptions
-    return runSolve(rest, false)
+    return runSolve(rest, false, true)
   }
-  return runSolve(options, false)
+  return runSolve(options, false, true)
 }
 
 /**
  * @internal `solve()`, optionally with a one-thread run in the calling thread (`inThread`), which only a
- * worker may ask for: a sweep's pool worker runs its jobs so, without nested workers.
+ * worker may ask for: a sweep's pool worker runs its jobs so, without nested workers. `warm`: the workers
+ * come from the warm pool and go back to it (parallel/pool.ts), as solve()'s do.
  */
-export async function runSolve(options: SolveOptions, inThread: boolean): Promise<SolveResult> {
+export async function runSolve(options: SolveOptions, inThread: boolean, warm = false): Promise<SolveResult> {
   const problem = validateOptions(options, true)
   const plan = await planRun(problem)
-  const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start, inThread)
+  const solver = await Solver.fromProblem(plan.problem, plan.trackers, plan.start, inThread, warm)
   let run
   try {
     run = await solver.advance(

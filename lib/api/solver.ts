@@ -14,6 +14,7 @@ import { framesTrackers } from '../trackers/frames.js'
 import { ProbesTracker } from '../trackers/probes.js'
 import { ProgressTracker } from '../trackers/progress.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
+import { vtkTrackers } from '../trackers/vtk.js'
 import { AbortError, NonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
@@ -157,22 +158,25 @@ export class Solver implements AsyncDisposable {
   /**
    * @internal A solver for a validated problem, with `extra` trackers before the problem's own, starting
    * from a saved field, step and time (`start`) instead of the problem's initial field; `inThread` runs a
-   * one-band problem in the calling thread (see parallel/inline.ts).
+   * one-band problem in the calling thread (see parallel/inline.ts); `warm` takes the workers from the warm
+   * pool and gives them back on close (solve() only: a Solver's close() ends its workers).
    */
   static async fromProblem(
     problem: Problem,
     extra: Tracker[] = [],
     start?: StartState,
     inThread = false,
+    warm = false,
   ): Promise<Solver> {
     if (problem.signal?.aborted) throw abortError(problem.signal)
-    const trackers = [...extra, ...(await framesTrackers(problem)), ...problem.trackers]
+    const outputs = [...(await framesTrackers(problem)), ...(await vtkTrackers(problem, start?.step))]
+    const trackers = [...extra, ...outputs, ...problem.trackers]
     if (problem.probes !== undefined) trackers.push(new ProbesTracker(problem.probes))
     // Progress goes last, as onProgress always came after the other observers of a chunk.
     if (problem.onProgress !== undefined) {
       trackers.push(new ProgressTracker(problem.onProgress, evolvingCount(problem.grid, problem.sides)))
     }
-    const started = await startGang(problem, start?.field, inThread, start?.t).catch((error: unknown) => {
+    const started = await startGang(problem, start?.field, inThread, start?.t, warm).catch((error: unknown) => {
       throw problem.signal?.aborted ? abortError(problem.signal) : error
     })
     const solver = new Solver(problem, started, trackers)

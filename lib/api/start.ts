@@ -103,9 +103,16 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
 /**
  * Allocates the second field, plans the schedule and starts the workers from the problem's initial field
  * (or from `saved`, nx·ny values) at time t0; rejects if `problem.signal` fires first. `inThread`: a
- * one-band run goes in the calling thread (never the main thread: it blocks while it runs).
+ * one-band run goes in the calling thread (never the main thread: it blocks while it runs). `warm`: the
+ * workers come from the warm pool and go back to it (solve(); see parallel/pool.ts).
  */
-export async function startGang(problem: Problem, saved?: Float64Array, inThread = false, t0 = 0): Promise<Started> {
+export async function startGang(
+  problem: Problem,
+  saved?: Float64Array,
+  inThread = false,
+  t0 = 0,
+  warm = false,
+): Promise<Started> {
   const stepper = stepperFor(problem.method)
   const faces = sharedFaces(problem, t0)
   const bands = bandsOf(problem)
@@ -125,6 +132,6 @@ export async function startGang(problem: Problem, saved?: Float64Array, inThread
   const gang =
     inThread && inits.length === 1
       ? await InlineGang.start(inits[0])
-      : await Gang.start(inits, control, schedule, problem.signal)
+      : await Gang.start(inits, control, schedule, problem.signal, warm)
   return { fields, gang, stepper, schedule, timed }
 }

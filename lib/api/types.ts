@@ -107,6 +107,23 @@ export interface FramesOptions {
   annotate?: boolean
 }
 
+/**
+ * VTK output for ParaView and VisIt: the field as VTK XML ImageData files `u_000000.vti` (named by step,
+ * origin 0 and the grid's spacing, one point array "u" of float64) and the collection `u.pvd` that lists
+ * them with their times, rewritten atomically after each file. See docs/vtk.md.
+ */
+export interface VtkOptions {
+  /** Directory for the `.vti` files and `u.pvd`; created if missing. */
+  dir: string
+  /** A file every `every` steps, plus always the first and the last state. @default 100 */
+  every?: number
+  /**
+   * `'raw'`: binary data appended after the XML (smallest, fastest); `'base64'`: inline base64 (the file
+   * is plain text). Both are read by ParaView, VisIt and VTK's own readers. @default 'raw'
+   */
+  encoding?: 'raw' | 'base64'
+}
+
 /** How `savePng()` draws a field. */
 export interface SavePngOptions {
   /** The PNG file to write. */
@@ -178,7 +195,10 @@ export interface SolveOptions {
    * @default none
    */
   until?: SteadyOptions
-  /** Worker threads, capped at the number of rows that evolve. @default os.availableParallelism() */
+  /**
+   * Worker threads, capped at the number of rows that evolve. @default one per 32 768 nodes, at most one per
+   * core (`os.availableParallelism()`): one thread below 256² nodes (lib/parallel/threads.ts says why)
+   */
   threads?: number
   /** @default 'native' */
   backend?: Backend
@@ -201,6 +221,8 @@ export interface SolveOptions {
   onProgress?: (progress: Progress) => void
   /** Write PNG frames (and optionally an animation) while the run advances. @default none */
   frames?: FramesOptions
+  /** Write the field as VTK ImageData (`.vti`) files and a `.pvd` collection while the run advances. @default none */
+  vtk?: VtkOptions
   /** `solve()` only: save the state every `every` steps, so that a killed run can be resumed. @default none */
   checkpoint?: CheckpointOptions
   /**
@@ -332,7 +354,8 @@ export type AdvanceOptions = (
 /**
  * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
  * `mpi: true`; each rank solves a slab of rows (on its own `threads` workers) and the result is
- * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames; `checkpoint` and `resume` are refused.
+ * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames, the VTK files and the checkpoints (whole-field
+ * files that resume on any number of ranks).
  */
 export interface MpiSolveOptions extends SolveOptions {
   mpi: true

@@ -23,7 +23,7 @@ class JsStepper implements BandStepper {
   constructor(private readonly spec: StencilSpec) {}
 
   step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number, faces?: FaceViews): boolean {
-    const { nx, rx, ry, left, right } = this.spec
+    const { nx, left, right } = this.spec
     const stride = nx + 2
     if (src.length !== (rows + 2) * stride || dst.length !== rows * stride) {
       throw new RangeError(`src/dst lengths ${src.length}/${dst.length} do not fit ${rows} rows of ${stride}`)
@@ -34,57 +34,61 @@ class JsStepper implements BandStepper {
     if (faces !== undefined && faces.east.length !== src.length) {
       throw new RangeError(`faces have length ${faces.east.length}, expected ${src.length}`)
     }
-    let finite = true
-    for (let r = 0; r < rows; r++) {
-      if (faces !== undefined) variableSweep(this.spec, src, dst, source, faces, r)
-      else if (source.length === 0) this.sweep(src, dst, r, stride, rx, ry)
-      else this.sweepWithSource(src, dst, source, r, stride, rx, ry)
-      finite &&= this.allFinite(dst, r * stride)
-      fillGhostColumns(dst, r * stride, nx, left, right, faces?.cells, (r + 1) * stride)
-    }
+    const finite =
+      faces !== undefined
+        ? variableSweep(this.spec, src, dst, source, faces, rows)
+        : source.length === 0
+          ? sweep(this.spec, src, dst, rows)
+          : sweepWithSource(this.spec, src, dst, source, rows)
+    // A ghost cell is made from its own row's values, so the rows' ghosts can follow all the rows.
+    for (let r = 0; r < rows; r++) fillGhostColumns(dst, r * stride, nx, left, right, faces?.cells, (r + 1) * stride)
     return finite
-  }
-
-  /** x − x is 0 for a finite x and NaN otherwise. */
-  private allFinite(dst: Float64Array, row: number): boolean {
-    let acc = 0
-    for (let i = row + this.spec.first + 1; i <= row + this.spec.last + 1; i++) acc += dst[i] - dst[i]
-    return acc === 0
-  }
-
-  private sweep(src: Float64Array, dst: Float64Array, r: number, stride: number, rx: number, ry: number): void {
-    const { first, last } = this.spec
-    const centre = (r + 1) * stride
-    for (let i = first + 1; i <= last + 1; i++) {
-      const c = centre + i
-      const u = src[c]
-      dst[r * stride + i] =
-        u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride])
-    }
-  }
-
-  private sweepWithSource(
-    src: Float64Array,
-    dst: Float64Array,
-    f: Float64Array,
-    r: number,
-    stride: number,
-    rx: number,
-    ry: number,
-  ): void {
-    const { first, last, dt } = this.spec
-    const centre = (r + 1) * stride
-    for (let i = first + 1; i <= last + 1; i++) {
-      const c = centre + i
-      const o = r * stride + i
-      const u = src[c]
-      dst[o] = u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride]) + dt * f[o]
-    }
   }
 }
 
+/*
+ * The sweeps below write `rows` rows of dst from src (one halo row each side) and return whether every
+ * value they wrote is finite: x − x is 0 for a finite x and NaN otherwise, so the sum is 0 only if all are.
+ * Each is one plain loop over the rows, as a JS programmer would write it.
+ */
+
+function sweep(spec: StencilSpec, src: Float64Array, dst: Float64Array, rows: number): boolean {
+  const { nx, first, last, rx, ry } = spec
+  const stride = nx + 2
+  let finite = 0
+  for (let row = stride; row <= rows * stride; row += stride) {
+    const end = row + last + 1
+    for (let c = row + first + 1; c <= end; c++) {
+      const o = c - stride
+      const u = src[c]
+      const v = u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride])
+      dst[o] = v
+      finite += v - v
+    }
+  }
+  return finite === 0
+}
+
+function sweepWithSource(spec: StencilSpec, src: Float64Array, dst: Float64Array, f: Float64Array, rows: number) {
+  const { nx, first, last, rx, ry, dt } = spec
+  const stride = nx + 2
+  let finite = 0
+  for (let row = stride; row <= rows * stride; row += stride) {
+    const end = row + last + 1
+    for (let c = row + first + 1; c <= end; c++) {
+      const o = c - stride
+      const u = src[c]
+      const v =
+        u + rx * (src[c - 1] - 2 * u + src[c + 1]) + ry * (src[c - stride] - 2 * u + src[c + stride]) + dt * f[o]
+      dst[o] = v
+      finite += v - v
+    }
+  }
+  return finite === 0
+}
+
 /**
- * One row of the conservative stencil: the face α of node c are east[c] and east[c − 1], north[c] and
+ * The conservative stencil: the face α of node c are east[c] and east[c − 1], north[c] and
  * north[c − stride] (faces sliced like `src`). Evaluated in the native kernel's order.
  */
 function variableSweep(
@@ -93,21 +97,27 @@ function variableSweep(
   dst: Float64Array,
   f: Float64Array,
   faces: FaceViews,
-  r: number,
-): void {
+  rows: number,
+): boolean {
   const { nx, first, last, rx, ry, dt } = spec
   const stride = nx + 2
   const { east, north } = faces
-  const centre = (r + 1) * stride
-  for (let i = first + 1; i <= last + 1; i++) {
-    const c = centre + i
-    const u = src[c]
-    const value =
-      u +
-      rx * (east[c] * (src[c + 1] - u) - east[c - 1] * (u - src[c - 1])) +
-      ry * (north[c] * (src[c + stride] - u) - north[c - stride] * (u - src[c - stride]))
-    dst[r * stride + i] = f.length === 0 ? value : value + dt * f[r * stride + i]
+  let finite = 0
+  for (let row = stride; row <= rows * stride; row += stride) {
+    const end = row + last + 1
+    for (let c = row + first + 1; c <= end; c++) {
+      const o = c - stride
+      const u = src[c]
+      const value =
+        u +
+        rx * (east[c] * (src[c + 1] - u) - east[c - 1] * (u - src[c - 1])) +
+        ry * (north[c] * (src[c + stride] - u) - north[c - stride] * (u - src[c - stride]))
+      const v = f.length === 0 ? value : value + dt * f[o]
+      dst[o] = v
+      finite += v - v
+    }
   }
+  return finite === 0
 }
 
 export const jsKernel: Kernel = {

@@ -117,7 +117,10 @@ export async function finishRun(
   if (probeOut !== undefined && result.probes !== undefined) await writeProbes(probeOut, result.probes)
   if (values.json !== true) return undefined
   const { nx, ny, t, steps, dt, stats } = result
-  const files = { field: out ?? null, frames: text(values, 'frames') ?? null, probes: probeOut ?? null }
+  const files = {
+    ...{ field: out ?? null, frames: text(values, 'frames') ?? null, vtk: text(values, 'vtk') ?? null },
+    probes: probeOut ?? null,
+  }
   const probes: { probes?: ProbesResult } = result.probes === undefined ? {} : { probes: result.probes }
   return `${JSON.stringify({ status: 'done', nx, ny, t, steps, dt, stats, files, ...probes })}\n`
 }

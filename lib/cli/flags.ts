@@ -4,7 +4,6 @@
  * number, a name); the library checks the rest (stability, sizes) and its messages are renamed to
  * the flags.
  */
-import os from 'node:os'
 import type { ParseArgsConfig } from 'node:util'
 
 import type { Boundary, Colormap, FieldInit, FramesOptions, SideBoundary, SolveOptions } from '../api/types.js'
@@ -13,6 +12,7 @@ import { readNpy } from '../storage/npy.js'
 import { checkFramesDir, checkWritable, extraOptions, kExtraFlags, typedNames } from './extras.js'
 import { kPresets, preset, type Preset } from './presets.js'
 import { type Flag, strictInteger, strictNumber, UsageError } from './usage.js'
+import { kVtkFlags, kVtkOptionFlags, vtkOptions } from './vtk.js'
 
 export { UsageError }
 
@@ -29,7 +29,12 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'steps', value: 'N', default: '1000 unless --t-end', help: 'time steps to take' },
   { name: 't-end', value: 'T', default: 'none', help: 'final time, reached exactly (instead of --steps)' },
   { name: 'dt', value: 'DT', default: '0.9 × stable limit', help: 'time step' },
-  { name: 'threads', value: 'N', default: String(os.availableParallelism()), help: 'worker threads' },
+  {
+    name: 'threads',
+    value: 'N',
+    default: 'by grid size',
+    help: 'worker threads (default: one per 32 768 nodes, at most one per core)',
+  },
   { name: 'backend', value: 'native|js', default: 'native', help: 'Rust kernel or pure TypeScript' },
   { name: 'boundary', value: 'SPEC', default: 'dirichlet:0', help: `all four sides: ${kSideSpec}` },
   ...kSides.map((side) => ({ name: side, value: 'SPEC', default: '--boundary', help: `the ${side} side only` })),
@@ -50,6 +55,7 @@ export const kRunFlags: readonly Flag[] = [
   { name: 'animation', default: 'off', help: 'also write DIR/animation.png, an animated PNG' },
   { name: 'fps', value: 'N', default: '15', help: 'frames per second of the animation' },
   { name: 'annotate', default: 'off', help: 'draw a colour bar, its range, t and the step into each frame' },
+  ...kVtkFlags,
   ...kExtraFlags,
   { name: 'quiet', short: 'q', default: 'off', help: 'no progress output' },
   { name: 'help', short: 'h', default: 'off', help: 'show this help' },
@@ -215,6 +221,7 @@ export async function toOptions(values: FlagValues): Promise<{ options: SolveOpt
     threads: integer(values, 'threads', 1),
     backend: oneOf(values, 'backend', ['native', 'js'] as const),
     frames: frames(values),
+    vtk: vtkOptions(values),
     ...extraOptions(values),
   }
   checkFramesDir(values.frames as string | undefined)
@@ -235,6 +242,7 @@ const kOptionFlags: [string, string][] = [
   ['options.frames.scale', '--scale'],
   ['options.frames.dir', '--frames'],
   ['options.frames.fps', '--fps'],
+  ...kVtkOptionFlags,
   ['options.diffusivity', '--diffusivity'],
   ['options.boundary.bottom', '--bottom'],
   ['options.boundary.right', '--right'],

@@ -17,9 +17,11 @@ import { solve } from '../api/solve.js'
 import type { SolveOptions, SolveResult } from '../api/types.js'
 import { writeNpy } from '../storage/npy.js'
 import { kAnimationFile, kManifestFile } from '../trackers/frames.js'
+import { kPvdFile } from '../trackers/vtk.js'
 import { checkBenchOut, finishRun } from './extras.js'
 import { flagNames, parseArgsOptions, runHelp, toOptions, UsageError } from './flags.js'
 import { progressReporter } from './progress.js'
+import { vtkSummary } from './vtk.js'
 import { sweepCommand } from './sweep.js'
 
 const kPackageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -69,8 +71,9 @@ function outputs(options: SolveOptions, out: string | undefined): string {
     const animation = options.frames?.animation ? ` + ${kAnimationFile}` : ''
     parts.push(`${manifest.frames.length} frames in ${dir}${path.sep} (${kManifestFile}${animation})`)
   }
+  if (options.vtk !== undefined) parts.push(vtkSummary(options.vtk.dir))
   if (out !== undefined) parts.push(`field in ${out}`)
-  return parts.length === 0 ? 'no output written (use --frames DIR or --out FILE.npy)' : parts.join(', ')
+  return parts.length === 0 ? 'no output written (use --frames DIR, --vtk DIR or --out FILE.npy)' : parts.join(', ')
 }
 
 function summary(result: SolveResult, options: SolveOptions, out: string | undefined): string {
@@ -111,7 +114,9 @@ async function run(args: string[]): Promise<number> {
   } catch (error) {
     progress.stop()
     if (!(error instanceof AbortError)) throw error
-    const kept = options.frames ? `; frames so far in ${options.frames.dir} (see ${kManifestFile})` : ''
+    const frames = options.frames ? `; frames so far in ${options.frames.dir} (see ${kManifestFile})` : ''
+    const vtk = options.vtk ? `; VTK files so far in ${options.vtk.dir} (see ${kPvdFile})` : ''
+    const kept = frames + vtk
     process.stderr.write(`calor: interrupted at step ${step}${kept}\n`)
     return exitCodeOf(controller.signal.reason as NodeJS.Signals)
   } finally {

@@ -42,10 +42,7 @@ export interface MemoryNeeds {
   readonly copies: number
   /** Frames being encoded at once, each a copy of the field and its image (RGB, then PNG). */
   readonly frameBytes: number
-  /**
-   * The faces buffer (a variable α, or mirror sides whose data vary along a side): four padded fields of
-   * face α and ghost coefficients (model/faces.ts), for either method. Absent means none.
-   */
+  /** A variable diffusivity: its nx·ny nodal values and the faces buffer made from them (4 padded fields). */
   readonly faces?: boolean
 }
 
@@ -55,7 +52,7 @@ export const kFramesInFlight = 2
 /** The peak besides the two fields, from the options snapshot and the validated frames options. */
 export function memoryNeeds(
   grid: Grid,
-  options: { initial?: unknown; source?: unknown; resume?: unknown },
+  options: { initial?: unknown; source?: unknown; resume?: unknown; diffusivity?: unknown },
   frames: { scale: number } | undefined,
 ): MemoryNeeds {
   const arrays = [options.initial, options.source].filter(Array.isArray).length
@@ -66,6 +63,7 @@ export function memoryNeeds(
     source: options.source !== undefined,
     copies,
     frameBytes: frames === undefined ? 0 : kFramesInFlight * frame,
+    faces: options.diffusivity !== undefined && typeof options.diffusivity !== 'number',
   }
 }
 
@@ -77,11 +75,12 @@ export function memoryNeeds(
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
   const fields = (needs.source ? 3 : 2) + (needs.faces === true ? 4 : 0)
   const values = (grid.nx + 2) * (grid.ny + 2)
-  const copyBytes = needs.copies * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
+  const copyBytes = (needs.copies + (needs.faces === true ? 1 : 0)) * grid.nx * grid.ny * Float64Array.BYTES_PER_ELEMENT
   const bytes = fields * values * Float64Array.BYTES_PER_ELEMENT + copyBytes + needs.frameBytes
   const what = `options.grid (nx ${grid.nx} × ny ${grid.ny})`
   if (bytes > available) {
-    const parts = ['two fields', ...(needs.source ? ['a source'] : []), ...(needs.faces === true ? ['the faces'] : [])]
+    const parts = ['two fields', ...(needs.source ? ['a source'] : [])]
+    if (needs.faces === true) parts.push('a variable diffusivity and its faces')
     parts.push(`${needs.copies === 1 ? 'a copy' : `${needs.copies} copies`} of the field`)
     if (needs.frameBytes > 0) parts.push('the frames being encoded')
     const names = `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`

@@ -8,6 +8,7 @@ import type { Grid } from '../model/grid.js'
 import type { Tracker } from '../trackers/tracker.js'
 import type { FramesConfig } from './frames.js'
 import type { ProbesConfig } from './probes.js'
+import type { VtkConfig } from './vtk.js'
 
 export type Method = 'explicit' | 'crank-nicolson'
 
@@ -58,6 +59,8 @@ export interface Problem {
   readonly signal: AbortSignal | undefined
   readonly onProgress: ((progress: Progress) => void) | undefined
   readonly frames: FramesConfig | undefined
+  /** VTK ImageData files and their .pvd collection. */
+  readonly vtk: VtkConfig | undefined
   /** Points where u is recorded into `result.probes`. */
   readonly probes: ProbesConfig | undefined
   /** solve() only. */

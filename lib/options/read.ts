@@ -9,7 +9,7 @@ import { availableMemory } from './limits.js'
 import { kMaxProbes } from './probes.js'
 
 /** Option keys whose values are read one level deeper (plain objects of plain values). */
-const kNestedKeys = new Set(['grid', 'checkpoint', 'frames'])
+const kNestedKeys = new Set(['grid', 'checkpoint', 'frames', 'vtk'])
 const kFieldKeys = new Set(['initial', 'source', 'diffusivity'])
 
 function messageOf(error: unknown): string {

@@ -3,7 +3,6 @@
  * the defaults and returns the frozen `Problem`, or throws an error that names the option, what was
  * expected and what was given (marked with kOptionsErrorCode). Nothing runs before this passes.
  */
-import os from 'node:os'
 
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
@@ -11,6 +10,7 @@ import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } fro
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
 import { needsFaces } from '../model/faces.js'
 import { type Grid, makeGrid, paddedIndex } from '../model/grid.js'
+import { defaultThreads } from '../parallel/threads.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { parseMethod, parseTimeStep, parseUntil } from './method.js'
@@ -21,6 +21,7 @@ import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } fro
 import { parseProbes } from './probes.js'
 import type { Problem } from './problem.js'
 import { snapshotOptions } from './read.js'
+import { parseVtk, withVtkCopies } from './vtk.js'
 
 /** The default time step as a fraction of the stability limit. */
 export const kSafetyFactor = 0.9
@@ -28,7 +29,7 @@ export const kSafetyFactor = 0.9
 const kOptionKeys = [
   'grid', 'diffusivity', 'initial', 'source', 'boundary', 'steps', 'tEnd', 'dt',
   'threads', 'backend', 'temporalBlocking', 'flushSubnormals', 'signal', 'onProgress', 'frames', 'probes',
-  'method',
+  'vtk', 'method',
 ] as const // prettier-ignore
 /** Options only `solve()` takes. */
 const kSolveOnlyKeys = ['checkpoint', 'resume', 'until'] as const
@@ -65,7 +66,8 @@ function parseDuration(options: SolveOptions, requireDuration: boolean) {
   }
 }
 
-function parseRuntime(options: SolveOptions) {
+/** The runtime options; `nodes`, the grid's node count, sets the default thread count (parallel/threads.ts). */
+function parseRuntime(options: SolveOptions, nodes: number) {
   const { threads, backend, signal, onProgress, temporalBlocking, flushSubnormals } = options
   if (flushSubnormals !== undefined && typeof flushSubnormals !== 'boolean')
     fail('options.flushSubnormals', 'true or false', flushSubnormals)
@@ -80,7 +82,7 @@ function parseRuntime(options: SolveOptions) {
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('options.signal', 'an AbortSignal', signal)
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('options.onProgress', 'a function', onProgress)
   return {
-    threads: threads ?? os.availableParallelism(),
+    threads: threads ?? defaultThreads(nodes),
     backend: backend ?? 'native',
     temporalBlocking: temporalBlocking ?? 'auto',
     flushSubnormals: flushSubnormals ?? false,
@@ -113,7 +115,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const dt = parseTimeStep(options.dt, method, grid, diffusivity, dtLimit, kSafetyFactor)
   if (method === 'explicit') checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y > 0)
   const duration = parseDuration(options, requireDuration)
-  const runtime = parseRuntime(options)
+  const runtime = parseRuntime(options, grid.nx * grid.ny)
   if (runtime.flushSubnormals && method !== 'explicit') {
     throw new TypeError(`options.flushSubnormals is not supported with method '${method}' yet (explicit steps only)`)
   }
@@ -125,15 +127,25 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   return { grid, sides, ghosts, diffusivity, diffusivityField, dtLimit, dt, method, ...duration, ...runtime }
 }
 
-function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
+/**
+ * 'whole': the initial field and the source are evaluated over the grid, after a check that the run fits
+ * in memory. 'none' (MPI ranks, which evaluate and check their own slabs): neither; `initial` is empty
+ * and `source` null (a source's kind in time is still read).
+ */
+export type FieldScope = 'whole' | 'none'
+
+function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): Problem {
   const options = snapshotOptions(raw)
   if (!isPlainObject(options)) return fail('options', 'an object', options)
   checkKeys('options', options, [...kOptionKeys, ...(forSolve ? kSolveOnlyKeys : []), 'trackers'])
   const scalars = parseScalars(options, forSolve)
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
-  // A variable α, or mirror sides whose data vary along a side, add the faces buffer (model/faces.ts).
-  checkMemory(grid, { ...memoryNeeds(grid, options, frames), faces: needsFaces(scalars.diffusivityField, sides) })
+  const vtk = parseVtk(options.vtk, grid)
+  const needs = memoryNeeds(grid, options, frames)
+  // Mirror sides whose data vary along a side need the faces buffer too, with a constant α (model/faces.ts).
+  const faces = needs.faces === true || needsFaces(scalars.diffusivityField, sides)
+  if (scope === 'whole') checkMemory(grid, withVtkCopies({ ...needs, faces }, vtk))
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
@@ -143,18 +155,19 @@ function readProblem(raw: SolveOptions, forSolve: boolean): Problem {
     )
   }
   const resume = parseResume(options.resume)
-  const initial = parseFieldInit('options.initial', options.initial ?? 0, grid)
-  applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
-  const parsed = options.source === undefined ? null : parseSource(options.source, grid)
+  const initial =
+    scope === 'whole' ? parseFieldInit('options.initial', options.initial ?? 0, grid) : new Float64Array(0)
+  if (scope === 'whole') applyFixed(grid, sides, initial, (i, j) => paddedIndex(grid, i, j))
+  const parsed = options.source === undefined || scope === 'none' ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
-  return Object.freeze({ ...scalars, ...fields, frames, probes, trackers, checkpoint, resume })
+  return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }
 
 /**
  * Validates `options` and fills defaults. `forSolve` is true for `solve()`, which needs `steps` or
  * `tEnd` and may take `checkpoint`/`resume`; `Solver.create()` takes its duration per `advance()`.
  */
-export function validateOptions(options: SolveOptions, forSolve: boolean): Problem {
-  return asOptionsErrors(() => readProblem(options, forSolve))
+export function validateOptions(options: SolveOptions, forSolve: boolean, scope: FieldScope = 'whole'): Problem {
+  return asOptionsErrors(() => readProblem(options, forSolve, scope))
 }

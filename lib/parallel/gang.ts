@@ -1,14 +1,17 @@
 /**
  * The gang: a set of named, persistent workers that advance in lockstep on shared memory. Started once
  * per Solver and reused for every run; a worker that fails rejects the run with a WorkerError and stops
- * the others. The gang knows no stepper: it counts the barrier releases of the run's Schedule.
+ * the others. The gang knows no stepper: it counts the barrier releases of the run's Schedule. A warm
+ * gang (solve()'s) takes its workers from the warm pool (pool.ts) and gives them back when it ends
+ * healthy; any other starts its own and ends them.
  */
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 
 import { WorkerError } from '../api/errors.js'
 import { type Schedule, type StepSpec, stepsAfter } from '../steppers/schedule.js'
 import { abandon, kAbortNow, kGeneration, kNonFinite, kStopRequest, trackControlBlock } from './control.js'
-import type { RunRequest, WorkerInit, WorkerReply } from './protocol.js'
+import { giveWorker, startWorker, takeWorker } from './pool.js'
+import type { PoolRequest, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 
 /** What the solver needs of a gang: the worker Gang here, or the in-thread InlineGang (inline.ts). */
 export interface Lockstep {
@@ -37,7 +40,12 @@ interface PendingRun {
   reject: (error: Error) => void
 }
 
-const kWorkerUrl = new URL('./worker.js', import.meta.url)
+/** A gang's listeners on one of its workers, removed when the worker goes back to the pool. */
+interface Listeners {
+  message(reply: WorkerReply): void
+  error(error: Error): void
+  exit(code: number): void
+}
 /**
  * How long an abort may wait for the workers to reach the barrier before they are terminated, per step
  * of a round: a temporal block of k steps is always finished (k sweeps of a band), a plain step is not.
@@ -56,6 +64,8 @@ export class Gang implements Lockstep {
   readonly #control: Int32Array
   readonly #schedule: Schedule
   readonly #workers: Worker[]
+  readonly #listeners: Listeners[] = []
+  readonly #warm: boolean
   /** Unregisters the control block from the exit hook (control.ts) once every worker is gone. */
   readonly #untrack: () => void
   #pending: PendingRun | null = null
@@ -63,8 +73,9 @@ export class Gang implements Lockstep {
   #closing = false
   #terminated: Promise<void> | null = null
 
-  private constructor(inits: readonly WorkerInit[], control: Int32Array, schedule: Schedule) {
+  private constructor(inits: readonly WorkerInit[], control: Int32Array, schedule: Schedule, warm: boolean) {
     this.#inits = inits
+    this.#warm = warm
     this.#control = control
     this.#schedule = schedule
     this.#untrack = trackControlBlock(control)
@@ -74,14 +85,16 @@ export class Gang implements Lockstep {
   /**
    * Starts one worker per init and resolves when every one has loaded its kernel. If `signal` fires
    * first, the workers are terminated and the promise rejects (the caller turns that into an AbortError).
+   * `warm`: the workers come from the warm pool and go back to it (see terminate()).
    */
   static async start(
     inits: readonly WorkerInit[],
     control: Int32Array,
     schedule: Schedule,
     signal?: AbortSignal,
+    warm = false,
   ): Promise<Gang> {
-    const pool = new Gang(inits, control, schedule)
+    const pool = new Gang(inits, control, schedule, warm)
     const onAbort = () => void pool.terminate()
     signal?.addEventListener('abort', onAbort)
     try {
@@ -106,15 +119,21 @@ export class Gang implements Lockstep {
     return this.#failure
   }
 
+  /** A worker for band k (from the warm pool, or a new one), handed its band. */
   #spawn(init: WorkerInit, k: number): Worker {
-    const worker = new Worker(kWorkerUrl, { name: init.name, workerData: init })
+    const worker = this.#warm ? takeWorker() : startWorker()
     liveWorkers.set(worker, init.name)
-    worker.on('message', (reply: WorkerReply) => this.#onReply(k, reply))
-    worker.on('error', (error) => this.#fail(k, error.message, error))
-    worker.on('exit', (code) => {
-      liveWorkers.delete(worker)
-      if (!this.#closing) this.#fail(k, `exited unexpectedly with code ${code}`)
-    })
+    const listeners: Listeners = {
+      message: (reply) => this.#onReply(k, reply),
+      error: (error) => this.#fail(k, error.message, error),
+      exit: (code) => {
+        liveWorkers.delete(worker)
+        if (!this.#closing) this.#fail(k, `exited unexpectedly with code ${code}`)
+      },
+    }
+    this.#listeners[k] = listeners
+    worker.on('message', listeners.message).on('error', listeners.error).on('exit', listeners.exit)
+    worker.postMessage({ type: 'init', init } satisfies PoolRequest)
     return worker
   }
 
@@ -217,17 +236,37 @@ export class Gang implements Lockstep {
     return flag === 0 ? null : flag - 1
   }
 
-  /** Stops every worker; resolves when all have exited. Any run in progress is abandoned. */
+  /**
+   * Ends the gang. A warm one that is healthy (no run in progress, no failure) gives its workers back to
+   * the warm pool; otherwise every worker is stopped and the promise resolves when all have exited. Any run
+   * in progress is abandoned.
+   */
   terminate(): Promise<void> {
     if (this.#terminated === null) {
       this.#closing = true
-      abandon(this.#control)
-      const run = this.#pending
-      this.#pending = null
-      run?.reject(this.#failure ?? new Error('the solver was closed while a run was in progress'))
-      this.#terminated = Promise.all(this.#workers.map((w) => w.terminate())).then(() => this.#untrack())
+      const healthy = this.#pending === null && this.#failure === null
+      this.#terminated = this.#warm && healthy ? this.#release() : this.#stop()
     }
     return this.#terminated
+  }
+
+  #release(): Promise<void> {
+    this.#untrack()
+    const given = this.#workers.map((worker, k) => {
+      const listeners = this.#listeners[k]
+      worker.off('message', listeners.message).off('error', listeners.error).off('exit', listeners.exit)
+      liveWorkers.delete(worker)
+      return giveWorker(worker)
+    })
+    return Promise.all(given).then(() => {})
+  }
+
+  #stop(): Promise<void> {
+    abandon(this.#control)
+    const run = this.#pending
+    this.#pending = null
+    run?.reject(this.#failure ?? new Error('the solver was closed while a run was in progress'))
+    return Promise.all(this.#workers.map((w) => w.terminate())).then(() => this.#untrack())
   }
 }
 

@@ -11,21 +11,19 @@ import { asOptionsErrors } from '../api/errors.js'
 import { Solver } from '../api/solver.js'
 import type { FieldInit, MpiSolveOptions, MpiSolveResult, Progress, SolveOptions } from '../api/types.js'
 import { evolvingCount } from '../model/boundary/index.js'
-import { unpackField } from '../model/field.js'
+import { packField, unpackField } from '../model/field.js'
 import { parseFieldRows } from '../options/fields.js'
 import { describe, fail, isPlainObject } from '../options/check.js'
-import type { Problem } from '../options/problem.js'
+import type { Problem, StartState } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
 import { exchangeHalo } from './halo.js'
 import type { MpiComm } from './mpi-comm.js'
 import { loadMpi } from './mpi-comm.js'
-import { type MpiFrames, mpiFrames } from './mpi-frames.js'
-import { checkRanks, type Slab, slabOf, slabProblem } from './slab.js'
+import { type MpiTrackers, mpiTrackers } from './mpi-trackers.js'
+import { checkRanks, checkSlabMemory, rowsOf, type Slab, slabOf, slabProblem } from './slab.js'
 
 /** Options a solve cannot take with `mpi: true` (yet), and why. */
 const kRefused = {
-  checkpoint: 'a checkpoint of one rank would not be a checkpoint of the run',
-  resume: 'a checkpoint of one rank would not be a checkpoint of the run',
   trackers: 'trackers see one process’s field',
   until: 'a steady run needs the residual of the whole field',
 } as const
@@ -64,25 +62,24 @@ function splitOptions(options: MpiSolveOptions): { rest: SolveOptions; gather: '
 }
 
 /**
- * What slabs cannot carry yet: a variable α (its faces are made for the whole grid), and sources that vary
- * in time (evaluated per step on the whole grid's coordinates). Side data are checked after validation.
+ * What slabs cannot carry yet: sources and side data that vary in time or along a side (evaluated per step
+ * on the whole grid's coordinates). Side data are checked after validation.
  */
 function refuseVaryingPhysics(rest: SolveOptions): void {
-  const why = 'MPI slabs carry only a constant α and a source constant in time so far'
-  const { diffusivity, source } = rest
-  if (diffusivity !== undefined && typeof diffusivity !== 'number') {
-    throw new TypeError(`options.diffusivity must be a number with mpi: true (${why}), got a field`)
+  const timed = typeof rest.source === 'function' ? rest.source.length >= 3 : isPlainObject(rest.source)
+  if (timed) {
+    throw new TypeError(
+      'options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
+    )
   }
-  const timed = typeof source === 'function' ? source.length >= 3 : isPlainObject(source)
-  if (timed) throw new TypeError(`options.source must be constant in time with mpi: true (${why})`)
 }
 
-/** Robin sides and side data that vary along a side or in time are not run on slabs yet. */
+/** Side data given as functions of (x, y, t) are not run on slabs yet (constant Robin sides are). */
 function refuseVaryingSides(problem: Problem): void {
   for (const [name, side] of Object.entries(problem.sides)) {
-    if (side.kind === 'robin' || side.varying === true) {
+    if (side.varying === true) {
       throw new TypeError(
-        `options.boundary.${name} is not supported with mpi: true: slabs carry only constant Dirichlet, Neumann and periodic sides so far, got ${side.kind}${side.varying === true ? ' with data that vary' : ''}`,
+        `options.boundary.${name} is not supported with mpi: true: slabs carry only side data constant along the side and in time so far, got ${side.kind} with data that vary`,
       )
     }
   }
@@ -92,13 +89,15 @@ function refuseVaryingSides(problem: Problem): void {
 function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepared {
   const { rest, gather } = asOptionsErrors(() => splitOptions(options))
   const { initial, source } = rest
-  // The fields are evaluated below on this rank's rows only; validation sees stand-ins of the same kind.
-  const checked = validateOptions({ ...rest, initial: 0, source: source === undefined ? undefined : 0 }, true)
+  // The fields are evaluated below on this rank's rows only, and the memory checked for its slab only:
+  // validation sees stand-ins of the same kind and makes no field (the whole grid may not fit one host).
+  const standIns = { ...rest, initial: 0, source: source === undefined ? undefined : 0 }
+  const checked = validateOptions(standIns, true, 'none')
   asOptionsErrors(() => refuseVaryingSides(checked))
-  // The stand-ins' nx·ny values are not kept: only the slab's rows are.
   const problem = Object.freeze({ ...checked, initial: new Float64Array(0), source: null })
   asOptionsErrors(() => checkRanks(problem.grid, ranks))
   const slab = slabOf(problem.grid, rank, ranks)
+  asOptionsErrors(() => checkSlabMemory(problem, slab, rest))
   const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
   const [u0, f] = asOptionsErrors(() => [
     parseFieldRows('options.initial', initial ?? 0, problem.grid, slab.rows),
@@ -166,49 +165,64 @@ interface Marched {
   readonly field: Float64Array
 }
 
-/** The steps of the next chunk: to the next exchange, frame or the end. */
-function chunkAfter(run: Prepared, step: number, frames: MpiFrames | undefined): number {
-  const toExchange = run.slab.ranks === 1 ? Infinity : run.slab.depth - (step % run.slab.depth)
-  const toFrame = frames === undefined ? Infinity : frames.nextStep(step) - step
-  return Math.min(toExchange, toFrame, run.steps - step)
+/** Where the march starts: step 0 at t = 0, or a resumed run's saved step and time. */
+interface From {
+  readonly step: number
+  readonly t: number
 }
 
-/** Advances the slab k steps at a time, swapping halos in between; frames and progress after chunks. */
-async function march(comm: MpiComm, run: Prepared, solver: Solver, frames?: MpiFrames): Promise<Marched> {
+/**
+ * Advances the slab k steps at a time, swapping halos in between; rank 0's trackers at the steps they ask
+ * for, and progress, after chunks. Steps count from the whole run's start.
+ */
+async function march(
+  comm: MpiComm,
+  run: Prepared,
+  solver: Solver,
+  trackers: MpiTrackers | undefined,
+  from: From,
+): Promise<Marched> {
   const { steps, slab, local } = run
   const started = performance.now()
   const elapsed = () => (performance.now() - started) / 1000
-  const frame = (kind: 'start' | 'step' | 'end', t: number) =>
-    frames?.observe(kind, solver.step, t, ownedRows(run, solver.field()), { firstStep: 0, steps, seconds: elapsed() })
+  const step = () => from.step + solver.step
+  const t = () => from.t + solver.step * local.dt
+  const observe = (kind: 'start' | 'step' | 'end', at: number) => {
+    const progress = { firstStep: from.step, steps: steps - from.step, seconds: elapsed() }
+    return trackers?.observe(kind, step(), at, ownedRows(run, solver.field()), progress)
+  }
   let [exchangeSeconds, exchanges] = [0, 0]
-  await frame('start', 0)
-  while (solver.step < steps) {
-    await solver.advance({ steps: chunkAfter(run, solver.step, frames) })
-    if (solver.step < steps && slab.ranks > 1 && solver.step % slab.depth === 0) {
+  await observe('start', t())
+  let next = trackers?.nextStep(step()) ?? Infinity
+  while (step() < steps) {
+    const toExchange = slab.ranks === 1 ? Infinity : slab.depth - (solver.step % slab.depth)
+    await solver.advance({ steps: Math.min(toExchange, next - step(), steps - step()) })
+    if (step() < steps && slab.ranks > 1 && solver.step % slab.depth === 0) {
       const t0 = performance.now()
       const { field, stride } = solver.rowsView()
       exchangeHalo(comm.addon, slab, field, stride)
       exchangeSeconds += (performance.now() - t0) / 1000
       exchanges++
     }
-    if (solver.step < steps && frames !== undefined && frames.nextStep(solver.step - 1) === solver.step) {
-      await frame('step', solver.step * local.dt)
+    if (step() === next) {
+      if (step() < steps) await observe('step', t())
+      next = trackers!.nextStep(step())
     }
-    run.onProgress?.({ step: solver.step, steps, t: solver.step * local.dt, seconds: elapsed() })
+    run.onProgress?.({ step: step(), steps, t: t(), seconds: elapsed() })
   }
-  await frame('end', run.landOn ?? steps * local.dt)
-  await frames?.close()
+  await observe('end', run.landOn ?? steps * local.dt)
+  await trackers?.close()
   return { seconds: elapsed(), exchangeSeconds, exchanges, threads: solver.threads, field: solver.field() }
 }
 
 /** Runs this rank's part of the solve; any failure ends every rank. */
-async function runRank(comm: MpiComm, run: Prepared, frames: MpiFrames | undefined): Promise<Marched> {
+async function runRank(comm: MpiComm, run: Prepared, trackers: MpiTrackers | undefined, from: From): Promise<Marched> {
   let solver: Solver | undefined
   try {
     solver = await Solver.fromProblem(run.local)
-    return await march(comm, run, solver, frames)
+    return await march(comm, run, solver, trackers, from)
   } catch (error) {
-    return abortJob(comm, solver?.step ?? 0, error)
+    return abortJob(comm, from.step + (solver?.step ?? 0), error)
   } finally {
     await solver?.close()
   }
@@ -228,15 +242,20 @@ export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult
   }
 }
 
+/** A resumed run's slab starts from its rows of the saved field (halo rows included). */
+function resumeSlab(run: Prepared, start: StartState): void {
+  packField(run.local.grid, rowsOf(run.problem.grid, start.field, run.slab.rows), run.local.initial)
+}
+
 async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<MpiSolveResult> {
   const run = agree(comm, options)
-  const frames = await mpiFrames(
-    comm,
-    run.problem,
-    run.local.dt,
-    ownedRows(run, unpackField(run.local.grid, run.local.initial)),
-  )
-  const done = await runRank(comm, run, frames)
+  const { grid } = run.local
+  const source = run.local.source === null ? null : ownedRows(run, unpackField(grid, run.local.source))
+  const owned = { initial: ownedRows(run, unpackField(grid, run.local.initial)), source }
+  const { trackers, start } = await mpiTrackers(comm, run.problem, run.local.dt, owned)
+  if (start !== undefined) resumeSlab(run, start)
+  const from = start ?? { step: 0, t: 0 }
+  const done = await runRank(comm, run, trackers, from)
   let field: Float64Array | null
   try {
     field = gatherField(comm, run, done.field)
@@ -245,13 +264,14 @@ async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<Mpi
   }
   const { problem, slab, steps } = run
   const { nx, ny } = problem.grid
-  const updates = evolvingCount(problem.grid, problem.sides) * steps
+  const taken = steps - from.step
+  const updates = evolvingCount(problem.grid, problem.sides) * taken
   const stats = {
     seconds: done.seconds,
     updatesPerSecond: done.seconds > 0 ? updates / done.seconds : 0,
     threads: done.threads,
     backend: problem.backend,
-    secondsPerStep: steps > 0 ? done.seconds / steps : 0,
+    secondsPerStep: taken > 0 ? done.seconds / taken : 0,
   }
   const mpi = {
     ...{ rank: slab.rank, ranks: slab.ranks, firstRow: slab.owned.start, rows: slab.owned.end - slab.owned.start },

@@ -56,6 +56,12 @@ export interface RunRequest<S extends StepSpec = StencilSpec> {
   readonly stencil: S
 }
 
+/**
+ * What a gang says to a worker of the warm pool (pool.ts) besides runs: take this band (reply 'ready'),
+ * or drop it (no reply; the next message is the next gang's init).
+ */
+export type PoolRequest = { readonly type: 'init'; readonly init: WorkerInit } | { readonly type: 'release' }
+
 /** What a run did: steps every worker completed, and whether an abandoned barrier ended it. */
 export interface RunOutcome {
   steps: number

@@ -9,6 +9,8 @@ import { applyFixed, type Side, type Sides } from '../model/boundary/index.js'
 import { allocateShared, packField } from '../model/field.js'
 import { kNoGhost } from '../model/boundary/rule.js'
 import type { Grid } from '../model/grid.js'
+import type { SolveOptions } from '../api/types.js'
+import { checkMemory, memoryNeeds } from '../options/limits.js'
 import type { Problem } from '../options/problem.js'
 import { type Band, partitionRows } from './partition.js'
 
@@ -72,7 +74,7 @@ export function slabOf(grid: Grid, rank: number, ranks: number, depthCap = kHalo
 const kHaloSide: Side = Object.freeze({ kind: 'halo', value: 0, fixed: true, wraps: false, ghost: () => kNoGhost })
 
 /** The slab's grid: the same spacing, `rows` rows, and not periodic in y once it is cut. */
-function slabGrid(grid: Grid, slab: Slab): Grid {
+export function slabGrid(grid: Grid, slab: Slab): Grid {
   const ny = slab.rows.length
   const periodicY = grid.periodicY && slab.ranks === 1
   return Object.freeze({ ...grid, ny, ly: periodicY ? grid.ly : grid.dy * (ny - 1), periodicY })
@@ -82,6 +84,13 @@ function slabSides(sides: Sides, slab: Slab): Sides {
   const bottom = slab.below > 0 ? kHaloSide : sides.bottom
   const top = slab.above > 0 ? kHaloSide : sides.top
   return Object.freeze({ ...sides, bottom, top })
+}
+
+/** The values of global rows `rows` (bottom to top) of an nx·ny field. */
+export function rowsOf(grid: Grid, field: Float64Array, rows: readonly number[]): Float64Array {
+  const out = new Float64Array(grid.nx * rows.length)
+  rows.forEach((j, r) => out.set(field.subarray(j * grid.nx, (j + 1) * grid.nx), r * grid.nx))
+  return out
 }
 
 /**
@@ -116,13 +125,35 @@ export function slabProblem(
     grid,
     sides,
     ghosts,
+    // Faces are harmonic means of two neighbours: the slab's rows of α give the whole grid's faces there.
+    diffusivityField:
+      problem.diffusivityField === null ? null : rowsOf(problem.grid, problem.diffusivityField, slab.rows),
     initial: padded(initial),
     source: source === null ? null : padded(source),
     dt,
     frames: undefined,
+    vtk: undefined,
     checkpoint: undefined,
     resume: undefined,
     onProgress: undefined,
     trackers: [],
   })
+}
+
+/**
+ * Refuses a slab that does not fit in this host's memory: each rank checks its own slab (its fields,
+ * halo rows included), and rank 0 also the whole field it gathers. The whole grid may be larger than
+ * any one host.
+ */
+export function checkSlabMemory(problem: Problem, slab: Slab, options: SolveOptions): void {
+  const grid = slabGrid(problem.grid, slab)
+  const needs = memoryNeeds(grid, options, undefined)
+  const gathered = slab.rank === 0 ? Math.ceil(problem.grid.ny / grid.ny) : 0
+  try {
+    checkMemory(grid, { ...needs, copies: needs.copies + gathered })
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    const rows = `${grid.ny} of the grid's ${problem.grid.ny} rows, halo included`
+    throw new RangeError(`${error.message} (MPI rank ${slab.rank}'s slab: ${rows})`)
+  }
 }

@@ -1,16 +1,18 @@
 /**
- * Worker entry point: owns one band of rows and, per run request, runs its part of the schedule
- * through the backend's run loop (backends/js.ts or backends/native.ts, which runs it in Rust). It knows
- * nothing of physics and no stepper; it reports how the run ended.
+ * Worker entry point: owns one band of rows of its current gang and, per run request, runs its part of
+ * the schedule through the backend's run loop (backends/js.ts or backends/native.ts, which runs it in
+ * Rust). It knows nothing of physics and no stepper; it reports how the run ended. Between gangs it
+ * waits in the warm pool (pool.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 
 import { copyOwnRows } from './band.js'
 import { BarrierAbandoned } from './barrier.js'
+import { busyAgain, releasedBuffers } from './collect.js'
 import { abandon } from './control.js'
 import { injectFault, plannedFault } from './fault.js'
 import type { StepSpec } from '../steppers/schedule.js'
-import type { RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
+import type { PoolRequest, RunOutcome, RunRequest, WorkerInit, WorkerReply } from './protocol.js'
 import { runnerFor } from './runners.js'
 
 /**
@@ -33,27 +35,60 @@ function runWithFault(
   return { ...rest, steps: at + rest.steps }
 }
 
-async function main(): Promise<void> {
-  const port = parentPort
-  if (port === null) throw new Error('lib/parallel/worker.js must run in a worker thread')
-  const init = workerData as WorkerInit
-  const run = await (await runnerFor(init))(init)
-  const control = new Int32Array(init.control)
-  const post = (reply: WorkerReply) => port.postMessage(reply)
-  copyOwnRows(init)
-  port.on('message', (request: RunRequest<StepSpec>) => {
-    try {
-      const outcome = runWithFault(init.name, run, request)
-      post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
-    } catch (error) {
-      if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
-      // Release the peers first: they would otherwise wait at the barrier for this worker forever.
-      abandon(control)
-      const e = error instanceof Error ? error : new Error(String(error))
-      post({ type: 'error', message: e.message, stack: e.stack })
-    }
-  })
-  post({ type: 'ready' })
+/** The band a worker runs for its current gang: its init and its backend's run loop over that gang's buffers. */
+interface Session {
+  readonly init: WorkerInit
+  readonly run: (request: RunRequest<StepSpec>) => RunOutcome
+  readonly control: Int32Array
 }
 
-await main()
+/** Bytes of the shared buffers a session's init refers to. */
+function sharedBytes(init: WorkerInit): number {
+  const buffers = [...init.fields, init.source, init.faces, init.weights, init.control]
+  return buffers.reduce((sum, b) => sum + (b?.byteLength ?? 0), 0)
+}
+
+async function open(init: WorkerInit): Promise<Session> {
+  busyAgain()
+  const run = await (await runnerFor(init))(init)
+  copyOwnRows(init)
+  return { init, run, control: new Int32Array(init.control) }
+}
+
+function runRequest(session: Session, request: RunRequest<StepSpec>, post: (reply: WorkerReply) => void): void {
+  try {
+    const outcome = runWithFault(session.init.name, session.run, request)
+    post(outcome.abandoned ? { type: 'abandoned' } : { type: 'done', steps: outcome.steps })
+  } catch (error) {
+    if (error instanceof BarrierAbandoned) return post({ type: 'abandoned' })
+    // Release the peers first: they would otherwise wait at the barrier for this worker forever.
+    abandon(session.control)
+    const e = error instanceof Error ? error : new Error(String(error))
+    post({ type: 'error', message: e.message, stack: e.stack })
+  }
+}
+
+/**
+ * A worker of the warm pool (pool.ts): a gang's 'init' gives it a band, runs follow, and 'release' drops
+ * the band and every reference to its buffers before the next gang's init. A failed init (the addon does
+ * not load) is an uncaught error: the gang sees the worker fail.
+ */
+function main(): void {
+  const port = parentPort
+  if (port === null) throw new Error('lib/parallel/worker.js must run in a worker thread')
+  const post = (reply: WorkerReply) => port.postMessage(reply)
+  let session: Session | null = null
+  port.on('message', (message: PoolRequest | RunRequest<StepSpec>) => {
+    if (message.type === 'init') {
+      void open(message.init).then((opened) => {
+        session = opened
+        post({ type: 'ready' })
+      })
+    } else if (message.type === 'release') {
+      if (session !== null) releasedBuffers(sharedBytes(session.init))
+      session = null
+    } else if (session !== null) runRequest(session, message, post)
+  })
+}
+
+main()
