@@ -32,12 +32,12 @@ export function steadyResidual(
   problem: Problem,
   padded: Float64Array,
   scratch: Float64Array,
-  faces?: FaceViews,
+  faces: FaceViews | null = null,
 ): number {
   const { grid, diffusivity, source } = problem
   scratch.set(padded)
-  fillHalo(grid, scratch, problem.ghosts, faces)
-  if (faces !== undefined) return conservativeResidual(problem, scratch, faces)
+  fillHalo(grid, scratch, problem.ghosts, faces ?? undefined)
+  if (faces !== null) return conservativeResidual(problem, scratch, faces)
   const e = evolvingNodes(grid, problem.sides)
   const [stride, cx, cy] = [strideOf(grid), diffusivity / grid.dx ** 2, diffusivity / grid.dy ** 2]
   let worst = 0
