@@ -250,22 +250,6 @@ describe('Crank–Nicolson: options, budgets and stats', () => {
       { ...cn, flushSubnormals: true },
       "options.flushSubnormals is not supported with method 'crank-nicolson' yet (explicit steps only)",
     ],
-    [
-      { ...cn, diffusivity: (x: number) => 1 + x },
-      "options.diffusivity must be a number with method 'crank-nicolson' (its line systems take one α and data constant in time so far), got a field",
-    ],
-    [
-      { ...cn, source: (x: number, y: number, t: number) => t },
-      "options.source must be constant in time with method 'crank-nicolson'",
-    ],
-    [
-      { ...cn, source: { shape: 1, scale: (t: number) => t } },
-      "options.source must be constant in time with method 'crank-nicolson'",
-    ],
-    [
-      { ...cn, boundary: { type: 'dirichlet', value: (x: number, y: number, t: number) => t } },
-      "options.boundary.left must have constant data with method 'crank-nicolson'",
-    ],
   ])('refuses %j', async (bad, message) => {
     await expect(
       solve({ grid, steps: bad.until === undefined && !('steps' in bad) ? 1 : undefined, ...bad } as SolveOptions),

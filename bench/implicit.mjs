@@ -5,7 +5,9 @@
  * with Crank–Nicolson (the fewest steps, of a few candidates, that meet the error), each from a fresh
  * solve() on the same backend and threads; reported: wall time, steps, error, the speed-up, and the
  * cost of one implicit step relative to one explicit step (as run, with temporal blocking on native,
- * and without it: one sweep over memory per step, like ADI's).
+ * and without it: one sweep over memory per step, like ADI's), and the cost of a Crank–Nicolson step
+ * with a variable α (the conservative operator, pivots computed as the sweep goes) relative to one with
+ * a constant α (factored once per dt).
  *
  * `--quick` (or a js backend) measures explicit steps for a few seconds and extrapolates its time to
  * the steps the run needs, and says so; otherwise the explicit run goes all the way (minutes).
@@ -70,6 +72,13 @@ async function implicitRun(base, log) {
   throw new Error(`no Crank–Nicolson run of ${kImplicitSteps.join(', ')} steps met the error ${kTarget}`)
 }
 
+/** Seconds per Crank–Nicolson step with a variable α (α = 1 + x·y/2), same grid, dt and backend. */
+async function variablePerStep(base) {
+  const options = { ...base, method: 'crank-nicolson', diffusivity: (x, y) => 1 + 0.5 * x * y, dt: kTEnd / 50 }
+  const { result } = await timed({ ...options, steps: 50 })
+  return result.stats.secondsPerStep
+}
+
 /** Runs the cell on each backend; returns its rows (also printed as a table). */
 export async function runImplicitBench(config, { print = console.log, log = console.error } = {}) {
   const threads = Math.max(...(config.threads ?? [os.availableParallelism()]))
@@ -81,6 +90,7 @@ export async function runImplicitBench(config, { print = console.log, log = cons
     const explicit = await explicitRun(base, config.quick || backend === 'js', log)
     // One explicit sweep per pass over memory (no temporal blocking), the like-for-like step.
     const plain = await timed({ ...base, temporalBlocking: 1, steps: kSampleSteps / 4 })
+    const variable = await variablePerStep(base)
     rows.push({
       backend,
       threads,
@@ -93,6 +103,7 @@ export async function runImplicitBench(config, { print = console.log, log = cons
       'speed-up': `${(explicit.seconds / implicit.seconds).toFixed(0)}×`,
       'CN step / explicit step': (implicit.perStep / explicit.perStep).toFixed(1),
       '… / unblocked explicit step': (implicit.perStep / plain.result.stats.secondsPerStep).toFixed(1),
+      'variable-α CN step / CN step': (variable / implicit.perStep).toFixed(2),
     })
   }
   print(`\nTime to solution (wall time of solve(), workers' start included):`)

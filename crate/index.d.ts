@@ -43,10 +43,12 @@ export declare class NativeLines {
   /**
    * Up to `steps` ADI steps from field `parity` (which also holds the result), meeting the peers at
    * the barrier in `control` twice a step. Stops early, with every peer at the same step, on a stop
-   * request or a non-finite value, and promptly once the barrier is abandoned. Throws, before
-   * touching anything, if any view, index or length does not fit.
+   * request or a non-finite value, and promptly once the barrier is abandoned. `faces` is empty, or
+   * the four padded arrays of model/faces.ts (required by a kernel with `variable`); `weights` is
+   * empty, or the source's weight for each step (dt/2·g(t)). Throws, before touching anything, if
+   * any view, index or length does not fit.
    */
-  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: LineKernel, steps: number, parity: number): NapiOutcome
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: LineKernel, steps: number, parity: number): NapiOutcome
 }
 
 /** A stencil checked once and reused for every step of a run. */
@@ -265,6 +267,11 @@ export interface NapiLines {
   ny: number
   /** dt/2. */
   halfDt: number
+  /**
+   * The conservative operator over the faces buffer (a variable α, or mirror sides with data varying
+   * along the side): the axes' factors are then empty. Absent means false.
+   */
+  variable?: boolean
   x: NapiLineAxis
   y: NapiLineAxis
   left: NapiGhostRule

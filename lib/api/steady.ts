@@ -9,6 +9,7 @@
  *   with dt·λ/2 near 1 by a factor of at least 3 and no mode grows, so each cycle reduces the whole
  *   transient at a cost of log₂(λmax/λmin) steps. The residual is checked after each cycle.
  */
+import type { FaceViews } from '../model/faces.js'
 import { fillHalo } from '../model/field.js'
 import { is3d, paddedIndex, planeOf, strideOf } from '../model/grid.js'
 import { evolvingNodes } from '../model/boundary/index.js'
@@ -23,11 +24,20 @@ export interface SteadyDriver {
   residual(): number
 }
 
-/** max |∇·(α∇u) + f| over the evolving nodes of the padded field (its halo is rebuilt in `scratch`). */
-export function steadyResidual(problem: Problem, padded: Float64Array, scratch: Float64Array): number {
+/**
+ * max |∇·(α∇u) + f| over the evolving nodes of the padded field (its halo is rebuilt in `scratch`);
+ * with `faces` (a variable α, or side data that vary along a side), the conservative form over them.
+ */
+export function steadyResidual(
+  problem: Problem,
+  padded: Float64Array,
+  scratch: Float64Array,
+  faces: FaceViews | null = null,
+): number {
   const { grid, diffusivity, source } = problem
   scratch.set(padded)
-  fillHalo(grid, scratch, problem.ghosts)
+  fillHalo(grid, scratch, problem.ghosts, faces ?? undefined)
+  if (faces !== null) return conservativeResidual(problem, scratch, faces)
   const e = evolvingNodes(grid, problem.sides)
   const [stride, cx, cy] = [strideOf(grid), diffusivity / grid.dx ** 2, diffusivity / grid.dy ** 2]
   // On a 3D grid the z term too (plane = 0 and cz = 0 leave the 2D arithmetic as it was).
@@ -50,6 +60,27 @@ export function steadyResidual(problem: Problem, padded: Float64Array, scratch: 
   return worst
 }
 
+/** The residual of the conservative form, (α_e(u_e − u) − α_w(u − u_w))/dx² + (α_n(u_n − u) − α_s(u − u_s))/dy² + f. */
+function conservativeResidual(problem: Problem, u: Float64Array, faces: FaceViews): number {
+  const { grid, source } = problem
+  const { east, north } = faces
+  const e = evolvingNodes(grid, problem.sides)
+  const [stride, cx, cy] = [strideOf(grid), 1 / grid.dx ** 2, 1 / grid.dy ** 2]
+  let worst = 0
+  for (let j = e.firstRow; j <= e.lastRow; j++) {
+    for (let i = e.firstColumn; i <= e.lastColumn; i++) {
+      const c = (j + 1) * stride + i + 1
+      const v = u[c]
+      const x = east[c] * (u[c + 1] - v) - east[c - 1] * (v - u[c - 1])
+      const y = north[c] * (u[c + stride] - v) - north[c - stride] * (v - u[c - stride])
+      const rate = cx * x + cy * y + (source === null ? 0 : source[c])
+      // A NaN never compares greater: keep it, so that a non-finite state is never "steady".
+      if (!(Math.abs(rate) <= worst)) worst = Math.abs(rate)
+    }
+  }
+  return worst
+}
+
 /**
  * Crank–Nicolson's cycle of time steps, 2/λmax·2ᵏ for k = 0, 1, … until past 2/λmin, taken largest
  * first: a step of dt leaves rounding noise of about ε·α·dt/h² in every mode, which the smaller steps
@@ -58,10 +89,12 @@ export function steadyResidual(problem: Problem, padded: Float64Array, scratch: 
  * with four times the steps.)
  */
 export function steadyCycle(problem: Problem): number[] {
-  const { grid, diffusivity } = problem
+  const { grid, diffusivity, diffusivityField } = problem
   const highest = (4 * diffusivity) / Math.min(grid.dx, grid.dy) ** 2
-  // The slowest mode of an axis with one fixed end and one insulated one (a lower bound for the others).
-  const lowest = diffusivity * (Math.PI / (2 * Math.max(grid.lx, grid.ly))) ** 2
+  // The slowest mode of an axis with one fixed end and one insulated one (a lower bound for the others),
+  // with the smallest α when it varies.
+  const least = diffusivityField === null ? diffusivity : diffusivityField.reduce((m, a) => Math.min(m, a), Infinity)
+  const lowest = least * (Math.PI / (2 * Math.max(grid.lx, grid.ly))) ** 2
   const cycle = [2 / highest]
   while (cycle[cycle.length - 1] < 2 / lowest) cycle.push(cycle[cycle.length - 1] * 2)
   return cycle.reverse()

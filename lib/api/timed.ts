@@ -9,35 +9,18 @@
  *   (chunks of one step). The state at t_{n+1} holds the boundary data at t_{n+1}: Dirichlet nodes of
  *   the destination buffer and the ghost coefficients its ghosts are made with; step n takes the
  *   source at t_n.
+ *
+ * Crank–Nicolson steps take other times and places (api/timed-lines.ts).
  */
 import { fixedValues } from '../model/boundary/index.js'
 import { type FaceViews, faceViews, ghostCoefficients } from '../model/faces.js'
-import { forEachRow, is3d, paddedIndex, paddedLengthOf } from '../model/grid.js'
+import { paddedIndex, paddedLengthOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
-import { scaleAt, type SourceAt } from '../options/fields.js'
+import { scaleAt } from '../options/fields.js'
+import { fillSource, prepareLines } from './timed-lines.js'
 
 /** Steps of source weights one chunk may hold. */
 export const kWeightRing = 4096
-
-/** Writes a function of (x, y, t) (of (x, y, z, t) in 3D) at time t into the node cells of a padded field, checked finite. */
-function fillSource(problem: Problem, at: SourceAt, t: number, padded: Float64Array) {
-  const { grid } = problem
-  const { nx, dx, dy, dz } = grid
-  const threeD = is3d(grid)
-  forEachRow(grid, (row, _, j, k) => {
-    for (let i = 0; i < nx; i++) {
-      const v = threeD
-        ? (at as (x: number, y: number, z: number, t: number) => number)(i * dx, j * dy, k * dz, t)
-        : (at as (x: number, y: number, t: number) => number)(i * dx, j * dy, t)
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        const where = threeD ? `x = ${i * dx}, y = ${j * dy}, z = ${k * dz}` : `x = ${i * dx}, y = ${j * dy}`
-        const params = threeD ? 'x, y, z, t' : 'x, y, t'
-        throw new TypeError(`options.source(${params}) must return a finite number, got ${v} at ${where}, t = ${t}`)
-      }
-      padded[row + i] = v
-    }
-  })
-}
 
 export class TimedData {
   readonly #problem: Problem
@@ -64,6 +47,11 @@ export class TimedData {
     this.#perStep = problem.sourceAt !== null || Object.values(problem.sides).some((s) => s.varying === true)
   }
 
+  /** The faces buffer's views (a variable α, or mirror sides' data varying along a side), or null. */
+  get faces(): FaceViews | null {
+    return this.#faces
+  }
+
   /** The most steps the next run may take. */
   get chunk(): number {
     return this.#perStep ? 1 : this.weights !== null ? kWeightRing : Infinity
@@ -74,6 +62,10 @@ export class TimedData {
    * solver counts time within an advance), reading field `parity`.
    */
   prepare(base: number, first: number, dt: number, steps: number, parity: 0 | 1): void {
+    if (this.#problem.method === 'crank-nicolson') {
+      const data = { fields: this.#fields, faces: this.#faces, source: this.#source, weights: this.weights }
+      return prepareLines(this.#problem, data, { base, first, dt, steps, parity, perStep: this.#perStep })
+    }
     const { grid, sides, sourceScale, sourceAt } = this.#problem
     if (this.weights !== null && sourceScale !== null) {
       for (let k = 0; k < steps; k++) this.weights[k] = dt * scaleAt(sourceScale, base + (first + k) * dt)

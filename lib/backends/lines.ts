@@ -6,7 +6,8 @@
  *
  * whose matrix is the same for every line of the axis. The stepper factors it once per dt (the Thomas
  * algorithm's modified coefficients, plus Sherman–Morrison's for a periodic axis) and both kernels
- * only run the forward and back sweeps, so they do the same arithmetic in the same order.
+ * only run the forward and back sweeps, so they do the same arithmetic in the same order. The
+ * conservative operator (`variable`, below) has one matrix per line instead, factored by the kernels.
  */
 import type { GhostRule } from '../model/boundary/index.js'
 
@@ -39,14 +40,23 @@ export interface LineAxis {
   readonly cyclic: { readonly z: readonly number[]; readonly q: number; readonly scale: number } | null
 }
 
-/** A Peaceman–Rachford step of dt: x-lines implicit (y explicit), then y-lines implicit (x explicit). */
+/**
+ * A Peaceman–Rachford step of dt: x-lines implicit (y explicit), then y-lines implicit (x explicit).
+ *
+ * `variable`: the conservative operator over the faces buffer (a variable α, or mirror sides whose data
+ * vary along the side, whose ghosts then take each cell's own b and c; see js-lines-variable.ts). Each
+ * line then has its own matrix: the axes' `half` are dt/(2·spacing²) (the faces carry α), their
+ * `lower`, `inv` and `upper` are empty and `cyclic` is null (a wrap rule says the axis is periodic),
+ * and the kernels compute the pivots as they sweep.
+ */
 export interface LineSpec {
   readonly kind: 'lines'
   readonly nx: number
   readonly ny: number
   readonly dt: number
-  /** dt/2, the weight of the source in each half step. */
+  /** dt/2, the weight of the source in each half step (for a separable source of t, per step: see WorkerInit.weights). */
   readonly halfDt: number
+  readonly variable: boolean
   readonly x: LineAxis
   readonly y: LineAxis
   /** The ghost rules of the four sides (the halo of each half step's result). */

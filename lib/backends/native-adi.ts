@@ -9,6 +9,8 @@ import type { Runner, RunOutcome, RunRequest } from '../parallel/protocol.js'
 import type { StepSpec } from '../steppers/schedule.js'
 import { addon } from './native.js'
 
+const kNone = new Float64Array(0)
+
 /** Wall time of one native call (see native.ts). */
 const kCallMs = 10
 
@@ -24,6 +26,8 @@ const axis = ({ cyclic, ...rest }: LineAxis) => ({
 export const nativeAdiRunner: Runner<StepSpec> = async (init) => {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
+  const faces = init.faces === null ? new Float64Array(0) : new Float64Array(init.faces)
+  const weights = init.weights === null ? null : new Float64Array(init.weights)
   const control = new Int32Array(init.control)
   const columns = init.schedule.columns ?? { start: 0, end: 0 }
   const band = new addon.NativeLines({
@@ -41,7 +45,9 @@ export const nativeAdiRunner: Runner<StepSpec> = async (init) => {
     while (done < request.steps) {
       const want = Math.min(request.steps - done, stepsPerCall)
       const started = performance.now()
-      const outcome = band.run(a, b, source, control, kernel, want, request.parity)
+      // A separable source of t: this call's steps' weights dt/2·g(t_{n+1/2}) (see api/timed-lines.ts).
+      const w = weights === null ? kNone : weights.subarray(done, done + want)
+      const outcome = band.run(a, b, source, faces, w, control, kernel, want, request.parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       // A stop decided at the call's last barrier looks like a call that ran to its end (see native.ts).

@@ -80,11 +80,18 @@ function ghostCellsOf(grid: Grid, side: SideName, faces: FaceViews) {
 
 /**
  * Writes every mirror side's per-cell ghost coefficients for the state at time t (`onlyVarying`: only
- * the sides whose data are functions, the ones that change with t).
+ * the sides whose data are functions, the ones that change with t; `names`: only these sides).
  */
-export function ghostCoefficients(grid: Grid, sides: Sides, faces: FaceViews, t: number, onlyVarying = false): void {
+export function ghostCoefficients(
+  grid: Grid,
+  sides: Sides,
+  faces: FaceViews,
+  t: number,
+  onlyVarying = false,
+  names: readonly SideName[] = ['left', 'right', 'bottom', 'top'],
+): void {
   if (is3d(grid)) return ghostCoefficients3d(grid, sides, faces, t, onlyVarying)
-  for (const side of ['left', 'right', 'bottom', 'top'] as const) {
+  for (const side of names) {
     if (onlyVarying && sides[side].varying !== true) continue
     const spacing = side === 'left' || side === 'right' ? grid.dx : grid.dy
     for (const { cell, alpha, x, y } of ghostCellsOf(grid, side, faces)) {

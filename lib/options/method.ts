@@ -6,9 +6,7 @@ import type { Grid } from '../model/grid.js'
 import { implicitDefaultDt } from '../steppers/adi.js'
 import { checkKeys, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { checkSteps } from './limits.js'
-import type { Method, Problem, SteadyGoal } from './problem.js'
-
-type MethodPhysics = Pick<Problem, 'diffusivityField' | 'sourceScale' | 'sourceAt' | 'sides'>
+import type { Method, SteadyGoal } from './problem.js'
 
 /** The step budget of a steady run unless `until.maxSteps` says otherwise. */
 export const kSteadyMaxSteps = 1_000_000
@@ -36,23 +34,6 @@ export function parseTimeStep(
   const explicitDt = safety * dtLimit
   if (value === undefined) return method === 'explicit' ? explicitDt : implicitDefaultDt(grid, diffusivity, explicitDt)
   return positiveNumber('options.dt', value)
-}
-
-/** What the ADI line systems cannot carry yet: their coefficients are one α and one ghost rule per side. */
-export function checkMethodPhysics(method: Method, problem: MethodPhysics): void {
-  if (method === 'explicit') return
-  const why = `with method '${method}' (its line systems take one α and data constant in time so far)`
-  if (problem.diffusivityField !== null) {
-    throw new TypeError(`options.diffusivity must be a number ${why}, got a field`)
-  }
-  if (problem.sourceScale !== null || problem.sourceAt !== null) {
-    throw new TypeError(`options.source must be constant in time ${why}`)
-  }
-  for (const [name, side] of Object.entries(problem.sides)) {
-    if (side.varying === true) {
-      throw new TypeError(`options.boundary.${name} must have constant data ${why}, got a function`)
-    }
-  }
 }
 
 /** `until: { steady: tolerance, maxSteps? }` (name: the option's name, for messages). */

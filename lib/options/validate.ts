@@ -8,11 +8,12 @@ import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
+import { needsFaces } from '../model/faces.js'
 import { type AxisZ, type Grid, is3d, makeGrid, nodeCountOf, paddedIndex } from '../model/grid.js'
 import { defaultThreads } from '../parallel/threads.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
-import { checkMethodPhysics, parseMethod, parseTimeStep, parseUntil } from './method.js'
+import { parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
@@ -173,7 +174,10 @@ function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): P
   const { grid, sides } = scalars
   const frames = parseFrames(options.frames, grid)
   const vtk = parseVtk(options.vtk, grid)
-  if (scope === 'whole') checkMemory(grid, withVtkCopies(memoryNeeds(grid, options, frames), vtk))
+  const needs = memoryNeeds(grid, options, frames)
+  // Mirror sides whose data vary along a side need the faces buffer too, with a constant α (model/faces.ts).
+  const faces = needs.faces === true || needsFaces(scalars.diffusivityField, sides)
+  if (scope === 'whole') checkMemory(grid, withVtkCopies({ ...needs, faces }, vtk))
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)
   const checkpoint = parseCheckpoint(options.checkpoint)
@@ -189,7 +193,6 @@ function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): P
   const parsed = options.source === undefined || scope === 'none' ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }
-  checkMethodPhysics(scalars.method, { ...scalars, ...fields })
   return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }
 

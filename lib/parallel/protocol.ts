@@ -24,7 +24,8 @@ export interface WorkerInit {
   readonly faces: SharedArrayBuffer | null
   /**
    * A source that varies in time: step k of every run weighs the source by weights[k] (dt·g(t_k), filled
-   * by the main thread before the run) in place of dt; null otherwise.
+   * by the main thread before the run) in place of dt; Crank–Nicolson's half steps by dt/2·g(t_{k+1/2})
+   * in place of dt/2. Null otherwise.
    */
   readonly weights: SharedArrayBuffer | null
   readonly control: SharedArrayBuffer

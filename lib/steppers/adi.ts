@@ -7,11 +7,17 @@
  *
  * second order in time and unconditionally stable: any dt > 0 is accepted. The schedule is two phases
  * with a barrier after each; u* goes to the other buffer and uⁿ⁺¹ back into the first, so the buffers do
- * not swap. The line systems are factored here, once per dt (see backends/lines.ts).
+ * not swap. With one α (and side data constant along each side) the line systems are factored here,
+ * once per dt (see backends/lines.ts); with a variable α, or Neumann/Robin data that vary along a side,
+ * the conservative operator (α_e(u_e − u) − α_w(u − u_w))/dx² gives every line its own matrix, which
+ * the kernels factor as they sweep (backends/js-lines-variable.ts). Data that vary in time are written
+ * before each step (api/timed-lines.ts).
  */
-import type { LineAxis, LineEnd } from '../backends/lines.js'
+import type { LineAxis, LineEnd, LineSpec } from '../backends/lines.js'
 import { evolvingNodes, type GhostRule, type Side } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
+import { needsFaces } from '../model/faces.js'
+import type { Problem } from '../options/problem.js'
 import type { Grid } from '../model/grid.js'
 import type { Band } from '../parallel/partition.js'
 import type { Schedule, Stepper } from './schedule.js'
@@ -94,10 +100,25 @@ export function implicitDefaultDt(grid: Grid, diffusivity: number, explicitDt: n
   return Math.max(explicitDt, (0.1 * Math.min(grid.dx, grid.dy) * Math.min(grid.lx, grid.ly)) / diffusivity)
 }
 
+/** The conservative operator's line systems: one matrix per line, made by the kernels as they sweep. */
+function variableLines(problem: Problem, dt: number): LineSpec {
+  const { grid, sides, ghosts } = problem
+  const e = evolvingNodes(grid, sides)
+  const { rx, ry } = coefficients(grid, 1, dt)
+  const axis = (first: number, last: number, half: number, low: Side, high: Side): LineAxis => ({
+    ...{ first, count: last - first + 1, half, lower: [], inv: [], upper: [], cyclic: null },
+    ...{ low: { fixed: low.fixed, term: 0 }, high: { fixed: high.fixed, term: 0 } },
+  })
+  const x = axis(e.firstColumn, e.lastColumn, rx / 2, sides.left, sides.right)
+  const y = axis(e.firstRow, e.lastRow, ry / 2, sides.bottom, sides.top)
+  return { kind: 'lines', nx: grid.nx, ny: grid.ny, dt, halfDt: dt / 2, variable: true, x, y, ...ghosts }
+}
+
 export const adi: Stepper = {
   method: 'crank-nicolson',
 
   stencil(problem, dt) {
+    if (needsFaces(problem.diffusivityField, problem.sides)) return variableLines(problem, dt)
     const { grid, sides, ghosts } = problem
     const e = evolvingNodes(grid, sides)
     const { rx, ry } = coefficients(grid, problem.diffusivity, dt)
@@ -126,7 +147,7 @@ export const adi: Stepper = {
       [ghosts.bottom, ghosts.top],
     )
     const { nx, ny } = grid
-    return { kind: 'lines', nx, ny, dt, halfDt: dt / 2, x, y, ...ghosts }
+    return { kind: 'lines', nx, ny, dt, halfDt: dt / 2, variable: false, x, y, ...ghosts }
   },
 
   schedule(problem, bands): Schedule {

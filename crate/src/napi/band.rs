@@ -172,7 +172,7 @@ impl NativeBand {
 
 /// A variable diffusivity's four arrays (five in 3D), or None for an empty view; they must be 4·len (5·len) long and
 /// share no memory with the fields (which are written during the run) or the control block.
-fn faces_of<'a>(faces: &'a [f64], fields: &SharedFields, control: RawI32Array) -> Result<Option<Faces<'a>>> {
+pub(super) fn faces_of<'a>(faces: &'a [f64], fields: &SharedFields, control: RawI32Array) -> Result<Option<Faces<'a>>> {
   if faces.is_empty() {
     return Ok(None);
   }
@@ -183,7 +183,7 @@ fn faces_of<'a>(faces: &'a [f64], fields: &SharedFields, control: RawI32Array) -
 }
 
 /// A view only read during the run must share no memory with the fields or the control block.
-fn check_read_only(name: &str, view: &[f64], fields: &SharedFields, control: RawI32Array) -> Result<()> {
+pub(super) fn check_read_only(name: &str, view: &[f64], fields: &SharedFields, control: RawI32Array) -> Result<()> {
   let f = span(view.as_ptr(), view.len());
   let written =
     [span(fields.buffers[0], fields.len), span(fields.buffers[1], fields.len), span(control.ptr, control.len)];

@@ -6,13 +6,14 @@ use std::sync::atomic::AtomicI32;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::band::{check_control, shared_fields, NapiOutcome};
+use super::band::{check_control, check_read_only, faces_of, shared_fields, NapiOutcome};
 use super::invalid;
 use super::raw::{RawF64Array, RawI32Array};
 use super::stencil::NapiGhostRule;
 use crate::error::KernelError;
 use crate::schedule::adi::{run_lines, LineRun};
 use crate::stencil::lines::{Cyclic, LineAxis, LineEnd, Lines};
+use crate::stencil::lines_variable::{scratch_len, STRIP_WIDTH};
 use crate::sync::Control;
 
 /// What bounds a line at one end.
@@ -57,6 +58,9 @@ pub struct NapiLines {
   pub ny: u32,
   /// dt/2.
   pub half_dt: f64,
+  /// The conservative operator over the faces buffer (a variable α, or mirror sides with data varying
+  /// along the side): the axes' factors are then empty. Absent means false.
+  pub variable: Option<bool>,
   pub x: NapiLineAxis,
   pub y: NapiLineAxis,
   pub left: NapiGhostRule,
@@ -95,6 +99,7 @@ impl LineKernel {
       nx: spec.nx as usize,
       ny: spec.ny as usize,
       half_dt: spec.half_dt,
+      variable: spec.variable == Some(true),
       left: spec.left.to_rule("left")?,
       right: spec.right.to_rule("right")?,
       bottom: spec.bottom.to_rule("bottom")?,
@@ -132,7 +137,7 @@ pub struct NativeLines {
 #[napi]
 #[expect(
   clippy::too_many_arguments,
-  reason = "`run` has the JS signature the binding fixes: four views, the kernel and two counts, and `self`"
+  reason = "`run` has the JS signature the binding fixes: six views, the kernel and two counts, and `self`"
 )]
 impl NativeLines {
   /// Checks parties 1 to 65536, start < end and columnStart <= columnEnd. Throws otherwise.
@@ -152,16 +157,20 @@ impl NativeLines {
 
   /// Up to `steps` ADI steps from field `parity` (which also holds the result), meeting the peers at
   /// the barrier in `control` twice a step. Stops early, with every peer at the same step, on a stop
-  /// request or a non-finite value, and promptly once the barrier is abandoned. Throws, before
-  /// touching anything, if any view, index or length does not fit.
+  /// request or a non-finite value, and promptly once the barrier is abandoned. `faces` is empty, or
+  /// the four padded arrays of model/faces.ts (required by a kernel with `variable`); `weights` is
+  /// empty, or the source's weight for each step (dt/2·g(t)). Throws, before touching anything, if
+  /// any view, index or length does not fit.
   #[napi(
-    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: LineKernel, steps: number, parity: number"
+    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: LineKernel, steps: number, parity: number"
   )]
   pub fn run(
     &mut self,
     field_a: RawF64Array,
     field_b: RawF64Array,
     source: &[f64],
+    faces: &[f64],
+    weights: &[f64],
     control: RawI32Array,
     kernel: &LineKernel,
     steps: u32,
@@ -169,17 +178,22 @@ impl NativeLines {
   ) -> Result<NapiOutcome> {
     let fields = shared_fields(field_a, field_b, source)?;
     check_control(control, &fields, source)?;
+    let faces = faces_of(faces, &fields, control)?;
+    check_read_only("weights", weights, &fields, control)?;
     // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
     // source (checked); AtomicI32 has the size and alignment of i32, and every access is atomic.
     let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
     let control = Control::new(slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
-    let stride = kernel.lines.stride();
-    if self.scratch.len() < stride {
-      self.scratch = vec![0.0; stride];
+    let lines = &kernel.lines;
+    let needed = if lines.variable { scratch_len(lines, STRIP_WIDTH) } else { lines.stride() };
+    if self.scratch.len() < needed {
+      // Once per worker and shape, never per step.
+      self.scratch = vec![0.0; needed];
     }
     let source = if source.is_empty() { None } else { Some(source) };
-    let (rows, columns, parties, lines) = (self.rows, self.columns, self.parties, &kernel.lines);
-    let run = LineRun { fields: &fields, source, control: &control, rows, columns, parties, lines };
+    let (rows, columns, parties) = (self.rows, self.columns, self.parties);
+    let weights = if weights.is_empty() { None } else { Some(weights) };
+    let run = LineRun { fields: &fields, source, faces, weights, control: &control, rows, columns, parties, lines };
     // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
     // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
     // every worker of the run disjoint rows and columns of the same fields and control block.

@@ -11,6 +11,11 @@
 //! - y phase: nobody writes buffer 1 − p; a thread reads and writes buffer p only over its own columns
 //!   (node rows, and the ghost rows' cells of those columns), which no other thread touches.
 //!
+//! Each strip of the y phase first copies uⁿ⁺¹'s fixed bottom and top values from buffer 1 − p over its
+//! columns, where the main thread wrote Dirichlet data that vary in time (buffer p's fixed rows hold uⁿ's
+//! until the x phase is done). With `lines.variable` the phases run the conservative operator's solves
+//! (`stencil::lines_variable`) over the faces buffer.
+//!
 //! An abort drops a step only at the barrier after its x phase: the y phase overwrites uⁿ, so once
 //! begun it is finished, and a stop or abort decided after it counts the step as done.
 
@@ -23,12 +28,21 @@ use crate::stencil::all_finite;
 use crate::stencil::lines::{
   back_segment, cyclic_correct, cyclic_factors, forward_segment, ghost_segment, solve_rows, Lines, SegmentRows,
 };
+use crate::stencil::lines_variable::{
+  back_strip_row, cyclic_strip_correct, cyclic_strip_factors, forward_strip_row, ghost_segment_with, scratch_len,
+  solve_rows_variable, StripRows, StripScratch, GROUP, STRIP_WIDTH,
+};
+use crate::stencil::Faces;
 use crate::sync::{Control, Release};
 
 /// Everything one thread's ADI run needs besides how far it goes.
 pub struct LineRun<'a> {
   pub fields: &'a SharedFields,
   pub source: Option<&'a [f64]>,
+  /// The faces buffer (the conservative operator's, required when `lines.variable`).
+  pub faces: Option<Faces<'a>>,
+  /// One source weight per step (dt/2·g(t)) in place of `half_dt`, for a separable source of t.
+  pub weights: Option<&'a [f64]>,
   pub control: &'a Control<'a>,
   /// Node rows [start, end) of the x phase.
   pub rows: (usize, usize),
@@ -50,11 +64,16 @@ impl LineRun<'_> {
     if self.source.is_some_and(|s| s.len() != len) {
       return Err(KernelError::Length { what: "source", expected: len, actual: self.source.map_or(0, <[f64]>::len) });
     }
+    if self.faces.as_ref().map_or(lines.variable, |f| f.east.len() != len) {
+      let actual = self.faces.as_ref().map_or(0, |f| 4 * f.east.len());
+      return Err(KernelError::Length { what: "faces", expected: 4 * len, actual });
+    }
     let (x, y) = (&lines.x, &lines.y);
     let (r, c) = (self.rows, self.columns);
     let rows_ok = r.0 < r.1 && r.0 >= y.first && r.1 <= y.first + y.count;
     let columns_ok = c.0 <= c.1 && (c.0 == c.1 || (c.0 >= x.first && c.1 <= x.first + x.count));
-    if !rows_ok || !columns_ok || scratch.len() < lines.stride() {
+    let needed = if lines.variable { scratch_len(lines, STRIP_WIDTH) } else { lines.stride() };
+    if !rows_ok || !columns_ok || scratch.len() < needed {
       let actual = format!("rows {}..{}, columns {}..{}", r.0, r.1, c.0, c.1);
       return Err(KernelError::Argument { what: "band", expected: "rows and columns among the unknowns", actual });
     }
@@ -71,11 +90,8 @@ fn rows_per_slice(stride: usize) -> usize {
   (65_536 / stride).max(1)
 }
 
-/// Rows whose x-lines are swept together (see `solve_rows`).
-const GROUP: usize = 4;
-
 /// The x-lines of the band's rows from buffer `parity`; false if an abort request cut them short.
-unsafe fn x_phase(run: &LineRun, parity: usize) -> bool {
+unsafe fn x_phase(run: &LineRun, scratch: &mut [f64], parity: usize, weight: f64) -> bool {
   let stride = run.lines.stride();
   let (src, mid) = (run.fields.buffers[parity], run.fields.buffers[1 - parity]);
   let mut r = run.rows.0;
@@ -88,17 +104,29 @@ unsafe fn x_phase(run: &LineRun, parity: usize) -> bool {
       next_look = r + rows_per_slice(stride);
     }
     let n = if run.rows.1 - r >= GROUP { GROUP } else { 1 };
-    // SAFETY: padded rows r..r + n + 2 are inside the field (validated) and nobody writes buffer
-    // `parity` in this phase.
-    let rows = unsafe { slice::from_raw_parts(src.add(r * stride), (n + 2) * stride) };
     // SAFETY: padded rows r + 1..r + n + 1 of the other buffer are this thread's own in this phase; no
     // other thread reads or writes them before the barrier.
     let dst = unsafe { slice::from_raw_parts_mut(mid.add((r + 1) * stride), n * stride) };
+    if let (true, Some(faces)) = (run.lines.variable, &run.faces) {
+      // SAFETY: the whole buffer `parity` is inside the field (validated) and nobody writes it in this phase.
+      let all = unsafe { slice::from_raw_parts(src, run.fields.len) };
+      let at = (r + 1) * stride;
+      if n == GROUP {
+        solve_rows_variable::<GROUP>(run.lines, faces, all, dst, at, run.source, weight, scratch);
+      } else {
+        solve_rows_variable::<1>(run.lines, faces, all, dst, at, run.source, weight, scratch);
+      }
+      r += n;
+      continue;
+    }
+    // SAFETY: padded rows r..r + n + 2 are inside the field (validated) and nobody writes buffer
+    // `parity` in this phase.
+    let rows = unsafe { slice::from_raw_parts(src.add(r * stride), (n + 2) * stride) };
     let f = run.source.map(|s| &s[(r + 1) * stride..(r + 1 + n) * stride]);
     if n == GROUP {
-      solve_rows::<GROUP>(run.lines, rows, dst, f);
+      solve_rows::<GROUP>(run.lines, rows, dst, f, weight);
     } else {
-      solve_rows::<1>(run.lines, rows, dst, f);
+      solve_rows::<1>(run.lines, rows, dst, f, weight);
     }
     r += n;
   }
@@ -111,36 +139,113 @@ const STRIP_BYTES: usize = 256 * 1024;
 /// The y-lines of the block's columns into buffer `parity`, a strip of columns at a time (each
 /// column's arithmetic is the same whatever the strips), and its ghost rows; returns whether every
 /// value is finite.
-unsafe fn y_phase(run: &LineRun, scratch: &mut [f64], parity: usize) -> bool {
+unsafe fn y_phase(run: &LineRun, scratch: &mut [f64], parity: usize, weight: f64) -> bool {
   let (start, end) = run.columns;
-  let width = (STRIP_BYTES / (8 * (run.lines.y.count + 2))).clamp(8, 1024);
+  let width =
+    if run.lines.variable { STRIP_WIDTH } else { (STRIP_BYTES / (8 * (run.lines.y.count + 2))).clamp(8, 1024) };
   let mut finite = true;
   for first in (start..end).step_by(width) {
+    let strip = (first, (first + width).min(end));
     // SAFETY: the caller's contract, for a strip of this thread's columns.
-    finite &= unsafe { y_strip(run, scratch, parity, (first, (first + width).min(end))) };
+    finite &= unsafe {
+      if run.lines.variable {
+        y_strip_variable(run, scratch, parity, strip, weight)
+      } else {
+        y_strip(run, scratch, parity, strip, weight)
+      }
+    };
   }
   finite
 }
 
+/// Segments of one buffer over a strip of this thread's columns, by padded row.
+struct Strip {
+  out: *mut f64,
+  stride: usize,
+  start: usize,
+  width: usize,
+}
+
+impl Strip {
+  /// SAFETY (callers): the row is a padded row of the field, the columns are this thread's own in the y
+  /// phase (nobody else reads or writes them), and no mutable segment of the same row is alive.
+  unsafe fn seg(&self, row: usize) -> &[f64] {
+    // SAFETY: as the caller promises.
+    unsafe { slice::from_raw_parts(self.out.add(row * self.stride + self.start + 1), self.width) }
+  }
+
+  /// SAFETY (callers): as `seg`, and no other segment of the same row is alive.
+  #[expect(clippy::mut_from_ref, reason = "segments of distinct rows of a raw shared buffer, as the caller promises")]
+  unsafe fn seg_mut(&self, row: usize) -> &mut [f64] {
+    // SAFETY: as the caller promises.
+    unsafe { slice::from_raw_parts_mut(self.out.add(row * self.stride + self.start + 1), self.width) }
+  }
+}
+
+impl Strip {
+  /// The strip's cells of the bottom and top ghost rows, by their rules (with each cell's b and c from
+  /// `faces` when given). SAFETY (callers): as `seg_mut`, for the ghost rows and the rows they read.
+  unsafe fn ghost_rows(&self, lines: &Lines, faces: Option<&Faces>) {
+    let (ny, wrap) = (lines.ny, crate::boundary::GhostRule::Wrap);
+    let ends = [
+      (lines.bottom, 0, if lines.bottom == wrap { ny } else { 2 }, 1),
+      (lines.top, ny + 1, if lines.top == wrap { 1 } else { ny - 1 }, ny),
+    ];
+    for (rule, target, inside, boundary) in ends {
+      // SAFETY: as the caller promises; the target row differs from the rows read.
+      let (t, i, b) = unsafe { (self.seg_mut(target), self.seg(inside), self.seg(boundary)) };
+      match faces {
+        None => ghost_segment(rule, t, i, b),
+        Some(faces) => {
+          let at = target * self.stride + self.start + 1..target * self.stride + self.start + 1 + self.width;
+          ghost_segment_with(rule, t, i, b, &faces.ghost_b[at.clone()], &faces.ghost_c[at]);
+        }
+      }
+    }
+  }
+}
+
+/// uⁿ⁺¹'s fixed bottom and top nodes of the strip, from the other buffer (`mid`), where the main
+/// thread put data that vary in time: this buffer's fixed rows held uⁿ's until the x phase was done.
+unsafe fn take_fixed_rows(run: &LineRun, strip: &Strip, mid: &[f64]) {
+  let y = &run.lines.y;
+  for (fixed, row) in [(y.low.fixed, y.first), (y.high.fixed, y.first + y.count + 1)] {
+    if fixed {
+      let at = row * strip.stride + strip.start + 1;
+      // SAFETY: the strip's row `row` is a padded row (the fixed row beside the unknowns), this thread's own.
+      unsafe { strip.seg_mut(row) }.copy_from_slice(&mid[at..at + strip.width]);
+    }
+  }
+}
+
 /// The y-lines of the columns [start, end) of this thread's block.
-unsafe fn y_strip(run: &LineRun, scratch: &mut [f64], parity: usize, (start, end): (usize, usize)) -> bool {
+unsafe fn y_strip(
+  run: &LineRun,
+  scratch: &mut [f64],
+  parity: usize,
+  (start, end): (usize, usize),
+  weight: f64,
+) -> bool {
   let lines = run.lines;
   let (stride, width, y) = (lines.stride(), end - start, &lines.y);
-  let (out, mid) = (run.fields.buffers[parity], run.fields.buffers[1 - parity]);
-  // Segments of buffer `parity` over this thread's columns. Every row asked for below is a padded row
-  // of the field (0..=ny + 1, validated), and no two segments of one row are alive at once.
-  // SAFETY: columns start..end of buffer `parity` are this thread's own in this phase: nobody else
-  // reads or writes them, and the row is inside the field.
-  let seg = |row: usize| unsafe { slice::from_raw_parts(out.add(row * stride + start + 1), width) };
-  // SAFETY: as for `seg`; the only reference to this row's segment while it lives.
-  let seg_mut = |row: usize| unsafe { slice::from_raw_parts_mut(out.add(row * stride + start + 1), width) };
+  let mid = run.fields.buffers[1 - parity];
+  let strip = Strip { out: run.fields.buffers[parity], stride, start, width };
+  // SAFETY: nobody writes buffer 1 − parity in this phase.
+  let mid_all = unsafe { slice::from_raw_parts(mid, run.fields.len) };
+  // SAFETY: the strip's rows and columns are this thread's own (see `Strip`).
+  unsafe { take_fixed_rows(run, &strip, mid_all) };
+  // Every row asked for below is a padded row of the field (0..=ny + 1, validated), and no two segments
+  // of one row are alive at once.
+  // SAFETY: see `Strip`.
+  let seg = |row: usize| unsafe { strip.seg(row) };
+  // SAFETY: see `Strip`; the only reference to this row's segment while it lives.
+  let seg_mut = |row: usize| unsafe { strip.seg_mut(row) };
   let r0 = y.first + 1;
   for k in 0..y.count {
     let row = r0 + k;
-    // SAFETY: nobody writes buffer 1 − parity in this phase, and the row is inside it.
-    let mid_row = unsafe { slice::from_raw_parts(mid.add(row * stride), stride) };
+    let mid_row = &mid_all[row * stride..(row + 1) * stride];
     let f = run.source.map(|s| &s[row * stride..(row + 1) * stride]);
-    let rows = SegmentRows { mid: mid_row, f, below: seg(row - 1), above: seg(row + 1) };
+    let rows = SegmentRows { weight, mid: mid_row, f, below: seg(row - 1), above: seg(row + 1) };
     forward_segment(lines, k, start, &rows, seg_mut(row));
   }
   for k in (0..y.count - 1).rev() {
@@ -153,11 +258,52 @@ unsafe fn y_strip(run: &LineRun, scratch: &mut [f64], parity: usize, (start, end
       cyclic_correct(z, seg_mut(r0 + k), factors);
     }
   }
-  let ny = lines.ny;
-  let bottom_inside = if lines.bottom == crate::boundary::GhostRule::Wrap { ny } else { 2 };
-  ghost_segment(lines.bottom, seg_mut(0), seg(bottom_inside), seg(1));
-  let top_inside = if lines.top == crate::boundary::GhostRule::Wrap { 1 } else { ny - 1 };
-  ghost_segment(lines.top, seg_mut(ny + 1), seg(top_inside), seg(ny));
+  // SAFETY: the strip's rows and columns are this thread's own (see `Strip`).
+  unsafe { strip.ghost_rows(lines, None) };
+  (0..y.count).all(|k| all_finite(seg(r0 + k)))
+}
+
+/// The conservative operator's y-lines of the columns [start, end) of this thread's block (see
+/// `stencil::lines_variable`), with per-cell ghost rows.
+unsafe fn y_strip_variable(
+  run: &LineRun,
+  scratch: &mut [f64],
+  parity: usize,
+  (start, end): (usize, usize),
+  weight: f64,
+) -> bool {
+  let (lines, Some(faces)) = (run.lines, run.faces.as_ref()) else { return false };
+  let (stride, width, y) = (lines.stride(), end - start, &lines.y);
+  let strip = Strip { out: run.fields.buffers[parity], stride, start, width };
+  // SAFETY: nobody writes buffer 1 − parity in this phase.
+  let mid = unsafe { slice::from_raw_parts(run.fields.buffers[1 - parity], run.fields.len) };
+  // SAFETY: the strip's rows and columns are this thread's own (see `Strip`).
+  unsafe { take_fixed_rows(run, &strip, mid) };
+  // SAFETY: see `Strip`; rows are padded rows of the field (validated), one live segment per row.
+  let seg = |row: usize| unsafe { strip.seg(row) };
+  // SAFETY: as for `seg`; the only reference to this row's segment while it lives.
+  let seg_mut = |row: usize| unsafe { strip.seg_mut(row) };
+  let (up, rest) = scratch.split_at_mut(y.count * width);
+  let (zz, rest) = rest.split_at_mut(y.count * width);
+  let mut s = StripScratch { up, zz, ends: &mut rest[..3 * width] };
+  let r0 = y.first + 1;
+  for k in 0..y.count {
+    let row = r0 + k;
+    let rows = StripRows { mid, f: run.source, below: seg(row - 1), above: seg(row + 1) };
+    forward_strip_row(lines, faces, k, row * stride + start + 1, &rows, seg_mut(row), weight, &mut s);
+  }
+  let wraps = lines.bottom == crate::boundary::GhostRule::Wrap;
+  for k in (0..y.count - 1).rev() {
+    back_strip_row(k, seg_mut(r0 + k), seg(r0 + k + 1), &mut s, wraps);
+  }
+  if wraps {
+    cyclic_strip_factors(y.count, seg(r0), seg(r0 + y.count - 1), &mut s);
+    for k in 0..y.count {
+      cyclic_strip_correct(k, seg_mut(r0 + k), &s);
+    }
+  }
+  // SAFETY: the strip's rows and columns are this thread's own (see `Strip`).
+  unsafe { strip.ghost_rows(lines, Some(faces)) };
   (0..y.count).all(|k| all_finite(seg(r0 + k)))
 }
 
@@ -176,11 +322,17 @@ pub unsafe fn run_lines(
   parity: usize,
 ) -> Result<Outcome, KernelError> {
   run.validate(scratch)?;
+  if let Some(w) = run.weights.filter(|w| w.len() < steps || !w.iter().all(|v| v.is_finite())) {
+    let actual = format!("{} values for {steps} steps", w.len());
+    return Err(KernelError::Argument { what: "weights", expected: "a finite weight per step", actual });
+  }
   let parity = parity & 1;
   let stopped = |steps, abandoned| Ok(Outcome { steps, abandoned, lost: false });
   for done in 0..steps {
+    // The source's weight: dt/2, or this step's dt/2·g(t_{n+1/2}).
+    let weight = run.weights.map_or(run.lines.half_dt, |w| w[done]);
     // SAFETY: validated above; the caller's contract covers the rest.
-    unsafe { x_phase(run, parity) };
+    unsafe { x_phase(run, scratch, parity, weight) };
     match run.control.wait(run.parties) {
       Release::Go | Release::Stop => {}
       // uⁿ is intact: the step is dropped.
@@ -188,7 +340,7 @@ pub unsafe fn run_lines(
       Release::Abandoned => return stopped(done, true),
     }
     // SAFETY: as above.
-    if !unsafe { y_phase(run, scratch, parity) } {
+    if !unsafe { y_phase(run, scratch, parity, weight) } {
       run.control.flag_non_finite(0);
     }
     match run.control.wait(run.parties) {

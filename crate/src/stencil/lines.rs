@@ -9,6 +9,9 @@
 //! x\[k\] = y\[k\] − upper\[k\]·x\[k+1\], in exactly that order, without fused multiply-adds, as the
 //! TypeScript kernel (lib/backends/js-adi.ts) does.
 //!
+//! This is the constant-α path; a variable α (one matrix per line, factored as the sweep goes) is
+//! `lines_variable`'s.
+//!
 //! An x-line is a padded row, solved in place in the destination. The y-lines of a block of columns
 //! are swept together row by row (`forward_segment`, `back_segment`), so memory is read along rows.
 //! Nothing here allocates.
@@ -54,7 +57,7 @@ fn argument(what: &'static str, expected: &'static str, actual: String) -> Kerne
 
 impl LineAxis {
   /// Checks that the axis fits `nodes` nodes and that every coefficient is finite.
-  fn validate(&self, what: &'static str, nodes: usize) -> Result<(), KernelError> {
+  fn validate(&self, what: &'static str, nodes: usize, variable: bool) -> Result<(), KernelError> {
     let (first, m) = (self.first, self.count);
     let fixed_low = !self.low.fixed || first >= 1;
     let fixed_high = !self.high.fixed || first + m < nodes;
@@ -64,11 +67,14 @@ impl LineAxis {
       return Err(argument(what, "unknowns inside the axis, fixed neighbours on it", actual));
     }
     for (name, values) in [("lower", &self.lower), ("inv", &self.inv), ("upper", &self.upper)] {
-      if values.len() != m {
+      if values.len() != if variable { 0 } else { m } {
         return Err(KernelError::Length { what: name, expected: m, actual: values.len() });
       }
     }
     let cyclic = self.cyclic.as_ref();
+    if variable && cyclic.is_some() {
+      return Err(argument(what, "no factored cyclic system with the conservative operator", "one".to_owned()));
+    }
     let scalars = [self.half, self.low.term, self.high.term, cyclic.map_or(0.0, |c| c.q + c.scale)];
     let mut all = self.lower.iter().chain(&self.inv).chain(&self.upper).chain(&scalars);
     if !all.all(|v| v.is_finite()) || cyclic.is_some_and(|c| !c.z.iter().all(|v| v.is_finite())) {
@@ -104,8 +110,11 @@ impl LineAxis {
 pub struct Lines {
   pub nx: usize,
   pub ny: usize,
-  /// dt/2, the weight of the source in each half step.
+  /// dt/2, the weight of the source in each half step (unless a run gives one weight per step).
   pub half_dt: f64,
+  /// The conservative operator over a faces buffer (see `lines_variable`): the axes' `half` are
+  /// dt/(2·spacing²), their factors are empty and unused, and a wrap rule makes an axis periodic.
+  pub variable: bool,
   pub x: LineAxis,
   pub y: LineAxis,
   pub left: GhostRule,
@@ -126,8 +135,14 @@ impl Lines {
     if !self.half_dt.is_finite() {
       return Err(argument("halfDt", "a finite number", self.half_dt.to_string()));
     }
-    self.x.validate("x", self.nx)?;
-    self.y.validate("y", self.ny)?;
+    self.x.validate("x", self.nx, self.variable)?;
+    self.y.validate("y", self.ny, self.variable)?;
+    let wraps = |rule: GhostRule, axis: &LineAxis, nodes: usize| {
+      rule != GhostRule::Wrap || (axis.first == 0 && axis.count == nodes && nodes >= 3)
+    };
+    if self.variable && !(wraps(self.left, &self.x, self.nx) && wraps(self.bottom, &self.y, self.ny)) {
+      return Err(argument("lines", "a periodic axis solved whole (3 nodes or more)", format!("{self:?}")));
+    }
     for (what, rule) in [("left", self.left), ("right", self.right), ("bottom", self.bottom), ("top", self.top)] {
       if !rule.is_valid() {
         return Err(argument(what, "a ghost rule with finite a, b and c", format!("{rule:?}")));
@@ -146,7 +161,7 @@ impl Lines {
 /// The x-line of one row: `src` is uⁿ's padded rows j−1, j, j+1 (3·stride values), `dst` u*'s padded
 /// row j, `f` the source's padded row j. Writes the line's unknowns, then its ghost columns.
 pub fn solve_row(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>) {
-  solve_rows::<1>(lines, src, dst, f);
+  solve_rows::<1>(lines, src, dst, f, lines.half_dt);
 }
 
 /// `len` values from `at`.
@@ -156,9 +171,10 @@ fn cut(values: &[f64], at: usize, len: usize) -> &[f64] {
 
 /// The x-lines of N consecutive rows at once (N independent recurrences in flight, so the sweeps are
 /// not bound by the latency of one): `src` holds N + 2 padded rows of uⁿ, `dst` and `f` N rows each.
-/// Every row's arithmetic is `solve_row`'s, in the same order.
+/// Every row's arithmetic is `solve_row`'s, in the same order; `weight` scales the source (dt/2, or
+/// the step's dt/2·g(t)).
 #[inline(never)]
-pub fn solve_rows<const N: usize>(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>) {
+pub fn solve_rows<const N: usize>(lines: &Lines, src: &[f64], dst: &mut [f64], f: Option<&[f64]>, weight: f64) {
   let (x, stride, hy, m) = (&lines.x, lines.stride(), lines.y.half, lines.x.count);
   let c0 = x.first + 1;
   let (lower, inv, upper) = (&x.lower[..m], &x.inv[..m], &x.upper[..m]);
@@ -178,7 +194,7 @@ pub fn solve_rows<const N: usize>(lines: &Lines, src: &[f64], dst: &mut [f64], f
       let u = centre[r][k];
       let mut d = u + hy * (below[r][k] - 2.0 * u + above[r][k]);
       if let Some(f) = &sources {
-        d += lines.half_dt * f[r][k];
+        d += weight * f[r][k];
       }
       d = x.ends(k, d, ends[r].0, ends[r].1);
       prev[r] = if k == 0 { d * inv[0] } else { (d - lower[k] * prev[r]) * inv[k] };
@@ -206,6 +222,8 @@ pub fn solve_rows<const N: usize>(lines: &Lines, src: &[f64], dst: &mut [f64], f
 /// The rows a y-line segment reads at unknown `k`, besides its own: `mid` is u*'s padded row j and
 /// `f` the source's; `below` and `above` are uⁿ⁺¹'s rows j−1 and j+1 over the segment's columns.
 pub struct SegmentRows<'a> {
+  /// The source's weight: dt/2, or the step's dt/2·g(t).
+  pub weight: f64,
   pub mid: &'a [f64],
   pub f: Option<&'a [f64]>,
   pub below: &'a [f64],
@@ -226,7 +244,7 @@ pub fn forward_segment(lines: &Lines, k: usize, start: usize, rows: &SegmentRows
     let v = mid[n + 1];
     let mut d = v + hx * (mid[n] - 2.0 * v + mid[n + 2]);
     if let Some(f) = f {
-      d += lines.half_dt * f[n];
+      d += rows.weight * f[n];
     }
     d = y.ends(k, d, below[n], above[n]);
     cur[n] = if k == 0 { d * inv } else { (d - lower * below[n]) * inv };

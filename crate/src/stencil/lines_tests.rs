@@ -60,7 +60,7 @@ fn lines(nx: usize, x: LineAxis, left: GhostRule, right: GhostRule) -> Lines {
     high: NONE,
     cyclic: None,
   };
-  Lines { nx, ny: 3, half_dt: 0.0, x, y, left, right, bottom: GhostRule::None, top: GhostRule::None }
+  Lines { nx, ny: 3, half_dt: 0.0, variable: false, x, y, left, right, bottom: GhostRule::None, top: GhostRule::None }
 }
 
 /// The row of src (three padded rows, all equal to `values`) and the solved dst row.
@@ -176,6 +176,7 @@ fn column_sweeps_match_the_row_sweep() {
     nx: 1,
     ny: 6,
     half_dt: 0.0,
+    variable: false,
     x,
     y: a,
     left: GhostRule::None,
@@ -186,7 +187,7 @@ fn column_sweeps_match_the_row_sweep() {
   let mut out: Vec<f64> = [0.0].iter().chain(&d).chain(&[0.0]).copied().collect();
   for k in 0..4 {
     let mid = [0.0, d[k + 1], 0.0];
-    let rows = SegmentRows { mid: &mid, f: None, below: &[out[k + 1]], above: &[out[k + 3]] };
+    let rows = SegmentRows { weight: columns.half_dt, mid: &mid, f: None, below: &[out[k + 1]], above: &[out[k + 3]] };
     let mut cur = [0.0];
     forward_segment(&columns, k, 0, &rows, &mut cur);
     out[k + 2] = cur[0];

@@ -17,6 +17,7 @@
 mod ftcs;
 mod isa;
 pub mod lines;
+pub mod lines_variable;
 mod seven;
 mod variable;
 
