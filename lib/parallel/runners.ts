@@ -4,10 +4,16 @@ import type { Runner, WorkerInit } from './protocol.js'
 
 /**
  * The backend's run loop for the worker's schedule, loaded only where it is used: a schedule with column
- * blocks is ADI's (line solves), any other an explicit stencil's.
+ * blocks is ADI's (line solves), one with blocks of rows for z-lines Douglas–Gunn's (3D), any other an explicit
+ * stencil's.
  */
 export async function runnerFor(init: WorkerInit): Promise<Runner<StepSpec>> {
   const lines = init.schedule.columns !== undefined
+  if (init.schedule.zRows !== undefined) {
+    return init.backend === 'js'
+      ? (await import('../backends/js-dg.js')).jsPlaneLinesRunner
+      : (await import('../backends/native-dg.js')).nativePlaneLinesRunner
+  }
   if (init.backend === 'js') {
     return lines
       ? (await import('../backends/js-adi.js')).jsAdiRunner

@@ -5,10 +5,12 @@
  *
  * - plain FTCS: one phase (step the band, refresh its ghost rows), one barrier per step;
  * - temporal blocking: a wavefront phase and a valley phase, two barriers per k steps;
- * - ADI (Crank–Nicolson): x-lines on row bands | barrier | y-lines on column blocks | barrier.
+ * - ADI (Crank–Nicolson): x-lines on row bands | barrier | y-lines on column blocks | barrier;
+ *   in 3D (Douglas–Gunn) x- and y-lines on plane bands | barrier | z-lines on row blocks | barrier.
  */
 import type { StencilSpec } from '../backends/kernel.js'
 import type { LineSpec } from '../backends/lines.js'
+import type { PlaneLineSpec } from '../backends/lines3d.js'
 import type { Problem } from '../options/problem.js'
 import type { Band } from '../parallel/partition.js'
 
@@ -21,6 +23,8 @@ export interface BandSchedule {
   readonly aboveEnd: number | null
   /** ADI only: the node columns [start, end) whose y-lines this worker solves (possibly none). */
   readonly columns?: Band
+  /** Douglas–Gunn (3D) only: the node rows [start, end) whose z-lines (every column of them) this worker solves. */
+  readonly zRows?: Band
 }
 
 export interface Schedule {
@@ -41,7 +45,7 @@ export function stepsAfter(schedule: Schedule, releases: number): number {
 }
 
 /** What one step of a method costs the kernels: an explicit stencil, or ADI's factored line systems. */
-export type StepSpec = StencilSpec | LineSpec
+export type StepSpec = StencilSpec | LineSpec | PlaneLineSpec
 
 /** A time-stepping method (see stepper.ts for the registry). */
 export interface Stepper {

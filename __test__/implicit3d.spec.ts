@@ -1,0 +1,189 @@
+/**
+ * Crank–Nicolson on 3D grids (Douglas–Gunn ADI) against exact answers, on both backends and one and
+ * three workers: the exact discrete amplification factor of the sine mode, second order in time
+ * against exp(−λ_h t), conservation under insulated sides with a huge dt, the same bits everywhere,
+ * a steady linear profile, periodic axes, and bad input.
+ */
+import { describe, expect, it } from 'vitest'
+
+import { type SolveOptions, solve } from 'calor'
+
+import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
+
+const sin2 = (x: number) => Math.sin(x) ** 2
+const cn = { method: 'crank-nicolson' } as const
+const kTargets = kMatrix.filter((t) => t.threads === 1 || t.threads === 3)
+
+/** nx·ny·nz samples of f at node (i, j, k). */
+function sampled(nx: number, ny: number, nz: number, f: (i: number, j: number, k: number) => number) {
+  return Float64Array.from({ length: nx * ny * nz }, (_, n) =>
+    f(n % nx, Math.floor(n / nx) % ny, Math.floor(n / (nx * ny))),
+  )
+}
+
+/**
+ * Douglas–Gunn's factor for a mode with eigenvalues λ of −α·δ²/h² along each axis: with a = dt·λx/2, …,
+ * (1 + a)(1 + b)(1 + c)(g − 1) = −2(a + b + c).
+ */
+function dgFactor(dt: number, lambdas: number[]): number {
+  const halves = lambdas.map((l) => (dt * l) / 2)
+  const product = halves.reduce((p, a) => p * (1 + a), 1)
+  return 1 - (2 * halves.reduce((s, a) => s + a, 0)) / product
+}
+
+/** λ of the Dirichlet sine mode along an axis of n nodes over [0, 1]. */
+const sineLambda = (n: number) => 4 * (n - 1) ** 2 * sin2(Math.PI / (2 * (n - 1)))
+
+describe.each(kTargets)('3D Crank–Nicolson on $backend with $threads threads', ({ backend, threads }) => {
+  const run = (options: SolveOptions) => solve({ ...cn, ...options, backend, threads })
+
+  it("decays the Dirichlet sine mode by Douglas–Gunn's exact amplification factor, to 1e-10", async () => {
+    const [nx, ny, nz] = [13, 11, 9]
+    const h = [1 / (nx - 1), 1 / (ny - 1), 1 / (nz - 1)]
+    const limit = 1 / (2 * h.reduce((s, v) => s + 1 / v ** 2, 0))
+    const dt = 20 * limit
+    const mode = (i: number, j: number, k: number) =>
+      Math.sin(Math.PI * i * h[0]) * Math.sin(Math.PI * j * h[1]) * Math.sin(Math.PI * k * h[2])
+    const result = await run({ grid: { nx, ny, nz, lz: 1 }, initial: sampled(nx, ny, nz, mode), dt, steps: 4 })
+    const g = dgFactor(dt, [sineLambda(nx), sineLambda(ny), sineLambda(nz)]) ** 4
+    expect(Math.abs(g)).toBeGreaterThan(0.01)
+    expect(
+      maxAbsDiff(
+        result.field,
+        sampled(nx, ny, nz, (i, j, k) => g * mode(i, j, k)),
+      ),
+    ).toBeLessThan(1e-10)
+  })
+
+  it('is second order in time against exp(−λ_h t), for dt from 1× to 8× the explicit limit', async () => {
+    // Unequal wavenumbers: with one λ on every axis the scheme happens to be third order for the mode.
+    const n = 17
+    const lambda = 2 * sineLambda(n) + 4 * (n - 1) ** 2 * sin2((3 * Math.PI) / (2 * (n - 1)))
+    const limit = 1 / (6 * (n - 1) ** 2)
+    const tEnd = 8 * 8 * limit
+    const exact = -Math.exp(-lambda * tEnd)
+    const initial = (x: number, y: number, z: number) =>
+      Math.sin(Math.PI * x) * Math.sin(Math.PI * y) * Math.sin(3 * Math.PI * z)
+    const errors: number[] = []
+    for (const factor of [8, 4, 2, 1]) {
+      const result = await run({ grid: { nx: n, ny: n, nz: n, lz: 1 }, initial, dt: factor * limit, tEnd })
+      const centre = result.field[((n * n + n + 1) * (n - 1)) / 2]
+      errors.push(Math.abs(centre - exact) / Math.abs(exact))
+    }
+    for (let k = 1; k < errors.length; k++) {
+      const ratio = errors[k - 1] / errors[k]
+      expect(ratio).toBeGreaterThan(3.6)
+      expect(ratio).toBeLessThan(4.4)
+    }
+  })
+
+  it('conserves the heat under insulated sides to 1e-12, with dt 10 000× the explicit limit', async () => {
+    const [nx, ny, nz] = [11, 9, 10]
+    const grid = { nx, ny, nz, lz: 1 }
+    const initial = (x: number, y: number, z: number) =>
+      Math.exp(-20 * ((x - 0.3) ** 2 + (y - 0.6) ** 2 + (z - 0.4) ** 2)) + 0.5 * x
+    const w = (k: number, n: number) => (k === 0 || k === n - 1 ? 0.5 : 1)
+    const heat = (field: Float64Array) =>
+      field.reduce(
+        (s, v, m) => s + w(m % nx, nx) * w(Math.floor(m / nx) % ny, ny) * w(Math.floor(m / (nx * ny)), nz) * v,
+        0,
+      )
+    const start = await run({ grid, initial, boundary: { type: 'neumann' }, steps: 0 })
+    const result = await run({ grid, initial, boundary: { type: 'neumann' }, dt: 10, steps: 5 })
+    expect(Math.abs(heat(result.field) / heat(start.field) - 1)).toBeLessThan(1e-12)
+    expect(maxAbsDiff(result.field, start.field)).toBeGreaterThan(0.1)
+  })
+
+  it('reaches the linear steady profile between two fixed sides to 1e-8 (insulated elsewhere, until steady)', async () => {
+    const [nx, ny, nz] = [9, 10, 11]
+    const insulated = { type: 'neumann' } as const
+    const boundary = {
+      ...{ left: insulated, right: insulated, bottom: insulated, top: insulated },
+      back: { type: 'dirichlet', value: 1 },
+      front: { type: 'dirichlet', value: 3 },
+    } as const
+    const result = await run({ grid: { nx, ny, nz, lz: 1 }, boundary, until: { steady: 1e-9 } })
+    const profile = sampled(nx, ny, nz, (_i, _j, k) => 1 + (2 * k) / (nz - 1))
+    expect(maxAbsDiff(result.field, profile)).toBeLessThan(1e-8)
+  })
+
+  it('decays a mode periodic in x and z by its exact factor (cyclic line solves)', async () => {
+    const [nx, ny, nz] = [12, 9, 10]
+    const boundary = {
+      left: { type: 'periodic' },
+      right: { type: 'periodic' },
+      bottom: { type: 'dirichlet' },
+      top: { type: 'dirichlet' },
+      back: { type: 'periodic' },
+      front: { type: 'periodic' },
+    } as const
+    const mode = (i: number, j: number, k: number) =>
+      (1 + Math.cos((2 * Math.PI * i) / nx + 0.3)) *
+      Math.sin((Math.PI * j) / (ny - 1)) *
+      Math.cos((4 * Math.PI * k) / nz)
+    const dt = 0.002
+    const result = await run({
+      grid: { nx, ny, nz, lz: 1 },
+      boundary,
+      initial: sampled(nx, ny, nz, mode),
+      dt,
+      steps: 7,
+    })
+    const [ly, lx, lz] = [sineLambda(ny), 4 * nx ** 2 * sin2(Math.PI / nx), 4 * nz ** 2 * sin2((2 * Math.PI) / nz)]
+    const g1 = dgFactor(dt, [0, ly, lz]) ** 7
+    const g2 = dgFactor(dt, [lx, ly, lz]) ** 7
+    const exact = (i: number, j: number, k: number) =>
+      (g1 + g2 * Math.cos((2 * Math.PI * i) / nx + 0.3)) *
+      Math.sin((Math.PI * j) / (ny - 1)) *
+      Math.cos((4 * Math.PI * k) / nz)
+    expect(Math.abs(g2)).toBeGreaterThan(0.001)
+    expect(maxAbsDiff(result.field, sampled(nx, ny, nz, exact))).toBeLessThan(1e-10)
+  })
+})
+
+describe('3D Crank–Nicolson: the same bits everywhere', () => {
+  it('gives identical bits over 1–4 threads and both backends (Dirichlet, flux, Robin, periodic, a source)', async () => {
+    const boundary = {
+      left: { type: 'dirichlet', value: 1 },
+      right: { type: 'neumann', flux: 0.5 },
+      bottom: { type: 'robin', h: 2, ambient: 0.25 },
+      top: { type: 'neumann' },
+      back: { type: 'dirichlet', value: -0.5 },
+      front: { type: 'robin', h: 1, ambient: 1 },
+    } as const
+    const options: SolveOptions = {
+      ...cn,
+      grid: { nx: 12, ny: 10, nz: 11, lz: 1 },
+      boundary,
+      initial: (x, y, z) => Math.sin(3 * x + y) * Math.cos(2 * z) + x * y,
+      source: (x, y, z) => x - y * z,
+      dt: 0.003,
+      steps: 4,
+    }
+    const periodic: SolveOptions = {
+      ...options,
+      boundary: { ...boundary, back: { type: 'periodic' }, front: { type: 'periodic' } },
+    }
+    for (const o of [options, periodic]) {
+      const results = await Promise.all(kMatrix.map(({ backend, threads }) => solve({ ...o, backend, threads })))
+      for (const r of results.slice(1)) expect(sameBits(r.field, results[0].field)).toBe(true)
+    }
+  })
+})
+
+describe('3D Crank–Nicolson refuses what it does not support yet', () => {
+  const grid = { nx: 9, ny: 9, nz: 9, lz: 1 }
+  it.each([
+    [
+      { diffusivity: (x: number) => 1 + x },
+      "options.method 'crank-nicolson' on a 3D grid (options.grid.nz) takes a constant options.diffusivity",
+    ],
+    [
+      { source: (_x: number, _y: number, _z: number, t: number) => t },
+      'takes an options.source constant in time for now, got a function of t',
+    ],
+    [{ dt: -1 }, 'options.dt must be a positive finite number, got -1'],
+  ])('%o', async (extra, message) => {
+    await expect(solve({ ...cn, grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)
+  })
+})

@@ -1,0 +1,2 @@
+import { jsPlaneLinesRunner } from './js-dg.js'
+export const nativePlaneLinesRunner = jsPlaneLinesRunner
