@@ -51,6 +51,25 @@ export declare class NativeLines {
   run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: LineKernel, steps: number, parity: number): NapiOutcome
 }
 
+/** A worker's planes and rows, and its scratch plane; `run` does the steps. */
+export declare class NativePlaneLines {
+  /** Checks parties 1 to 65536, start < end and rowStart <= rowEnd. Throws otherwise. */
+  constructor(spec: NapiPlaneLinesBand)
+  /**
+   * Up to `steps` Douglas–Gunn steps from field `parity` (the buffers swap every step), meeting the
+   * peers at the barrier in `control` twice a step. Stops early, with every peer at the same step, on
+   * a stop request or a non-finite value, and promptly once the barrier is abandoned. Throws, before
+   * touching anything, if any view, index or length does not fit.
+   */
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, control: Int32Array, kernel: PlaneLineKernel, steps: number, parity: number): NapiOutcome
+}
+
+/** A step's line systems, checked once and reused for every step of a run. */
+export declare class PlaneLineKernel {
+  /** Checks the systems: shapes, lengths, finite coefficients and rules. Throws otherwise. */
+  constructor(spec: NapiPlaneLines)
+}
+
 /** A stencil checked once and reused for every step of a run. */
 export declare class StencilKernel {
   /** Checks the stencil; throws if a size or coefficient is out of range. */
@@ -316,6 +335,36 @@ export interface NapiPlane {
   bottom: NapiGhostRule
   /** The top ghost row of each plane. */
   top: NapiGhostRule
+}
+
+/** A Douglas–Gunn step of dt on a 3D grid (see lib/backends/lines3d.ts). */
+export interface NapiPlaneLines {
+  nx: number
+  ny: number
+  nz: number
+  /** The weight of the source in the x-lines. */
+  dt: number
+  x: NapiLineAxis
+  y: NapiLineAxis
+  z: NapiLineAxis
+  left: NapiGhostRule
+  right: NapiGhostRule
+  bottom: NapiGhostRule
+  top: NapiGhostRule
+  back: NapiGhostRule
+  front: NapiGhostRule
+}
+
+/** One worker's share of a Douglas–Gunn run. */
+export interface NapiPlaneLinesBand {
+  /** Node planes [start, end) of the x- and y-lines. */
+  start: number
+  end: number
+  /** Node rows [rowStart, rowEnd) of the z-lines (may be empty). */
+  rowStart: number
+  rowEnd: number
+  /** Workers meeting at the barrier, this one included (1 to 65536). */
+  parties: number
 }
 
 /** How the steps are grouped between barriers. */

@@ -773,10 +773,12 @@ if (
   }
 }
 
-const { LineKernel, NativeBand, NativeLines, StencilKernel, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, StencilKernel, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
 export { LineKernel }
 export { NativeBand }
 export { NativeLines }
+export { NativePlaneLines }
+export { PlaneLineKernel }
 export { StencilKernel }
 export { controlLayout }
 export { encodeFrame }

@@ -5,7 +5,7 @@
  * - explicit: chunks of steps at the problem's dt (16, 32, … up to 4096), the residual checked between
  *   chunks; for FTCS it is exactly max|uⁿ⁺¹ − uⁿ|/dt of the next step.
  * - Crank–Nicolson: cycles of single steps whose dt runs geometrically, ×2 a step, between 2/λmax and
- *   past 2/λmin (λ the grid operator's eigenvalues along an axis): the step of dt damps the modes
+ *   past 2/λmin (λ the grid operator's eigenvalues along an axis, z included in 3D): the step of dt damps the modes
  *   with dt·λ/2 near 1 by a factor of at least 3 and no mode grows, so each cycle reduces the whole
  *   transient at a cost of log₂(λmax/λmin) steps. The residual is checked after each cycle.
  */
@@ -90,11 +90,14 @@ function conservativeResidual(problem: Problem, u: Float64Array, faces: FaceView
  */
 export function steadyCycle(problem: Problem): number[] {
   const { grid, diffusivity, diffusivityField } = problem
-  const highest = (4 * diffusivity) / Math.min(grid.dx, grid.dy) ** 2
+  const [h, l] = is3d(grid)
+    ? [Math.min(grid.dx, grid.dy, grid.dz), Math.max(grid.lx, grid.ly, grid.lz)]
+    : [Math.min(grid.dx, grid.dy), Math.max(grid.lx, grid.ly)]
+  const highest = (4 * diffusivity) / h ** 2
   // The slowest mode of an axis with one fixed end and one insulated one (a lower bound for the others),
   // with the smallest α when it varies.
   const least = diffusivityField === null ? diffusivity : diffusivityField.reduce((m, a) => Math.min(m, a), Infinity)
-  const lowest = least * (Math.PI / (2 * Math.max(grid.lx, grid.ly))) ** 2
+  const lowest = least * (Math.PI / (2 * l)) ** 2
   const cycle = [2 / highest]
   while (cycle[cycle.length - 1] < 2 / lowest) cycle.push(cycle[cycle.length - 1] * 2)
   return cycle.reverse()

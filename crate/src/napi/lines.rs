@@ -69,7 +69,7 @@ pub struct NapiLines {
   pub top: NapiGhostRule,
 }
 
-fn axis(a: NapiLineAxis) -> LineAxis {
+pub(super) fn axis(a: NapiLineAxis) -> LineAxis {
   let end = |e: &NapiLineEnd| LineEnd { fixed: e.fixed, term: e.term };
   LineAxis {
     first: a.first as usize,

@@ -14,6 +14,7 @@ pub mod bandwidth;
 pub mod control;
 pub mod frames;
 pub mod lines;
+pub mod plane_lines;
 mod raw;
 pub mod stencil;
 

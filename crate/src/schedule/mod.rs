@@ -13,6 +13,7 @@
 
 pub mod adi;
 mod blocked;
+pub mod dg;
 mod plain;
 
 use crate::error::KernelError;

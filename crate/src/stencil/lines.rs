@@ -57,7 +57,7 @@ fn argument(what: &'static str, expected: &'static str, actual: String) -> Kerne
 
 impl LineAxis {
   /// Checks that the axis fits `nodes` nodes and that every coefficient is finite.
-  fn validate(&self, what: &'static str, nodes: usize, variable: bool) -> Result<(), KernelError> {
+  pub(crate) fn validate(&self, what: &'static str, nodes: usize, variable: bool) -> Result<(), KernelError> {
     let (first, m) = (self.first, self.count);
     let fixed_low = !self.low.fixed || first >= 1;
     let fixed_high = !self.high.fixed || first + m < nodes;

@@ -18,6 +18,7 @@ mod ftcs;
 mod isa;
 pub mod lines;
 pub mod lines_variable;
+pub mod plane_lines;
 mod seven;
 mod variable;
 

@@ -1,0 +1,128 @@
+//! A worker's Douglas–Gunn loop on a 3D grid (see `stencil::plane_lines`), the twin of
+//! lib/backends/js-dg.ts. Per step, from uⁿ in buffer p:
+//!
+//!   each plane of the band: uⁿ's ghost rows, x-lines (u* into buffer 1 − p), y-lines (u** in place)
+//!   barrier
+//!   the block's node rows in every plane: z-lines (uⁿ⁺¹ in place), its ghost columns and ghost-plane cells
+//!   barrier, and the buffers swap.
+//!
+//! Who touches what (so that no cell is written by one thread while another reads it):
+//! - first phase: a thread writes its own planes' unknowns of buffer 1 − p and its own planes' ghost
+//!   rows of buffer p; it reads buffer p in its planes ±1, the other threads' planes only at nodes;
+//! - second phase: nobody writes buffer p; a thread reads and writes buffer 1 − p only in its own node
+//!   rows (their unknowns, ghost columns and ghost-plane cells) and reads the fixed nodes beside them.
+//!
+//! uⁿ⁺¹'s ghost rows are made from rows other threads own, so they wait for the next first phase, in
+//! which the thread owning the plane makes them. An abort drops a step at its first barrier (uⁿ is
+//! still intact in buffer p); a stop or abort decided at the second counts the step as done.
+
+use super::Outcome;
+use crate::error::KernelError;
+use crate::grid::SharedFields;
+use crate::stencil::plane_lines::{
+  plane_ghost_rows, rows_halo, solve_plane_y, solve_rows_z, solve_x_row, Cells, PlaneLines,
+};
+use crate::sync::{Control, Release};
+
+/// Everything one thread's Douglas–Gunn run needs besides how far it goes.
+pub struct PlaneRun<'a> {
+  pub fields: &'a SharedFields,
+  pub source: Option<&'a [f64]>,
+  pub control: &'a Control<'a>,
+  /// Node planes [start, end) of the first phase.
+  pub planes: (usize, usize),
+  /// Node rows [start, end) of the z-lines (possibly empty).
+  pub rows: (usize, usize),
+  pub parties: i32,
+  pub lines: &'a PlaneLines,
+}
+
+impl PlaneRun<'_> {
+  /// Checks everything the loop relies on, before any memory is touched.
+  fn validate(&self, scratch: &[f64]) -> Result<(), KernelError> {
+    let lines = self.lines;
+    lines.validate()?;
+    let len = lines.len();
+    if self.fields.len != len {
+      return Err(KernelError::Length { what: "fieldA", expected: len, actual: self.fields.len });
+    }
+    if let Some(s) = self.source.filter(|s| s.len() != len) {
+      return Err(KernelError::Length { what: "source", expected: len, actual: s.len() });
+    }
+    let (y, z) = (&lines.y, &lines.z);
+    let (p, r) = (self.planes, self.rows);
+    let planes_ok = p.0 < p.1 && p.0 >= z.first && p.1 <= z.first + z.count;
+    let rows_ok = r.0 <= r.1 && (r.0 == r.1 || (r.0 >= y.first && r.1 <= y.first + y.count));
+    if !planes_ok || !rows_ok || scratch.len() < lines.plane() {
+      let actual = format!("planes {}..{}, rows {}..{}, scratch {}", p.0, p.1, r.0, r.1, scratch.len());
+      return Err(KernelError::Argument { what: "band", expected: "planes and rows among the unknowns", actual });
+    }
+    let control = self.control.parties();
+    if control != self.parties {
+      return Err(KernelError::Parties { band: self.parties, control });
+    }
+    Ok(())
+  }
+}
+
+/// The first phase over the band's planes; false if an abort request cut it short.
+fn planes_phase(run: &PlaneRun, src: Cells, dst: Cells, scratch: &mut [f64]) -> bool {
+  let lines = run.lines;
+  let (y, stride, plane) = (&lines.y, lines.stride(), lines.plane());
+  for k in run.planes.0..run.planes.1 {
+    if run.control.aborting() {
+      return false;
+    }
+    let base = (k + 1) * plane;
+    plane_ghost_rows(lines, src, base);
+    for j in y.first..y.first + y.count {
+      solve_x_row(lines, src, dst, run.source, base + (j + 1) * stride);
+    }
+    solve_plane_y(lines, src, dst, base, scratch);
+  }
+  true
+}
+
+/// Runs up to `steps` Douglas–Gunn steps from buffer `parity`; the result of step n is in buffer
+/// `parity + n + 1` (mod 2).
+///
+/// # Safety
+/// As [`super::run_band`]: two distinct live buffers of `fields.len` values, shared only with peers
+/// running this function with the same lines, parties and control block on disjoint planes and rows.
+///
+/// # Errors
+/// A [`KernelError`] if the lines, band, fields, source or control block do not fit.
+pub unsafe fn run_plane_lines(
+  run: &PlaneRun,
+  scratch: &mut [f64],
+  steps: usize,
+  parity: usize,
+) -> Result<Outcome, KernelError> {
+  run.validate(scratch)?;
+  let stopped = |steps, abandoned| Ok(Outcome { steps, abandoned, lost: false });
+  for done in 0..steps {
+    let p = (parity + done) & 1;
+    // SAFETY: both buffers hold `fields.len` = `lines.len()` values (validated) for the call, and the
+    // module's division of cells between threads keeps every cell to one writer and no reader meanwhile.
+    let (src, dst) = unsafe {
+      (Cells::new(run.fields.buffers[p], run.fields.len), Cells::new(run.fields.buffers[1 - p], run.fields.len))
+    };
+    planes_phase(run, src, dst, scratch);
+    match run.control.wait(run.parties) {
+      Release::Go | Release::Stop => {}
+      // uⁿ is intact: the step is dropped.
+      Release::Abort => return stopped(done, false),
+      Release::Abandoned => return stopped(done, true),
+    }
+    if !solve_rows_z(run.lines, src, dst, run.rows, scratch) {
+      run.control.flag_non_finite(0);
+    }
+    rows_halo(run.lines, dst, run.rows);
+    match run.control.wait(run.parties) {
+      Release::Go => {}
+      Release::Stop | Release::Abort => return stopped(done + 1, false),
+      Release::Abandoned => return stopped(done, true),
+    }
+  }
+  stopped(steps, false)
+}
