@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest'
 
 import { type SolveOptions, solve } from 'calor'
 
+import { NativePlaneLines, PlaneLineKernel } from '../crate/index.js'
+import { createControlBlock } from '../dist/parallel/control.js'
 import { kMatrix, maxAbsDiff, sameBits } from './helpers.js'
 
 const sin2 = (x: number) => Math.sin(x) ** 2
@@ -185,5 +187,37 @@ describe('3D Crank–Nicolson refuses what it does not support yet', () => {
     [{ dt: -1 }, 'options.dt must be a positive finite number, got -1'],
   ])('%o', async (extra, message) => {
     await expect(solve({ ...cn, grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)
+  })
+})
+
+describe('the native 3D line solves refuse what does not fit', () => {
+  const n = 5
+  const len = (n + 2) ** 3
+  const none = { kind: 'none', a: 0, b: 0, c: 0 } as const
+  const fixed = { fixed: true, term: 0 }
+  const axis = (count: number) => ({
+    ...{ first: 1, count, half: 0.5, lower: Array(count).fill(0), inv: Array(count).fill(1) },
+    ...{ upper: Array(count).fill(0), low: fixed, high: fixed },
+  })
+  const rules = { left: none, right: none, bottom: none, top: none, back: none, front: none }
+  const spec = { nx: n, ny: n, nz: n, dt: 0.1, x: axis(n - 2), y: axis(n - 2), z: axis(n - 2), ...rules }
+  const field = () => new Float64Array(new SharedArrayBuffer(8 * len))
+
+  it('checks the systems, the band and every length before touching memory', () => {
+    expect(() => new PlaneLineKernel({ ...spec, nz: 1 })).toThrow(/grid/)
+    expect(() => new PlaneLineKernel({ ...spec, z: axis(n - 1) })).toThrow(/z/)
+    expect(() => new PlaneLineKernel({ ...spec, dt: Number.NaN })).toThrow(/dt/)
+    expect(() => new NativePlaneLines({ start: 2, end: 2, rowStart: 1, rowEnd: 2, parties: 1 })).toThrow(/band/)
+    const kernel = new PlaneLineKernel(spec)
+    const control = createControlBlock(1)
+    const band = (start: number, end: number) =>
+      new NativePlaneLines({ start, end, rowStart: 1, rowEnd: n - 1, parties: 1 })
+    const none0 = new Float64Array(0)
+    expect(() => band(0, n).run(field(), field(), none0, control, kernel, 1, 0)).toThrow(/band/)
+    expect(() => band(1, n - 1).run(field(), new Float64Array(8), none0, control, kernel, 1, 0)).toThrow(/field/)
+    expect(() => band(1, n - 1).run(field(), field(), new Float64Array(3), control, kernel, 1, 0)).toThrow(/source/)
+    const [a, b] = [field(), field()]
+    expect(() => band(1, n - 1).run(a, a, none0, control, kernel, 1, 0)).toThrow(/share memory|fieldB/)
+    expect(band(1, n - 1).run(a, b, none0, control, kernel, 2, 0)).toEqual({ steps: 2, abandoned: false, lost: false })
   })
 })

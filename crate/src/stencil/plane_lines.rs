@@ -340,3 +340,7 @@ fn side(rule: GhostRule) -> GhostRule {
     rule
   }
 }
+
+#[cfg(test)]
+#[path = "plane_lines_tests.rs"]
+mod tests;
