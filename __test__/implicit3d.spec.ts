@@ -109,6 +109,20 @@ describe.each(kTargets)('3D Crank–Nicolson on $backend with $threads threads',
     expect(maxAbsDiff(result.field, profile)).toBeLessThan(1e-8)
   })
 
+  it('weighs a source of t at t_{n+1/2}: a uniform heater under insulated sides gives Σ dt·f exactly', async () => {
+    const [dt, steps] = [0.3, 5]
+    const grid = { nx: 9, ny: 8, nz: 7, lz: 1 }
+    const insulated = { type: 'neumann' } as const
+    const scale = (t: number) => 1 + t * t
+    const separable = await run({ grid, boundary: insulated, source: { shape: 2, scale }, dt, steps })
+    const general = await run({ grid, boundary: insulated, source: (_x, _y, _z, t) => Math.cos(t), dt, steps })
+    const sum = (f: (t: number) => number) =>
+      Array.from({ length: steps }, (_, n) => dt * f((n + 0.5) * dt)).reduce((a, b) => a + b)
+    const nodes = 9 * 8 * 7
+    expect(maxAbsDiff(separable.field, new Float64Array(nodes).fill(sum((t) => 2 * scale(t))))).toBeLessThan(1e-12)
+    expect(maxAbsDiff(general.field, new Float64Array(nodes).fill(sum(Math.cos)))).toBeLessThan(1e-12)
+  })
+
   it('decays a mode periodic in x and z by its exact factor (cyclic line solves)', async () => {
     const [nx, ny, nz] = [12, 9, 10]
     const boundary = {
@@ -180,10 +194,6 @@ describe('3D Crank–Nicolson refuses what it does not support yet', () => {
       { diffusivity: (x: number) => 1 + x },
       "options.method 'crank-nicolson' on a 3D grid (options.grid.nz) takes a constant options.diffusivity",
     ],
-    [
-      { source: (_x: number, _y: number, _z: number, t: number) => t },
-      'takes an options.source constant in time for now, got a function of t',
-    ],
     [{ dt: -1 }, 'options.dt must be a positive finite number, got -1'],
   ])('%o', async (extra, message) => {
     await expect(solve({ ...cn, grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)
@@ -213,11 +223,18 @@ describe('the native 3D line solves refuse what does not fit', () => {
     const band = (start: number, end: number) =>
       new NativePlaneLines({ start, end, rowStart: 1, rowEnd: n - 1, parties: 1 })
     const none0 = new Float64Array(0)
-    expect(() => band(0, n).run(field(), field(), none0, control, kernel, 1, 0)).toThrow(/band/)
-    expect(() => band(1, n - 1).run(field(), new Float64Array(8), none0, control, kernel, 1, 0)).toThrow(/field/)
-    expect(() => band(1, n - 1).run(field(), field(), new Float64Array(3), control, kernel, 1, 0)).toThrow(/source/)
+    expect(() => band(0, n).run(field(), field(), none0, none0, control, kernel, 1, 0)).toThrow(/band/)
+    expect(() => band(1, n - 1).run(field(), new Float64Array(8), none0, none0, control, kernel, 1, 0)).toThrow(/field/)
+    expect(() => band(1, n - 1).run(field(), field(), new Float64Array(3), none0, control, kernel, 1, 0)).toThrow(
+      /source/,
+    )
     const [a, b] = [field(), field()]
-    expect(() => band(1, n - 1).run(a, a, none0, control, kernel, 1, 0)).toThrow(/share memory|fieldB/)
-    expect(band(1, n - 1).run(a, b, none0, control, kernel, 2, 0)).toEqual({ steps: 2, abandoned: false, lost: false })
+    expect(() => band(1, n - 1).run(a, a, none0, none0, control, kernel, 1, 0)).toThrow(/share memory|fieldB/)
+    expect(() => band(1, n - 1).run(a, b, none0, Float64Array.of(0.1), control, kernel, 2, 0)).toThrow(/weights/)
+    expect(band(1, n - 1).run(a, b, none0, none0, control, kernel, 2, 0)).toEqual({
+      steps: 2,
+      abandoned: false,
+      lost: false,
+    })
   })
 })

@@ -71,15 +71,16 @@ export function planeGhostRows(lines: PlaneLines, src: Float64Array, base: numbe
   }
 }
 
-/** The x-line of the padded row at `base`: u* into dst from uⁿ (src) and dt·f. */
+/** The x-line of the padded row at `base`: u* into dst from uⁿ (src) and weight·f (weight dt, or dt·g(t_{n+1/2})). */
 export function solveXRow(
   lines: PlaneLines,
   src: Float64Array,
   dst: Float64Array,
   f: Float64Array | null,
+  weight: number,
   base: number,
 ) {
-  const { x, y, z, stride, plane, spec } = lines
+  const { x, y, z, stride, plane } = lines
   const { first, count: m, half, lower, inv, upper } = x
   const c0 = base + first + 1
   let prev = 0
@@ -91,7 +92,7 @@ export function solveXRow(
       half * (src[c - 1] - 2 * u + src[c + 1]) +
       y.twice * (src[c - stride] - 2 * u + src[c + stride]) +
       z.twice * (src[c - plane] - 2 * u + src[c + plane])
-    if (f !== null) d = d + spec.dt * f[c]
+    if (f !== null) d = d + weight * f[c]
     if (k === 0) d = d + (x.low.fixed ? half * dst[c - 1] : x.low.term)
     if (k === m - 1) d = d + (x.high.fixed ? half * dst[c + 1] : x.high.term)
     prev = k === 0 ? d * inv[0] : (d - lower[k] * prev) * inv[k]
@@ -219,17 +220,17 @@ export function rowsHalo(lines: PlaneLines, out: Float64Array, start: number, en
 function planesPhase(
   init: WorkerInit,
   lines: PlaneLines,
-  fields: { src: Float64Array; dst: Float64Array; f: Float64Array | null },
+  fields: { src: Float64Array; dst: Float64Array; f: Float64Array | null; weight: number },
   scratch: Float64Array,
   control: Int32Array,
 ) {
-  const { src, dst, f } = fields
+  const { src, dst, f, weight } = fields
   const { y, stride, plane } = lines
   for (let k = init.band.start; k < init.band.end; k++) {
     if (Atomics.load(control, kStopRequest) === kAbortNow) return false
     const base = (k + 1) * plane
     planeGhostRows(lines, src, base)
-    for (let j = y.first; j < y.first + y.count; j++) solveXRow(lines, src, dst, f, base + (j + 1) * stride)
+    for (let j = y.first; j < y.first + y.count; j++) solveXRow(lines, src, dst, f, weight, base + (j + 1) * stride)
     solvePlaneY(lines, src, dst, base, scratch)
   }
   return true
@@ -241,13 +242,16 @@ export const jsPlaneLinesRunner: Runner<StepSpec> = async (init) => {
   const barrier = new Barrier(control, init.parties)
   const fields = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])] as const
   const f = init.source === null ? null : new Float64Array(init.source)
+  const weights = init.weights === null ? null : new Float64Array(init.weights)
   const scratch = new Float64Array(init.stride)
   const rows = init.schedule.zRows ?? { start: 0, end: 0 }
   return (request: RunRequest<StepSpec>): RunOutcome => {
     const lines = planeLinesOf(request.stencil as PlaneLineSpec)
     for (let done = 0; done < request.steps; done++) {
       const [src, dst] = [fields[(request.parity + done) % 2], fields[(request.parity + done + 1) % 2]]
-      planesPhase(init, lines, { src, dst, f }, scratch, control)
+      // The source's weight: dt, or dt·g(t_{n+1/2}) for a separable source of t (twice the ring's dt/2·g, exactly).
+      const weight = weights === null ? lines.spec.dt : 2 * weights[done]
+      planesPhase(init, lines, { src, dst, f, weight }, scratch, control)
       // Stop or go, a step whose first phase is complete is finished; an abort drops it (uⁿ is intact).
       if (barrier.wait() === kAbortNow) return { steps: done, abandoned: false, lost: false }
       if (!solveRowsZ(lines, src, dst, rows.start, rows.end, scratch)) Atomics.store(control, kNonFinite, 1)

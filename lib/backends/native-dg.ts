@@ -10,6 +10,8 @@ import type { Runner, RunOutcome, RunRequest } from '../parallel/protocol.js'
 import type { StepSpec } from '../steppers/schedule.js'
 import { addon } from './native.js'
 
+const kNone = new Float64Array(0)
+
 /** Wall time of one native call (see native.ts). */
 const kCallMs = 10
 
@@ -25,6 +27,7 @@ const axis = ({ cyclic, ...rest }: LineAxis) => ({
 export const nativePlaneLinesRunner: Runner<StepSpec> = async (init) => {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
+  const weights = init.weights === null ? null : new Float64Array(init.weights)
   const control = new Int32Array(init.control)
   const rows = init.schedule.zRows ?? { start: 0, end: 0 }
   const band = new addon.NativePlaneLines({
@@ -43,7 +46,9 @@ export const nativePlaneLinesRunner: Runner<StepSpec> = async (init) => {
       const want = Math.min(request.steps - done, stepsPerCall)
       const started = performance.now()
       const parity = (request.parity + done) % 2
-      const outcome = band.run(a, b, source, control, kernel, want, parity)
+      // A separable source of t: this call's steps' dt/2·g(t_{n+1/2}) (the kernel doubles them, exactly).
+      const w = weights === null ? kNone : weights.subarray(done, done + want)
+      const outcome = band.run(a, b, source, w, control, kernel, want, parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       // A stop decided at the call's last barrier looks like a call that ran to its end (see native.ts).

@@ -193,12 +193,6 @@ function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): P
   if (scope === 'whole') applyFixed(grid, sides, initial, (i, j, k) => paddedIndex(grid, i, j, k))
   const parsed = options.source === undefined || scope === 'none' ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
-  if (scalars.method !== 'explicit' && is3d(grid) && (sourceScale !== null || sourceAt !== null)) {
-    throw new TypeError(
-      `options.method '${scalars.method}' on a 3D grid (options.grid.nz) takes an options.source constant ` +
-        `in time for now, got a function of t; use 'explicit'`,
-    )
-  }
   const fields = { initial, source, sourceScale, sourceAt }
   return Object.freeze({ ...scalars, ...fields, frames, vtk, probes, trackers, checkpoint, resume })
 }

@@ -28,6 +28,9 @@ use crate::sync::{Control, Release};
 pub struct PlaneRun<'a> {
   pub fields: &'a SharedFields,
   pub source: Option<&'a [f64]>,
+  /// A separable source of t: per step dt/2·g(t_{n+1/2}), as the ring holds it; twice that (exactly
+  /// dt·g) replaces `lines.dt`.
+  pub weights: Option<&'a [f64]>,
   pub control: &'a Control<'a>,
   /// Node planes [start, end) of the first phase.
   pub planes: (usize, usize),
@@ -66,7 +69,7 @@ impl PlaneRun<'_> {
 }
 
 /// The first phase over the band's planes; false if an abort request cut it short.
-fn planes_phase(run: &PlaneRun, src: Cells, dst: Cells, scratch: &mut [f64]) -> bool {
+fn planes_phase(run: &PlaneRun, src: Cells, dst: Cells, weight: f64, scratch: &mut [f64]) -> bool {
   let lines = run.lines;
   let (y, stride, plane) = (&lines.y, lines.stride(), lines.plane());
   for k in run.planes.0..run.planes.1 {
@@ -76,7 +79,7 @@ fn planes_phase(run: &PlaneRun, src: Cells, dst: Cells, scratch: &mut [f64]) -> 
     let base = (k + 1) * plane;
     plane_ghost_rows(lines, src, base);
     for j in y.first..y.first + y.count {
-      solve_x_row(lines, src, dst, run.source, base + (j + 1) * stride);
+      solve_x_row(lines, src, dst, run.source, weight, base + (j + 1) * stride);
     }
     solve_plane_y(lines, src, dst, base, scratch);
   }
@@ -99,6 +102,10 @@ pub unsafe fn run_plane_lines(
   parity: usize,
 ) -> Result<Outcome, KernelError> {
   run.validate(scratch)?;
+  if let Some(w) = run.weights.filter(|w| w.len() < steps || !w.iter().all(|v| v.is_finite())) {
+    let actual = format!("{} values for {steps} steps", w.len());
+    return Err(KernelError::Argument { what: "weights", expected: "a finite weight per step", actual });
+  }
   let stopped = |steps, abandoned| Ok(Outcome { steps, abandoned, lost: false });
   for done in 0..steps {
     let p = (parity + done) & 1;
@@ -107,7 +114,9 @@ pub unsafe fn run_plane_lines(
     let (src, dst) = unsafe {
       (Cells::new(run.fields.buffers[p], run.fields.len), Cells::new(run.fields.buffers[1 - p], run.fields.len))
     };
-    planes_phase(run, src, dst, scratch);
+    // The source's weight: dt, or this step's dt·g(t_{n+1/2}) (doubling is exact).
+    let weight = run.weights.map_or(run.lines.dt, |w| 2.0 * w[done]);
+    planes_phase(run, src, dst, weight, scratch);
     match run.control.wait(run.parties) {
       Release::Go | Release::Stop => {}
       // uⁿ is intact: the step is dropped.

@@ -164,8 +164,9 @@ pub fn plane_ghost_rows(l: &PlaneLines, src: Cells, base: usize) {
   }
 }
 
-/// The x-line of the padded row at `base`: u* into `dst` from uⁿ (`src`) and dt·f.
-pub fn solve_x_row(l: &PlaneLines, src: Cells, dst: Cells, f: Option<&[f64]>, base: usize) {
+/// The x-line of the padded row at `base`: u* into `dst` from uⁿ (`src`) and weight·f (dt, or the
+/// step's dt·g(t) for a separable source of t).
+pub fn solve_x_row(l: &PlaneLines, src: Cells, dst: Cells, f: Option<&[f64]>, weight: f64, base: usize) {
   let (x, stride, plane) = (&l.x, l.stride(), l.plane());
   let (m, half) = (x.count, x.half);
   let (ty, tz) = (2.0 * l.y.half, 2.0 * l.z.half);
@@ -179,7 +180,7 @@ pub fn solve_x_row(l: &PlaneLines, src: Cells, dst: Cells, f: Option<&[f64]>, ba
       + ty * (src.get(c - stride) - 2.0 * u + src.get(c + stride))
       + tz * (src.get(c - plane) - 2.0 * u + src.get(c + plane));
     if let Some(f) = f {
-      d += l.dt * f[c];
+      d += weight * f[c];
     }
     d = ends(x, k, d, || dst.get(c - 1), || dst.get(c + 1));
     prev = if k == 0 { d * x.inv[0] } else { (d - x.lower[k] * prev) * x.inv[k] };

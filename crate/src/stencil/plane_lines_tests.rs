@@ -62,7 +62,7 @@ fn one_step_of_the_sine_mode_is_the_exact_factor() {
     let base = (k + 1) * plane;
     plane_ghost_rows(&l, a, base);
     for j in 1..n - 1 {
-      solve_x_row(&l, a, b, None, base + (j + 1) * stride);
+      solve_x_row(&l, a, b, None, 0.0, base + (j + 1) * stride);
     }
     solve_plane_y(&l, a, b, base, &mut scratch);
   }
