@@ -231,12 +231,14 @@ describe('3D grid: bad input is refused by name', () => {
     await expect(solve({ steps: 1, ...(options as SolveOptions) })).rejects.toThrow(message)
   })
 
-  it.each([[{ method: 'crank-nicolson' }, /options\.method 'crank-nicolson' is not supported on a 3D grid/]])(
-    'refuses what a 3D grid cannot carry yet: %j',
-    async (extra, message) => {
-      await expect(solve({ grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)
-    },
-  )
+  it.each([
+    [
+      { method: 'crank-nicolson', diffusivity: (x: number) => 1 + x },
+      /options\.method 'crank-nicolson' on a 3D grid \(options\.grid\.nz\) takes a constant options\.diffusivity/,
+    ],
+  ])('refuses what a 3D grid cannot carry yet: %j', async (extra, message) => {
+    await expect(solve({ grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)
+  })
 
   it('refuses mpi: true on a 3D grid, naming the option', async () => {
     await expect(solve({ grid, steps: 1, mpi: true } as SolveOptions)).rejects.toThrow(

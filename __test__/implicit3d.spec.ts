@@ -194,6 +194,10 @@ describe('3D Crank–Nicolson refuses what it does not support yet', () => {
       { diffusivity: (x: number) => 1 + x },
       "options.method 'crank-nicolson' on a 3D grid (options.grid.nz) takes a constant options.diffusivity",
     ],
+    [
+      { boundary: { type: 'dirichlet', value: (x: number, _y: number, _z: number, t: number) => x * t } },
+      "takes side data as numbers for now, got a function in options.boundary.left; use 'explicit'",
+    ],
     [{ dt: -1 }, 'options.dt must be a positive finite number, got -1'],
   ])('%o', async (extra, message) => {
     await expect(solve({ ...cn, grid, steps: 1, ...(extra as SolveOptions) })).rejects.toThrow(message)

@@ -2,7 +2,8 @@
  * The time-stepping options: `method` ('explicit' FTCS or 'crank-nicolson' ADI), the time step each
  * takes by default, and `until: { steady, maxSteps }`, a run to the steady state.
  */
-import type { Grid } from '../model/grid.js'
+import { kSideNames3d, type Sides } from '../model/boundary/index.js'
+import { type Grid, is3d } from '../model/grid.js'
 import { implicitDefaultDt } from '../steppers/adi.js'
 import { checkKeys, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { checkSteps } from './limits.js'
@@ -10,6 +11,24 @@ import type { Method, SteadyGoal } from './problem.js'
 
 /** The step budget of a steady run unless `until.maxSteps` says otherwise. */
 export const kSteadyMaxSteps = 1_000_000
+
+/**
+ * Refuses, by name, what Crank–Nicolson on a 3D grid (Douglas–Gunn, whose line systems are factored once
+ * per dt) does not take yet: a varying diffusivity, and side data given as functions.
+ */
+export function checkImplicit3d(method: Method, grid: Grid, varyingDiffusivity: boolean, sides: Sides): void {
+  if (method === 'explicit' || !is3d(grid)) return
+  const why = `options.method '${method}' on a 3D grid (options.grid.nz) takes`
+  if (varyingDiffusivity) {
+    throw new TypeError(`${why} a constant options.diffusivity (a number) for now, got a varying one; use 'explicit'`)
+  }
+  const side = kSideNames3d.find((name) => sides[name]?.varying === true)
+  if (side !== undefined) {
+    throw new TypeError(
+      `${why} side data as numbers for now, got a function in options.boundary.${side}; use 'explicit'`,
+    )
+  }
+}
 
 export function parseMethod(value: unknown): Method {
   if (value === undefined) return 'explicit'

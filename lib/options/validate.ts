@@ -13,7 +13,7 @@ import { type AxisZ, type Grid, is3d, makeGrid, nodeCountOf, paddedIndex } from 
 import { defaultThreads } from '../parallel/threads.js'
 import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
-import { parseMethod, parseTimeStep, parseUntil } from './method.js'
+import { checkImplicit3d, parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
 import { parseFieldInit, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
@@ -138,12 +138,7 @@ function parseScalars(options: SolveOptions, requireDuration: boolean) {
   const transfer = transferAcross(grid, sides)
   const dtLimit = stabilityLimit(grid, diffusivity, transfer)
   const method = parseMethod(options.method)
-  if (method !== 'explicit' && is3d(grid) && diffusivityField !== null) {
-    throw new TypeError(
-      `options.method '${method}' on a 3D grid (options.grid.nz) takes a constant options.diffusivity ` +
-        `(a number) for now, got a varying one; use 'explicit'`,
-    )
-  }
+  checkImplicit3d(method, grid, diffusivityField !== null, sides)
   const dt = parseTimeStep(options.dt, method, grid, diffusivity, dtLimit, kSafetyFactor)
   if (method === 'explicit')
     checkStable('options.dt', dt, dtLimit, transfer.x + transfer.y + transfer.z > 0, is3d(grid))
