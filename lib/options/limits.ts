@@ -71,7 +71,9 @@ export function memoryNeeds(
 /**
  * Refuses a grid whose peak memory (the halo-padded fields, two or three with a source, which are filled
  * in place, the nx·ny copies alive beside them, and frames in flight) does not fit in `available`
- * bytes, or whose field does not fit in a typed array, before any of it is allocated.
+ * bytes, or whose field does not fit in a typed array, before any of it is allocated. Crank–Nicolson
+ * needs no further field: both ADI schemes write their stages u* (and u** in 3D) into the other buffer;
+ * each worker's scratch is one padded row (2D) or plane (3D), under 1/nz of a field, not counted.
  */
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
   const fields = (needs.source ? 3 : 2) + (needs.faces === true ? (grid.nz > 1 ? 5 : 4) : 0)
