@@ -20,9 +20,12 @@ use super::Outcome;
 use crate::error::KernelError;
 use crate::grid::SharedFields;
 use crate::stencil::plane_lines::{
-  plane_ghost_rows, rows_halo, solve_plane_y, solve_rows_z, solve_x_row, Cells, PlaneLines,
+  plane_ghost_rows, rows_halo, solve_plane_y, solve_rows_z, solve_x_rows, Cells, PlaneLines,
 };
 use crate::sync::{Control, Release};
+
+/// x-lines swept in lockstep (see `solve_x_rows`).
+const GROUP: usize = 4;
 
 /// Everything one thread's Douglas–Gunn run needs besides how far it goes.
 pub struct PlaneRun<'a> {
@@ -78,8 +81,16 @@ fn planes_phase(run: &PlaneRun, src: Cells, dst: Cells, weight: f64, scratch: &m
     }
     let base = (k + 1) * plane;
     plane_ghost_rows(lines, src, base);
-    for j in y.first..y.first + y.count {
-      solve_x_row(lines, src, dst, run.source, weight, base + (j + 1) * stride);
+    let mut j = y.first;
+    while j < y.first + y.count {
+      let at = base + (j + 1) * stride;
+      if y.first + y.count - j >= GROUP {
+        solve_x_rows::<GROUP>(lines, src, dst, run.source, weight, at);
+        j += GROUP;
+      } else {
+        solve_x_rows::<1>(lines, src, dst, run.source, weight, at);
+        j += 1;
+      }
     }
     solve_plane_y(lines, src, dst, base, scratch);
   }

@@ -167,32 +167,53 @@ pub fn plane_ghost_rows(l: &PlaneLines, src: Cells, base: usize) {
 /// The x-line of the padded row at `base`: u* into `dst` from uⁿ (`src`) and weight·f (dt, or the
 /// step's dt·g(t) for a separable source of t).
 pub fn solve_x_row(l: &PlaneLines, src: Cells, dst: Cells, f: Option<&[f64]>, weight: f64, base: usize) {
+  solve_x_rows::<1>(l, src, dst, f, weight, base);
+}
+
+/// The x-lines of N consecutive padded rows from `base`, swept in lockstep (N independent recurrences
+/// in flight, so the sweeps are not bound by the latency of one); each row's arithmetic is
+/// `solve_x_row`'s, in the same order.
+#[inline(never)]
+pub fn solve_x_rows<const N: usize>(
+  l: &PlaneLines,
+  src: Cells,
+  dst: Cells,
+  f: Option<&[f64]>,
+  weight: f64,
+  base: usize,
+) {
   let (x, stride, plane) = (&l.x, l.stride(), l.plane());
   let (m, half) = (x.count, x.half);
   let (ty, tz) = (2.0 * l.y.half, 2.0 * l.z.half);
-  let c0 = base + x.first + 1;
-  let mut prev = 0.0;
+  let c0: [usize; N] = std::array::from_fn(|r| base + r * stride + x.first + 1);
+  let mut prev = [0.0; N];
   for k in 0..m {
-    let c = c0 + k;
-    let u = src.get(c);
-    let mut d = u
-      + half * (src.get(c - 1) - 2.0 * u + src.get(c + 1))
-      + ty * (src.get(c - stride) - 2.0 * u + src.get(c + stride))
-      + tz * (src.get(c - plane) - 2.0 * u + src.get(c + plane));
-    if let Some(f) = f {
-      d += weight * f[c];
+    for r in 0..N {
+      let c = c0[r] + k;
+      let u = src.get(c);
+      let mut d = u
+        + half * (src.get(c - 1) - 2.0 * u + src.get(c + 1))
+        + ty * (src.get(c - stride) - 2.0 * u + src.get(c + stride))
+        + tz * (src.get(c - plane) - 2.0 * u + src.get(c + plane));
+      if let Some(f) = f {
+        d += weight * f[c];
+      }
+      d = ends(x, k, d, || dst.get(c - 1), || dst.get(c + 1));
+      prev[r] = if k == 0 { d * x.inv[0] } else { (d - x.lower[k] * prev[r]) * x.inv[k] };
+      dst.set(c, prev[r]);
     }
-    d = ends(x, k, d, || dst.get(c - 1), || dst.get(c + 1));
-    prev = if k == 0 { d * x.inv[0] } else { (d - x.lower[k] * prev) * x.inv[k] };
-    dst.set(c, prev);
   }
   for k in (0..m - 1).rev() {
-    dst.set(c0 + k, dst.get(c0 + k) - x.upper[k] * dst.get(c0 + k + 1));
+    for &c in &c0 {
+      dst.set(c + k, dst.get(c + k) - x.upper[k] * dst.get(c + k + 1));
+    }
   }
   if let Some(cyclic) = &x.cyclic {
-    let g = (dst.get(c0) + cyclic.q * dst.get(c0 + m - 1)) * cyclic.scale;
-    for k in 0..m {
-      dst.set(c0 + k, dst.get(c0 + k) - g * cyclic.z[k]);
+    for &c in &c0 {
+      let g = (dst.get(c) + cyclic.q * dst.get(c + m - 1)) * cyclic.scale;
+      for k in 0..m {
+        dst.set(c + k, dst.get(c + k) - g * cyclic.z[k]);
+      }
     }
   }
 }
