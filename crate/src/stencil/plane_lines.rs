@@ -122,6 +122,28 @@ impl Cells {
     unsafe { self.ptr.add(i).read() }
   }
 
+  /// `len` cells from `at` as a slice.
+  ///
+  /// # Safety
+  /// The cells lie in the field, and nobody writes them while the slice lives.
+  #[inline]
+  unsafe fn slice<'a>(self, at: usize, len: usize) -> &'a [f64] {
+    debug_assert!(at + len <= self.len);
+    // SAFETY: as the caller promises.
+    unsafe { std::slice::from_raw_parts(self.ptr.add(at), len) }
+  }
+
+  /// `len` cells from `at` as a mutable slice.
+  ///
+  /// # Safety
+  /// The cells lie in the field, and nobody else reads or writes them while the slice lives.
+  #[inline]
+  unsafe fn slice_mut<'a>(self, at: usize, len: usize) -> &'a mut [f64] {
+    debug_assert!(at + len <= self.len);
+    // SAFETY: as the caller promises.
+    unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
+  }
+
   #[inline]
   fn set(self, i: usize, v: f64) {
     debug_assert!(i < self.len);
@@ -251,16 +273,33 @@ impl Block<'_> {
 }
 
 /// Forward sweep of a block: `out` (holding u* or u**) ← (out − h·δ²uⁿ) solved along the axis.
+///
+/// Each run of lines is swept as row segments: the segments of `out` at unknowns k − 1, k (and k + 1 at
+/// the last) and of `src` at k − 1, k, k + 1, which the phases' division of cells keeps from any write
+/// by another thread (see schedule/dg.rs), and the segment at k from any other access.
 pub fn forward_block(b: &Block, src: Cells, out: Cells) {
-  let (axis, step) = (b.axis, b.step);
+  let (axis, step, w) = (b.axis, b.step, b.width);
   let (m, half) = (axis.count, axis.half);
   for k in 0..m {
+    let (inv, lower, low_end, high_end) = (axis.inv[k], axis.lower[k], k == 0, k == m - 1);
     for r in 0..b.runs {
       let s = b.at(r, k);
-      for c in s..s + b.width {
-        let mut d = out.get(c) - half * (src.get(c - step) - 2.0 * src.get(c) + src.get(c + step));
-        d = ends(axis, k, d, || out.get(c - step), || out.get(c + step));
-        out.set(c, if k == 0 { d * axis.inv[0] } else { (d - axis.lower[k] * out.get(c - step)) * axis.inv[k] });
+      // SAFETY: the segments lie in the validated field; as above, nobody writes them meanwhile, and
+      // the one mutable segment (at k) overlaps none of the others (step ≥ nx + 2 > w).
+      let (below, centre, above, prev, next, cur) = unsafe {
+        let next = if high_end { out.slice(s + step, w) } else { out.slice(s - step, w) };
+        let cells = (src.slice(s - step, w), src.slice(s, w), src.slice(s + step, w));
+        (cells.0, cells.1, cells.2, out.slice(s - step, w), next, out.slice_mut(s, w))
+      };
+      for n in 0..w {
+        let mut d = cur[n] - half * (below[n] - 2.0 * centre[n] + above[n]);
+        if low_end {
+          d += if axis.low.fixed { half * prev[n] } else { axis.low.term };
+        }
+        if high_end {
+          d += if axis.high.fixed { half * next[n] } else { axis.high.term };
+        }
+        cur[n] = if low_end { d * inv } else { (d - lower * prev[n]) * inv };
       }
     }
   }
@@ -271,10 +310,13 @@ pub fn forward_block(b: &Block, src: Cells, out: Cells) {
 pub fn back_block(b: &Block, out: Cells, scratch: &mut [f64]) {
   let (axis, step, m) = (b.axis, b.step, b.axis.count);
   for k in (0..m - 1).rev() {
+    let upper = axis.upper[k];
     for r in 0..b.runs {
       let s = b.at(r, k);
-      for c in s..s + b.width {
-        out.set(c, out.get(c) - axis.upper[k] * out.get(c + step));
+      // SAFETY: as in `forward_block`: two disjoint segments of this thread's cells.
+      let (cur, next) = unsafe { (out.slice_mut(s, b.width), out.slice(s + step, b.width)) };
+      for (v, &x) in cur.iter_mut().zip(next) {
+        *v -= upper * x;
       }
     }
   }
