@@ -155,6 +155,24 @@ describe.each(kTargets)('3D Crank–Nicolson on $backend with $threads threads',
     expect(Math.abs(g2)).toBeGreaterThan(0.001)
     expect(maxAbsDiff(result.field, sampled(nx, ny, nz, exact))).toBeLessThan(1e-10)
   })
+
+  it('keeps the mean on a fully periodic box and decays its mode by the exact factor', async () => {
+    const [nx, ny, nz] = [10, 12, 9]
+    const mode = (i: number, j: number, k: number) =>
+      Math.sin((2 * Math.PI * i) / nx) * Math.cos((4 * Math.PI * j) / ny) * Math.sin((2 * Math.PI * k) / nz + 0.4)
+    const dt = 0.003
+    const initial = sampled(nx, ny, nz, (i, j, k) => 2 + mode(i, j, k))
+    const result = await run({ grid: { nx, ny, nz, lz: 1 }, boundary: { type: 'periodic' }, initial, dt, steps: 6 })
+    const lambda = (n: number, waves: number) => 4 * n ** 2 * sin2((Math.PI * waves) / n)
+    const g = dgFactor(dt, [lambda(nx, 1), lambda(ny, 2), lambda(nz, 1)]) ** 6
+    expect(Math.abs(g)).toBeGreaterThan(0.01)
+    expect(
+      maxAbsDiff(
+        result.field,
+        sampled(nx, ny, nz, (i, j, k) => 2 + g * mode(i, j, k)),
+      ),
+    ).toBeLessThan(1e-10)
+  })
 })
 
 describe('3D Crank–Nicolson: the same bits everywhere', () => {
