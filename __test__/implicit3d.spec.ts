@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 
-import { type SolveOptions, solve } from 'calor'
+import { AbortError, type SolveOptions, solve, Solver } from 'calor'
 
 import { NativePlaneLines, PlaneLineKernel } from '../crate/index.js'
 import { createControlBlock } from '../dist/parallel/control.js'
@@ -106,6 +106,22 @@ describe.each(kTargets)('3D Crank–Nicolson on $backend with $threads threads',
     } as const
     const result = await run({ grid: { nx, ny, nz, lz: 1 }, boundary, until: { steady: 1e-9 } })
     const profile = sampled(nx, ny, nz, (_i, _j, k) => 1 + (2 * k) / (nz - 1))
+    expect(maxAbsDiff(result.field, profile)).toBeLessThan(1e-8)
+  })
+
+  it('reaches the exact linear steady state of a Robin side, −α∂u/∂n = h(u − ambient), to 1e-8', async () => {
+    // u(0) = 1 and −α·u′ = h(u(1) − ambient) at z = 1 hold for u = 1 + B·z, B = −h(1 − ambient)/(α + h).
+    const [alpha, h, ambient] = [1.5, 2, 0.25]
+    const slope = (-h * (1 - ambient)) / (alpha + h)
+    const [nx, ny, nz] = [9, 8, 13]
+    const insulated = { type: 'neumann' } as const
+    const boundary = {
+      ...{ left: insulated, right: insulated, bottom: insulated, top: insulated },
+      back: { type: 'dirichlet', value: 1 },
+      front: { type: 'robin', h, ambient },
+    } as const
+    const result = await run({ grid: { nx, ny, nz, lz: 1 }, diffusivity: alpha, boundary, until: { steady: 1e-10 } })
+    const profile = sampled(nx, ny, nz, (_i, _j, k) => 1 + (slope * k) / (nz - 1))
     expect(maxAbsDiff(result.field, profile)).toBeLessThan(1e-8)
   })
 
@@ -258,5 +274,41 @@ describe('the native 3D line solves refuse what does not fit', () => {
       abandoned: false,
       lost: false,
     })
+  })
+})
+
+describe.each(['native', 'js'] as const)('3D Crank–Nicolson runs in pieces (%s backend)', (backend) => {
+  const options = {
+    ...cn,
+    grid: { nx: 25, ny: 21, nz: 23, lz: 1 },
+    boundary: { type: 'neumann', flux: 0.5 },
+    initial: (x: number, y: number, z: number) => Math.cos(3 * x) * y + z,
+    dt: 0.002,
+    backend,
+    threads: 3,
+  } satisfies SolveOptions
+
+  it('advances of 3 + 4 steps give the bits of one run of 7 (the buffers swap across advances)', async () => {
+    await using solver = await Solver.create(options)
+    await solver.advance({ steps: 3 })
+    await solver.advance({ steps: 4 })
+    const whole = await solve({ ...options, steps: 7 })
+    expect(sameBits(solver.field(), whole.field)).toBe(true)
+  })
+
+  it('an abort mid-run leaves the field of the last step every worker completed', async () => {
+    const controller = new AbortController()
+    await using solver = await Solver.create({ ...options, signal: controller.signal })
+    const run = solver.advance({ steps: 1e6 }).then(
+      () => expect.fail('it resolved'),
+      (e: unknown) => e,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    controller.abort()
+    expect(await run).toBeInstanceOf(AbortError)
+    const [field, steps] = [solver.field(), solver.step]
+    expect(steps).toBeGreaterThan(0)
+    const reference = await solve({ ...options, steps })
+    expect(sameBits(field, reference.field)).toBe(true)
   })
 })
