@@ -238,6 +238,16 @@ describe('3D Crank–Nicolson refuses what it does not support yet', () => {
   })
 })
 
+describe.each(['native', 'js'] as const)('3D Crank–Nicolson reports a field gone non-finite (%s)', (backend) => {
+  it('names the step and the first bad node', async () => {
+    const initial = (x: number) => (x > 0.4 && x < 0.6 ? 1e308 : 0)
+    const grid = { nx: 9, ny: 9, nz: 9, lz: 1 }
+    await expect(solve({ ...cn, grid, initial, dt: 1, steps: 5, backend, threads: 2 })).rejects.toThrow(
+      'the field became non-finite at step 1: node (1, 1, 1) is NaN',
+    )
+  })
+})
+
 describe('the native 3D line solves refuse what does not fit', () => {
   const n = 5
   const len = (n + 2) ** 3
