@@ -290,6 +290,32 @@ describe('3D grid: a run to the steady state', () => {
   })
 })
 
+describe('3D grid: a run to the steady state with a varying α', () => {
+  it('reaches the layered profile of harmonic faces (the residual has the z faces)', async () => {
+    // α(z) = 1 + z between held faces: the flux α_f·(u_{k+1} − u_k)/dz is the same across every face.
+    const [nx, ny, nz] = [6, 5, 9]
+    const boundary = {
+      ...{ left: { type: 'neumann' }, right: { type: 'neumann' }, bottom: { type: 'neumann' } },
+      ...{ top: { type: 'neumann' }, back: { type: 'dirichlet', value: 1 }, front: { type: 'dirichlet', value: 3 } },
+    } as const
+    const alpha = (k: number) => 1 + k / (nz - 1)
+    const resistance = Array.from(
+      { length: nz - 1 },
+      (_, k) => (alpha(k) + alpha(k + 1)) / (2 * alpha(k) * alpha(k + 1)),
+    )
+    const total = resistance.reduce((a, b) => a + b)
+    const profile = (k: number) => 1 + (2 * resistance.slice(0, k).reduce((a, b) => a + b, 0)) / total
+    const grid = { nx, ny, nz, lz: 1 }
+    const r = await solve({ grid, boundary, diffusivity: (_x, _y, z) => 1 + z, until: { steady: 1e-9 }, threads: 2 })
+    expect(r.steps).toBeGreaterThan(100)
+    expect(r.residual).toBeLessThan(1e-9)
+    let error = 0
+    for (let k = 0; k < nz; k++)
+      for (let i = 0; i < nx * ny; i++) error = Math.max(error, Math.abs(r.field[k * nx * ny + i] - profile(k)))
+    expect(error).toBeLessThan(1e-8)
+  })
+})
+
 describe('3D grid: checkpoints', () => {
   it('resume a 3D run bit-identically, and refuse a checkpoint of another nz by name', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-3d-ckpt-'))

@@ -60,22 +60,31 @@ export function steadyResidual(
   return worst
 }
 
-/** The residual of the conservative form, (α_e(u_e − u) − α_w(u − u_w))/dx² + (α_n(u_n − u) − α_s(u − u_s))/dy² + f. */
+/**
+ * The residual of the conservative form, (α_e(u_e − u) − α_w(u − u_w))/dx² + (α_n(u_n − u) − α_s(u − u_s))/dy² + f,
+ * plus (α_f(u_f − u) − α_b(u − u_b))/dz² over the up faces on a 3D grid.
+ */
 function conservativeResidual(problem: Problem, u: Float64Array, faces: FaceViews): number {
   const { grid, source } = problem
-  const { east, north } = faces
+  const { east, north, up } = faces
   const e = evolvingNodes(grid, problem.sides)
   const [stride, cx, cy] = [strideOf(grid), 1 / grid.dx ** 2, 1 / grid.dy ** 2]
+  const [plane, cz] = is3d(grid) && up !== undefined ? [planeOf(grid), 1 / grid.dz ** 2] : [0, 0]
   let worst = 0
-  for (let j = e.firstRow; j <= e.lastRow; j++) {
-    for (let i = e.firstColumn; i <= e.lastColumn; i++) {
-      const c = (j + 1) * stride + i + 1
-      const v = u[c]
-      const x = east[c] * (u[c + 1] - v) - east[c - 1] * (v - u[c - 1])
-      const y = north[c] * (u[c + stride] - v) - north[c - stride] * (v - u[c - stride])
-      const rate = cx * x + cy * y + (source === null ? 0 : source[c])
-      // A NaN never compares greater: keep it, so that a non-finite state is never "steady".
-      if (!(Math.abs(rate) <= worst)) worst = Math.abs(rate)
+  for (let k = e.firstPlane; k <= e.lastPlane; k++) {
+    for (let j = e.firstRow; j <= e.lastRow; j++) {
+      for (let i = e.firstColumn; i <= e.lastColumn; i++) {
+        const c = paddedIndex(grid, i, j, k)
+        const v = u[c]
+        const x = east[c] * (u[c + 1] - v) - east[c - 1] * (v - u[c - 1])
+        const y = north[c] * (u[c + stride] - v) - north[c - stride] * (v - u[c - stride])
+        const xy = cx * x + cy * y
+        const rate =
+          (plane === 0 ? xy : xy + cz * (up![c] * (u[c + plane] - v) - up![c - plane] * (v - u[c - plane]))) +
+          (source === null ? 0 : source[c])
+        // A NaN never compares greater: keep it, so that a non-finite state is never "steady".
+        if (!(Math.abs(rate) <= worst)) worst = Math.abs(rate)
+      }
     }
   }
   return worst
