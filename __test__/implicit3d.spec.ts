@@ -125,6 +125,65 @@ describe.each(kTargets)('3D Crank–Nicolson on $backend with $threads threads',
     expect(maxAbsDiff(result.field, profile)).toBeLessThan(1e-8)
   })
 
+  it('conserves the heat under insulated sides with a varying α to 5e-12, with dt 1000× the explicit limit', async () => {
+    const [nx, ny, nz] = [11, 9, 10]
+    const grid = { nx, ny, nz, lz: 1 }
+    const initial = (x: number, y: number, z: number) => Math.exp(-20 * ((x - 0.3) ** 2 + (y - 0.6) ** 2)) + z
+    const diffusivity = (x: number, y: number, z: number) => 1 + x + 2 * y * z
+    const w = (k: number, n: number) => (k === 0 || k === n - 1 ? 0.5 : 1)
+    const weight = (m: number) => w(m % nx, nx) * w(Math.floor(m / nx) % ny, ny) * w(Math.floor(m / (nx * ny)), nz)
+    const heat = (field: Float64Array) => field.reduce((s, v, m) => s + weight(m) * v, 0)
+    const start = await run({ grid, initial, boundary: { type: 'neumann' }, steps: 0 })
+    const result = await run({ grid, initial, diffusivity, boundary: { type: 'neumann' }, dt: 1, steps: 5 })
+    expect(Math.abs(heat(result.field) / heat(start.field) - 1)).toBeLessThan(5e-12)
+    expect(maxAbsDiff(result.field, start.field)).toBeGreaterThan(0.1)
+  })
+
+  it('is second order in time with a varying α, against a run with dt/16', async () => {
+    const grid = { nx: 13, ny: 11, nz: 12, lz: 1 }
+    const options: SolveOptions = {
+      grid,
+      initial: (x, y, z) => Math.sin(Math.PI * x) * Math.sin(Math.PI * y) * Math.sin(Math.PI * z),
+      diffusivity: (x, y, z) => 1 + x + y * z,
+      boundary: { type: 'dirichlet' },
+      tEnd: 0.04,
+    }
+    const reference = await run({ ...options, dt: 0.04 / 1024 })
+    const errors: number[] = []
+    for (const steps of [16, 32, 64]) {
+      errors.push(maxAbsDiff((await run({ ...options, dt: 0.04 / steps })).field, reference.field))
+    }
+    for (let k = 1; k < errors.length; k++) {
+      expect(errors[k - 1] / errors[k], `errors ${errors}`).toBeGreaterThan(3.5)
+      expect(errors[k - 1] / errors[k], `errors ${errors}`).toBeLessThan(4.5)
+    }
+  })
+
+  it('reaches the layered steady profile of harmonic faces with a varying α, to 1e-8', async () => {
+    const [nx, ny, nz] = [6, 5, 9]
+    const insulated = { type: 'neumann' } as const
+    const boundary = {
+      ...{ left: insulated, right: insulated, bottom: insulated, top: insulated },
+      back: { type: 'dirichlet', value: 1 },
+      front: { type: 'dirichlet', value: 3 },
+    } as const
+    const alpha = (k: number) => 1 + k / (nz - 1)
+    const resistance = Array.from(
+      { length: nz - 1 },
+      (_, k) => (alpha(k) + alpha(k + 1)) / (2 * alpha(k) * alpha(k + 1)),
+    )
+    const total = resistance.reduce((a, b) => a + b)
+    const profile = (k: number) => 1 + (2 * resistance.slice(0, k).reduce((a, b) => a + b, 0)) / total
+    const diffusivity = (_x: number, _y: number, z: number) => 1 + z
+    const result = await run({ grid: { nx, ny, nz, lz: 1 }, boundary, diffusivity, until: { steady: 1e-10 } })
+    expect(
+      maxAbsDiff(
+        result.field,
+        sampled(nx, ny, nz, (_i, _j, k) => profile(k)),
+      ),
+    ).toBeLessThan(1e-8)
+  })
+
   it('weighs a source of t at t_{n+1/2}: a uniform heater under insulated sides gives Σ dt·f exactly', async () => {
     const [dt, steps] = [0.3, 5]
     const grid = { nx: 9, ny: 8, nz: 7, lz: 1 }
@@ -192,7 +251,7 @@ describe.each(kTargets)('3D Crank–Nicolson on $backend with $threads threads',
 })
 
 describe('3D Crank–Nicolson: the same bits everywhere', () => {
-  it('gives identical bits over 1–4 threads and both backends (Dirichlet, flux, Robin, periodic, a source)', async () => {
+  it('gives identical bits over 1–4 threads and both backends (Dirichlet, flux, Robin, periodic, a source, a varying α)', async () => {
     const boundary = {
       left: { type: 'dirichlet', value: 1 },
       right: { type: 'neumann', flux: 0.5 },
@@ -214,7 +273,8 @@ describe('3D Crank–Nicolson: the same bits everywhere', () => {
       ...options,
       boundary: { ...boundary, back: { type: 'periodic' }, front: { type: 'periodic' } },
     }
-    for (const o of [options, periodic]) {
+    const varying: SolveOptions = { ...options, diffusivity: (x, y, z) => 1 + x * x + Math.sin(3 * y) * z }
+    for (const o of [options, periodic, varying]) {
       const results = await Promise.all(kMatrix.map(({ backend, threads }) => solve({ ...o, backend, threads })))
       for (const r of results.slice(1)) expect(sameBits(r.field, results[0].field)).toBe(true)
     }
@@ -225,8 +285,8 @@ describe('3D Crank–Nicolson refuses what it does not support yet', () => {
   const grid = { nx: 9, ny: 9, nz: 9, lz: 1 }
   it.each([
     [
-      { diffusivity: (x: number) => 1 + x },
-      "options.method 'crank-nicolson' on a 3D grid (options.grid.nz) takes a constant options.diffusivity",
+      { diffusivity: (x: number) => 1 + x, boundary: { type: 'periodic' } },
+      "options.method 'crank-nicolson' on a 3D grid (options.grid.nz) takes a varying options.diffusivity only without periodic sides",
     ],
     [
       { boundary: { type: 'dirichlet', value: (x: number, _y: number, _z: number, t: number) => x * t } },
@@ -271,15 +331,28 @@ describe('the native 3D line solves refuse what does not fit', () => {
     const band = (start: number, end: number) =>
       new NativePlaneLines({ start, end, rowStart: 1, rowEnd: n - 1, parties: 1 })
     const none0 = new Float64Array(0)
-    expect(() => band(0, n).run(field(), field(), none0, none0, control, kernel, 1, 0)).toThrow(/band/)
-    expect(() => band(1, n - 1).run(field(), new Float64Array(8), none0, none0, control, kernel, 1, 0)).toThrow(/field/)
-    expect(() => band(1, n - 1).run(field(), field(), new Float64Array(3), none0, control, kernel, 1, 0)).toThrow(
-      /source/,
+    expect(() => band(0, n).run(field(), field(), none0, none0, none0, control, kernel, 1, 0)).toThrow(/band/)
+    expect(() => band(1, n - 1).run(field(), new Float64Array(8), none0, none0, none0, control, kernel, 1, 0)).toThrow(
+      /field/,
+    )
+    expect(() =>
+      band(1, n - 1).run(field(), field(), new Float64Array(3), none0, none0, control, kernel, 1, 0),
+    ).toThrow(/source/)
+    const empty = { first: 1, count: n - 2, half: 0.5, lower: [], inv: [], upper: [], low: fixed, high: fixed }
+    const variable = new PlaneLineKernel({ ...spec, variable: true, x: empty, y: empty, z: empty })
+    const run = (faces: Float64Array) => () =>
+      band(1, n - 1).run(field(), field(), none0, faces, none0, control, variable, 1, 0)
+    expect(run(none0)).toThrow(/faces/)
+    expect(run(new Float64Array(4 * len))).toThrow(/faces/)
+    expect(run(new Float64Array(5 * len).fill(1))()).toEqual({ steps: 1, abandoned: false, lost: false })
+    const wrap = { kind: 'wrap', a: 0, b: 0, c: 0 } as const
+    expect(() => new PlaneLineKernel({ ...spec, variable: true, x: empty, y: empty, z: empty, back: wrap })).toThrow(
+      /periodic/,
     )
     const [a, b] = [field(), field()]
-    expect(() => band(1, n - 1).run(a, a, none0, none0, control, kernel, 1, 0)).toThrow(/share memory|fieldB/)
-    expect(() => band(1, n - 1).run(a, b, none0, Float64Array.of(0.1), control, kernel, 2, 0)).toThrow(/weights/)
-    expect(band(1, n - 1).run(a, b, none0, none0, control, kernel, 2, 0)).toEqual({
+    expect(() => band(1, n - 1).run(a, a, none0, none0, none0, control, kernel, 1, 0)).toThrow(/share memory|fieldB/)
+    expect(() => band(1, n - 1).run(a, b, none0, none0, Float64Array.of(0.1), control, kernel, 2, 0)).toThrow(/weights/)
+    expect(band(1, n - 1).run(a, b, none0, none0, none0, control, kernel, 2, 0)).toEqual({
       steps: 2,
       abandoned: false,
       lost: false,

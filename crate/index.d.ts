@@ -58,11 +58,12 @@ export declare class NativePlaneLines {
   /**
    * Up to `steps` Douglas–Gunn steps from field `parity` (the buffers swap every step), meeting the
    * peers at the barrier in `control` twice a step. Stops early, with every peer at the same step, on
-   * a stop request or a non-finite value, and promptly once the barrier is abandoned. `weights` is
+   * a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
+   * empty, or the five padded arrays of model/faces.ts (required by a kernel with `variable`); `weights` is
    * empty, or dt/2·g(t_{n+1/2}) for each step (the source weighs twice that). Throws, before
    * touching anything, if any view, index or length does not fit.
    */
-  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, weights: Float64Array, control: Int32Array, kernel: PlaneLineKernel, steps: number, parity: number): NapiOutcome
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: PlaneLineKernel, steps: number, parity: number): NapiOutcome
 }
 
 /** A step's line systems, checked once and reused for every step of a run. */
@@ -345,6 +346,11 @@ export interface NapiPlaneLines {
   nz: number
   /** The weight of the source in the x-lines. */
   dt: number
+  /**
+   * The conservative operator over the faces buffer (a varying α): the axes' factors are then empty.
+   * Absent means false.
+   */
+  variable?: boolean
   x: NapiLineAxis
   y: NapiLineAxis
   z: NapiLineAxis

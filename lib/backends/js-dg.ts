@@ -11,15 +11,12 @@
  *
  * Every halo cell a phase reads is written by the worker that reads it, or before the barrier before it:
  * the ghost rows of uⁿ⁺¹ (made from rows another worker may own) wait for the next step's first phase,
- * whose worker owns the whole plane. Nothing is allocated per step.
+ * whose worker owns the whole plane. Nothing is allocated per step. The run loop is js-dg-run.ts's; a
+ * varying α's solves are js-dg-variable.ts's.
  */
 import type { GhostRule } from '../model/boundary/index.js'
 import { mirrored } from '../model/boundary/rule.js'
 import { fillGhostColumns, ghostUnits } from '../model/field.js'
-import { Barrier } from '../parallel/barrier.js'
-import { kAbortNow, kGo, kNonFinite, kStopRequest } from '../parallel/control.js'
-import type { Runner, RunOutcome, RunRequest, WorkerInit } from '../parallel/protocol.js'
-import type { StepSpec } from '../steppers/schedule.js'
 import type { LineAxis } from './lines.js'
 import type { PlaneLineSpec } from './lines3d.js'
 
@@ -191,11 +188,19 @@ export function solveRowsZ(
   const block: Block = { axis: z, step: plane, first, runs: end - start, runStride: stride, width: x.count }
   forwardBlock(block, src, mid)
   backBlock(block, mid, scratch)
+  return rowsFinite(lines, mid, start, end)
+}
+
+/** Whether every unknown of node rows [start, end) is finite. */
+export function rowsFinite(lines: PlaneLines, out: Float64Array, start: number, end: number): boolean {
+  const { x, z, stride, plane } = lines
+  const first = (z.first + 1) * plane + (start + 1) * stride + x.first + 1
   let acc = 0
   for (let k = 0; k < z.count; k++) {
     for (let r = 0; r < end - start; r++) {
       const s = first + k * plane + r * stride
-      for (let c = s; c < s + x.count; c++) acc += mid[c] - mid[c]
+      // x − x is 0 for a finite x and NaN otherwise.
+      for (let c = s; c < s + x.count; c++) acc += out[c] - out[c]
     }
   }
   return acc === 0
@@ -213,51 +218,5 @@ export function rowsHalo(lines: PlaneLines, out: Float64Array, start: number, en
         ghostCell(out, g.rule, g.target * plane + i, g.inside * plane + i, g.boundary * plane + i)
       }
     }
-  }
-}
-
-/** The first phase over the band's planes; false if an abort request cut it short. */
-function planesPhase(
-  init: WorkerInit,
-  lines: PlaneLines,
-  fields: { src: Float64Array; dst: Float64Array; f: Float64Array | null; weight: number },
-  scratch: Float64Array,
-  control: Int32Array,
-) {
-  const { src, dst, f, weight } = fields
-  const { y, stride, plane } = lines
-  for (let k = init.band.start; k < init.band.end; k++) {
-    if (Atomics.load(control, kStopRequest) === kAbortNow) return false
-    const base = (k + 1) * plane
-    planeGhostRows(lines, src, base)
-    for (let j = y.first; j < y.first + y.count; j++) solveXRow(lines, src, dst, f, weight, base + (j + 1) * stride)
-    solvePlaneY(lines, src, dst, base, scratch)
-  }
-  return true
-}
-
-/** The js backend's Douglas–Gunn run loop. An abort drops a step at its first barrier (uⁿ is intact). */
-export const jsPlaneLinesRunner: Runner<StepSpec> = async (init) => {
-  const control = new Int32Array(init.control)
-  const barrier = new Barrier(control, init.parties)
-  const fields = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])] as const
-  const f = init.source === null ? null : new Float64Array(init.source)
-  const weights = init.weights === null ? null : new Float64Array(init.weights)
-  const scratch = new Float64Array(init.stride)
-  const rows = init.schedule.zRows ?? { start: 0, end: 0 }
-  return (request: RunRequest<StepSpec>): RunOutcome => {
-    const lines = planeLinesOf(request.stencil as PlaneLineSpec)
-    for (let done = 0; done < request.steps; done++) {
-      const [src, dst] = [fields[(request.parity + done) % 2], fields[(request.parity + done + 1) % 2]]
-      // The source's weight: dt, or dt·g(t_{n+1/2}) for a separable source of t (twice the ring's dt/2·g, exactly).
-      const weight = weights === null ? lines.spec.dt : 2 * weights[done]
-      planesPhase(init, lines, { src, dst, f, weight }, scratch, control)
-      // Stop or go, a step whose first phase is complete is finished; an abort drops it (uⁿ is intact).
-      if (barrier.wait() === kAbortNow) return { steps: done, abandoned: false, lost: false }
-      if (!solveRowsZ(lines, src, dst, rows.start, rows.end, scratch)) Atomics.store(control, kNonFinite, 1)
-      rowsHalo(lines, dst, rows.start, rows.end)
-      if (barrier.wait() !== kGo) return { steps: done + 1, abandoned: false, lost: false }
-    }
-    return { steps: request.steps, abandoned: false, lost: false }
   }
 }

@@ -23,6 +23,12 @@ export interface PlaneLineSpec {
   readonly ny: number
   readonly nz: number
   readonly dt: number
+  /**
+   * The conservative operator over the faces buffer (a varying α): the axes' `half` are dt/(2·spacing²)
+   * (the faces carry α), their factors are empty, and the kernels compute the pivots as they sweep
+   * (js-dg-variable.ts). No axis is periodic then.
+   */
+  readonly variable: boolean
   readonly x: LineAxis
   readonly y: LineAxis
   readonly z: LineAxis

@@ -27,6 +27,7 @@ const axis = ({ cyclic, ...rest }: LineAxis) => ({
 export const nativePlaneLinesRunner: Runner<StepSpec> = async (init) => {
   const [a, b] = [new Float64Array(init.fields[0]), new Float64Array(init.fields[1])]
   const source = init.source === null ? new Float64Array(0) : new Float64Array(init.source)
+  const faces = init.faces === null ? kNone : new Float64Array(init.faces)
   const weights = init.weights === null ? null : new Float64Array(init.weights)
   const control = new Int32Array(init.control)
   const rows = init.schedule.zRows ?? { start: 0, end: 0 }
@@ -48,7 +49,7 @@ export const nativePlaneLinesRunner: Runner<StepSpec> = async (init) => {
       const parity = (request.parity + done) % 2
       // A separable source of t: this call's steps' dt/2·g(t_{n+1/2}) (the kernel doubles them, exactly).
       const w = weights === null ? kNone : weights.subarray(done, done + want)
-      const outcome = band.run(a, b, source, w, control, kernel, want, parity)
+      const outcome = band.run(a, b, source, faces, w, control, kernel, want, parity)
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       // A stop decided at the call's last barrier looks like a call that ran to its end (see native.ts).

@@ -14,13 +14,15 @@ export const kSteadyMaxSteps = 1_000_000
 
 /**
  * Refuses, by name, what Crank–Nicolson on a 3D grid (Douglas–Gunn, whose line systems are factored once
- * per dt) does not take yet: a varying diffusivity, and side data given as functions.
+ * per dt for one α) does not take yet: a varying diffusivity with a periodic axis, and side data given
+ * as functions.
  */
 export function checkImplicit3d(method: Method, grid: Grid, varyingDiffusivity: boolean, sides: Sides): void {
   if (method === 'explicit' || !is3d(grid)) return
   const why = `options.method '${method}' on a 3D grid (options.grid.nz) takes`
-  if (varyingDiffusivity) {
-    throw new TypeError(`${why} a constant options.diffusivity (a number) for now, got a varying one; use 'explicit'`)
+  const periodic = grid.periodicX || grid.periodicY || grid.periodicZ
+  if (varyingDiffusivity && periodic) {
+    throw new TypeError(`${why} a varying options.diffusivity only without periodic sides for now; use 'explicit'`)
   }
   const side = kSideNames3d.find((name) => sides[name]?.varying === true)
   if (side !== undefined) {

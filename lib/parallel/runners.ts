@@ -11,7 +11,7 @@ export async function runnerFor(init: WorkerInit): Promise<Runner<StepSpec>> {
   const lines = init.schedule.columns !== undefined
   if (init.schedule.zRows !== undefined) {
     return init.backend === 'js'
-      ? (await import('../backends/js-dg.js')).jsPlaneLinesRunner
+      ? (await import('../backends/js-dg-run.js')).jsPlaneLinesRunner
       : (await import('../backends/native-dg.js')).nativePlaneLinesRunner
   }
   if (init.backend === 'js') {

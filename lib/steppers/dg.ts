@@ -5,6 +5,7 @@
  * axes' systems are factored once per dt, as for Peaceman–Rachford (steppers/adi.ts), with
  * h = α·dt/(2·spacing²) on each axis; the buffers swap every step.
  */
+import type { LineAxis } from '../backends/lines.js'
 import type { PlaneLineSpec } from '../backends/lines3d.js'
 import { evolvingNodes, type GhostRule, type Side } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
@@ -25,8 +26,30 @@ function axisOf(
   return wraps ? cyclicAxis(last - first + 1, half) : lineAxis(first, last, half, sides, rules)
 }
 
-/** The line systems of a Douglas–Gunn step of dt (constant α, constant side data). */
+/** An axis of the conservative operator: h = dt/(2·spacing²), no factors (the kernels pivot as they sweep). */
+function variableAxis(first: number, last: number, half: number, low: Side, high: Side): LineAxis {
+  return {
+    ...{ first, count: last - first + 1, half, lower: [], inv: [], upper: [], cyclic: null },
+    ...{ low: { fixed: low.fixed, term: 0 }, high: { fixed: high.fixed, term: 0 } },
+  }
+}
+
+/** The conservative operator's line systems (a varying α, its faces in the faces buffer). */
+function variablePlaneLines(problem: Problem, dt: number): PlaneLineSpec {
+  const { grid, sides, ghosts } = problem
+  const e = evolvingNodes(grid, sides)
+  const { rx, ry, rz } = coefficients(grid, 1, dt)
+  const rules = { ...ghosts, back: ghosts.back!, front: ghosts.front! }
+  const x = variableAxis(e.firstColumn, e.lastColumn, rx / 2, sides.left, sides.right)
+  const y = variableAxis(e.firstRow, e.lastRow, ry / 2, sides.bottom, sides.top)
+  const z = variableAxis(e.firstPlane, e.lastPlane, rz / 2, sides.back!, sides.front!)
+  const { nx, ny, nz } = grid
+  return { kind: 'plane-lines', nx, ny, nz, dt, variable: true, x, y, z, ...rules }
+}
+
+/** The line systems of a Douglas–Gunn step of dt (factored for one α; the conservative ones for a varying α). */
 export function planeLines(problem: Problem, dt: number): PlaneLineSpec {
+  if (problem.diffusivityField !== null) return variablePlaneLines(problem, dt)
   const { grid, sides, ghosts } = problem
   const e = evolvingNodes(grid, sides)
   const { rx, ry, rz } = coefficients(grid, problem.diffusivity, dt)
@@ -43,7 +66,7 @@ export function planeLines(problem: Problem, dt: number): PlaneLineSpec {
   const y = axisOf(e.firstRow, e.lastRow, ry / 2, grid.periodicY, [sides.bottom, sides.top], [rules.bottom, rules.top])
   const z = axisOf(e.firstPlane, e.lastPlane, rz / 2, grid.periodicZ, [back, front], [rules.back, rules.front])
   const { nx, ny, nz } = grid
-  return { kind: 'plane-lines', nx, ny, nz, dt, x, y, z, ...rules }
+  return { kind: 'plane-lines', nx, ny, nz, dt, variable: false, x, y, z, ...rules }
 }
 
 /** Two phases a step: the band's planes (x- then y-lines), then the block of rows (z-lines). */

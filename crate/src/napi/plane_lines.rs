@@ -6,13 +6,13 @@ use std::sync::atomic::AtomicI32;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::band::{check_control, check_read_only, shared_fields, NapiOutcome};
+use super::band::{check_control, check_read_only, faces_of, shared_fields, NapiOutcome};
 use super::invalid;
 use super::lines::{axis, NapiLineAxis};
 use super::raw::{RawF64Array, RawI32Array};
 use super::stencil::NapiGhostRule;
 use crate::error::KernelError;
-use crate::schedule::dg::{run_plane_lines, PlaneRun};
+use crate::schedule::dg::{run_plane_lines, scratch_len, PlaneRun};
 use crate::stencil::plane_lines::PlaneLines;
 use crate::sync::Control;
 
@@ -24,6 +24,9 @@ pub struct NapiPlaneLines {
   pub nz: u32,
   /// The weight of the source in the x-lines.
   pub dt: f64,
+  /// The conservative operator over the faces buffer (a varying α): the axes' factors are then empty.
+  /// Absent means false.
+  pub variable: Option<bool>,
   pub x: NapiLineAxis,
   pub y: NapiLineAxis,
   pub z: NapiLineAxis,
@@ -51,6 +54,7 @@ impl PlaneLineKernel {
       ny: spec.ny as usize,
       nz: spec.nz as usize,
       dt: spec.dt,
+      variable: spec.variable == Some(true),
       left: spec.left.to_rule("left")?,
       right: spec.right.to_rule("right")?,
       bottom: spec.bottom.to_rule("bottom")?,
@@ -91,7 +95,7 @@ pub struct NativePlaneLines {
 #[napi]
 #[expect(
   clippy::too_many_arguments,
-  reason = "`run` has the JS signature the binding fixes: five views, the kernel and two counts, and `self`"
+  reason = "`run` has the JS signature the binding fixes: six views, the kernel and two counts, and `self`"
 )]
 impl NativePlaneLines {
   /// Checks parties 1 to 65536, start < end and rowStart <= rowEnd. Throws otherwise.
@@ -109,17 +113,19 @@ impl NativePlaneLines {
 
   /// Up to `steps` Douglas–Gunn steps from field `parity` (the buffers swap every step), meeting the
   /// peers at the barrier in `control` twice a step. Stops early, with every peer at the same step, on
-  /// a stop request or a non-finite value, and promptly once the barrier is abandoned. `weights` is
+  /// a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
+  /// empty, or the five padded arrays of model/faces.ts (required by a kernel with `variable`); `weights` is
   /// empty, or dt/2·g(t_{n+1/2}) for each step (the source weighs twice that). Throws, before
   /// touching anything, if any view, index or length does not fit.
   #[napi(
-    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, weights: Float64Array, control: Int32Array, kernel: PlaneLineKernel, steps: number, parity: number"
+    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: PlaneLineKernel, steps: number, parity: number"
   )]
   pub fn run(
     &mut self,
     field_a: RawF64Array,
     field_b: RawF64Array,
     source: &[f64],
+    faces: &[f64],
     weights: &[f64],
     control: RawI32Array,
     kernel: &PlaneLineKernel,
@@ -128,20 +134,21 @@ impl NativePlaneLines {
   ) -> Result<NapiOutcome> {
     let fields = shared_fields(field_a, field_b, source)?;
     check_control(control, &fields, source)?;
+    let faces = faces_of(faces, &fields, control)?;
     check_read_only("weights", weights, &fields, control)?;
     // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
     // source (checked); AtomicI32 has the size and alignment of i32, and every access is atomic.
     let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
     let control = Control::new(slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
     let lines = &kernel.lines;
-    if self.scratch.len() < lines.plane() {
+    if self.scratch.len() < scratch_len(lines) {
       // Once per worker and shape, never per step.
-      self.scratch = vec![0.0; lines.plane()];
+      self.scratch = vec![0.0; scratch_len(lines)];
     }
     let source = if source.is_empty() { None } else { Some(source) };
     let weights = if weights.is_empty() { None } else { Some(weights) };
     let (planes, rows, parties) = (self.planes, self.rows, self.parties);
-    let run = PlaneRun { fields: &fields, source, weights, control: &control, planes, rows, parties, lines };
+    let run = PlaneRun { fields: &fields, source, weights, faces, control: &control, planes, rows, parties, lines };
     // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
     // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
     // every worker of the run disjoint planes and rows of the same fields and control block.

@@ -20,8 +20,12 @@ use super::Outcome;
 use crate::error::KernelError;
 use crate::grid::SharedFields;
 use crate::stencil::plane_lines::{
-  plane_ghost_rows, rows_halo, solve_plane_y, solve_rows_z, solve_x_rows, Cells, PlaneLines,
+  plane_ghost_rows, rows_finite, rows_halo, solve_plane_y, solve_rows_z, solve_x_rows, Cells, PlaneLines,
 };
+use crate::stencil::plane_lines_variable::{
+  plane_ghost_rows_variable, rows_halo_variable, solve_block_variable, solve_x_row_variable, Along,
+};
+use crate::stencil::Faces;
 use crate::sync::{Control, Release};
 
 /// x-lines swept in lockstep (see `solve_x_rows`).
@@ -34,6 +38,8 @@ pub struct PlaneRun<'a> {
   /// A separable source of t: per step dt/2·g(t_{n+1/2}), as the ring holds it; twice that (exactly
   /// dt·g) replaces `lines.dt`.
   pub weights: Option<&'a [f64]>,
+  /// The faces buffer, five arrays (required when `lines.variable`).
+  pub faces: Option<Faces<'a>>,
   pub control: &'a Control<'a>,
   /// Node planes [start, end) of the first phase.
   pub planes: (usize, usize),
@@ -55,11 +61,15 @@ impl PlaneRun<'_> {
     if let Some(s) = self.source.filter(|s| s.len() != len) {
       return Err(KernelError::Length { what: "source", expected: len, actual: s.len() });
     }
+    if lines.variable && self.faces.as_ref().is_none_or(|f| f.east.len() != len || f.up.len() != len) {
+      let actual = self.faces.as_ref().map_or(0, |f| 4 * f.east.len() + f.up.len());
+      return Err(KernelError::Length { what: "faces", expected: 5 * len, actual });
+    }
     let (y, z) = (&lines.y, &lines.z);
     let (p, r) = (self.planes, self.rows);
     let planes_ok = p.0 < p.1 && p.0 >= z.first && p.1 <= z.first + z.count;
     let rows_ok = r.0 <= r.1 && (r.0 == r.1 || (r.0 >= y.first && r.1 <= y.first + y.count));
-    if !planes_ok || !rows_ok || scratch.len() < lines.plane() {
+    if !planes_ok || !rows_ok || scratch.len() < scratch_len(lines) {
       let actual = format!("planes {}..{}, rows {}..{}, scratch {}", p.0, p.1, r.0, r.1, scratch.len());
       return Err(KernelError::Argument { what: "band", expected: "planes and rows among the unknowns", actual });
     }
@@ -71,30 +81,68 @@ impl PlaneRun<'_> {
   }
 }
 
+/// Scratch values a thread needs: a plane (cyclic factors), or the conservative sweeps' upper
+/// coefficients of a plane's y-lines and a row's z-lines.
+#[must_use]
+pub fn scratch_len(lines: &PlaneLines) -> usize {
+  lines.plane().max((lines.y.count + lines.z.count) * lines.stride())
+}
+
+/// The x- and y-lines of the padded plane at `base` (uⁿ's ghost rows first).
+fn plane_solves(run: &PlaneRun, (src, dst): (Cells, Cells), weight: f64, base: usize, scratch: &mut [f64]) {
+  let lines = run.lines;
+  let (x, y, stride) = (&lines.x, &lines.y, lines.stride());
+  if let (true, Some(faces)) = (lines.variable, &run.faces) {
+    plane_ghost_rows_variable(lines, faces, src, base);
+    for j in y.first..y.first + y.count {
+      solve_x_row_variable(lines, faces, src, dst, run.source, weight, base + (j + 1) * stride, scratch);
+    }
+    let first = base + (y.first + 1) * stride + x.first + 1;
+    solve_block_variable(lines, faces, Along::Y, (src, dst), (first, x.count), scratch);
+    return;
+  }
+  plane_ghost_rows(lines, src, base);
+  let mut j = y.first;
+  while j < y.first + y.count {
+    let at = base + (j + 1) * stride;
+    if y.first + y.count - j >= GROUP {
+      solve_x_rows::<GROUP>(lines, src, dst, run.source, weight, at);
+      j += GROUP;
+    } else {
+      solve_x_rows::<1>(lines, src, dst, run.source, weight, at);
+      j += 1;
+    }
+  }
+  solve_plane_y(lines, src, dst, base, scratch);
+}
+
 /// The first phase over the band's planes; false if an abort request cut it short.
 fn planes_phase(run: &PlaneRun, src: Cells, dst: Cells, weight: f64, scratch: &mut [f64]) -> bool {
-  let lines = run.lines;
-  let (y, stride, plane) = (&lines.y, lines.stride(), lines.plane());
   for k in run.planes.0..run.planes.1 {
     if run.control.aborting() {
       return false;
     }
-    let base = (k + 1) * plane;
-    plane_ghost_rows(lines, src, base);
-    let mut j = y.first;
-    while j < y.first + y.count {
-      let at = base + (j + 1) * stride;
-      if y.first + y.count - j >= GROUP {
-        solve_x_rows::<GROUP>(lines, src, dst, run.source, weight, at);
-        j += GROUP;
-      } else {
-        solve_x_rows::<1>(lines, src, dst, run.source, weight, at);
-        j += 1;
-      }
-    }
-    solve_plane_y(lines, src, dst, base, scratch);
+    plane_solves(run, (src, dst), weight, (k + 1) * run.lines.plane(), scratch);
   }
   true
+}
+
+/// The z-lines of the block's rows and their halo; whether every value is finite.
+fn rows_phase(run: &PlaneRun, src: Cells, dst: Cells, scratch: &mut [f64]) -> bool {
+  let lines = run.lines;
+  let Some(faces) = run.faces.as_ref().filter(|_| lines.variable) else {
+    let finite = solve_rows_z(lines, src, dst, run.rows, scratch);
+    rows_halo(lines, dst, run.rows);
+    return finite;
+  };
+  let (x, z, stride, plane) = (&lines.x, &lines.z, lines.stride(), lines.plane());
+  for r in run.rows.0..run.rows.1 {
+    let first = (z.first + 1) * plane + (r + 1) * stride + x.first + 1;
+    solve_block_variable(lines, faces, Along::Z, (src, dst), (first, x.count), scratch);
+  }
+  let finite = rows_finite(lines, dst, run.rows);
+  rows_halo_variable(lines, faces, dst, run.rows);
+  finite
 }
 
 /// Runs up to `steps` Douglas–Gunn steps from buffer `parity`; the result of step n is in buffer
@@ -134,10 +182,9 @@ pub unsafe fn run_plane_lines(
       Release::Abort => return stopped(done, false),
       Release::Abandoned => return stopped(done, true),
     }
-    if !solve_rows_z(run.lines, src, dst, run.rows, scratch) {
+    if !rows_phase(run, src, dst, scratch) {
       run.control.flag_non_finite(0);
     }
-    rows_halo(run.lines, dst, run.rows);
     match run.control.wait(run.parties) {
       Release::Go => {}
       Release::Stop | Release::Abort => return stopped(done + 1, false),

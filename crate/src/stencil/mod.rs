@@ -14,11 +14,13 @@
 //! On a 3D grid (a [`Plane`] in the stencil) the band's units are padded planes rather than rows, and
 //! `seven` steps them with the 7-point stencil, + rz·(u_b − 2u + u_f) after the y term.
 
+pub mod cells;
 mod ftcs;
 mod isa;
 pub mod lines;
 pub mod lines_variable;
 pub mod plane_lines;
+pub mod plane_lines_variable;
 mod seven;
 mod variable;
 

@@ -15,7 +15,8 @@
 
 use crate::boundary::GhostRule;
 use crate::error::KernelError;
-use crate::stencil::lines::LineAxis;
+pub use crate::stencil::cells::Cells;
+use crate::stencil::lines::{Cyclic, LineAxis};
 
 /// A Douglas–Gunn step of dt, checked once per run request.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +26,9 @@ pub struct PlaneLines {
   pub nz: usize,
   /// The weight of the source in the x-lines' right-hand side.
   pub dt: f64,
+  /// The conservative operator over a faces buffer (a varying α, see `plane_lines_variable`): the
+  /// axes' `half` are dt/(2·spacing²), their factors are empty, and no side wraps.
+  pub variable: bool,
   pub x: LineAxis,
   pub y: LineAxis,
   pub z: LineAxis,
@@ -54,9 +58,9 @@ impl PlaneLines {
     if !self.dt.is_finite() {
       return Err(argument("dt", "a finite number", self.dt.to_string()));
     }
-    self.x.validate("x", nx, false)?;
-    self.y.validate("y", ny, false)?;
-    self.z.validate("z", nz, false)?;
+    self.x.validate("x", nx, self.variable)?;
+    self.y.validate("y", ny, self.variable)?;
+    self.z.validate("z", nz, self.variable)?;
     let rules = [
       ("left", self.left),
       ("right", self.right),
@@ -66,6 +70,9 @@ impl PlaneLines {
       ("front", self.front),
     ];
     for (what, rule) in rules {
+      if self.variable && rule == GhostRule::Wrap {
+        return Err(argument(what, "no periodic side with the conservative operator", format!("{rule:?}")));
+      }
       if !rule.is_valid() {
         return Err(argument(what, "a ghost rule with finite a, b and c", format!("{rule:?}")));
       }
@@ -98,60 +105,6 @@ impl PlaneLines {
   }
 }
 
-/// A padded field shared between threads, read and written one cell at a time.
-#[derive(Clone, Copy, Debug)]
-pub struct Cells {
-  ptr: *mut f64,
-  len: usize,
-}
-
-impl Cells {
-  /// # Safety
-  /// `ptr` must be valid for reads and writes of `len` values while the `Cells` is used, and no two
-  /// threads may access one cell in a phase unless both only read it.
-  #[must_use]
-  pub unsafe fn new(ptr: *mut f64, len: usize) -> Self {
-    Self { ptr, len }
-  }
-
-  #[inline]
-  fn get(self, i: usize) -> f64 {
-    debug_assert!(i < self.len);
-    // SAFETY: every index the kernels form lies inside a validated field of `len` values, and the
-    // constructor's contract rules out a concurrent write of this cell.
-    unsafe { self.ptr.add(i).read() }
-  }
-
-  /// `len` cells from `at` as a slice.
-  ///
-  /// # Safety
-  /// The cells lie in the field, and nobody writes them while the slice lives.
-  #[inline]
-  unsafe fn slice<'a>(self, at: usize, len: usize) -> &'a [f64] {
-    debug_assert!(at + len <= self.len);
-    // SAFETY: as the caller promises.
-    unsafe { std::slice::from_raw_parts(self.ptr.add(at), len) }
-  }
-
-  /// `len` cells from `at` as a mutable slice.
-  ///
-  /// # Safety
-  /// The cells lie in the field, and nobody else reads or writes them while the slice lives.
-  #[inline]
-  unsafe fn slice_mut<'a>(self, at: usize, len: usize) -> &'a mut [f64] {
-    debug_assert!(at + len <= self.len);
-    // SAFETY: as the caller promises.
-    unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
-  }
-
-  #[inline]
-  fn set(self, i: usize, v: f64) {
-    debug_assert!(i < self.len);
-    // SAFETY: as `get`; no other thread reads or writes this cell in this phase.
-    unsafe { self.ptr.add(i).write(v) }
-  }
-}
-
 /// One ghost cell by its rule: a copy (wrap) or a·inside + b·boundary + c (mirror); `None` leaves it.
 #[inline]
 fn ghost_cell(out: Cells, rule: GhostRule, target: usize, inside: usize, boundary: usize) {
@@ -167,7 +120,7 @@ fn ghost_cell(out: Cells, rule: GhostRule, target: usize, inside: usize, boundar
 
 /// The ghost units (target, inside, boundary, rule) of `n` node units between two rules, as
 /// lib/model/field.ts's ghostUnits: mirror from units 2 and 1 (n − 1 and n), wrap from the far side.
-fn ghost_units(n: usize, low: GhostRule, high: GhostRule) -> [Option<(usize, usize, usize, GhostRule)>; 2] {
+pub(crate) fn ghost_units(n: usize, low: GhostRule, high: GhostRule) -> [Option<(usize, usize, usize, GhostRule)>; 2] {
   let unit = |rule, target, mirror: (usize, usize), wrap| match rule {
     GhostRule::None => None,
     GhostRule::Mirror { .. } => Some((target, mirror.0, mirror.1, rule)),
@@ -232,11 +185,16 @@ pub fn solve_x_rows<const N: usize>(
   }
   if let Some(cyclic) = &x.cyclic {
     for &c in &c0 {
-      let g = (dst.get(c) + cyclic.q * dst.get(c + m - 1)) * cyclic.scale;
-      for k in 0..m {
-        dst.set(c + k, dst.get(c + k) - g * cyclic.z[k]);
-      }
+      cyclic_line(cyclic, dst, c, m);
     }
+  }
+}
+
+/// Sherman–Morrison's correction of the periodic line of `m` unknowns from cell `c0`.
+fn cyclic_line(cyclic: &Cyclic, dst: Cells, c0: usize, m: usize) {
+  let g = (dst.get(c0) + cyclic.q * dst.get(c0 + m - 1)) * cyclic.scale;
+  for k in 0..m {
+    dst.set(c0 + k, dst.get(c0 + k) - g * cyclic.z[k]);
   }
 }
 
@@ -357,13 +315,21 @@ pub fn solve_rows_z(l: &PlaneLines, src: Cells, mid: Cells, (start, end): (usize
   let block = Block { axis: z, step: plane, first, runs: end - start, run_stride: stride, width: x.count };
   forward_block(&block, src, mid);
   back_block(&block, mid, scratch);
+  rows_finite(l, mid, (start, end))
+}
+
+/// Whether every unknown of node rows [start, end) is finite.
+#[must_use]
+pub fn rows_finite(l: &PlaneLines, out: Cells, (start, end): (usize, usize)) -> bool {
+  let (x, z, stride, plane) = (&l.x, &l.z, l.stride(), l.plane());
+  let first = (z.first + 1) * plane + (start + 1) * stride + x.first + 1;
   let mut acc = 0.0;
   for k in 0..z.count {
-    for r in 0..end - start {
-      let s = block.at(r, k);
+    for r in 0..end.saturating_sub(start) {
+      let s = first + k * plane + r * stride;
       for c in s..s + x.count {
         // x − x is 0 for a finite x and NaN otherwise.
-        acc += mid.get(c) - mid.get(c);
+        acc += out.get(c) - out.get(c);
       }
     }
   }

@@ -27,6 +27,7 @@ fn dirichlet_box(n: usize, h: f64) -> PlaneLines {
     ny: n,
     nz: n,
     dt: 0.0,
+    variable: false,
     x: axis(),
     y: axis(),
     z: axis(),
