@@ -1,6 +1,7 @@
 // solve({ mpi: true }) under a real launcher: 1, 2 and 3 ranks × 1 and 2 threads give the bits of one
 // process on both backends (Dirichlet, a periodic y axis across ranks, Neumann and Robin edges on rank
-// boundaries, a variable α, array fields and a source); a rank that throws or dies ends every rank; a bad
+// boundaries, a variable α, array fields and a source; in 3D, slabs of planes with every side kind, a
+// periodic z ring and a variable α); a rank that throws or dies ends every rank; a bad
 // value on one rank's rows is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run
 // setup:mpi); without them the suite is one skipped test that says so. Outside mpiexec, mpi: true is
 // refused (always tested).
@@ -19,6 +20,10 @@ const kFixture = fileURLToPath(new URL('./fixtures/mpi-solve.mjs', import.meta.u
 /** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
 const kJobSeconds = 60
 const kCases = ['dirichlet', 'periodic y', 'neumann edges', 'robin edges', 'variable α', 'arrays and source']
+/** 3D cases (9 × 8 × 13, slabs of planes): every side kind across z with a source, a periodic z ring, a variable α. */
+const kCases3d = ['3d sides', '3d periodic z', '3d variable α']
+/** The cases that gather the whole field on every rank. */
+const kGatherAll = new Set(['dirichlet', '3d periodic z'])
 
 /** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
 function runFixture(ranks: number, mode: string, threads = 1, ...rest: string[]): Promise<Job> {
@@ -47,9 +52,9 @@ if (mpiAvailable()) {
     it.each(matrix)('%i ranks × %i threads give the same bits as one process', async (ranks, threads) => {
       const job = await runFixture(ranks, 'compare', threads)
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
-      const expected = kCases.flatMap((name) =>
+      const expected = [...kCases, ...kCases3d].flatMap((name) =>
         ['native', 'js'].map((backend) => {
-          const gather = name === 'dirichlet' ? 'all' : 'root'
+          const gather = kGatherAll.has(name) ? 'all' : 'root'
           return `${name} ${backend} gather ${gather} on ${ranks} ranks: identical`
         }),
       )
