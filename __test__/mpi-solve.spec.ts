@@ -98,6 +98,48 @@ if (mpiAvailable()) {
       }
     })
 
+    it('3D options are refused by every rank alike: too few planes, a source in time, memory per slab, a NaN on one rank', async () => {
+      const job = await runFixture(3, 'options-3d')
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+      for (const rank of [0, 1, 2]) {
+        const lines = job.stdout.split('\n').filter((line) => line.startsWith(`rank ${rank}: `))
+        expect(lines).toHaveLength(4)
+        expect(lines.slice(0, 2)).toEqual(
+          [
+            'ERR_CALOR_OPTIONS: options.grid.nz (5) is too small for 3 MPI ranks: each rank needs at least 2 planes, so nz must be at least 6',
+            'ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
+          ].map((m) => `rank ${rank}: ${m}`),
+        )
+        // Each rank checks its own slab of planes (100 000 owned, halo planes beside them).
+        expect(lines[2]).toMatch(
+          new RegExp(
+            `^rank ${rank}: ERR_CALOR_OPTIONS: options\\.grid \\(nx 3000 × ny 3000 × nz 1000\\d\\d\\) needs [\\d.]+ [GT]B .*; .* is available \\(MPI rank ${rank}'s slab: 1000\\d\\d of the grid's 300000 planes, halo included\\)$`,
+          ),
+        )
+      }
+      const nan = job.stdout.split('\n').filter((line) => line.includes('NaN') || line.includes('no rank ran'))
+      expect(nan.sort()).toEqual([
+        'rank 0: ERR_CALOR_OPTIONS: options were refused on MPI rank 2 (its error says why); no rank ran',
+        'rank 1: ERR_CALOR_OPTIONS: options were refused on MPI rank 2 (its error says why); no rank ran',
+        'rank 2: ERR_CALOR_OPTIONS: options.initial(x, y, z) must return a finite number, got NaN at node (0, 0, 10), x = 0, y = 0, z = 0.9090909090909092',
+      ])
+    })
+
+    it('3D: rank 0 writes the slice frames, VTK files and checkpoint one process writes; it resumes on the ranks', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-3d-'))
+      try {
+        const job = await runFixture(3, 'outputs-3d', 2, dir)
+        expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+        // Frames at steps 0, 10, 20 and frames.json; .vti at 0, 7, 14, 20 and u.pvd; the middle z slice.
+        expect(job.stdout.trim().split('\n')).toEqual([
+          '3d outputs: the checkpoint and 9 files identical, 4 of them .vti, slice {"axis":"z","index":6,"across":"x","up":"y"}',
+          '3d resumed on 3 ranks: identical',
+        ])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
     it('rank 0 writes the frames one process writes, byte for byte', async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-frames-'))
       try {
