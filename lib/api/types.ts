@@ -324,9 +324,9 @@ export type AdvanceOptions = (
 
 /**
  * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
- * `mpi: true`; each rank solves a slab of rows (of z planes on a 3D grid; on its own `threads` workers) and the result is
- * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames, the VTK files and the checkpoints (whole-field
- * files that resume on any number of ranks).
+ * `mpi: true`; each rank solves a slab of rows (of z planes on a 3D grid) on its own `threads` workers,
+ * and the result is bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames, the VTK
+ * files and the checkpoints (whole-field files that resume on any number of ranks).
  */
 export interface MpiSolveOptions extends SolveOptions {
   mpi: true
