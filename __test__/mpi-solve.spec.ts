@@ -98,12 +98,15 @@ if (mpiAvailable()) {
       }
     })
 
-    it('3D options are refused by every rank alike: too few planes, a source in time, memory per slab, a NaN on one rank', async () => {
+    it('3D options are refused by every rank alike: too few planes, a source in time, memory per slab, a NaN on one rank, probes', async () => {
       const job = await runFixture(3, 'options-3d')
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
       for (const rank of [0, 1, 2]) {
         const lines = job.stdout.split('\n').filter((line) => line.startsWith(`rank ${rank}: `))
-        expect(lines).toHaveLength(4)
+        expect(lines).toHaveLength(5)
+        expect(lines[4]).toBe(
+          `rank ${rank}: ERR_CALOR_OPTIONS: options.probes is not supported with mpi: true: probes would read one rank’s slab, and result.probes is not gathered`,
+        )
         expect(lines.slice(0, 2)).toEqual(
           [
             'ERR_CALOR_OPTIONS: options.grid.nz (5) is too small for 3 MPI ranks: each rank needs at least 2 planes, so nz must be at least 6',

@@ -27,6 +27,7 @@ import { checkRanks, checkSlabMemory, type Slab, slabOf, slabProblem, unitNodesO
 const kRefused = {
   trackers: 'trackers see one process’s field',
   until: 'a steady run needs the residual of the whole field',
+  probes: 'probes would read one rank’s slab, and result.probes is not gathered',
 } as const
 
 /** The exit code of a job that one rank ended after a failure. */
