@@ -19,6 +19,8 @@ import { memoryShortfall, summarize } from '../bench/matrix.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { parseReferenceLine } from '../bench/reference.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
+import { inCacheTable } from '../bench/table.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
 import { costsByObject } from '../bench/instructions.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { bestLoop } from '../bench/jsloop.mjs'
@@ -252,5 +254,27 @@ describe('bench helpers', () => {
       /bench[\\/]results[\\/]variable$/,
     )
     expect(parseBenchArgs([]).physics).toBe('constant')
+  })
+})
+
+describe('the in-cache ratio table', () => {
+  const cell = (nodes: number, threads: number, median: number) => ({
+    nodes,
+    threads,
+    backend: 'native',
+    dims: 2,
+    mlups: { median },
+  })
+
+  it("divides each larger grid's native rate by 258²'s on the same thread count", () => {
+    const cells = [cell(258, 1, 4000), cell(258, 2, 8000), cell(2050, 1, 3000), cell(2050, 2, 6800), cell(130, 1, 1)]
+    const lines = inCacheTable(cells).split('\n')
+    expect(lines[0].split(/\s{2,}/)).toEqual(['grid', '÷ 258² 1 thr', '÷ 258² 2 thr'])
+    expect(lines.slice(-1)[0].split(/\s+/)).toEqual(['2050²', '0.75', '0.85'])
+    expect(lines).toHaveLength(2)
+  })
+
+  it('is left out when 258² was not measured', () => {
+    expect(inCacheTable([cell(2050, 1, 3000)])).toBeNull()
   })
 })

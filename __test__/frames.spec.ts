@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -217,16 +217,23 @@ describe('frames', () => {
   })
 
   it('rejects with the first frame that cannot be written', async () => {
-    const dir = tempDir()
+    const parent = tempDir()
+    const dir = path.join(parent, 'frames')
+    let moved = false
     const run = solve({
       grid: { nx: 64, ny: 64 },
       initial: 1,
       steps: 2000,
       frames: { dir, every: 10 },
-      // The encoder may be writing a frame into dir meanwhile: rm retries on ENOTEMPTY.
-      onProgress: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 }),
+      // The directory goes away mid-run in one atomic step: removing it could race the encoder writing a
+      // frame into it (ENOTEMPTY), a rename cannot.
+      onProgress: () => {
+        if (!moved) renameSync(dir, path.join(parent, 'gone'))
+        moved = true
+      },
     })
     await expect(run).rejects.toThrow(/^frames: cannot write frame-\d{5}\.png: .*No such file or directory/)
+    rmSync(parent, { recursive: true, force: true })
   })
 
   it('fails before any step when the directory cannot be made', async () => {

@@ -1,6 +1,7 @@
 // solve({ mpi: true }) under a real launcher: 1, 2 and 3 ranks × 1 and 2 threads give the bits of one
 // process on both backends (Dirichlet, a periodic y axis across ranks, Neumann and Robin edges on rank
-// boundaries, a variable α, array fields and a source); a rank that throws or dies ends every rank; a bad
+// boundaries, a variable α, array fields and a source; in 3D, slabs of planes with every side kind, a
+// periodic z ring and a variable α); a rank that throws or dies ends every rank; a bad
 // value on one rank's rows is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run
 // setup:mpi); without them the suite is one skipped test that says so. Outside mpiexec, mpi: true is
 // refused (always tested).
@@ -19,6 +20,10 @@ const kFixture = fileURLToPath(new URL('./fixtures/mpi-solve.mjs', import.meta.u
 /** MPICH's launcher ends the job itself after this many seconds; the child timeout below is the backstop. */
 const kJobSeconds = 60
 const kCases = ['dirichlet', 'periodic y', 'neumann edges', 'robin edges', 'variable α', 'arrays and source']
+/** 3D cases (9 × 8 × 13, slabs of planes): every side kind across z with a source, a periodic z ring, a variable α. */
+const kCases3d = ['3d sides', '3d periodic z', '3d variable α']
+/** The cases that gather the whole field on every rank. */
+const kGatherAll = new Set(['dirichlet', '3d periodic z'])
 
 /** Runs the fixture on `ranks` ranks; resolves with how it ended, never hangs. */
 function runFixture(ranks: number, mode: string, threads = 1, ...rest: string[]): Promise<Job> {
@@ -47,9 +52,9 @@ if (mpiAvailable()) {
     it.each(matrix)('%i ranks × %i threads give the same bits as one process', async (ranks, threads) => {
       const job = await runFixture(ranks, 'compare', threads)
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
-      const expected = kCases.flatMap((name) =>
+      const expected = [...kCases, ...kCases3d].flatMap((name) =>
         ['native', 'js'].map((backend) => {
-          const gather = name === 'dirichlet' ? 'all' : 'root'
+          const gather = kGatherAll.has(name) ? 'all' : 'root'
           return `${name} ${backend} gather ${gather} on ${ranks} ranks: identical`
         }),
       )
@@ -90,6 +95,51 @@ if (mpiAvailable()) {
           ),
         )
         expect(lines[9]).toBe(`rank ${rank}: concurrent: fulfilled, rejected: solve({ mpi: true }): ${concurrent}`)
+      }
+    })
+
+    it('3D options are refused by every rank alike: too few planes, a source in time, memory per slab, a NaN on one rank, probes', async () => {
+      const job = await runFixture(3, 'options-3d')
+      expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+      for (const rank of [0, 1, 2]) {
+        const lines = job.stdout.split('\n').filter((line) => line.startsWith(`rank ${rank}: `))
+        expect(lines).toHaveLength(5)
+        expect(lines[4]).toBe(
+          `rank ${rank}: ERR_CALOR_OPTIONS: options.probes is not supported with mpi: true: probes would read one rank’s slab, and result.probes is not gathered`,
+        )
+        expect(lines.slice(0, 2)).toEqual(
+          [
+            'ERR_CALOR_OPTIONS: options.grid.nz (5) is too small for 3 MPI ranks: each rank needs at least 2 planes, so nz must be at least 6',
+            'ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
+          ].map((m) => `rank ${rank}: ${m}`),
+        )
+        // Each rank checks its own slab of planes (100 000 owned, halo planes beside them).
+        expect(lines[2]).toMatch(
+          new RegExp(
+            `^rank ${rank}: ERR_CALOR_OPTIONS: options\\.grid \\(nx 3000 × ny 3000 × nz 1000\\d\\d\\) needs [\\d.]+ [GT]B .*; .* is available \\(MPI rank ${rank}'s slab: 1000\\d\\d of the grid's 300000 planes, halo included\\)$`,
+          ),
+        )
+      }
+      const nan = job.stdout.split('\n').filter((line) => line.includes('NaN') || line.includes('no rank ran'))
+      expect(nan.sort()).toEqual([
+        'rank 0: ERR_CALOR_OPTIONS: options were refused on MPI rank 2 (its error says why); no rank ran',
+        'rank 1: ERR_CALOR_OPTIONS: options were refused on MPI rank 2 (its error says why); no rank ran',
+        'rank 2: ERR_CALOR_OPTIONS: options.initial(x, y, z) must return a finite number, got NaN at node (0, 0, 10), x = 0, y = 0, z = 0.9090909090909092',
+      ])
+    })
+
+    it('3D: rank 0 writes the slice frames, VTK files and checkpoint one process writes; it resumes on the ranks', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-3d-'))
+      try {
+        const job = await runFixture(3, 'outputs-3d', 2, dir)
+        expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+        // Frames at steps 0, 10, 20 and frames.json; .vti at 0, 7, 14, 20 and u.pvd; the middle z slice.
+        expect(job.stdout.trim().split('\n')).toEqual([
+          '3d outputs: the checkpoint and 9 files identical, 4 of them .vti, slice {"axis":"z","index":6,"across":"x","up":"y"}',
+          '3d resumed on 3 ranks: identical',
+        ])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
     })
 

@@ -17,7 +17,7 @@ export const kDefaultReference = path.join(kProjectRoot, 'bench', 'reference', '
 export const kDefaultOut = 'calor-bench'
 
 /** Nodes per side: 2^k + 2, so the interior (what the C reference calls N) is a power of two. */
-export const kDefaultSizes = [130, 514, 2050, 8194]
+export const kDefaultSizes = [130, 258, 514, 2050, 8194]
 export const kBackends = ['native', 'js']
 /** Sizes of `--crossover` (native 1 against 2 threads): where the second thread starts to pay. */
 export const kCrossoverSizes = [18, 34, 66, 98, 130, 194, 258, 514]

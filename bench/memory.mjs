@@ -5,6 +5,7 @@
  * the node runtime's own ~45 MB is included. Reading the field (field(), a result) adds one nx·ny copy.
  */
 import { execFile } from 'node:child_process'
+import fs from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 
@@ -19,7 +20,18 @@ async function child(nodes, withSource) {
   const solver = await Solver.create(withSource ? { ...options, source: (x) => x } : options)
   await solver.advance({ steps: 2 })
   await solver.close()
-  process.stdout.write(`${process.resourceUsage().maxRSS * 1024}\n`)
+  process.stdout.write(`${peakRss()}\n`)
+}
+
+/**
+ * This process's peak RSS in bytes: VmHWM, the high-water mark of its own memory map. Not
+ * resourceUsage().maxRSS: Linux carries that across exec from the forked parent, so a child started by a
+ * large bench process would report the parent's peak.
+ */
+function peakRss() {
+  const status = fs.readFileSync('/proc/self/status', 'utf8')
+  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]
+  return kb === undefined ? process.resourceUsage().maxRSS * 1024 : Number(kb) * 1024
 }
 
 /** Peak RSS of a solver of nodes² (with a source or not), and its ratio to the two padded fields. */

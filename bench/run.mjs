@@ -29,7 +29,9 @@ import {
   bandwidthTable,
   crossoverTable,
   fmt,
+  inCacheTable,
   instructionsTable,
+  kInCacheNodes,
   latencyTable,
   resultsTable,
   speedTable,
@@ -186,6 +188,9 @@ function duration(seconds) {
 function report(result, files, print) {
   print(`\n${resultsTable(result.cells)}\n`)
   print(`Native ÷ js, and js on 1 thread ÷ the best plain JS loop (same run):\n${speedTable(result.cells)}\n`)
+  const inCache = inCacheTable(result.cells)
+  if (inCache !== null)
+    print(`Native rate ÷ the in-cache rate at ${kInCacheNodes}² (same run, same threads):\n${inCache}\n`)
   if (result.latency !== null) {
     const { nodes, steps } = result.latency.problem
     print(`solve() latency, ${nodes}² × ${steps} steps:\n${latencyTable(result.latency)}\n`)

@@ -97,6 +97,29 @@ export function speedTable(cells, markdown = false) {
   return layout(header, rows, { markdown })
 }
 
+/** The grid whose rate is the in-cache reference: its two fields fit one core's L2 (258² nodes, 2D). */
+export const kInCacheNodes = 258
+
+/**
+ * Native rate of each 2D grid ÷ the native rate at 258² on the same thread count (the in-cache rate, which
+ * a large grid should reach once temporal blocking works), or null when 258² was not measured.
+ */
+export function inCacheTable(cells, markdown = false) {
+  const native = cells.filter((c) => c.backend === 'native' && c.dims !== 3)
+  const threads = [...new Set(native.map((c) => c.threads))]
+  const reference = (t) => native.find((c) => c.nodes === kInCacheNodes && c.threads === t)
+  if (threads.every((t) => reference(t) === undefined)) return null
+  const sizes = [...new Set(native.map((c) => c.nodes))].filter((n) => n > kInCacheNodes)
+  const rows = sizes.map((nodes) => [
+    `${nodes}²`,
+    ...threads.map((t) => {
+      const [cell, ref] = [native.find((c) => c.nodes === nodes && c.threads === t), reference(t)]
+      return cell && ref ? fmt(cell.mlups.median / ref.mlups.median, 2) : '–'
+    }),
+  ])
+  return layout(['grid', ...threads.map((t) => `÷ ${kInCacheNodes}² ${t} thr`)], rows, { markdown })
+}
+
 /** solve() latency: the first call of a process and the warm calls after it, in ms. */
 export function latencyTable(latency, markdown = false) {
   const rows = latency.cells.map((c) => [

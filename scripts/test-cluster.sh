@@ -143,10 +143,10 @@ solve_job() {
   job_ranks=2
   job_seconds=$((job_seconds > 12 ? job_seconds : 12))
   run_job_retrying compare "$solve_fixture"
-  # One line per case and backend: the fixture's 6 cases × 2 backends.
+  # One line per case and backend: the fixture's 9 cases (6 in 2D, 3 in 3D) × 2 backends.
   local lines
   lines=$(grep -c " on 2 ranks: identical$" "$work/compare.out" || true)
-  if [[ $(cat "$work/compare.code") != 0 || $lines != 12 || $(wc -l <"$work/compare.out") != 12 ]]; then
+  if [[ $(cat "$work/compare.code") != 0 || $lines != 18 || $(wc -l <"$work/compare.out") != 18 ]]; then
     show_job compare
     fail "solve({ mpi: true }) on 2 ranks over TCP did not give the bits of one process"
   fi

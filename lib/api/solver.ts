@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { applyFixed, evolvingCount } from '../model/boundary/index.js'
-import { checkNode, type Grid, nodeOf, paddedIndex, samePeriodicAxes, strideOf } from '../model/grid.js'
+import { checkNode, type Grid, nodeOf, paddedIndex, samePeriodicAxes, unitLengthOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -222,14 +222,14 @@ export class Solver implements AsyncDisposable {
   }
 
   /**
-   * @internal The current padded field itself (no copy: (ny + 2) rows of `stride` values, node (i, j) at
-   * (j + 1)·stride + i + 1) and its stride, for an MPI rank's halo exchange between advances. Writes to it
-   * are what the next `advance()` starts from.
+   * @internal The current padded field itself (no copy: (ny + 2) padded rows, or (nz + 2) padded planes
+   * in 3D, of `unit` values each; see model/grid.ts) and its unit length, for an MPI rank's halo exchange
+   * between advances. Writes to it are what the next `advance()` starts from.
    */
-  rowsView(): { field: Float64Array; stride: number } {
-    if (this.#busy) throw new Error('Solver.rowsView(): an advance() is still running; await it first')
-    this.#checkNotLost('Solver.rowsView()')
-    return { field: this.#fields[this.#parity], stride: strideOf(this.#problem.grid) }
+  unitsView(): { field: Float64Array; unit: number } {
+    if (this.#busy) throw new Error('Solver.unitsView(): an advance() is still running; await it first')
+    this.#checkNotLost('Solver.unitsView()')
+    return { field: this.#fields[this.#parity], unit: unitLengthOf(this.#problem.grid) }
   }
 
   /**

@@ -324,9 +324,9 @@ export type AdvanceOptions = (
 
 /**
  * `solve()` under `mpiexec -n R node script.mjs`: every rank calls `solve()` with the same options and
- * `mpi: true`; each rank solves a slab of rows (on its own `threads` workers) and the result is
- * bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames, the VTK files and the checkpoints (whole-field
- * files that resume on any number of ranks).
+ * `mpi: true`; each rank solves a slab of rows (of z planes on a 3D grid) on its own `threads` workers,
+ * and the result is bit-identical to one process. See docs/mpi.md. Rank 0 writes the frames, the VTK
+ * files and the checkpoints (whole-field files that resume on any number of ranks).
  */
 export interface MpiSolveOptions extends SolveOptions {
   mpi: true
@@ -336,7 +336,10 @@ export interface MpiSolveOptions extends SolveOptions {
 
 /** What `solve({ ...options, mpi: true })` resolves with on each rank. */
 export interface MpiSolveResult extends Omit<SolveResult, 'field'> {
-  /** The whole field (nx·ny, row-major) on rank 0, or on every rank with `gather: 'all'`; `null` elsewhere. */
+  /**
+   * The whole field (nx·ny, row-major; nx·ny·nz in 3D, as `SolveResult.field`) on rank 0, or on every rank
+   * with `gather: 'all'`; `null` elsewhere.
+   */
   field: Float64Array | null
   mpi: MpiStats
 }
@@ -345,10 +348,13 @@ export interface MpiStats {
   /** This rank (0…ranks−1) and the number of ranks. */
   rank: number
   ranks: number
-  /** The node rows this rank owns: [firstRow, firstRow + rows). */
+  /** The node rows this rank owns: [firstRow, firstRow + rows) (on a 3D grid, every row: 0 and ny). */
   firstRow: number
   rows: number
-  /** Halo rows exchanged with each neighbour every `halo` steps. */
+  /** On a 3D grid only, the node planes this rank owns (slabs cut z): [firstPlane, firstPlane + planes). */
+  firstPlane?: number
+  planes?: number
+  /** Halo rows (planes in 3D) exchanged with each neighbour every `halo` steps. */
   halo: number
   /** Wall-clock seconds this rank spent in halo exchanges (a part of `stats.seconds`). */
   exchangeSeconds: number

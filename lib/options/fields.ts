@@ -11,10 +11,19 @@ import { describe, fail, finiteNumber } from './check.js'
 /** The parameters a field function takes, as text: "x, y" or "x, y, z". */
 const paramsOf = (grid: Grid) => (is3d(grid) ? 'x, y, z' : 'x, y')
 
-function fromFunction(name: string, f: (x: number, y: number, z: number) => number, grid: Grid, out: Float64Array) {
+/** Visits node rows: `visit(at, n, j, k)`, `at` where the row's first node goes and `n` its unpadded index. */
+type RowVisitor = (visit: (at: number, n: number, j: number, k: number) => void) => void
+
+function fromFunction(
+  name: string,
+  f: (x: number, y: number, z: number) => number,
+  grid: Grid,
+  rows: RowVisitor,
+  out: Float64Array,
+) {
   const { nx, dx, dy, dz } = grid
   const threeD = is3d(grid)
-  forEachRow(grid, (row, _, j, k) => {
+  rows((row, _, j, k) => {
     for (let i = 0; i < nx; i++) {
       const [x, y, z] = [i * dx, j * dy, k * dz]
       const v = threeD ? f(x, y, z) : (f as (x: number, y: number) => number)(x, y)
@@ -28,9 +37,9 @@ function fromFunction(name: string, f: (x: number, y: number, z: number) => numb
   })
 }
 
-function fromValues(name: string, values: ArrayLike<unknown>, grid: Grid, out: Float64Array): void {
+function fromValues(name: string, values: ArrayLike<unknown>, grid: Grid, rows: RowVisitor, out: Float64Array): void {
   const { nx } = grid
-  forEachRow(grid, (row, n, j, k) => {
+  rows((row, n, j, k) => {
     for (let i = 0; i < nx; i++) {
       const v = values[n + i]
       if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -40,6 +49,21 @@ function fromValues(name: string, values: ArrayLike<unknown>, grid: Grid, out: F
       out[row + i] = v
     }
   })
+}
+
+/** Evaluates a function or reads an array into the node rows `rows` visits (after checking the array). */
+function evaluate(name: string, value: FieldInit, grid: Grid, rows: RowVisitor, out: Float64Array): Float64Array {
+  if (typeof value === 'function') {
+    fromFunction(name, value as (x: number, y: number, z: number) => number, grid, rows, out)
+    return out
+  }
+  const [count, shape] = is3d(grid) ? ['nx*ny*nz', `(${paramsOf(grid)})`] : ['nx*ny', '(x, y)']
+  if (!(value instanceof Float64Array) && !Array.isArray(value)) {
+    return fail(name, `a number, a function ${shape} => number, or a Float64Array or array of ${count} values`, value)
+  }
+  if (value.length !== nodeCountOf(grid)) fail(name, `of length ${count} = ${nodeCountOf(grid)}`, value)
+  fromValues(name, value, grid, rows, out)
+  return out
 }
 
 /**
@@ -53,58 +77,26 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
     forEachRow(grid, (row) => out.fill(v, row, row + grid.nx))
     return out
   }
-  if (typeof value === 'function') {
-    fromFunction(name, value as (x: number, y: number, z: number) => number, grid, out)
-    return out
-  }
-  const [count, shape] = is3d(grid) ? ['nx*ny*nz', `(${paramsOf(grid)})`] : ['nx*ny', '(x, y)']
-  if (!(value instanceof Float64Array) && !Array.isArray(value)) {
-    return fail(name, `a number, a function ${shape} => number, or a Float64Array or array of ${count} values`, value)
-  }
-  if (value.length !== nodeCountOf(grid)) fail(name, `of length ${count} = ${nodeCountOf(grid)}`, value)
-  fromValues(name, value, grid, out)
-  return out
+  return evaluate(name, value, grid, (visit) => forEachRow(grid, visit), out)
 }
 
 /**
- * As parseFieldInit, but into plain values of only the grid rows `rows` (in that order, nx values each):
- * an MPI rank's slab.
+ * As parseFieldInit, but into plain unpadded values of only the units `units` of the grid (rows in 2D,
+ * planes in 3D; global indices, in that order): an MPI rank's slab. A function is called at those nodes
+ * only, and an array read there only.
  */
-export function parseFieldRows(name: string, value: FieldInit, grid: Grid, rows: readonly number[]): Float64Array {
-  const { nx, ny, dx, dy } = grid
-  const out = new Float64Array(nx * rows.length)
+export function parseFieldUnits(name: string, value: FieldInit, grid: Grid, units: readonly number[]): Float64Array {
+  const { nx, ny } = grid
+  const threeD = is3d(grid)
+  const out = new Float64Array(nx * (threeD ? ny : 1) * units.length)
   if (typeof value === 'number') return out.fill(finiteNumber(name, value))
-  if (typeof value === 'function') {
-    for (const [r, j] of rows.entries()) {
-      for (let i = 0; i < nx; i++) {
-        const [x, y] = [i * dx, j * dy]
-        const v = (value as (x: number, y: number) => number)(x, y)
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new TypeError(
-            `${name}(x, y) must return a finite number, got ${describe(v)} at node (${i}, ${j}), x = ${x}, y = ${y}`,
-          )
-        }
-        out[r * nx + i] = v
-      }
-    }
-    return out
-  }
-  if (!(value instanceof Float64Array) && !Array.isArray(value)) {
-    return fail(name, 'a number, a function (x, y) => number, or a Float64Array or array of nx*ny values', value)
-  }
-  if (value.length !== nx * ny) fail(name, `of length nx*ny = ${nx * ny}`, value)
-  for (const [r, j] of rows.entries()) {
-    for (let k = j * nx; k < (j + 1) * nx; k++) {
-      const v = value[k]
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new TypeError(
-          `${name}[${k}] (node (${k % nx}, ${Math.floor(k / nx)})) must be a finite number, got ${describe(v)}`,
-        )
-      }
-      out[r * nx + (k - j * nx)] = v
+  const rows: RowVisitor = (visit) => {
+    for (const [u, unit] of units.entries()) {
+      if (!threeD) visit(u * nx, unit * nx, unit, 0)
+      else for (let j = 0; j < ny; j++) visit((u * ny + j) * nx, (unit * ny + j) * nx, j, unit)
     }
   }
-  return out
+  return evaluate(name, value, grid, rows, out)
 }
 
 /** A source that varies in time: f(x, y, t) in 2D, f(x, y, z, t) in 3D. */

@@ -1,13 +1,14 @@
 /**
  * What rank 0 writes of an MPI run, made by the ordinary trackers on the whole field: PNG frames, VTK
  * files and checkpoints. The steps they ask for are agreed by every rank (one MPI_Allreduce each time); at each,
- * every rank sends its owned rows to rank 0 (MPI_Gatherv), which shows its trackers the whole field. So
+ * every rank sends its owned rows (planes in 3D) to rank 0 (MPI_Gatherv), which shows its trackers the whole field. So
  * the frames, frames.json, the .vti files, u.pvd and checkpoint files are the bytes one process writes. A checkpoint is the
  * whole field and resumes on any number of ranks, or in one process: rank 0 reads it, checks it against
  * the options and broadcasts the saved state (the file needs to exist on rank 0's host only). A gather
  * costs the whole field's transfer: choose `every` accordingly.
  */
 import { allocateShared, packField } from '../model/field.js'
+import { nodeCountOf, nodeIndex } from '../model/grid.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { planRun } from '../trackers/checkpoint.js'
 import { framesTrackers } from '../trackers/frames.js'
@@ -18,22 +19,21 @@ import type { MpiComm } from './mpi-comm.js'
 export interface MpiTrackers {
   /** Collective: the next step after `step` that any of rank 0's trackers wants, on every rank. */
   nextStep(step: number): number
-  /** Collective: gathers `owned` (this rank's owned rows) to rank 0, whose trackers see the whole field. */
+  /** Collective: gathers `owned` (this rank's owned rows or planes) to rank 0, whose trackers see the whole field. */
   observe(kind: Snapshot['kind'], step: number, t: number, owned: Float64Array, run: Snapshot['run']): Promise<void>
   /** Rank 0's trackers close (frames.json, the animation, the last VTK file). */
   close(): Promise<void>
 }
 
-/** The owned rows of the initial field and of the source (null for none), nx values per row. */
+/** The owned units of the initial field and of the source (null for none): rows of nx values, planes of nx·ny. */
 export interface OwnedFields {
   readonly initial: Float64Array
   readonly source: Float64Array | null
 }
 
-/** The whole field on rank 0, halo-padded (what a Problem's fields are), from every rank's owned rows. */
+/** The whole field on rank 0, halo-padded (what a Problem's fields are), from every rank's owned units. */
 function gatherPadded(comm: MpiComm, problem: Problem, owned: Float64Array): Float64Array | null {
-  const { nx, ny } = problem.grid
-  const whole = comm.info.rank === 0 ? new Float64Array(nx * ny) : null
+  const whole = comm.info.rank === 0 ? new Float64Array(nodeCountOf(problem.grid)) : null
   comm.addon.gatherv(owned, 0, whole)
   if (whole === null) return null
   const padded = allocateShared(problem.grid)
@@ -62,7 +62,7 @@ async function onRoot<T>(comm: MpiComm, make: () => Promise<T>): Promise<T | und
 function broadcastStart(comm: MpiComm, problem: Problem, start: StartState | undefined): StartState {
   const when = Float64Array.of(start?.step ?? 0, start?.t ?? 0)
   comm.addon.bcast(when, 0)
-  const field = start?.field ?? new Float64Array(problem.grid.nx * problem.grid.ny)
+  const field = start?.field ?? new Float64Array(nodeCountOf(problem.grid))
   comm.addon.bcast(field, 0)
   return { field, step: when[0], t: when[1] }
 }
@@ -100,10 +100,10 @@ function gathering(comm: MpiComm, problem: Problem, dt: number, trackers: Tracke
   return {
     nextStep: (step) => comm.addon.allreduce(Math.min(Infinity, ...trackers.map((t) => t.nextStep(step))), 'min'),
     async observe(kind, step, t, owned, run) {
-      const whole = root ? new Float64Array(grid.nx * grid.ny) : null
+      const whole = root ? new Float64Array(nodeCountOf(grid)) : null
       comm.addon.gatherv(owned, 0, whole)
       if (whole === null) return
-      const value = (i: number, j: number) => whole[j * grid.nx + i]
+      const value = (i: number, j: number, k = 0) => whole[nodeIndex(grid, i, j, k)]
       const snapshot: Snapshot = { step, t, dt, grid, kind, run, field: () => whole, value }
       for (const tracker of trackers) await tracker.observe(snapshot)
     },

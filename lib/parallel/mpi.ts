@@ -1,7 +1,7 @@
 /**
  * `solve({ ...options, mpi: true })` under `mpiexec -n R node script.mjs`: every rank validates the same
- * options, solves its slab (slab.ts) with an ordinary Solver on its own workers, and swaps halo rows with
- * its neighbours every k steps (halo.ts), from the thread that started MPI (the main thread). The result
+ * options, solves its slab (slab.ts: rows in 2D, planes in 3D) with an ordinary Solver on its own workers,
+ * and swaps halo units with its neighbours every k steps (halo.ts), from the thread that started MPI (the main thread). The result
  * is bit-identical to one process. Rank 0 gathers the whole field (every rank with `gather: 'all'`).
  * A failure on any rank after the options were agreed ends every rank (MPI_Abort) naming the rank and the
  * step. The calor-mpi addon is loaded only here, and only when a solve asks for MPI. See docs/mpi.md.
@@ -9,10 +9,11 @@
 import { planAdvance } from '../api/advance.js'
 import { asOptionsErrors } from '../api/errors.js'
 import { Solver } from '../api/solver.js'
-import type { FieldInit, MpiSolveOptions, MpiSolveResult, Progress, SolveOptions } from '../api/types.js'
+import type { FieldInit, MpiSolveOptions, MpiSolveResult, MpiStats, Progress, SolveOptions } from '../api/types.js'
 import { evolvingCount } from '../model/boundary/index.js'
 import { packField, unpackField } from '../model/field.js'
-import { parseFieldRows } from '../options/fields.js'
+import { is3d, nodeCountOf } from '../model/grid.js'
+import { parseFieldUnits } from '../options/fields.js'
 import { describe, fail, isPlainObject } from '../options/check.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { gridIs3d, validateOptions } from '../options/validate.js'
@@ -20,12 +21,13 @@ import { exchangeHalo } from './halo.js'
 import type { MpiComm } from './mpi-comm.js'
 import { loadMpi } from './mpi-comm.js'
 import { type MpiTrackers, mpiTrackers } from './mpi-trackers.js'
-import { checkRanks, checkSlabMemory, rowsOf, type Slab, slabOf, slabProblem } from './slab.js'
+import { checkRanks, checkSlabMemory, type Slab, slabOf, slabProblem, unitNodesOf, unitsOf } from './slab.js'
 
 /** Options a solve cannot take with `mpi: true` (yet), and why. */
 const kRefused = {
   trackers: 'trackers see one process’s field',
   until: 'a steady run needs the residual of the whole field',
+  probes: 'probes would read one rank’s slab, and result.probes is not gathered',
 } as const
 
 /** The exit code of a job that one rank ended after a failure. */
@@ -66,18 +68,12 @@ function splitOptions(options: MpiSolveOptions): { rest: SolveOptions; gather: '
  * on the whole grid's coordinates). Side data are checked after validation.
  */
 function refuseVaryingPhysics(rest: SolveOptions): void {
-  const timed = typeof rest.source === 'function' ? rest.source.length >= 3 : isPlainObject(rest.source)
+  const timedArity = gridIs3d(rest.grid) ? 4 : 3
+  const timed = typeof rest.source === 'function' ? rest.source.length >= timedArity : isPlainObject(rest.source)
   if (timed) {
     throw new TypeError(
       'options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
     )
-  }
-}
-
-/** Slabs are cut from rows: a 3D grid (bands of planes) is not run under MPI yet. */
-function refuse3d(options: MpiSolveOptions): void {
-  if (isPlainObject(options) && gridIs3d(options.grid)) {
-    throw new TypeError('options.mpi: true is not supported on a 3D grid (options.grid.nz) yet: run it without mpi')
   }
 }
 
@@ -96,7 +92,7 @@ function refuseVaryingSides(problem: Problem): void {
 function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepared {
   const { rest, gather } = asOptionsErrors(() => splitOptions(options))
   const { initial, source } = rest
-  // The fields are evaluated below on this rank's rows only, and the memory checked for its slab only:
+  // The fields are evaluated below on this rank's units only, and the memory checked for its slab only:
   // validation sees stand-ins of the same kind and makes no field (the whole grid may not fit one host).
   const standIns = { ...rest, initial: 0, source: source === undefined ? undefined : 0 }
   const checked = validateOptions(standIns, true, 'none')
@@ -107,8 +103,8 @@ function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepare
   asOptionsErrors(() => checkSlabMemory(problem, slab, rest))
   const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
   const [u0, f] = asOptionsErrors(() => [
-    parseFieldRows('options.initial', initial ?? 0, problem.grid, slab.rows),
-    source === undefined ? null : parseFieldRows('options.source', source as FieldInit, problem.grid, slab.rows),
+    parseFieldUnits('options.initial', initial ?? 0, problem.grid, slab.units),
+    source === undefined ? null : parseFieldUnits('options.source', source as FieldInit, problem.grid, slab.units),
   ])
   const local = slabProblem(problem, slab, u0, f, plan.dt)
   return { problem, slab, local, steps: plan.steps, landOn: plan.landOn, gather, onProgress: problem.onProgress }
@@ -116,7 +112,7 @@ function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepare
 
 /**
  * Validates on every rank, then agrees: if any rank refused its options (a bad value may sit in one
- * rank's rows only), every rank throws, naming the first rank that refused. One MPI_Allreduce.
+ * rank's units only), every rank throws, naming the first rank that refused. One MPI_Allreduce.
  */
 function agree(comm: MpiComm, options: MpiSolveOptions): Prepared {
   const { rank, size } = comm.info
@@ -147,18 +143,17 @@ function abortJob(comm: MpiComm, step: number, error: unknown): never {
   )
 }
 
-/** The owned rows of a slab's field (nx values per slab row). */
-function ownedRows(run: Prepared, slabField: Float64Array): Float64Array {
-  const { nx } = run.problem.grid
+/** The owned units of a slab's unpadded field (rows of nx values in 2D, planes of nx·ny in 3D). */
+function ownedUnits(run: Prepared, slabField: Float64Array): Float64Array {
+  const length = unitNodesOf(run.problem.grid)
   const { below, owned } = run.slab
-  return slabField.subarray(below * nx, (below + owned.end - owned.start) * nx)
+  return slabField.subarray(below * length, (below + owned.end - owned.start) * length)
 }
 
-/** The whole field on rank 0 (every rank with 'all'), from each rank's owned rows; null elsewhere. */
+/** The whole field on rank 0 (every rank with 'all'), from each rank's owned units; null elsewhere. */
 function gatherField(comm: MpiComm, run: Prepared, slabField: Float64Array): Float64Array | null {
-  const { nx, ny } = run.problem.grid
-  const mine = ownedRows(run, slabField)
-  const whole = run.gather === 'all' || comm.info.rank === 0 ? new Float64Array(nx * ny) : null
+  const mine = ownedUnits(run, slabField)
+  const whole = run.gather === 'all' || comm.info.rank === 0 ? new Float64Array(nodeCountOf(run.problem.grid)) : null
   if (run.gather === 'all') comm.addon.allgatherv(mine, whole!)
   else comm.addon.gatherv(mine, 0, whole)
   return whole
@@ -196,7 +191,7 @@ async function march(
   const t = () => from.t + solver.step * local.dt
   const observe = (kind: 'start' | 'step' | 'end', at: number) => {
     const progress = { firstStep: from.step, steps: steps - from.step, seconds: elapsed() }
-    return trackers?.observe(kind, step(), at, ownedRows(run, solver.field()), progress)
+    return trackers?.observe(kind, step(), at, ownedUnits(run, solver.field()), progress)
   }
   let [exchangeSeconds, exchanges] = [0, 0]
   await observe('start', t())
@@ -206,8 +201,8 @@ async function march(
     await solver.advance({ steps: Math.min(toExchange, next - step(), steps - step()) })
     if (step() < steps && slab.ranks > 1 && solver.step % slab.depth === 0) {
       const t0 = performance.now()
-      const { field, stride } = solver.rowsView()
-      exchangeHalo(comm.addon, slab, field, stride)
+      const { field, unit } = solver.unitsView()
+      exchangeHalo(comm.addon, slab, field, unit)
       exchangeSeconds += (performance.now() - t0) / 1000
       exchanges++
     }
@@ -243,24 +238,22 @@ export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult
   if (running) throw new Error('solve({ mpi: true }): another MPI solve is still running on this rank; await it first')
   running = true
   try {
-    // Before the launcher is looked for: the refusal is the same everywhere.
-    asOptionsErrors(() => refuse3d(options))
     return await solveAgreed(await loadMpi(), options)
   } finally {
     running = false
   }
 }
 
-/** A resumed run's slab starts from its rows of the saved field (halo rows included). */
+/** A resumed run's slab starts from its units of the saved field (halo units included). */
 function resumeSlab(run: Prepared, start: StartState): void {
-  packField(run.local.grid, rowsOf(run.problem.grid, start.field, run.slab.rows), run.local.initial)
+  packField(run.local.grid, unitsOf(run.problem.grid, start.field, run.slab.units), run.local.initial)
 }
 
 async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<MpiSolveResult> {
   const run = agree(comm, options)
   const { grid } = run.local
-  const source = run.local.source === null ? null : ownedRows(run, unpackField(grid, run.local.source))
-  const owned = { initial: ownedRows(run, unpackField(grid, run.local.initial)), source }
+  const source = run.local.source === null ? null : ownedUnits(run, unpackField(grid, run.local.source))
+  const owned = { initial: ownedUnits(run, unpackField(grid, run.local.initial)), source }
   const { trackers, start } = await mpiTrackers(comm, run.problem, run.local.dt, owned)
   if (start !== undefined) resumeSlab(run, start)
   const from = start ?? { step: 0, t: 0 }
@@ -271,8 +264,8 @@ async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<Mpi
   } catch (error) {
     return abortJob(comm, run.steps, error)
   }
-  const { problem, slab, steps } = run
-  const { nx, ny } = problem.grid
+  const { problem, steps } = run
+  const { nx, ny, nz } = problem.grid
   const taken = steps - from.step
   const updates = evolvingCount(problem.grid, problem.sides) * taken
   const stats = {
@@ -282,10 +275,18 @@ async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<Mpi
     backend: problem.backend,
     secondsPerStep: taken > 0 ? done.seconds / taken : 0,
   }
-  const mpi = {
-    ...{ rank: slab.rank, ranks: slab.ranks, firstRow: slab.owned.start, rows: slab.owned.end - slab.owned.start },
-    ...{ halo: slab.depth, exchangeSeconds: done.exchangeSeconds, exchanges: done.exchanges },
-  }
   const t = run.landOn ?? steps * run.local.dt
-  return { field, nx, ny, t, steps, dt: run.local.dt, stats, mpi }
+  const shape = is3d(problem.grid) ? { nx, ny, nz } : { nx, ny }
+  return { field, ...shape, t, steps, dt: run.local.dt, stats, mpi: mpiStats(run, done) }
+}
+
+/** This rank's place and exchanges: its owned rows in 2D; in 3D, every row of its owned planes. */
+function mpiStats(run: Prepared, done: Marched): MpiStats {
+  const { slab, problem } = run
+  const [first, count] = [slab.owned.start, slab.owned.end - slab.owned.start]
+  const place = is3d(problem.grid)
+    ? { firstRow: 0, rows: problem.grid.ny, firstPlane: first, planes: count }
+    : { firstRow: first, rows: count }
+  const exchanged = { halo: slab.depth, exchangeSeconds: done.exchangeSeconds, exchanges: done.exchanges }
+  return { rank: slab.rank, ranks: slab.ranks, ...place, ...exchanged }
 }

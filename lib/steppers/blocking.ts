@@ -17,6 +17,15 @@ const kCacheBytes = 1.5 * (1 << 20)
  * k = 4, which this budget gives, beat k = 2 and 3; smaller cubes get k = 8.
  */
 const kPlaneCacheBytes = 18 * (1 << 20)
+/**
+ * Cache a 2D wavefront of rows may fill, which sets its depth k: deeper than one core's L2 holds, since
+ * the rows in flight are served from the shared L3 well enough. Measured (native, 2050² and 8194², 1 and
+ * 2 threads, interleaved): k = 16 ran 6–15 % faster than k = 8 in every pair; k = 32 gained a little
+ * more on 2 threads and lost on 1. A deeper block also delays an abort by one block (about 16 steps).
+ */
+const kDepthBytes = 2.5 * (1 << 20)
+/** The deepest block 'auto' picks for rows (planes: 8). */
+const kMaxDepth = { rows: 16, planes: 8 }
 
 export function blockSteps(problem: Problem, bands: readonly Band[]): number {
   const { grid } = problem
@@ -31,7 +40,8 @@ export function blockSteps(problem: Problem, bands: readonly Band[]): number {
   let k = problem.temporalBlocking
   if (k === 'auto') {
     const bandFits = arrays * Math.max(...units) * unitBytes <= cache
-    k = bandFits ? 1 : Math.max(2, Math.min(8, Math.floor(cache / (arrays * unitBytes)) - 3))
+    const [depthBytes, most] = is3d(grid) ? [cache, kMaxDepth.planes] : [kDepthBytes, kMaxDepth.rows]
+    k = bandFits ? 1 : Math.max(2, Math.min(most, Math.floor(depthBytes / (arrays * unitBytes)) - 3))
   }
   return Math.max(1, Math.min(k, fit))
 }

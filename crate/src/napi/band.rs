@@ -141,33 +141,57 @@ impl NativeBand {
     steps: u32,
     parity: u32,
   ) -> Result<NapiOutcome> {
-    let fields = shared_fields(field_a, field_b, source)?;
-    check_control(control, &fields, source)?;
-    let faces = faces_of(faces, &fields, control)?;
-    check_read_only("weights", weights, &fields, control)?;
-    // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
-    // source (checked); AtomicI32 has the size and alignment of i32, and every access to these
-    // slots, here or in JS, is atomic.
-    let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
-    let control = Control::new(slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
+    let views = run_views(field_a, field_b, source, faces, weights, control)?;
+    let control = Control::new(views.slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
     let band = self.band();
-    let source = if source.is_empty() { None } else { Some(source) };
     let run = Run {
-      fields: &fields,
-      source,
-      faces,
-      weights: if weights.is_empty() { None } else { Some(weights) },
+      fields: &views.fields,
+      source: views.source,
+      faces: views.faces,
+      weights: views.weights,
       control: &control,
       band: &band,
       stencil: &kernel.stencil,
       schedule: self.schedule,
     };
-    // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
+    // SAFETY: `run_views` checked the two fields are distinct, equally long and disjoint from the
     // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
     // every worker of the run a disjoint band of the same fields and control block.
     let outcome = unsafe { schedule::run_band(&run, steps as usize, parity as usize) }?;
     Ok(NapiOutcome { steps: outcome.steps as u32, abandoned: outcome.abandoned, lost: outcome.lost })
   }
+}
+
+/// The checked views of one run: the fields, the source, the faces, the per-step weights (None when
+/// empty) and the control block's slots.
+pub(super) struct RunViews<'a> {
+  pub fields: SharedFields,
+  pub source: Option<&'a [f64]>,
+  pub faces: Option<Faces<'a>>,
+  pub weights: Option<&'a [f64]>,
+  pub slots: &'a [AtomicI32],
+}
+
+/// Checks every view of a run before anything is touched: the fields are distinct and equally long, and
+/// nothing the run only reads (source, faces, weights) shares memory with what it writes.
+pub(super) fn run_views<'a>(
+  field_a: RawF64Array,
+  field_b: RawF64Array,
+  source: &'a [f64],
+  faces: &'a [f64],
+  weights: &'a [f64],
+  control: RawI32Array,
+) -> Result<RunViews<'a>> {
+  let fields = shared_fields(field_a, field_b, source)?;
+  check_control(control, &fields, source)?;
+  let faces = faces_of(faces, &fields, control)?;
+  check_read_only("weights", weights, &fields, control)?;
+  // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
+  // source (checked); AtomicI32 has the size and alignment of i32, and every access to these
+  // slots, here or in JS, is atomic.
+  let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
+  let present = |view: &'a [f64]| if view.is_empty() { None } else { Some(view) };
+  Ok(RunViews { fields, source: present(source), faces, weights: present(weights), slots })
 }
 
 /// A variable diffusivity's four arrays (five in 3D), or None for an empty view; they must be 4·len (5·len) long and

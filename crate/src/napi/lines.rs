@@ -1,12 +1,10 @@
 //! The N-API surface of the ADI line solves: `LineKernel` (a Peaceman–Rachford step's factored line
 //! systems, checked once per run) and `NativeLines` (a worker's rows and columns; `run` does the steps).
 
-use std::sync::atomic::AtomicI32;
-
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::band::{check_control, check_read_only, faces_of, shared_fields, NapiOutcome};
+use super::band::{run_views, NapiOutcome};
 use super::invalid;
 use super::raw::{RawF64Array, RawI32Array};
 use super::stencil::NapiGhostRule;
@@ -176,25 +174,18 @@ impl NativeLines {
     steps: u32,
     parity: u32,
   ) -> Result<NapiOutcome> {
-    let fields = shared_fields(field_a, field_b, source)?;
-    check_control(control, &fields, source)?;
-    let faces = faces_of(faces, &fields, control)?;
-    check_read_only("weights", weights, &fields, control)?;
-    // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
-    // source (checked); AtomicI32 has the size and alignment of i32, and every access is atomic.
-    let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
-    let control = Control::new(slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
+    let views = run_views(field_a, field_b, source, faces, weights, control)?;
+    let control = Control::new(views.slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
     let lines = &kernel.lines;
     let needed = if lines.variable { scratch_len(lines, STRIP_WIDTH) } else { lines.stride() };
     if self.scratch.len() < needed {
       // Once per worker and shape, never per step.
       self.scratch = vec![0.0; needed];
     }
-    let source = if source.is_empty() { None } else { Some(source) };
     let (rows, columns, parties) = (self.rows, self.columns, self.parties);
-    let weights = if weights.is_empty() { None } else { Some(weights) };
-    let run = LineRun { fields: &fields, source, faces, weights, control: &control, rows, columns, parties, lines };
-    // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
+    let (fields, source, faces, weights) = (&views.fields, views.source, views.faces, views.weights);
+    let run = LineRun { fields, source, faces, weights, control: &control, rows, columns, parties, lines };
+    // SAFETY: `run_views` checked the two fields are distinct, equally long and disjoint from the
     // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
     // every worker of the run disjoint rows and columns of the same fields and control block.
     let outcome = unsafe { run_lines(&run, &mut self.scratch, steps as usize, parity as usize) }?;
