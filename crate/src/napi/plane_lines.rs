@@ -1,12 +1,10 @@
 //! The N-API surface of the 3D line solves: `PlaneLineKernel` (a Douglas–Gunn step's factored line
 //! systems, checked once per run) and `NativePlaneLines` (a worker's planes and rows; `run` does the steps).
 
-use std::sync::atomic::AtomicI32;
-
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::band::{check_control, check_read_only, faces_of, shared_fields, NapiOutcome};
+use super::band::{run_views, NapiOutcome};
 use super::invalid;
 use super::lines::{axis, NapiLineAxis};
 use super::raw::{RawF64Array, RawI32Array};
@@ -132,24 +130,17 @@ impl NativePlaneLines {
     steps: u32,
     parity: u32,
   ) -> Result<NapiOutcome> {
-    let fields = shared_fields(field_a, field_b, source)?;
-    check_control(control, &fields, source)?;
-    let faces = faces_of(faces, &fields, control)?;
-    check_read_only("weights", weights, &fields, control)?;
-    // SAFETY: the control block is a live Int32Array for this call, apart from the fields and the
-    // source (checked); AtomicI32 has the size and alignment of i32, and every access is atomic.
-    let slots = unsafe { std::slice::from_raw_parts(control.ptr.cast::<AtomicI32>(), control.len) };
-    let control = Control::new(slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
+    let views = run_views(field_a, field_b, source, faces, weights, control)?;
+    let control = Control::new(views.slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
     let lines = &kernel.lines;
     if self.scratch.len() < scratch_len(lines) {
       // Once per worker and shape, never per step.
       self.scratch = vec![0.0; scratch_len(lines)];
     }
-    let source = if source.is_empty() { None } else { Some(source) };
-    let weights = if weights.is_empty() { None } else { Some(weights) };
     let (planes, rows, parties) = (self.planes, self.rows, self.parties);
-    let run = PlaneRun { fields: &fields, source, weights, faces, control: &control, planes, rows, parties, lines };
-    // SAFETY: `shared_fields` checked the two fields are distinct, equally long and disjoint from the
+    let (fields, source, faces, weights) = (&views.fields, views.source, views.faces, views.weights);
+    let run = PlaneRun { fields, source, weights, faces, control: &control, planes, rows, parties, lines };
+    // SAFETY: `run_views` checked the two fields are distinct, equally long and disjoint from the
     // source; they are SharedArrayBuffer views kept alive by the caller for the call; the solver gives
     // every worker of the run disjoint planes and rows of the same fields and control block.
     let outcome = unsafe { run_plane_lines(&run, &mut self.scratch, steps as usize, parity as usize) }?;
