@@ -73,7 +73,8 @@ export function memoryNeeds(
  * in place, the nx·ny copies alive beside them, and frames in flight) does not fit in `available`
  * bytes, or whose field does not fit in a typed array, before any of it is allocated. Crank–Nicolson
  * needs no further field: both ADI schemes write their stages u* (and u** in 3D) into the other buffer;
- * each worker's scratch is one padded row (2D) or plane (3D), under 1/nz of a field, not counted.
+ * each worker's scratch is a few padded rows (2D) or one padded plane, (ny + nz)·(nx + 2) values with a
+ * varying α (3D): a small fraction of a field, not counted.
  */
 export function checkMemory(grid: Grid, needs: MemoryNeeds, available = availableMemory()): void {
   const fields = (needs.source ? 3 : 2) + (needs.faces === true ? (grid.nz > 1 ? 5 : 4) : 0)

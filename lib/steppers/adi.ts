@@ -11,7 +11,7 @@
  * once per dt (see backends/lines.ts); with a variable α, or Neumann/Robin data that vary along a side,
  * the conservative operator (α_e(u_e − u) − α_w(u − u_w))/dx² gives every line its own matrix, which
  * the kernels factor as they sweep (backends/js-lines-variable.ts). Data that vary in time are written
- * before each step (api/timed-lines.ts).
+ * before each step (api/timed-lines.ts). On a 3D grid the same method is Douglas–Gunn's (steppers/dg.ts).
  */
 import type { LineAxis, LineSpec } from '../backends/lines.js'
 import { evolvingNodes, type GhostRule, type Side } from '../model/boundary/index.js'
