@@ -151,7 +151,8 @@ export interface SolveOptions {
   dt?: number
   /**
    * The time stepping: 'explicit' (FTCS, first order, dt limited) or 'crank-nicolson' (Peaceman–Rachford
-   * ADI: second order in time, unconditionally stable, two tridiagonal sweeps per step). @default 'explicit'
+   * ADI in 2D, Douglas–Gunn in 3D: second order in time, unconditionally stable, one tridiagonal sweep per
+   * axis per step). @default 'explicit'
    */
   method?: Method
   /**
