@@ -85,6 +85,16 @@ export declare class StencilKernel {
   step(src: Float64Array, dst: Float64Array, source: Float64Array, rows: number): boolean
 }
 
+/**
+ * Asks the kernel to back the elements of `buffer` (a Float64Array, usually over a large
+ * SharedArrayBuffer) with 2 MiB transparent huge pages: `madvise(MADV_HUGEPAGE)` over the whole
+ * huge pages inside it. Call it before the memory is first written (pages already touched keep their
+ * 4 KiB backing for now). Returns true if the kernel took the advice; false, doing nothing, when the
+ * buffer holds no whole huge page, off Linux, or when the kernel refuses. Never reads or changes a
+ * value; throws only if `buffer` is not a Float64Array.
+ */
+export declare function adviseHugePages(buffer: Float64Array): boolean
+
 /** The one definition of the control block's layout; the TypeScript barrier compares its own with it. */
 export declare function controlLayout(): NapiControlLayout
 

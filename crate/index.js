@@ -773,13 +773,14 @@ if (
   }
 }
 
-const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, StencilKernel, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, StencilKernel, adviseHugePages, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
 export { LineKernel }
 export { NativeBand }
 export { NativeLines }
 export { NativePlaneLines }
 export { PlaneLineKernel }
 export { StencilKernel }
+export { adviseHugePages }
 export { controlLayout }
 export { encodeFrame }
 export { fillGhostRow }

@@ -7,6 +7,7 @@
 //! - `control`: the control block's slot layout (`controlLayout`);
 //! - `frames`: `encodeFrame` and `writeAnimation`, on libuv's thread pool;
 //! - `bandwidth`: the memory bandwidth probe;
+//! - `memory`: huge-page advice for the field buffers (`adviseHugePages`);
 //! - `raw`: typed arrays taken as a raw pointer and a length.
 
 pub mod band;
@@ -14,6 +15,7 @@ pub mod bandwidth;
 pub mod control;
 pub mod frames;
 pub mod lines;
+pub mod memory;
 pub mod plane_lines;
 mod raw;
 pub mod stencil;
