@@ -20,6 +20,7 @@ import { type Sides, sideNodes, type SideName } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
 import { faces3d, ghostCoefficients3d } from './faces3d.js'
 import { type Grid, is3d, paddedLengthOf, strideOf } from './grid.js'
+import { adviseHugePages } from './pages.js'
 
 /** The four arrays of a faces buffer (or of a band's slice of one); a 3D grid's fifth, `up` (see faces3d.ts). */
 export interface FaceViews {
@@ -114,6 +115,9 @@ export function computeFaces(grid: Grid, sides: Sides, alpha: Float64Array, t = 
   const arrays = is3d(grid) ? 5 : 4
   const all = new Float64Array(new SharedArrayBuffer(arrays * length * Float64Array.BYTES_PER_ELEMENT))
   const faces = faceViews(all, length)
+  // Huge pages for the face arrays, written whole below; not for the ghost coefficients, of which only
+  // the halo cells are written: on huge pages they would become resident whole.
+  for (const view of [faces.east, faces.north, faces.up]) if (view !== undefined) adviseHugePages(view)
   if (is3d(grid)) {
     faces3d(grid, sides, alpha, faces)
     ghostCoefficients3d(grid, sides, faces, t)

@@ -7,10 +7,17 @@ import type { GhostRule, GhostRules } from './boundary/index.js'
 import { type GhostCells, mirrored, mirroredCell } from './boundary/rule.js'
 import type { FaceViews } from './faces.js'
 import { forEachRow, type Grid, is3d, nodeCountOf, paddedLengthOf, planeOf, strideOf, unitCountOf } from './grid.js'
+import { adviseHugePages } from './pages.js'
 
-/** A padded field of zeros on a new SharedArrayBuffer. */
+/**
+ * A padded field of zeros on a new SharedArrayBuffer, on huge pages when it is large (see pages.ts):
+ * nothing has written it yet, so whoever does first (the main thread filling the initial field, or the
+ * workers copying their rows into the second field) faults it in 2 MiB at a time.
+ */
 export function allocateShared(grid: Grid): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(paddedLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT))
+  const field = new Float64Array(new SharedArrayBuffer(paddedLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT))
+  adviseHugePages(field)
+  return field
 }
 
 /** Copies the unpadded node values (node (i, j, k) at (k·ny + j)·nx + i) into the node cells of a padded field. */
