@@ -23,18 +23,22 @@ function fromFunction(
 ) {
   const { nx, dx, dy, dz } = grid
   const threeD = is3d(grid)
+  const f2 = f as (x: number, y: number) => number
+  // It runs at every node: no per-node arrays, and the failure's message is built only on a failure.
   rows((row, _, j, k) => {
+    const [y, z] = [j * dy, k * dz]
     for (let i = 0; i < nx; i++) {
-      const [x, y, z] = [i * dx, j * dy, k * dz]
-      const v = threeD ? f(x, y, z) : (f as (x: number, y: number) => number)(x, y)
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new TypeError(
-          `${name}(${paramsOf(grid)}) must return a finite number, got ${describe(v)} at ${nodeText(grid, i, j, k)}`,
-        )
-      }
+      const v = threeD ? f(i * dx, y, z) : f2(i * dx, y)
+      if (typeof v !== 'number' || !Number.isFinite(v)) notFinite(name, grid, v, i, j, k)
       out[row + i] = v
     }
   })
+}
+
+function notFinite(name: string, grid: Grid, v: unknown, i: number, j: number, k: number): never {
+  throw new TypeError(
+    `${name}(${paramsOf(grid)}) must return a finite number, got ${describe(v)} at ${nodeText(grid, i, j, k)}`,
+  )
 }
 
 function fromValues(name: string, values: ArrayLike<unknown>, grid: Grid, rows: RowVisitor, out: Float64Array): void {
