@@ -3,14 +3,18 @@
  * (it starts the workers and loads the kernel) and the calls after it (on the warm pool's workers). Each
  * cell runs in a fresh child process, so that its first call really is the first. Run as a script, this
  * file is that child: `node bench/latency.mjs <backend> <threads|default> <calls>` prints one JSON line.
+ *
+ * And the time of `Solver.create` on a large grid (item 4), from initial 0 and from a function, with the
+ * fields on huge pages and without (CALOR_HUGE_PAGES=0), against one plain step of the same solver and
+ * the bare cost of the function; also one fresh child per run (`node bench/latency.mjs create …`).
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 
-import { solve } from 'calor'
+import { Solver, solve } from 'calor'
 
-import { summarize } from './matrix.mjs'
+import { memoryShortfall, summarize } from './matrix.mjs'
 
 const run = promisify(execFile)
 export const kLatencyProblem = { nodes: 65, steps: 10 }
@@ -60,10 +64,85 @@ export async function measureLatency(config, log) {
       cells.push(cell)
     }
   }
-  return { problem: kLatencyProblem, cells }
+  return { problem: kLatencyProblem, cells, create: await measureCreate(config, log) }
+}
+
+/** The function initial of the create cells, the same the peak-memory child uses. */
+const kCreateFunction = (x, y) => Math.sin(3 * x) * Math.cos(2 * y)
+/** Fresh children per create cell, run round after round over the cells. */
+const kCreateRepeats = { quick: 1, full: 3 }
+
+/** Seconds of calling `f` at every node of a nodes² grid of unit extent in a plain loop, storing nothing. */
+function bareCost(f, nodes) {
+  const h = 1 / (nodes - 1)
+  let sum = 0
+  const started = performance.now()
+  for (let j = 0; j < nodes; j++) for (let i = 0; i < nodes; i++) sum += f(i * h, j * h)
+  const seconds = (performance.now() - started) / 1000
+  if (!Number.isFinite(sum)) throw new Error(`the create function summed to ${sum}`)
+  return seconds
+}
+
+/** The create child: Solver.create, then three single steps; prints { createSeconds, stepSeconds, functionSeconds }. */
+async function createChild(nodes, initial, threads) {
+  const options = { grid: { nx: nodes, ny: nodes }, threads, backend: 'native' }
+  let started = performance.now()
+  const solver = await Solver.create({ ...options, initial: initial === 'function' ? kCreateFunction : 0 })
+  const createSeconds = (performance.now() - started) / 1000
+  const steps = []
+  for (let k = 0; k < 3; k++) {
+    started = performance.now()
+    await solver.advance({ steps: 1 })
+    steps.push((performance.now() - started) / 1000)
+  }
+  await solver.close()
+  const functionSeconds = initial === 'function' ? bareCost(kCreateFunction, nodes) : 0
+  console.log(JSON.stringify({ createSeconds, stepSeconds: summarize(steps).median, functionSeconds }))
+}
+
+/** One run of a create cell in a fresh child, the advice on or off through CALOR_HUGE_PAGES. */
+async function runCreateChild(nodes, initial, threads, hugePages) {
+  const args = [fileURLToPath(import.meta.url), 'create', String(nodes), initial, String(threads)]
+  const env = { ...process.env, CALOR_HUGE_PAGES: hugePages ? '1' : '0' }
+  return JSON.parse((await run(process.execPath, args, { env })).stdout)
+}
+
+function createLine(nodes, threads, cell) {
+  const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`
+  const [create, step, own] = [cell.createSeconds, cell.stepSeconds.median, cell.functionSeconds.median]
+  const less = cell.initial === 'function' ? `, less the function's own ${ms(own)}` : ''
+  return (
+    `  create ${nodes}² native ${threads} thr, initial ${cell.initial === 'function' ? 'a function' : '0'}, ` +
+    `${cell.hugePages ? 'huge pages' : '4 KiB pages'}: ${ms(create.median)} (${ms(create.min)}–${ms(create.max)})` +
+    `${less} = ${((create.median - own) / step).toFixed(1)} × one step (${(step * 1000).toFixed(1)} ms)`
+  )
+}
+
+/**
+ * Create cells of a nodes² grid (8193², 514² in quick mode) on the most threads the bench runs:
+ * initial 0 or a function × huge pages or not, interleaved run by run. Null where it does not fit.
+ */
+export async function measureCreate(config, log, nodes = config.quick ? 514 : 8193) {
+  if (memoryShortfall(nodes, 1) !== null) return null
+  const threads = Math.max(...config.threads)
+  const cells = ['zero', 'function'].flatMap((initial) => [true, false].map((hugePages) => ({ initial, hugePages })))
+  const runs = cells.map(() => [])
+  for (let r = 0; r < (config.quick ? kCreateRepeats.quick : kCreateRepeats.full); r++) {
+    for (const [k, c] of cells.entries()) runs[k].push(await runCreateChild(nodes, c.initial, threads, c.hugePages))
+  }
+  const of = (list, key) => summarize(list.map((run) => run[key]))
+  const measured = cells.map((c, k) => {
+    const [createSeconds, stepSeconds, functionSeconds] = ['createSeconds', 'stepSeconds', 'functionSeconds'].map(
+      (key) => of(runs[k], key),
+    )
+    return { ...c, runs: runs[k].length, createSeconds, stepSeconds, functionSeconds }
+  })
+  for (const cell of measured) log(createLine(nodes, threads, cell))
+  return { nodes, threads, cells: measured }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [backend, threads, calls] = process.argv.slice(2)
-  await child(backend, threads, Number(calls))
+  const [mode, ...rest] = process.argv.slice(2)
+  if (mode === 'create') await createChild(Number(rest[0]), rest[1], Number(rest[2]))
+  else await child(mode, rest[0], Number(rest[1]))
 }

@@ -1,0 +1,113 @@
+/**
+ * Huge pages for the field buffers (model/pages.ts, the addon's adviseHugePages): the advice is a
+ * boolean that never throws and never changes a value, large fields really land on huge pages where
+ * the kernel offers them, and a solve gives the same bits with the advice as without, on both backends.
+ */
+import fs from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { solve, Solver } from 'calor'
+
+import { adviseHugePages as addonAdvice } from '../crate/index.js'
+import { adviseHugePages, kHugePageMinBytes } from '../dist/model/pages.js'
+import { kBackends, sameBits } from './helpers.js'
+
+const kThpPolicy = '/sys/kernel/mm/transparent_hugepage/enabled'
+/** The kernel takes MADV_HUGEPAGE wherever THP is built in (even under the policy 'never'). */
+const kernelHasThp = process.platform === 'linux' && fs.existsSync(kThpPolicy)
+/** ... and backs advised memory with huge pages under 'always' or 'madvise'. */
+const thpInUse = kernelHasThp && !fs.readFileSync(kThpPolicy, 'utf8').includes('[never]')
+
+const kMiB = 1024 * 1024
+const shared = (bytes: number) => new Float64Array(new SharedArrayBuffer(bytes))
+
+/** This process's anonymous memory on huge pages, in bytes (Linux), from /proc/self/smaps_rollup. */
+function anonHugeBytes(): number {
+  const kb = /^AnonHugePages:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1]
+  return Number(kb ?? 0) * 1024
+}
+
+afterEach(() => {
+  delete process.env.CALOR_HUGE_PAGES
+})
+
+describe("the addon's adviseHugePages", () => {
+  it('does nothing to a buffer that holds no whole 2 MiB page', () => {
+    for (const buffer of [
+      new Float64Array(0),
+      new Float64Array(1000),
+      shared(2 * kMiB - 8),
+      shared(3 * kMiB).subarray(1, 262_144),
+    ]) {
+      expect(addonAdvice(buffer), `${buffer.byteLength} bytes`).toBe(false)
+    }
+  })
+
+  it('advises a large buffer (an unaligned view too) and leaves every value as it was', () => {
+    const buffer = shared(24 * kMiB)
+    buffer.forEach((_, k, b) => (b[k] = k * 0.5 - 7))
+    expect(addonAdvice(buffer)).toBe(kernelHasThp)
+    expect(addonAdvice(buffer.subarray(3, buffer.length - 5))).toBe(kernelHasThp)
+    expect(buffer.every((v, k) => v === k * 0.5 - 7)).toBe(true)
+  })
+
+  it('refuses what is not a Float64Array with a TypeError-like message, without crashing', () => {
+    expect(() => addonAdvice(new Float32Array(1 << 20) as unknown as Float64Array)).toThrow(/Float64Array/)
+  })
+})
+
+describe("the library's adviseHugePages", () => {
+  it('leaves buffers under kHugePageMinBytes alone, and advises larger ones where the kernel has THP', () => {
+    expect(adviseHugePages(shared(kHugePageMinBytes - 8))).toBe(false)
+    expect(adviseHugePages(shared(kHugePageMinBytes))).toBe(kernelHasThp)
+  })
+
+  it('is turned off by CALOR_HUGE_PAGES=0', () => {
+    process.env.CALOR_HUGE_PAGES = '0'
+    expect(adviseHugePages(shared(2 * kHugePageMinBytes))).toBe(false)
+  })
+
+  it.runIf(thpInUse)('puts a large solver’s fields on huge pages (and only with the advice)', async () => {
+    const grid = { nx: 2049, ny: 2049 }
+    const fieldBytes = 2051 * 2051 * 8
+    const held = async () => {
+      const before = anonHugeBytes()
+      const solver = await Solver.create({ grid, initial: 1, boundary: { type: 'dirichlet', value: 1 }, threads: 2 })
+      const grown = anonHugeBytes() - before
+      await solver.close()
+      return grown
+    }
+    // Both fields (2 × 33.7 MB) on huge pages, give or take the partial pages at their ends; the kernel
+    // may fall back to small pages when memory is fragmented, so at least half of them.
+    expect(await held()).toBeGreaterThan(fieldBytes)
+    process.env.CALOR_HUGE_PAGES = '0'
+    expect(await held()).toBeLessThan(8 * kMiB)
+  })
+})
+
+describe.each(kBackends)('a solve on %s with fields above the huge-page threshold', (backend) => {
+  // 1025² nodes: each padded field is 8.4 MB, above kHugePageMinBytes; 12 steps, 2 threads (the bands
+  // meet inside a huge page), and the exact discrete decay of the mode.
+  const nodes = 1025
+  const steps = 12
+  const options = {
+    grid: { nx: nodes, ny: nodes },
+    initial: (x: number, y: number) => Math.sin(Math.PI * x) * Math.sin(Math.PI * y),
+    boundary: { type: 'dirichlet' as const, value: 0 },
+    steps,
+    backend,
+    threads: 2,
+  }
+
+  it('gives the same bits with the advice as without, and the mode decays by its discrete factor', async () => {
+    const advised = await solve(options)
+    process.env.CALOR_HUGE_PAGES = '0'
+    const plain = await solve(options)
+    expect(sameBits(advised.field, plain.field)).toBe(true)
+    const h = 1 / (nodes - 1)
+    const r = advised.dt / h ** 2
+    const factor = (1 - 8 * r * Math.sin((Math.PI * h) / 2) ** 2) ** steps
+    const centre = ((nodes - 1) / 2) * nodes + (nodes - 1) / 2
+    expect(advised.field[centre]).toBeCloseTo(factor, 12)
+  })
+})
