@@ -15,7 +15,12 @@ pub fn huge_page_interior(start: usize, len: usize) -> Option<(usize, usize)> {
   let end = start.checked_add(len)?;
   let first = start.checked_next_multiple_of(HUGE_PAGE_BYTES)?;
   let last = end - end % HUGE_PAGE_BYTES;
-  (last > first).then_some((first, last - first))
+  // Not then_some: its argument would be evaluated, and underflow, when the range holds no page.
+  if last > first {
+    Some((first, last - first))
+  } else {
+    None
+  }
 }
 
 /// Asks the kernel to back the whole huge pages inside `start..start + len` with transparent huge
