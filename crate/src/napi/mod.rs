@@ -7,6 +7,7 @@
 //! - `control`: the control block's slot layout (`controlLayout`);
 //! - `frames`: `encodeFrame` and `writeAnimation`, on libuv's thread pool;
 //! - `bandwidth`: the memory bandwidth probe;
+//! - `timed`: the layout and ring of side data of t a band reads;
 //! - `raw`: typed arrays taken as a raw pointer and a length.
 
 pub mod band;
@@ -17,6 +18,7 @@ pub mod lines;
 pub mod plane_lines;
 mod raw;
 pub mod stencil;
+pub mod timed;
 
 use napi::{Error, Status};
 

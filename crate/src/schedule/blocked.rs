@@ -21,7 +21,7 @@
 
 use std::slice;
 
-use super::{Neighbours, Outcome, Run};
+use super::{job_cells, unit_rows, write_boundary_units, Neighbours, Outcome, Run, Timed};
 use crate::error::KernelError;
 use crate::grid::{flush_subnormals, Band, SharedFields};
 use crate::stencil::{step_band, Faces, Stencil};
@@ -36,6 +36,9 @@ struct Ctx<'a> {
   stencil: &'a Stencil,
   /// The block's per-step source weights (level L is step L − 1 of the block), if the source varies in time.
   weights: Option<&'a [f64]>,
+  /// Side data of t, and the run's step of the block's level 1.
+  timed: Option<Timed<'a>>,
+  done: usize,
   /// Buffer holding level 0.
   parity: usize,
   /// The lowest level at which a row of this band went non-finite, if any.
@@ -63,17 +66,31 @@ impl Ctx<'_> {
       Some(w) => Stencil { dt: w[level - 1], ..*self.stencil },
       None => *self.stencil,
     };
+    // SAFETY: the caller's contract (the ring's slot of this step is not written during the run).
+    let slot = self.timed.map(|t| unsafe { t.level(self.done + level - 1) });
+    if let Some(slot) = slot {
+      slot.prepare_unit(out, r + 1);
+    }
     if !step_band(halo, out, f, near.as_ref(), 1, &stencil)? {
       self.first_bad = Some(self.first_bad.map_or(level, |bad| bad.min(level)));
+    }
+    if let Some(slot) = slot {
+      slot.finish_unit(out, r + 1, unit_rows(&stencil));
     }
     let flush = self.band.flush_subnormals;
     if flush {
       flush_subnormals(out);
     }
+    let buffer = (self.parity + level) % 2;
+    if let Some(slot) = slot {
+      // SAFETY: this thread has just brought unit r + 1 to `level` (the function's contract).
+      unsafe { write_boundary_units(self.fields, buffer, stride, &slot, r + 1) };
+    }
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
+      let cells = job_cells(slot.as_ref(), self.faces.as_ref(), job, stride);
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row_flushed((self.parity + level) % 2, stride, job, self.faces.as_ref(), flush) };
+      unsafe { self.fields.fill_ghost_row_flushed(buffer, stride, job, cells, flush) };
     }
     Ok(())
   }
@@ -161,10 +178,10 @@ pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outco
 /// As [`super::run_band`]; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
 unsafe fn run_block(run: &Run, k: usize, done: usize, parity: usize) -> Result<Release, KernelError> {
-  let Run { fields, source, faces, weights, control, band, stencil, schedule } = *run;
+  let Run { fields, source, faces, weights, timed, control, band, stencil, schedule } = *run;
   let near = schedule.near;
   let weights = weights.map(|w| &w[done..done + k]);
-  let mut ctx = Ctx { fields, control, source, faces, band, stencil, weights, parity, first_bad: None };
+  let mut ctx = Ctx { fields, control, source, faces, band, stencil, weights, timed, done, parity, first_bad: None };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
   unsafe { wavefront(&mut ctx, near, k)? };
   let first = control.wait(band.parties);
