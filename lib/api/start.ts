@@ -81,7 +81,7 @@ function bandsOf(problem: Problem): Band[] {
   return partitionRows(first, last, parties)
 }
 
-type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'control'>
+type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'timed' | 'control'>
 
 function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared: Shared): WorkerInit[] {
   const jobs = ghostRows(problem.grid, problem.ghosts)
@@ -128,6 +128,7 @@ export async function startGang(
     source: problem.source === null ? null : (problem.source.buffer as SharedArrayBuffer),
     faces: faces === null ? null : (faces.buffer as SharedArrayBuffer),
     weights: timed.weights === null ? null : (timed.weights.buffer as SharedArrayBuffer),
+    timed: timed.ring,
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)

@@ -18,7 +18,9 @@
  */
 import { type Sides, sideNodes, type SideName } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
-import { faces3d, ghostCoefficients3d } from './faces3d.js'
+import { faces3d, ghostCoefficients3d, intoCells, type PutCell } from './faces3d.js'
+
+export { intoCells, type PutCell } from './faces3d.js'
 import { type Grid, is3d, paddedLengthOf, strideOf } from './grid.js'
 
 /** The four arrays of a faces buffer (or of a band's slice of one); a 3D grid's fifth, `up` (see faces3d.ts). */
@@ -89,16 +91,16 @@ export function ghostCoefficients(
   t: number,
   onlyVarying = false,
   names: readonly SideName[] = ['left', 'right', 'bottom', 'top'],
+  put: PutCell = intoCells(faces),
 ): void {
-  if (is3d(grid)) return ghostCoefficients3d(grid, sides, faces, t, onlyVarying)
+  if (is3d(grid)) return ghostCoefficients3d(grid, sides, faces, t, onlyVarying, put)
   for (const side of names) {
     if (onlyVarying && sides[side].varying !== true) continue
     const spacing = side === 'left' || side === 'right' ? grid.dx : grid.dy
     for (const { cell, alpha, x, y } of ghostCellsOf(grid, side, faces)) {
       const rule = sides[side].ghost(spacing, alpha, `options.boundary.${side}`, { x, y, t })
       if (rule.kind !== 'mirror') break
-      faces.cells.b[cell] = rule.b
-      faces.cells.c[cell] = rule.c
+      put(side, cell, rule.b, rule.c)
     }
   }
 }

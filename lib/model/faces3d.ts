@@ -71,11 +71,29 @@ function ghostCells(grid: Grid, side: AnySideName): { ghost: number; face: numbe
   })
 }
 
+/** Where a ghost cell's coefficients go: the side, the cell's padded index, b and c. */
+export type PutCell = (side: AnySideName, cell: number, b: number, c: number) => void
+
+/** Into the faces buffer's own ghost cells. */
+export const intoCells =
+  (faces: { readonly cells: GhostCells }): PutCell =>
+  (_, cell, b, c) => {
+    faces.cells.b[cell] = b
+    faces.cells.c[cell] = c
+  }
+
 /**
  * Every mirror side's per-cell ghost coefficients (b, c) for the state at time t, each with the α of its
  * boundary node's face (`onlyVarying`: only the sides whose data are functions of (x, y, z, t)).
  */
-export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d, t: number, onlyVarying = false): void {
+export function ghostCoefficients3d(
+  grid: Grid,
+  sides: Sides,
+  faces: Faces3d,
+  t: number,
+  onlyVarying = false,
+  put: PutCell = intoCells(faces),
+): void {
   const kinds: [AnySideName, Float64Array, number][] = [
     ['left', faces.east, grid.dx],
     ['right', faces.east, grid.dx],
@@ -90,8 +108,7 @@ export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d, t:
     for (const { ghost, face: f, node } of ghostCells(grid, name)) {
       const rule = side.ghost(spacing, face[f], `options.boundary.${name}`, { x: node.x, y: node.y, z: node.z, t })
       if (rule.kind !== 'mirror') break
-      faces.cells.b[ghost] = rule.b
-      faces.cells.c[ghost] = rule.c
+      put(name, ghost, rule.b, rule.c)
     }
   }
 }

@@ -40,7 +40,8 @@ export function datumAt(
   z?: number,
 ): number {
   if (typeof datum === 'number') return datum
-  const [at, params] =
+  // Called per node of a side per step: the message is only made when something is wrong.
+  const where = () =>
     z === undefined
       ? [`x = ${x}, y = ${y}, t = ${t}`, 'x, y, t']
       : [`x = ${x}, y = ${y}, z = ${z}, t = ${t}`, 'x, y, z, t']
@@ -49,9 +50,11 @@ export function datumAt(
     value = z === undefined ? datum(x, y, t) : datum(x, y, z, t)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
+    const [at, params] = where()
     throw new TypeError(`${name}(${params}) threw at ${at}: ${reason}`, { cause: error })
   }
   if (typeof value !== 'number' || !check.ok(value)) {
+    const [at, params] = where()
     throw new TypeError(`${name}(${params}) must return ${check.expected}, got ${describe(value)} at ${at}`)
   }
   return value
