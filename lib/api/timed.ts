@@ -16,7 +16,7 @@
  */
 import { type FaceViews, faceViews, ghostCoefficients } from '../model/faces.js'
 import { paddedLengthOf } from '../model/grid.js'
-import { fillSlot, type RingLayout, ringLayout, slotTemplate } from '../model/side-ring.js'
+import { type RingLayout, ringLayout, SlotFiller } from '../model/side-ring.js'
 import type { Problem } from '../options/problem.js'
 import { scaleAt } from '../options/fields.js'
 import { fillSource, prepareLines } from './timed-lines.js'
@@ -47,7 +47,7 @@ export class TimedData {
   /** The side ring (explicit steps whose side data are functions), or null. */
   readonly ring: { readonly layout: RingLayout; readonly ring: SharedArrayBuffer } | null
   readonly #slots: Float64Array | null
-  readonly #template: Float64Array | null
+  readonly #filler: SlotFiller | null
   /** The next run's most steps in this march: small at first, so that the workers start soon. */
   #chunk = kFirstChunk
   /** Something must be written before every step: a source f(x, y, t), or side functions under Crank–Nicolson. */
@@ -73,7 +73,7 @@ export class TimedData {
     const buffer = layout === null ? null : new SharedArrayBuffer(layout.slots * layout.slotLength * 8)
     this.ring = layout === null ? null : { layout, ring: buffer! }
     this.#slots = buffer === null ? null : new Float64Array(buffer)
-    this.#template = layout === null ? null : slotTemplate(problem.grid, problem.sides, layout)
+    this.#filler = layout === null ? null : new SlotFiller(problem.grid, problem.sides, layout, this.#faces)
     const sidesVary = Object.values(problem.sides).some((s) => s.varying === true)
     this.#perStep = problem.sourceAt !== null || (!explicit && sidesVary)
   }
@@ -171,15 +171,7 @@ export class TimedData {
         (n % layout.slots) * layout.slotLength,
         ((n % layout.slots) + 1) * layout.slotLength,
       )
-      fillSlot(
-        this.#problem.grid,
-        this.#problem.sides,
-        layout,
-        this.#faces,
-        slot,
-        base + (n - step0 + 1) * dt,
-        this.#template!,
-      )
+      this.#filler!.fill(slot, base + (n - step0 + 1) * dt)
       this.#filled = { from: Math.max(this.#filled.from, n + 1 - layout.slots), to: n + 1 }
     }
   }

@@ -16,9 +16,9 @@
  * the exact flux balance of its half cell. That α varies along the side, so each ghost cell carries its
  * own b and c (the side's rule gives `a` and whether the boundary node is read).
  */
-import { type Sides, sideNodes, type SideName } from './boundary/index.js'
+import { type AnySideName, type Sides, sideNodes, type SideName } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
-import { faces3d, ghostCoefficients3d, intoCells, type PutCell } from './faces3d.js'
+import { faces3d, ghostCoefficients3d, intoCells, mirrorCells3d, type PutCell } from './faces3d.js'
 
 export { intoCells, type PutCell } from './faces3d.js'
 import { type Grid, is3d, paddedLengthOf, strideOf } from './grid.js'
@@ -65,6 +65,21 @@ function northFaces(grid: Grid, sides: Sides, alpha: Float64Array, north: Float6
     north[i + 1] = sides.bottom.wraps ? wrap : north[stride + i + 1]
     north[ny * stride + i + 1] = sides.top.wraps ? wrap : north[(ny - 1) * stride + i + 1]
   }
+}
+
+/**
+ * A side's ghost cells (padded index), the α their rule takes, their boundary node's position, and the
+ * spacing across the side (z only on a 3D grid).
+ */
+export function mirrorCells(
+  grid: Grid,
+  side: AnySideName,
+  faces: FaceViews,
+): { spacing: number; cells: { cell: number; alpha: number; x: number; y: number; z?: number }[] } {
+  const spacing =
+    side === 'left' || side === 'right' ? grid.dx : side === 'bottom' || side === 'top' ? grid.dy : grid.dz
+  if (is3d(grid)) return { spacing, cells: mirrorCells3d(grid, side, faces) }
+  return { spacing, cells: ghostCellsOf(grid, side as SideName, faces) }
 }
 
 /** Each side's ghost cells (padded index), the face whose α its rule takes, and its boundary node's position. */

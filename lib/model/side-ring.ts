@@ -11,9 +11,9 @@
  * Dirichlet side is in the ring, so that the corners and edges where they meet (the mean of their values)
  * are written with the rest; a mirror side is in it only when its own data vary.
  */
-import { type AnySideName, fixedValues, kSideNames3d, type Sides } from './boundary/index.js'
+import { fixedValues, kSideNames3d, mean, type Side, type Sides } from './boundary/index.js'
 import type { GhostRule } from './boundary/rule.js'
-import { type FaceViews, ghostCoefficients } from './faces.js'
+import { type FaceViews, mirrorCells } from './faces.js'
 import { type Grid, is3d } from './grid.js'
 
 /** One side in the ring (the shape NativeBand takes): 0 left … 5 front; without `mirror`, Dirichlet. */
@@ -94,52 +94,134 @@ function onSide(grid: Grid, side: number, i: number, j: number, k: number): bool
   }
 }
 
-/** Writes the Dirichlet values at time t (`only`: of the nodes whose values vary) into `slot`. */
-function fixedInto(grid: Grid, sides: Sides, layout: RingLayout, slot: Float64Array, t: number, only: boolean) {
+/**
+ * The Dirichlet nodes whose values vary, laid out once: each node's position, the fixed sides it lies on
+ * (their mean where two or three meet, as boundary/index.ts fixedValues takes it) and where it goes in the slot.
+ */
+interface DirichletPlan {
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly z: Float64Array | null
+  /** Per node, the fixed sides it lies on (one to three). */
+  readonly on: Side[][]
+  /** Per node, its places in the slot (one per Dirichlet face of the ring it lies on). */
+  readonly at: number[][]
+}
+
+function dirichletPlan(grid: Grid, sides: Sides, layout: RingLayout): DirichletPlan {
+  const dirichlet = layout.sides.filter((s) => s.mirror === undefined)
+  const threeD = is3d(grid)
+  const [x, y, z, on, at]: [number[], number[], number[], Side[][], number[][]] = [[], [], [], [], []]
+  const seen = new Set<number>()
+  const record = (i: number, j: number, _: number, k: number) => {
+    const key = (k * grid.ny + j) * grid.nx + i
+    const fixed = kSideNames3d.filter((n, side) => sides[n]?.fixed === true && onSide(grid, side, i, j, k))
+    if (seen.has(key) || !fixed.some((n) => sides[n]!.varying === true)) return
+    seen.add(key)
+    const kk = threeD ? k + 1 : 0
+    const places = dirichlet.filter((s) => onSide(grid, s.side, i, j, k))
+    x.push(i * grid.dx)
+    y.push(j * grid.dy)
+    z.push(k * grid.dz)
+    on.push(fixed.map((n) => sides[n]!))
+    at.push(places.map((s) => s.offset + faceIndex(layout, s.side, i + 1, j + 1, kk)))
+  }
+  fixedValues(grid, sides, 0, record, true)
+  return { x: Float64Array.from(x), y: Float64Array.from(y), z: threeD ? Float64Array.from(z) : null, on, at }
+}
+
+/** The value of a fixed node at (x, y, z) and t: its side's, or the mean of the two or three sides it lies on. */
+function fixedValue(on: readonly Side[], x: number, y: number, z: number | undefined, t: number): number {
+  const v = (s: Side) => s.valueAt?.(x, y, t, z) ?? s.value
+  if (on.length === 1) return v(on[0])
+  return on.length === 2 ? mean(v(on[0]), v(on[1])) : v(on[0]) / 3 + v(on[1]) / 3 + v(on[2]) / 3
+}
+
+/** Writes every Dirichlet value at time t into `slot` (the template's constant values). */
+function fixedInto(grid: Grid, sides: Sides, layout: RingLayout, slot: Float64Array, t: number) {
   const dirichlet = layout.sides.filter((s) => s.mirror === undefined)
   const threeD = layout.nz !== 0
-  if (dirichlet.length === 0) return
   const put = (i: number, j: number, v: number, k: number) => {
     const kk = threeD ? k + 1 : 0
     for (const s of dirichlet) {
       if (onSide(grid, s.side, i, j, k)) slot[s.offset + faceIndex(layout, s.side, i + 1, j + 1, kk)] = v
     }
   }
-  fixedValues(grid, sides, t, put, only)
+  if (dirichlet.length > 0) fixedValues(grid, sides, t, put)
 }
 
-/** A slot holding the values of the Dirichlet sides constant in time, which every slot starts from. */
-export function slotTemplate(grid: Grid, sides: Sides, layout: RingLayout): Float64Array {
-  const template = new Float64Array(layout.slotLength)
-  fixedInto(grid, sides, layout, template, 0, false)
-  return template
+/** A varying mirror side's ghost cells, laid out once: where each goes in the slot, its α and node. */
+interface MirrorPlan {
+  readonly name: string
+  readonly side: Side
+  readonly spacing: number
+  readonly b: number
+  readonly c: number
+  readonly at: Int32Array
+  readonly alpha: Float64Array
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly z: Float64Array | null
 }
 
 /**
- * Writes the side data at time t into `slot` (one slot of the ring): the Dirichlet sides' node values
- * (from `template`, then the varying ones) and the varying mirror sides' ghost coefficients (with
- * `faces`, each cell's α; a varying mirror side always has them, see model/faces.ts needsFaces).
+ * Fills slots of the ring: every slot starts from a template holding the Dirichlet sides constant in time,
+ * then takes the varying Dirichlet nodes (corners and edges where they meet others included) and the
+ * varying mirror sides' ghost coefficients at its time (with `faces`, each cell's α; a varying mirror side
+ * always has them, see model/faces.ts needsFaces).
  */
-export function fillSlot(
-  grid: Grid,
-  sides: Sides,
-  layout: RingLayout,
-  faces: FaceViews | null,
-  slot: Float64Array,
-  t: number,
-  template: Float64Array,
-): void {
-  slot.set(template)
-  fixedInto(grid, sides, layout, slot, t, true)
-  const mirrors = new Map(layout.sides.filter((s) => s.mirror !== undefined).map((s) => [kSideNames3d[s.side], s]))
-  if (mirrors.size === 0 || faces === null) return
-  const [sx, sy] = [grid.nx + 2, grid.ny + 2]
-  ghostCoefficients(grid, sides, faces, t, true, undefined, (name: AnySideName, cell, b, c) => {
-    const s = mirrors.get(name)
-    if (s === undefined) return
-    const [i, j, k] = [cell % sx, Math.floor(cell / sx) % sy, Math.floor(cell / (sx * sy))]
-    const at = s.offset + faceIndex(layout, s.side, i, j, k)
-    slot[at] = b
-    slot[at + faceLength(layout, s.side)] = c
-  })
+export class SlotFiller {
+  readonly #template: Float64Array
+  readonly #mirrors: MirrorPlan[]
+  readonly #fixed: DirichletPlan
+
+  constructor(grid: Grid, sides: Sides, layout: RingLayout, faces: FaceViews | null) {
+    this.#template = new Float64Array(layout.slotLength)
+    fixedInto(grid, sides, layout, this.#template, 0)
+    this.#fixed = dirichletPlan(grid, sides, layout)
+    const [sx, sy] = [grid.nx + 2, grid.ny + 2]
+    this.#mirrors = layout.sides.flatMap((s) => {
+      const name = kSideNames3d[s.side]
+      if (s.mirror === undefined || faces === null) return []
+      const { spacing, cells } = mirrorCells(grid, name, faces)
+      const index = ({ cell }: { cell: number }) =>
+        s.offset + faceIndex(layout, s.side, cell % sx, Math.floor(cell / sx) % sy, Math.floor(cell / (sx * sy)))
+      const [b, c] = [s.offset, s.offset + faceLength(layout, s.side)]
+      const z = is3d(grid) ? Float64Array.from(cells, (p) => p.z!) : null
+      const of = (f: (p: (typeof cells)[number]) => number) => Float64Array.from(cells, f)
+      const at = Int32Array.from(cells, (p) => index(p) - s.offset)
+      return [
+        {
+          name: `options.boundary.${name}`,
+          side: sides[name]!,
+          spacing,
+          b,
+          c,
+          at,
+          alpha: of((p) => p.alpha),
+          x: of((p) => p.x),
+          y: of((p) => p.y),
+          z,
+        },
+      ]
+    })
+  }
+
+  /** Writes the side data at time t into `slot`. */
+  fill(slot: Float64Array, t: number): void {
+    slot.set(this.#template)
+    const { x, y, z, on, at } = this.#fixed
+    for (let n = 0; n < x.length; n++) {
+      const v = fixedValue(on[n], x[n], y[n], z === null ? undefined : z[n], t)
+      for (const place of at[n]) slot[place] = v
+    }
+    for (const m of this.#mirrors) {
+      for (let n = 0; n < m.at.length; n++) {
+        const z = m.z === null ? undefined : m.z[n]
+        const rule = m.side.ghost(m.spacing, m.alpha[n], m.name, { x: m.x[n], y: m.y[n], z, t })
+        slot[m.b + m.at[n]] = rule.b
+        slot[m.c + m.at[n]] = rule.c
+      }
+    }
+  }
 }
