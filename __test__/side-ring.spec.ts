@@ -55,6 +55,31 @@ describe.each(kTargets)('the side ring on $backend with $threads threads', ({ ba
   })
 })
 
+describe.each(kBackends)('side functions at a steady state on %s', (backend) => {
+  it('reaches u = 1 − x from a Neumann inflow given as a function, the residual reading it per cell', async () => {
+    const zero = { type: 'neumann', flux: 0 } as const
+    const result = await solve({
+      grid: { nx: 17, ny: 9 },
+      boundary: {
+        left: { type: 'neumann', flux: () => -1 },
+        right: { type: 'dirichlet', value: 0 },
+        bottom: zero,
+        top: zero,
+      },
+      until: { steady: 1e-9, maxSteps: 200000 },
+      backend,
+      threads: 2,
+    })
+    expect(result.residual).toBeLessThan(1e-9)
+    expect(
+      maxAbsDiff(
+        result.field,
+        sampled([17, 9], [1, 1], (x) => 1 - x),
+      ),
+    ).toBeLessThan(1e-7)
+  })
+})
+
 describe('the side ring: the same bits everywhere', () => {
   /** Each mix of sides of t, solved by one js worker and by the native kernel on 1–3 threads and blocking depths. */
   it.each([

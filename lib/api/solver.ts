@@ -309,7 +309,7 @@ export class Solver implements AsyncDisposable {
     const driver = {
       march: async (steps: number, dt: number) =>
         void (await this.#march({ ...plan, steps, dt, landOn: undefined }, false)),
-      residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch, this.#timed.faces),
+      residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch, this.#timed.faces, this.#t),
     }
     await this.#notify('start', plan.dt, run())
     const outcome = await runSteady(this.#problem, goal, driver)

@@ -73,7 +73,8 @@ export class TimedData {
     const buffer = layout === null ? null : new SharedArrayBuffer(layout.slots * layout.slotLength * 8)
     this.ring = layout === null ? null : { layout, ring: buffer! }
     this.#slots = buffer === null ? null : new Float64Array(buffer)
-    this.#filler = layout === null ? null : new SlotFiller(problem.grid, problem.sides, layout, this.#faces)
+    this.#filler =
+      layout === null ? null : new SlotFiller(problem.grid, problem.sides, layout, this.#faces ?? problem.diffusivity)
     const sidesVary = Object.values(problem.sides).some((s) => s.varying === true)
     this.#perStep = problem.sourceAt !== null || (!explicit && sidesVary)
   }

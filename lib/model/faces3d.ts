@@ -78,9 +78,9 @@ function faceOf(grid: Grid, faces: Faces3d, name: AnySideName): [Float64Array, n
 }
 
 /** A side's ghost cells (padded index), the α their rule takes and their boundary node's position. */
-export function mirrorCells3d(grid: Grid, name: AnySideName, faces: Faces3d) {
-  const [face] = faceOf(grid, faces, name)
-  return ghostCells(grid, name).map(({ ghost, face: f, node }) => ({ cell: ghost, alpha: face[f], ...node }))
+export function mirrorCells3d(grid: Grid, name: AnySideName, faces: Faces3d | number) {
+  const alpha = typeof faces === 'number' ? () => faces : (f: number) => faceOf(grid, faces, name)[0][f]
+  return ghostCells(grid, name).map(({ ghost, face: f, node }) => ({ cell: ghost, alpha: alpha(f), ...node }))
 }
 
 /** Where a ghost cell's coefficients go: the side, the cell's padded index, b and c. */

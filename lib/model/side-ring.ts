@@ -175,14 +175,14 @@ export class SlotFiller {
   readonly #mirrors: MirrorPlan[]
   readonly #fixed: DirichletPlan
 
-  constructor(grid: Grid, sides: Sides, layout: RingLayout, faces: FaceViews | null) {
+  constructor(grid: Grid, sides: Sides, layout: RingLayout, faces: FaceViews | number) {
     this.#template = new Float64Array(layout.slotLength)
     fixedInto(grid, sides, layout, this.#template, 0)
     this.#fixed = dirichletPlan(grid, sides, layout)
     const [sx, sy] = [grid.nx + 2, grid.ny + 2]
     this.#mirrors = layout.sides.flatMap((s) => {
       const name = kSideNames3d[s.side]
-      if (s.mirror === undefined || faces === null) return []
+      if (s.mirror === undefined) return []
       const { spacing, cells } = mirrorCells(grid, name, faces)
       const index = ({ cell }: { cell: number }) =>
         s.offset + faceIndex(layout, s.side, cell % sx, Math.floor(cell / sx) % sy, Math.floor(cell / (sx * sy)))
