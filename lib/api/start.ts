@@ -60,7 +60,7 @@ const taken = new WeakSet<Float64Array>()
 /** The padded units a band's worker copies into the second buffer: its node rows (planes), ghost cells included. */
 const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
-/** The faces buffer, when α varies or mirror sides' data do (a constant α then gives uniform faces). */
+/** The faces buffer, when α varies, or under Crank–Nicolson when mirror sides' data do (then uniform faces). */
 function sharedFaces(problem: Problem, t: number): Float64Array | null {
   const { grid, sides, diffusivityField, diffusivity } = problem
   if (!needsFaces(diffusivityField, sides, problem.method)) return null

@@ -79,7 +79,7 @@ export class TimedData {
     this.#perStep = problem.sourceAt !== null || (!explicit && sidesVary)
   }
 
-  /** The faces buffer's views (a variable α, or mirror sides' data varying along a side), or null. */
+  /** The faces buffer's views (a variable α; under Crank–Nicolson also mirror sides' data of t), or null. */
   get faces(): FaceViews | null {
     return this.#faces
   }

@@ -132,10 +132,13 @@ function dirichletPlan(grid: Grid, sides: Sides, layout: RingLayout): DirichletP
 
 /** The value of a fixed node at (x, y, z) and t: its side's, or the mean of the two or three sides it lies on. */
 function fixedValue(on: readonly Side[], x: number, y: number, z: number | undefined, t: number): number {
-  const v = (s: Side) => s.valueAt?.(x, y, t, z) ?? s.value
-  if (on.length === 1) return v(on[0])
-  return on.length === 2 ? mean(v(on[0]), v(on[1])) : v(on[0]) / 3 + v(on[1]) / 3 + v(on[2]) / 3
+  const a = valueOf(on[0], x, y, z, t)
+  if (on.length === 1) return a
+  const b = valueOf(on[1], x, y, z, t)
+  return on.length === 2 ? mean(a, b) : a / 3 + b / 3 + valueOf(on[2], x, y, z, t) / 3
 }
+
+const valueOf = (s: Side, x: number, y: number, z: number | undefined, t: number) => s.valueAt?.(x, y, t, z) ?? s.value
 
 /** Writes every Dirichlet value at time t into `slot` (the template's constant values). */
 function fixedInto(grid: Grid, sides: Sides, layout: RingLayout, slot: Float64Array, t: number) {
