@@ -170,8 +170,8 @@ interface MirrorPlan {
 /**
  * Fills slots of the ring: every slot starts from a template holding the Dirichlet sides constant in time,
  * then takes the varying Dirichlet nodes (corners and edges where they meet others included) and the
- * varying mirror sides' ghost coefficients at its time (with `faces`, each cell's α; a varying mirror side
- * always has them, see model/faces.ts needsFaces).
+ * varying mirror sides' ghost coefficients at its time, each cell with its face's α (`faces`) or the
+ * constant α (a number).
  */
 export class SlotFiller {
   readonly #template: Float64Array
