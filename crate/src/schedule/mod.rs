@@ -205,7 +205,7 @@ pub unsafe fn run_band(run: &Run, steps: usize, parity: usize) -> Result<Outcome
   }
   if run.schedule.k > 1 {
     // SAFETY: validated above; the caller's contract covers the rest.
-    unsafe { blocked::run(run, steps, parity & 1) }
+    Ok(unsafe { blocked::run(run, steps, parity & 1) })
   } else {
     // SAFETY: validated above; the caller's contract covers the rest.
     unsafe { plain::run(run, steps, parity & 1) }
