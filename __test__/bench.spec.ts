@@ -24,6 +24,8 @@ import { inCacheTable } from '../bench/table.mjs'
 import { costsByObject } from '../bench/instructions.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { bestLoop } from '../bench/jsloop.mjs'
+// @ts-expect-error: plain ESM modules without type declarations
+import { runSeparable } from '../bench/separable.mjs'
 import { jsKernel } from '../dist/backends/js.js'
 import { sameBits } from './helpers.js'
 
@@ -241,7 +243,7 @@ describe('bench helpers', () => {
     )
     expect(parseBenchArgs(['--quick', '--threads', '2,1,2']).threads).toEqual([1, 2])
     expect(() => parseBenchArgs(['--physics', 'cubic'])).toThrow(
-      '--physics must be one of constant, variable, separable, implicit, 3d, got "cubic"',
+      '--physics must be one of constant, variable, separable, sides, implicit, 3d, got "cubic"',
     )
   })
 
@@ -254,6 +256,23 @@ describe('bench helpers', () => {
       /bench[\\/]results[\\/]variable$/,
     )
     expect(parseBenchArgs([]).physics).toBe('constant')
+  })
+
+  it.each([
+    ['separable', ['separable']],
+    ['sides', ['Dirichlet value of t', 'Neumann flux of t']],
+  ])('--physics %s prints one ratio per pair, size and thread count, positive and finite', async (kind, forms) => {
+    const lines: string[] = []
+    await runSeparable(
+      { sizes: [18], threads: [1], repeats: 1, seconds: 0.005 },
+      (line: string) => lines.push(line),
+      kind,
+    )
+    expect(lines).toHaveLength(forms.length)
+    lines.forEach((line, k) => {
+      expect(line).toContain(forms[k])
+      expect(Number(/ratio ([0-9.]+)$/.exec(line)?.[1])).toBeGreaterThan(0)
+    })
   })
 })
 

@@ -19,6 +19,36 @@ export function sameBits(a: Float64Array, b: Float64Array): boolean {
   return x.every((v, k) => v === y[k])
 }
 
+/** Backends, threads and blocking depths a problem must give the same bits on (the first is the reference). */
+const kBitTargets = [
+  ['js', 1, 1],
+  ['native', 1, 1],
+  ['native', 2, 3],
+  ['native', 3, 4],
+  ['js', 3, 1],
+] as const
+
+/** A backend, thread count and blocking depth to solve on. */
+export interface BitTarget {
+  backend: (typeof kBackends)[number]
+  threads: number
+  temporalBlocking: number
+}
+
+/**
+ * Solves with `run` on one js worker, then natively on 1–3 threads and blocking depths and on three js
+ * workers, and names the targets whose field differs from the first in any bit (an empty list passes).
+ * Throws if the first field is not finite (a test of bits must compare real values).
+ */
+export async function bitDifferences(run: (target: BitTarget) => Promise<{ field: Float64Array }>): Promise<string[]> {
+  const fields: Float64Array[] = []
+  for (const [backend, threads, temporalBlocking] of kBitTargets) {
+    fields.push((await run({ backend, threads, temporalBlocking })).field)
+  }
+  if (!fields[0].every(Number.isFinite)) throw new Error('the reference field is not finite')
+  return kBitTargets.slice(1).flatMap((t, k) => (sameBits(fields[k + 1], fields[0]) ? [] : [t.join(' ')]))
+}
+
 /** A ghost rule as the kernels take it (NapiGhostRule / lib's GhostRule). */
 export interface Rule {
   kind: 'none' | 'mirror' | 'wrap'

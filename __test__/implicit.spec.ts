@@ -387,7 +387,7 @@ describe('the implicit bench cell', () => {
     expect(parseBenchArgs(['--physics', 'implicit']).physics).toBe('implicit')
     expect(parseBenchArgs([]).physics).toBe('constant')
     expect(() => parseBenchArgs(['--physics', 'robin'])).toThrow(
-      '--physics must be one of constant, variable, separable, implicit, 3d, got "robin"',
+      '--physics must be one of constant, variable, separable, sides, implicit, 3d, got "robin"',
     )
   })
 })

@@ -23,10 +23,11 @@ export const kBackends = ['native', 'js']
 export const kCrossoverSizes = [18, 34, 66, 98, 130, 194, 258, 514]
 /**
  * The equation a cell solves: α = 1, or α(x, y) = 1 + x·y (the variable-diffusivity kernel); or
- * 'separable', which compares a source { shape, scale } with the same shape constant in time; or '3d',
+ * 'separable', which compares a source { shape, scale } with the same shape constant in time; 'sides', side
+ * data given as functions of t against the same sides as numbers; or '3d',
  * α = 1 on a cube of nodes³ (the 7-point kernel over bands of planes) against stencil3d.c.
  */
-export const kPhysics = ['constant', 'variable', 'separable', 'implicit', '3d']
+export const kPhysics = ['constant', 'variable', 'separable', 'sides', 'implicit', '3d']
 /** Nodes per side of the 3D cubes: a grid whose planes fit in L2, and one that streams from memory. */
 export const kCubeSizes = [130, 386]
 
@@ -49,7 +50,8 @@ Options (defaults in brackets):
   --seconds <s>        target length of one timed run [0.4; quick: 0.05]
   --bandwidth-mb <n>   size of each bandwidth-probe array in MB, 0 to skip [2 × L3, 256…2000; quick: 32]
   --physics <kind>     constant (α = 1), variable (α = 1 + x·y, conservative form), separable (a
-                       source { shape, scale } against the same source constant in time), implicit
+                       source { shape, scale } against the same source constant in time), sides (side
+                       data as functions of t against the same sides as numbers), implicit
                        (instead of the matrix: time to solution, explicit vs Crank–Nicolson), or 3d
                        (α = 1 on cubes of nodes³, sizes ${kCubeSizes.join(',')}; quick: 66,130) [constant]
   --reference <path>   the C yardstick to compile with gcc, or "none" [bench/reference/stencil.c in the package;

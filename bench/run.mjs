@@ -256,8 +256,8 @@ export async function runBench(argv, { print = console.log, log = console.error 
   }
   if (config.sweep) return runSweepBench({ out: config.out, print, log })
   if (config.latency || config.instructions || config.crossover) return runSingle(config, print, log)
-  if (config.physics === 'separable') {
-    await runSeparable(config, print)
+  if (config.physics === 'separable' || config.physics === 'sides') {
+    await runSeparable(config, print, config.physics)
     return 0
   }
   const result = await measureAll(config, log)

@@ -29,11 +29,13 @@ export declare class NativeBand {
    * a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
    * empty for a constant diffusivity, or a variable one's four padded arrays (east faces, north
    * faces, ghost b, ghost c; 4·fieldA.length values, 5· with the up faces of a 3D grid; never written during a run). `weights` is
-   * empty for a source constant in time, or one source weight dt·g(t) per step (read-only). Throws,
+   * empty for a source constant in time, or one source weight dt·g(t) per step (read-only). `timed`
+   * is the ring of side data of t (empty without a layout), step s reading slot (slot0 + s) mod slots,
+   * which the caller must not write during the call. Throws,
    * before touching anything, if any view, index or length does not fit, if the control block
    * shares memory with a field or the source, or if it was made for another number of parties.
    */
-  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number): NapiOutcome
+  run(fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, timed: Float64Array, slot0: number, control: Int32Array, kernel: StencilKernel, steps: number, parity: number): NapiOutcome
 }
 
 /** A worker's rows and columns, and its scratch row; `run` does the steps. */
@@ -140,6 +142,8 @@ export interface NapiBandSpec {
   schedule: NapiSchedule
   /** Store subnormal results as +0 (`flushSubnormals`); absent means false. */
   flushSubnormals?: boolean
+  /** Side data of t: the layout of the ring each run is given (absent: none). */
+  timed?: NapiTimedLayout
 }
 
 /** Memory bandwidth of this machine, measured by a STREAM-like copy and triad. */
@@ -417,6 +421,28 @@ export interface NapiStencil {
   right: NapiGhostRule
   /** A 3D grid: the in-plane shape; the band's units are then padded planes. Absent in 2D. */
   plane?: NapiPlane
+}
+
+/** The ring's layout: `slots` slots of `slotLength` values, for a grid of nx × ny (× nz; nz = 0 in 2D). */
+export interface NapiTimedLayout {
+  sides: Array<NapiTimedSide>
+  slotLength: number
+  slots: number
+  nx: number
+  ny: number
+  nz: number
+}
+
+/**
+ * One side in the ring: where its faces start in a slot, and for a mirror side its rule (its `a`, and
+ * b ≠ 0 when it reads the boundary node; each cell's b and c are in the slot). Without `mirror`, a
+ * Dirichlet side: the slot holds its nodes' values.
+ */
+export interface NapiTimedSide {
+  /** 0 left, 1 right, 2 bottom, 3 top, 4 back, 5 front. */
+  side: number
+  offset: number
+  mirror?: NapiGhostRule
 }
 
 /**

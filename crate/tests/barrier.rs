@@ -70,6 +70,7 @@ fn lonely_run(k: usize) -> Option<Outcome> {
       source: None,
       faces: None,
       weights: None,
+      timed: None,
       control: &control,
       band: &band,
       stencil: &stencil,

@@ -3,10 +3,11 @@
 
 use std::sync::atomic::AtomicI32;
 
+use calor::boundary::timed::{TimedLayout, TimedSide, BOTTOM, LEFT, RIGHT};
 use calor::boundary::{fill_ghost_row, GhostRow, GhostRule};
 use calor::error::KernelError;
 use calor::grid::{Band, SharedFields};
-use calor::schedule::{run_band, Neighbours, Run, Schedule};
+use calor::schedule::{run_band, Neighbours, Run, Schedule, Timed};
 use calor::stencil::{step_band, Faces, Stencil};
 use calor::sync::{Control, PARTIES, SLOTS};
 
@@ -96,6 +97,8 @@ struct Extras<'a> {
   source: Option<&'a [f64]>,
   faces: Option<&'a [f64]>,
   weights: Option<&'a [f64]>,
+  /// Side data of t: the ring's layout and the ring (step s reads slot s mod slots).
+  timed: Option<(&'a TimedLayout, &'a [f64])>,
 }
 
 fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
@@ -126,6 +129,12 @@ fn parallel_with(threads: usize, k: usize, steps: usize, extras: Extras) -> Vec<
               source: extras.source,
               faces: extras.faces.and_then(|f| Faces::split(f, fields.0.len)),
               weights: extras.weights,
+              timed: extras.timed.map(|(layout, ring)| Timed {
+                layout,
+                ring: ring.as_ptr(),
+                len: ring.len(),
+                slot0: 0,
+              }),
               control: &control,
               band: &band,
               stencil: &stencil(),
@@ -175,11 +184,38 @@ fn faces_and_weights_match_plain_steps_bit_for_bit() {
     .collect();
   let source: Vec<f64> = (0..len).map(|k| ((k * 13) % 17) as f64 / 17.0).collect();
   let weights: Vec<f64> = (0..16).map(|s| 0.01 * (1.0 + f64::from(s).sin())).collect();
-  let extras = Extras { source: Some(&source), faces: Some(&faces), weights: Some(&weights) };
+  let extras = Extras { source: Some(&source), faces: Some(&faces), weights: Some(&weights), timed: None };
   for steps in [7, 16] {
     let expected = parallel_with(1, 1, steps, extras);
     assert!(expected != parallel_with(1, 1, steps, Extras { weights: None, ..extras }), "the weights count");
     for threads in [2, 3] {
+      for k in [1, 2, 3, 6] {
+        let got = parallel_with(threads, k, steps, extras);
+        let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
+      }
+    }
+  }
+}
+
+/// Test that side data of t read from the ring (the left mirror's and the bottom mirror's cells, the
+/// right Dirichlet column's values, a new slot every step, wrapping round a ring shorter than the run)
+/// give the same bits on every split and blocking depth as one thread's plain steps, and that they count.
+#[test]
+fn side_data_of_t_from_the_ring_match_plain_steps_bit_for_bit() {
+  let (x, y) = (NY + 2, STRIDE);
+  let mut sides = [None; 6];
+  sides[LEFT] = Some(TimedSide::Mirror { offset: 0, a: 1.0, reads: false });
+  sides[RIGHT] = Some(TimedSide::Dirichlet { offset: 2 * x });
+  sides[BOTTOM] = Some(TimedSide::Mirror { offset: 3 * x, a: 0.8, reads: true });
+  let slots = 5;
+  let layout = TimedLayout { sides, slot_len: 3 * x + 2 * y, slots, nx: NX, ny: NY, nz: 0 };
+  let ring: Vec<f64> = (0..slots * layout.slot_len).map(|k| ((k * 37) % 101) as f64 / 101.0 - 0.5).collect();
+  let extras = Extras { timed: Some((&layout, &ring)), ..Extras::default() };
+  for steps in [7, 16] {
+    let expected = parallel_with(1, 1, steps, extras);
+    assert!(expected != parallel_with(1, 1, steps, Extras::default()), "the ring counts");
+    for threads in [1, 2, 3] {
       for k in [1, 2, 3, 6] {
         let got = parallel_with(threads, k, steps, extras);
         let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
@@ -205,6 +241,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
         source: None,
         faces: None,
         weights: None,
+        timed: None,
         control: &control,
         band: &band,
         stencil: &stencil(),
@@ -225,6 +262,7 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
         source: None,
         faces: None,
         weights: None,
+        timed: None,
         control: &control,
         band: &out_of_field,
         stencil: &stencil(),
@@ -254,6 +292,7 @@ fn a_control_block_for_other_parties_is_refused() {
       source: None,
       faces: None,
       weights: None,
+      timed: None,
       control: &control,
       band: &band,
       stencil: &stencil(),
@@ -286,6 +325,7 @@ fn an_abort_inside_a_block_finishes_the_block() {
     source: None,
     faces: None,
     weights: None,
+    timed: None,
     control: &control,
     band: &band,
     stencil: &stencil(),

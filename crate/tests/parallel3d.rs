@@ -115,6 +115,7 @@ fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>, face
           source,
           faces: faces.and_then(|f| Faces::split(f, fields.0.len)),
           weights: None,
+          timed: None,
           control: &control,
           band: &band,
           stencil: &stencil(),

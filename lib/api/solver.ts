@@ -265,22 +265,26 @@ export class Solver implements AsyncDisposable {
     signal?.addEventListener('abort', onAbort)
     try {
       if (edges) await notify('start')
+      this.#timed.begin(t0, step0, dt)
       let done = 0
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
-        const want = Math.min(steps - done, observed - this.#step, kMaxChunk, this.#timed.chunk)
-        this.#timed.prepare(t0, done, dt, want, this.#parity)
-        const { steps: got } = await this.#gang.run(want, this.#parity, stencil, this.#step).catch((error) => {
-          // The steps every worker completed before a failure are kept: with plain steps the buffer they
-          // wrote is intact; a worker failing inside a temporal block leaves mixed levels (field lost).
-          // An abort is no failure: it ends the run after the block in progress, at a whole state.
+        const most = Math.min(steps - done, observed - this.#step, kMaxChunk, this.#timed.chunk)
+        const want = this.#timed.prepare(t0, done, dt, most, this.#parity, this.#step)
+        const running = this.#gang.run(want, this.#parity, stencil, this.#step)
+        this.#timed.ahead(this.#step + want, steps - done - want) // the side ring's next slots, meanwhile
+        const { steps: got } = await running.catch((error) => {
+          // The steps every worker completed before a failure are kept: with plain steps the buffer they wrote is
+          // intact; a worker failing inside a temporal block leaves mixed levels (field lost). An abort is no
+          // failure: it ends the run after the block in progress, at a whole state.
           if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
           if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
         })
         done += got
         this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
+        this.#timed.settle(t0 + done * dt)
         const later = this.#gang.takeNonFinite()
         if (later !== null) throw this.#nonFiniteError(later)
         if (got < want && signal?.aborted) throw abortError(signal)
@@ -305,7 +309,7 @@ export class Solver implements AsyncDisposable {
     const driver = {
       march: async (steps: number, dt: number) =>
         void (await this.#march({ ...plan, steps, dt, landOn: undefined }, false)),
-      residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch, this.#timed.faces),
+      residual: () => steadyResidual(this.#problem, this.#fields[this.#parity], scratch, this.#timed.faces, this.#t),
     }
     await this.#notify('start', plan.dt, run())
     const outcome = await runSteady(this.#problem, goal, driver)
@@ -372,14 +376,8 @@ export class Solver implements AsyncDisposable {
   #stats(steps: number, seconds: number): SolveStats {
     const updates = evolvingCount(this.#problem.grid, this.#problem.sides) * steps
     const { backend } = this.#problem
-    const secondsPerStep = steps > 0 ? seconds / steps : 0
-    return {
-      seconds,
-      updatesPerSecond: seconds > 0 ? updates / seconds : 0,
-      threads: this.threads,
-      backend,
-      secondsPerStep,
-    }
+    const [secondsPerStep, updatesPerSecond] = [steps > 0 ? seconds / steps : 0, seconds > 0 ? updates / seconds : 0]
+    return { seconds, updatesPerSecond, threads: this.threads, backend, secondsPerStep }
   }
 
   /** Stops the workers and releases them, then closes every tracker. Safe to call more than once. */

@@ -3,7 +3,7 @@
  * included), the source, the control block, the bands, the stepper's schedule and the gang of workers.
  */
 import { evolvingNodes } from '../model/boundary/index.js'
-import { computeFaces, faceViews, needsFaces } from '../model/faces.js'
+import { computeFaces, faceViews, needsFaces, refreshVaryingGhosts } from '../model/faces.js'
 import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.js'
 import { is3d, nodeCountOf, paddedLengthOf, unitLengthOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
@@ -35,6 +35,7 @@ function allocateFields(
   saved: Float64Array | undefined,
   bands: Band[],
   faces: Float64Array | null,
+  t0: number,
 ): [Float64Array, Float64Array] {
   const a = problem.initial
   // The buffer evolves from here on: a second solver of the same Problem would start from the wrong field.
@@ -43,6 +44,8 @@ function allocateFields(
   if (saved !== undefined) packField(problem.grid, saved, a)
   const views = faces === null ? undefined : faceViews(faces, paddedLengthOf(problem.grid))
   fillHalo(problem.grid, a, problem.ghosts, views)
+  // Without faces, mirror sides whose data vary take their ghosts per cell here (and from the side ring after).
+  if (views === undefined) refreshVaryingGhosts(problem.grid, problem.sides, problem.ghosts, a, problem.diffusivity, t0)
   const b = allocateShared(problem.grid)
   const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
   const unit = unitLengthOf(problem.grid)
@@ -57,10 +60,10 @@ const taken = new WeakSet<Float64Array>()
 /** The padded units a band's worker copies into the second buffer: its node rows (planes), ghost cells included. */
 const copyRowsOf = (band: Band) => [band.start + 1, band.end + 1] as const
 
-/** The faces buffer, when α varies or mirror sides' data do (a constant α then gives uniform faces). */
+/** The faces buffer, when α varies, or under Crank–Nicolson when mirror sides' data do (then uniform faces). */
 function sharedFaces(problem: Problem, t: number): Float64Array | null {
   const { grid, sides, diffusivityField, diffusivity } = problem
-  if (!needsFaces(diffusivityField, sides)) return null
+  if (!needsFaces(diffusivityField, sides, problem.method)) return null
   const alpha = diffusivityField ?? new Float64Array(nodeCountOf(grid)).fill(diffusivity)
   return computeFaces(grid, sides, alpha, t)
 }
@@ -81,7 +84,7 @@ function bandsOf(problem: Problem): Band[] {
   return partitionRows(first, last, parties)
 }
 
-type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'control'>
+type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'timed' | 'control'>
 
 function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared: Shared): WorkerInit[] {
   const jobs = ghostRows(problem.grid, problem.ghosts)
@@ -118,7 +121,7 @@ export async function startGang(
   const stepper = stepperFor(problem.method)
   const faces = sharedFaces(problem, t0)
   const bands = bandsOf(problem)
-  const fields = allocateFields(problem, saved, bands, faces)
+  const fields = allocateFields(problem, saved, bands, faces, t0)
   // The problem's padded source is the workers' source buffer (a source of t is rewritten in it per step).
   const timed = new TimedData(problem, fields, faces, problem.source)
   const schedule = stepper.schedule(problem, bands)
@@ -128,6 +131,7 @@ export async function startGang(
     source: problem.source === null ? null : (problem.source.buffer as SharedArrayBuffer),
     faces: faces === null ? null : (faces.buffer as SharedArrayBuffer),
     weights: timed.weights === null ? null : (timed.weights.buffer as SharedArrayBuffer),
+    timed: timed.ring,
     control: control.buffer as SharedArrayBuffer,
   }
   const inits = workerInits(problem, bands, schedule, shared)

@@ -9,7 +9,7 @@
  *   with dt·λ/2 near 1 by a factor of at least 3 and no mode grows, so each cycle reduces the whole
  *   transient at a cost of log₂(λmax/λmin) steps. The residual is checked after each cycle.
  */
-import type { FaceViews } from '../model/faces.js'
+import { type FaceViews, refreshVaryingGhosts } from '../model/faces.js'
 import { fillHalo } from '../model/field.js'
 import { is3d, paddedIndex, planeOf, strideOf } from '../model/grid.js'
 import { evolvingNodes } from '../model/boundary/index.js'
@@ -33,10 +33,12 @@ export function steadyResidual(
   padded: Float64Array,
   scratch: Float64Array,
   faces: FaceViews | null = null,
+  t = 0,
 ): number {
   const { grid, diffusivity, source } = problem
   scratch.set(padded)
   fillHalo(grid, scratch, problem.ghosts, faces ?? undefined)
+  if (faces === null) refreshVaryingGhosts(grid, problem.sides, problem.ghosts, scratch, diffusivity, t)
   if (faces !== null) return conservativeResidual(problem, scratch, faces)
   const e = evolvingNodes(grid, problem.sides)
   const [stride, cx, cy] = [strideOf(grid), diffusivity / grid.dx ** 2, diffusivity / grid.dy ** 2]

@@ -18,6 +18,7 @@ import { Barrier } from '../parallel/barrier.js'
 import { kAbortNow, kGo, kNonFinite, kStopRequest } from '../parallel/control.js'
 import type { Runner, RunRequest, WorkerInit } from '../parallel/protocol.js'
 import { stepPlanes } from './js-plane.js'
+import { RingReader } from './js-ring.js'
 import type { BandStepper, Kernel, StencilSpec } from './kernel.js'
 
 class JsStepper implements BandStepper {
@@ -133,6 +134,8 @@ interface Slice {
   dst: Float64Array
   source: Float64Array
   rows: number
+  /** The padded unit of dst's first row. */
+  unit: number
   faces: FaceViews | undefined
 }
 
@@ -147,6 +150,8 @@ interface GhostView {
 interface Views {
   slices: Slice[]
   ghosts: GhostView[]
+  /** The whole destination field. */
+  field: Float64Array
 }
 
 /** Rows per slice: about 64k values, so an abort request is seen within a fraction of a step. */
@@ -169,6 +174,7 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
       dst: dst.subarray(...own),
       source: source === null ? new Float64Array(0) : source.subarray(...own),
       rows: last - first,
+      unit: first + 1,
       faces: facesOf(first * stride, (last + 2) * stride),
     })
   }
@@ -180,7 +186,7 @@ function makeViews(init: WorkerInit, parity: 0 | 1): Views {
     cells: facesOf(job.target * stride, (job.target + 1) * stride)?.cells,
     job,
   }))
-  return { slices, ghosts }
+  return { slices, ghosts, field: dst }
 }
 
 /** The stepper of step k of a run: the source weighed by weights[k] in place of dt when the source varies in time. */
@@ -204,21 +210,30 @@ export const jsRunner: Runner = async (init) => {
   const barrier = new Barrier(control, init.parties)
   const views = [makeViews(init, 0), makeViews(init, 1)] as const
   const weights = init.weights === null ? null : new Float64Array(init.weights)
+  const ring = init.timed === null ? null : new RingReader(init.timed.layout, new Float64Array(init.timed.ring))
+  const { stride, band } = init
   return (request) => {
     const steppers = stepperFor(request, weights)
+    // The padded rows of a plane whose ghost columns the stencil fills (its evolving rows).
+    const { plane } = request.stencil
+    const [first, last] = plane === undefined ? [0, 0] : [plane.firstRow + 1, plane.lastRow + 1]
     let parity = request.parity
     for (let done = 0; done < request.steps; done++) {
       const stepper = steppers(done)
       const v = views[parity]
+      ring?.select(request.first + done)
       for (const s of v.slices) {
         // On an abort request, skip the rest: the barrier drops this step, and its source buffer
         // still holds the state after `done` steps.
         if (Atomics.load(control, kStopRequest) === kAbortNow) break
+        for (let r = 0; ring !== null && r < s.rows; r++) ring.prepareUnit(s.dst, r * stride, s.unit + r)
         if (!stepper.step(s.src, s.dst, s.source, s.rows, s.faces)) Atomics.store(control, kNonFinite, 1)
+        for (let r = 0; ring !== null && r < s.rows; r++) ring.finishUnit(s.dst, r * stride, s.unit + r, first, last)
         if (init.flushSubnormals) flushSubnormals(s.dst)
       }
+      for (let u = band.start + 1; ring !== null && u <= band.end; u++) ring.writeBoundaryUnits(v.field, stride, u)
       for (const g of v.ghosts) {
-        fillGhostRow(g.target, g.inside, g.boundary, g.job.rule, g.cells)
+        fillGhostRow(g.target, g.inside, g.boundary, g.job.rule, ring?.jobCells(g.job.target) ?? g.cells)
         if (init.flushSubnormals) flushSubnormals(g.target)
       }
       parity = parity === 0 ? 1 : 0

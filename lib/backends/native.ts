@@ -52,6 +52,8 @@ export const nativeRunner: Runner = async (init) => {
   const faces = init.faces === null ? new Float64Array(0) : new Float64Array(init.faces)
   const weights = init.weights === null ? null : new Float64Array(init.weights)
   const control = new Int32Array(init.control)
+  const ring = init.timed === null ? kNone : new Float64Array(init.timed.ring)
+  const slots = init.timed?.layout.slots ?? 1
   const { start, end } = init.band
   const band = new addon.NativeBand({
     start,
@@ -60,6 +62,8 @@ export const nativeRunner: Runner = async (init) => {
     ghostRows: init.ghostRows.map((g) => ({ ...g })),
     schedule: { ...init.schedule },
     flushSubnormals: init.flushSubnormals,
+    timed:
+      init.timed === null ? undefined : { ...init.timed.layout, sides: init.timed.layout.sides.map((x) => ({ ...x })) },
   })
   const k = init.schedule.k
   let stepsPerCall = k
@@ -70,7 +74,20 @@ export const nativeRunner: Runner = async (init) => {
       const want = Math.min(request.steps - done, stepsPerCall)
       const parity = (request.parity + done) % 2
       const started = performance.now()
-      const outcome = band.run(a, b, source, faces, weightsOf(weights, done, want), control, kernel, want, parity)
+      const slot0 = (request.first + done) % slots
+      const outcome = band.run(
+        a,
+        b,
+        source,
+        faces,
+        weightsOf(weights, done, want),
+        ring,
+        slot0,
+        control,
+        kernel,
+        want,
+        parity,
+      )
       done += outcome.steps
       if (outcome.steps < want || outcome.abandoned || outcome.lost) return { ...outcome, steps: done }
       // A stop (a non-finite value) decided at the barrier of the call's last step looks like a call

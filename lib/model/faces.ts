@@ -16,9 +16,11 @@
  * the exact flux balance of its half cell. That α varies along the side, so each ghost cell carries its
  * own b and c (the side's rule gives `a` and whether the boundary node is read).
  */
-import { type Sides, sideNodes, type SideName } from './boundary/index.js'
-import type { GhostCells } from './boundary/rule.js'
-import { faces3d, ghostCoefficients3d } from './faces3d.js'
+import { type AnySideName, type GhostRules, type Sides, sideNodes, type SideName } from './boundary/index.js'
+import { type GhostCells, mirroredCell } from './boundary/rule.js'
+import { faces3d, ghostCoefficients3d, intoCells, mirrorCells3d, type PutCell } from './faces3d.js'
+
+export { intoCells, type PutCell } from './faces3d.js'
 import { type Grid, is3d, paddedLengthOf, strideOf } from './grid.js'
 import { adviseHugePages } from './pages.js'
 
@@ -66,16 +68,36 @@ function northFaces(grid: Grid, sides: Sides, alpha: Float64Array, north: Float6
   }
 }
 
+/**
+ * A side's ghost cells (padded index), the α their rule takes, their boundary node's position, and the
+ * spacing across the side (z only on a 3D grid).
+ */
+export function mirrorCells(
+  grid: Grid,
+  side: AnySideName,
+  faces: FaceViews | number,
+): { spacing: number; cells: { cell: number; alpha: number; x: number; y: number; z?: number }[] } {
+  const spacing =
+    side === 'left' || side === 'right' ? grid.dx : side === 'bottom' || side === 'top' ? grid.dy : grid.dz
+  if (is3d(grid)) return { spacing, cells: mirrorCells3d(grid, side, faces) }
+  return { spacing, cells: ghostCellsOf(grid, side as SideName, faces) }
+}
+
 /** Each side's ghost cells (padded index), the face whose α its rule takes, and its boundary node's position. */
-function ghostCellsOf(grid: Grid, side: SideName, faces: FaceViews) {
+function ghostCellsOf(grid: Grid, side: SideName, faces: FaceViews | number) {
   const { nx, ny } = grid
   const stride = strideOf(grid)
+  // A constant α (a number) is every face's.
+  const [east, north] =
+    typeof faces === 'number'
+      ? [() => faces, () => faces]
+      : [(p: number) => faces.east[p], (p: number) => faces.north[p]]
   return sideNodes(grid, side).map(({ i, j, x, y }) => {
     const row = (j + 1) * stride
-    if (side === 'left') return { cell: row, alpha: faces.east[row], x, y }
-    if (side === 'right') return { cell: row + nx + 1, alpha: faces.east[row + nx], x, y }
-    if (side === 'bottom') return { cell: i + 1, alpha: faces.north[i + 1], x, y }
-    return { cell: (ny + 1) * stride + i + 1, alpha: faces.north[ny * stride + i + 1], x, y }
+    if (side === 'left') return { cell: row, alpha: east(row), x, y }
+    if (side === 'right') return { cell: row + nx + 1, alpha: east(row + nx), x, y }
+    if (side === 'bottom') return { cell: i + 1, alpha: north(i + 1), x, y }
+    return { cell: (ny + 1) * stride + i + 1, alpha: north(ny * stride + i + 1), x, y }
   })
 }
 
@@ -90,23 +112,58 @@ export function ghostCoefficients(
   t: number,
   onlyVarying = false,
   names: readonly SideName[] = ['left', 'right', 'bottom', 'top'],
+  put: PutCell = intoCells(faces),
 ): void {
-  if (is3d(grid)) return ghostCoefficients3d(grid, sides, faces, t, onlyVarying)
+  if (is3d(grid)) return ghostCoefficients3d(grid, sides, faces, t, onlyVarying, put)
   for (const side of names) {
     if (onlyVarying && sides[side].varying !== true) continue
     const spacing = side === 'left' || side === 'right' ? grid.dx : grid.dy
     for (const { cell, alpha, x, y } of ghostCellsOf(grid, side, faces)) {
       const rule = sides[side].ghost(spacing, alpha, `options.boundary.${side}`, { x, y, t })
       if (rule.kind !== 'mirror') break
-      faces.cells.b[cell] = rule.b
-      faces.cells.c[cell] = rule.c
+      put(side, cell, rule.b, rule.c)
     }
   }
 }
 
-/** Faces are needed for a varying α, and for mirror sides whose data vary (their ghosts then vary per cell). */
-export function needsFaces(diffusivityField: Float64Array | null, sides: Sides): boolean {
-  return diffusivityField !== null || Object.values(sides).some((s) => s.varying === true && !s.fixed)
+/**
+ * Faces are needed for a varying α, and under Crank–Nicolson for mirror sides whose data vary (their ghosts
+ * then vary per cell). Explicit steps take those from the side ring (model/side-ring.ts) instead.
+ */
+export function needsFaces(
+  diffusivityField: Float64Array | null,
+  sides: Sides,
+  method: 'explicit' | 'crank-nicolson',
+): boolean {
+  if (diffusivityField !== null) return true
+  return method !== 'explicit' && Object.values(sides).some((s) => s.varying === true && !s.fixed)
+}
+
+/**
+ * Recomputes the ghost cells of the mirror sides whose data vary, in a padded `field` whose halo was
+ * filled with their rules as a whole (model/field.ts fillHalo), for the state at time t: each cell with its
+ * own coefficients, α from `faces` (or a constant α), as the kernels make them.
+ */
+export function refreshVaryingGhosts(
+  grid: Grid,
+  sides: Sides,
+  ghosts: GhostRules,
+  field: Float64Array,
+  faces: FaceViews | number,
+  t: number,
+): void {
+  const [s, p] = [strideOf(grid), (grid.nx + 2) * (grid.ny + 2)]
+  const step: Record<AnySideName, number> = { left: 1, right: -1, bottom: s, top: -s, back: p, front: -p }
+  for (const name of Object.keys(step) as AnySideName[]) {
+    const side = sides[name]
+    if (side === undefined || side.fixed || side.varying !== true) continue
+    const { spacing, cells } = mirrorCells(grid, name, faces)
+    const [rule, d] = [ghosts[name]!, step[name]]
+    for (const { cell, alpha, x, y, z } of cells) {
+      const own = side.ghost(spacing, alpha, `options.boundary.${name}`, { x, y, z, t })
+      field[cell] = mirroredCell(rule, own.b, own.c, field[cell + 2 * d], field[cell + d])
+    }
+  }
 }
 
 /** The faces buffer of nodal diffusivity `alpha` (unpadded values) on a new SharedArrayBuffer, ghosts at time t. */

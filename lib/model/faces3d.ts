@@ -6,7 +6,7 @@
  * per column for z, and every mirror side's ghost cell carries its own b and c, computed with the α of
  * its boundary node's face (side data given as functions are evaluated at the boundary node's (x, y, z)).
  */
-import { type AnySideName, type SideNode, type Sides, sideNodes } from './boundary/index.js'
+import { type AnySideName, kSideNames3d, type SideNode, type Sides, sideNodes } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
 import { type Grid, planeOf, strideOf } from './grid.js'
 
@@ -71,27 +71,49 @@ function ghostCells(grid: Grid, side: AnySideName): { ghost: number; face: numbe
   })
 }
 
+/** The face array whose α each side's ghost cells take, and the node spacing across the side. */
+function faceOf(grid: Grid, faces: Faces3d, name: AnySideName): [Float64Array, number] {
+  if (name === 'left' || name === 'right') return [faces.east, grid.dx]
+  return name === 'bottom' || name === 'top' ? [faces.north, grid.dy] : [faces.up!, grid.dz]
+}
+
+/** A side's ghost cells (padded index), the α their rule takes and their boundary node's position. */
+export function mirrorCells3d(grid: Grid, name: AnySideName, faces: Faces3d | number) {
+  const alpha = typeof faces === 'number' ? () => faces : (f: number) => faceOf(grid, faces, name)[0][f]
+  return ghostCells(grid, name).map(({ ghost, face: f, node }) => ({ cell: ghost, alpha: alpha(f), ...node }))
+}
+
+/** Where a ghost cell's coefficients go: the side, the cell's padded index, b and c. */
+export type PutCell = (side: AnySideName, cell: number, b: number, c: number) => void
+
+/** Into the faces buffer's own ghost cells. */
+export const intoCells =
+  (faces: { readonly cells: GhostCells }): PutCell =>
+  (_, cell, b, c) => {
+    faces.cells.b[cell] = b
+    faces.cells.c[cell] = c
+  }
+
 /**
  * Every mirror side's per-cell ghost coefficients (b, c) for the state at time t, each with the α of its
  * boundary node's face (`onlyVarying`: only the sides whose data are functions of (x, y, z, t)).
  */
-export function ghostCoefficients3d(grid: Grid, sides: Sides, faces: Faces3d, t: number, onlyVarying = false): void {
-  const kinds: [AnySideName, Float64Array, number][] = [
-    ['left', faces.east, grid.dx],
-    ['right', faces.east, grid.dx],
-    ['bottom', faces.north, grid.dy],
-    ['top', faces.north, grid.dy],
-    ['back', faces.up!, grid.dz],
-    ['front', faces.up!, grid.dz],
-  ]
-  for (const [name, face, spacing] of kinds) {
+export function ghostCoefficients3d(
+  grid: Grid,
+  sides: Sides,
+  faces: Faces3d,
+  t: number,
+  onlyVarying = false,
+  put: PutCell = intoCells(faces),
+): void {
+  for (const name of kSideNames3d) {
     const side = sides[name]!
     if (onlyVarying && side.varying !== true) continue
-    for (const { ghost, face: f, node } of ghostCells(grid, name)) {
-      const rule = side.ghost(spacing, face[f], `options.boundary.${name}`, { x: node.x, y: node.y, z: node.z, t })
+    const spacing = faceOf(grid, faces, name)[1]
+    for (const { cell, alpha, x, y, z } of mirrorCells3d(grid, name, faces)) {
+      const rule = side.ghost(spacing, alpha, `options.boundary.${name}`, { x, y, z, t })
       if (rule.kind !== 'mirror') break
-      faces.cells.b[ghost] = rule.b
-      faces.cells.c[ghost] = rule.c
+      put(name, cell, rule.b, rule.c)
     }
   }
 }

@@ -172,7 +172,7 @@ function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): P
   const vtk = parseVtk(options.vtk, grid)
   const needs = memoryNeeds(grid, options, frames)
   // Mirror sides whose data vary along a side need the faces buffer too, with a constant α (model/faces.ts).
-  const faces = needs.faces === true || needsFaces(scalars.diffusivityField, sides)
+  const faces = needs.faces === true || needsFaces(scalars.diffusivityField, sides, scalars.method)
   if (scope === 'whole') checkMemory(grid, withVtkCopies({ ...needs, faces }, vtk))
   const probes = parseProbes(options.probes, grid)
   const trackers = parseTrackers(options.trackers)

@@ -196,7 +196,7 @@ export class Gang implements Lockstep {
     return new Promise<RunResult>((resolve, reject) => {
       const generation = Atomics.load(this.#control, kGeneration)
       this.#pending = { replies: 0, steps: 0, baseStep, generation, resolve, reject }
-      const request: RunRequest<StepSpec> = { type: 'run', steps, parity, stencil }
+      const request: RunRequest<StepSpec> = { type: 'run', steps, first: baseStep, parity, stencil }
       for (const w of this.#workers) {
         w.ref()
         w.postMessage(request)

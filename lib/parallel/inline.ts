@@ -43,7 +43,7 @@ export class InlineGang implements Lockstep {
   run(steps: number, parity: 0 | 1, stencil: StepSpec, baseStep: number): Promise<RunResult> {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     try {
-      const outcome = this.#run({ type: 'run', steps, parity, stencil })
+      const outcome = this.#run({ type: 'run', steps, first: baseStep, parity, stencil })
       return Promise.resolve({ steps: outcome.steps })
     } catch (error) {
       const { start, end } = this.#init.band

@@ -2,6 +2,7 @@
 import type { Backend } from '../api/types.js'
 import type { StencilSpec } from '../backends/kernel.js'
 import type { GhostRule } from '../model/boundary/index.js'
+import type { RingLayout } from '../model/side-ring.js'
 import type { BandSchedule, StepSpec } from '../steppers/schedule.js'
 import type { Band } from './partition.js'
 
@@ -28,6 +29,11 @@ export interface WorkerInit {
    * in place of dt/2. Null otherwise.
    */
   readonly weights: SharedArrayBuffer | null
+  /**
+   * Side data given as functions: the ring of per-step slots the main thread fills ahead (model/side-ring.ts);
+   * step n of the solver reads slot n mod slots. Null when no side's data vary.
+   */
+  readonly timed: { readonly layout: RingLayout; readonly ring: SharedArrayBuffer } | null
   readonly control: SharedArrayBuffer
   /** Values per band unit: a padded row in 2D, a padded plane in 3D (every index below counts units). */
   readonly stride: number
@@ -52,6 +58,8 @@ export interface WorkerInit {
 export interface RunRequest<S extends StepSpec = StencilSpec> {
   readonly type: 'run'
   readonly steps: number
+  /** The solver's step count at the run's start: its step s reads the side ring's slot (first + s) mod slots. */
+  readonly first: number
   readonly parity: 0 | 1
   readonly stencil: S
 }

@@ -44,7 +44,7 @@ interface Session {
 
 /** Bytes of the shared buffers a session's init refers to. */
 function sharedBytes(init: WorkerInit): number {
-  const buffers = [...init.fields, init.source, init.faces, init.weights, init.control]
+  const buffers = [...init.fields, init.source, init.faces, init.weights, init.timed?.ring, init.control]
   return buffers.reduce((sum, b) => sum + (b?.byteLength ?? 0), 0)
 }
 

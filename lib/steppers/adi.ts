@@ -54,7 +54,7 @@ export const adi: Stepper = {
 
   stencil(problem, dt) {
     if (is3d(problem.grid)) return planeLines(problem, dt)
-    if (needsFaces(problem.diffusivityField, problem.sides)) return variableLines(problem, dt)
+    if (needsFaces(problem.diffusivityField, problem.sides, 'crank-nicolson')) return variableLines(problem, dt)
     const { grid, sides, ghosts } = problem
     const e = evolvingNodes(grid, sides)
     const { rx, ry } = coefficients(grid, problem.diffusivity, dt)

@@ -34,7 +34,7 @@ export function blockSteps(problem: Problem, bands: readonly Band[]): number {
   const periodicSlow = is3d(grid) ? grid.periodicZ : grid.periodicY
   if (problem.backend !== 'native' || periodicSlow) return 1
   // A variable diffusivity streams its east and north faces (and up, in 3D) beside the two fields.
-  const arrays = needsFaces(problem.diffusivityField, problem.sides) ? (is3d(grid) ? 5 : 4) : 2
+  const arrays = needsFaces(problem.diffusivityField, problem.sides, problem.method) ? (is3d(grid) ? 5 : 4) : 2
   const unitBytes = unitLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT
   const cache = is3d(grid) ? kPlaneCacheBytes : kCacheBytes
   const units = bands.map((b) => b.end - b.start)

@@ -17,7 +17,7 @@ export const ftcs: Stepper = {
   stencil(problem, dt) {
     const { grid, ghosts } = problem
     const e = evolvingNodes(grid, problem.sides)
-    const faces = needsFaces(problem.diffusivityField, problem.sides)
+    const faces = needsFaces(problem.diffusivityField, problem.sides, 'explicit')
     const { rx, ry, rz } = coefficients(grid, faces ? 1 : problem.diffusivity, dt)
     const spec = {
       nx: grid.nx,

@@ -11,6 +11,8 @@
 //! variants below read them there. The rule's own `a` applies to every cell, and its `b` still says
 //! whether the boundary node is read at all.
 
+pub mod timed;
+
 /// How one side's ghost cells are refreshed from the nodes of the field.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum GhostRule {

@@ -3,9 +3,8 @@
 
 use std::slice;
 
-use crate::boundary::{fill_ghost_row, fill_ghost_row_with, GhostRow};
+use crate::boundary::{fill_ghost_row, fill_ghost_row_with, CellCoefficients, GhostRow};
 use crate::error::KernelError;
-use crate::stencil::Faces;
 
 /// The two halo-padded fields, each `len` values, shared by every worker and addressed through raw
 /// pointers (see `schedule` for which slices each phase may form).
@@ -16,13 +15,14 @@ pub struct SharedFields {
 
 impl SharedFields {
   /// Refreshes ghost row `job` of buffer `buffer` (0 or 1) from the rows it reads in that buffer,
-  /// with each cell's own coefficients when a variable diffusivity's `faces` are given.
+  /// with each cell's own coefficients when `cells` are given (the target row's: a variable
+  /// diffusivity's faces, or side data of t from the ring).
   ///
   /// # Safety
   /// The buffer must hold `job`'s rows (rows of `stride`, validated by [`Band::validate`], which
   /// also keeps `target` apart from the rows read); nobody may write the rows read, nor read or
   /// write the target row, during the call.
-  pub unsafe fn fill_ghost_row(&self, buffer: usize, stride: usize, job: &GhostRow, faces: Option<&Faces>) {
+  pub unsafe fn fill_ghost_row(&self, buffer: usize, stride: usize, job: &GhostRow, cells: Option<CellCoefficients>) {
     let base = self.buffers[buffer];
     // SAFETY: the rows are inside the buffer and distinct from the target (validated); by the
     // caller's contract no other thread touches them now, so these are the only references.
@@ -38,8 +38,8 @@ impl SharedFields {
     } else {
       &[]
     };
-    match faces {
-      Some(faces) => fill_ghost_row_with(target, inside, boundary, job.rule, faces.cells(job.target, stride)),
+    match cells {
+      Some(cells) => fill_ghost_row_with(target, inside, boundary, job.rule, cells),
       None => fill_ghost_row(target, inside, boundary, job.rule),
     }
   }
@@ -53,11 +53,11 @@ impl SharedFields {
     buffer: usize,
     stride: usize,
     job: &GhostRow,
-    faces: Option<&Faces>,
+    cells: Option<CellCoefficients>,
     flush: bool,
   ) {
     // SAFETY: the caller's contract.
-    unsafe { self.fill_ghost_row(buffer, stride, job, faces) };
+    unsafe { self.fill_ghost_row(buffer, stride, job, cells) };
     if flush {
       // SAFETY: the target row is inside the buffer (validated) and, by the caller's contract, only
       // this thread touches it now.

@@ -8,7 +8,9 @@ use napi_derive::napi;
 
 use super::raw::{RawF64Array, RawI32Array};
 use super::stencil::{NapiGhostRule, StencilKernel};
+use super::timed::{self, NapiTimedLayout};
 use super::{invalid, overlaps, span};
+use crate::boundary::timed::TimedLayout;
 use crate::boundary::GhostRow;
 use crate::error::KernelError;
 use crate::grid::{Band, SharedFields};
@@ -55,6 +57,8 @@ pub struct NapiBandSpec {
   pub schedule: NapiSchedule,
   /// Store subnormal results as +0 (`flushSubnormals`); absent means false.
   pub flush_subnormals: Option<bool>,
+  /// Side data of t: the layout of the ring each run is given (absent: none).
+  pub timed: Option<NapiTimedLayout>,
 }
 
 /// How a native run ended.
@@ -77,6 +81,7 @@ pub struct NativeBand {
   ghost_rows: Vec<GhostRow>,
   schedule: Schedule,
   flush_subnormals: bool,
+  timed: Option<TimedLayout>,
 }
 
 fn ghost_row(row: &NapiGhostRow) -> std::result::Result<GhostRow, KernelError> {
@@ -87,7 +92,7 @@ fn ghost_row(row: &NapiGhostRow) -> std::result::Result<GhostRow, KernelError> {
 #[napi]
 #[expect(
   clippy::too_many_arguments,
-  reason = "`run` has the JS signature the binding fixes: six views, the kernel and two counts, and `self`"
+  reason = "`run` has the JS signature the binding fixes: seven views, the ring's first slot, the kernel and two counts"
 )]
 impl NativeBand {
   /// Checks what it can without the fields: parties 1 to 65536, start < end, finite ghost rules,
@@ -104,7 +109,8 @@ impl NativeBand {
     let near = Neighbours { below: spec.schedule.below, above_end };
     let schedule = Schedule { k: spec.schedule.k as usize, near };
     let (start, end, flush_subnormals) = (spec.start as usize, spec.end as usize, spec.flush_subnormals == Some(true));
-    let band = Self { start, end, parties, ghost_rows, schedule, flush_subnormals };
+    let timed = spec.timed.as_ref().map(timed::layout).transpose()?;
+    let band = Self { start, end, parties, ghost_rows, schedule, flush_subnormals, timed };
     band.band().validate_shape()?;
     if schedule.k == 0 {
       return Err(invalid("schedule.k must be at least 1, got 0".to_owned()));
@@ -123,11 +129,13 @@ impl NativeBand {
   /// a stop request or a non-finite value, and promptly once the barrier is abandoned. `faces` is
   /// empty for a constant diffusivity, or a variable one's four padded arrays (east faces, north
   /// faces, ghost b, ghost c; 4·fieldA.length values, 5· with the up faces of a 3D grid; never written during a run). `weights` is
-  /// empty for a source constant in time, or one source weight dt·g(t) per step (read-only). Throws,
+  /// empty for a source constant in time, or one source weight dt·g(t) per step (read-only). `timed`
+  /// is the ring of side data of t (empty without a layout), step s reading slot (slot0 + s) mod slots,
+  /// which the caller must not write during the call. Throws,
   /// before touching anything, if any view, index or length does not fit, if the control block
   /// shares memory with a field or the source, or if it was made for another number of parties.
   #[napi(
-    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, control: Int32Array, kernel: StencilKernel, steps: number, parity: number"
+    ts_args_type = "fieldA: Float64Array, fieldB: Float64Array, source: Float64Array, faces: Float64Array, weights: Float64Array, timed: Float64Array, slot0: number, control: Int32Array, kernel: StencilKernel, steps: number, parity: number"
   )]
   pub fn run(
     &self,
@@ -136,12 +144,15 @@ impl NativeBand {
     source: &[f64],
     faces: &[f64],
     weights: &[f64],
+    timed: RawF64Array,
+    slot0: u32,
     control: RawI32Array,
     kernel: &StencilKernel,
     steps: u32,
     parity: u32,
   ) -> Result<NapiOutcome> {
     let views = run_views(field_a, field_b, source, faces, weights, control)?;
+    let timed = timed::ring(self.timed.as_ref(), timed, slot0, &views.fields, control)?;
     let control = Control::new(views.slots).ok_or_else(|| invalid("control block too small".to_owned()))?;
     let band = self.band();
     let run = Run {
@@ -149,6 +160,7 @@ impl NativeBand {
       source: views.source,
       faces: views.faces,
       weights: views.weights,
+      timed,
       control: &control,
       band: &band,
       stencil: &kernel.stencil,
@@ -260,6 +272,7 @@ mod tests {
       ghost_rows: vec![NapiGhostRow { target: 0, inside: 2, boundary: 1, rule }],
       schedule: NapiSchedule { k, below: false, above_end: Some(Either::B(Null)) },
       flush_subnormals: None,
+      timed: None,
     }
   }
 

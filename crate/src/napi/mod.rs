@@ -8,6 +8,7 @@
 //! - `frames`: `encodeFrame` and `writeAnimation`, on libuv's thread pool;
 //! - `bandwidth`: the memory bandwidth probe;
 //! - `memory`: huge-page advice for the field buffers (`adviseHugePages`);
+//! - `timed`: the layout and ring of side data of t a band reads;
 //! - `raw`: typed arrays taken as a raw pointer and a length.
 
 pub mod band;
@@ -19,6 +20,7 @@ pub mod memory;
 pub mod plane_lines;
 mod raw;
 pub mod stencil;
+pub mod timed;
 
 use napi::{Error, Status};
 

@@ -21,10 +21,9 @@
 
 use std::slice;
 
-use super::{Neighbours, Outcome, Run};
-use crate::error::KernelError;
+use super::{job_cells, unit_rows, write_boundary_units, Neighbours, Outcome, Run, Timed};
 use crate::grid::{flush_subnormals, Band, SharedFields};
-use crate::stencil::{step_band, Faces, Stencil};
+use crate::stencil::{step_units, Faces, Isa, Stencil};
 use crate::sync::{Control, Release};
 
 struct Ctx<'a> {
@@ -36,6 +35,11 @@ struct Ctx<'a> {
   stencil: &'a Stencil,
   /// The block's per-step source weights (level L is step L − 1 of the block), if the source varies in time.
   weights: Option<&'a [f64]>,
+  /// Side data of t, and the run's step of the block's level 1.
+  timed: Option<Timed<'a>>,
+  done: usize,
+  /// The instruction set, detected once (a row is stepped without `step_band`'s checks: the run checked them).
+  isa: Isa,
   /// Buffer holding level 0.
   parity: usize,
   /// The lowest level at which a row of this band went non-finite, if any.
@@ -48,7 +52,7 @@ impl Ctx<'_> {
   /// # Safety
   /// The schedule must guarantee that rows r − 1…r + 1 hold level − 1 in buffer (parity + level − 1)
   /// mod 2 and that no other thread reads or writes row r of buffer (parity + level) mod 2 meanwhile.
-  unsafe fn advance_row(&mut self, r: usize, level: usize) -> Result<(), KernelError> {
+  unsafe fn advance_row(&mut self, r: usize, level: usize) {
     let stride = self.stencil.stride();
     let src = self.fields.buffers[(self.parity + level - 1) % 2];
     let dst = self.fields.buffers[(self.parity + level) % 2];
@@ -63,19 +67,32 @@ impl Ctx<'_> {
       Some(w) => Stencil { dt: w[level - 1], ..*self.stencil },
       None => *self.stencil,
     };
-    if !step_band(halo, out, f, near.as_ref(), 1, &stencil)? {
+    // SAFETY: the caller's contract (the ring's slot of this step is not written during the run).
+    let slot = self.timed.map(|t| unsafe { t.level(self.done + level - 1) });
+    if let Some(slot) = slot {
+      slot.prepare_unit(out, r + 1);
+    }
+    if !step_units(self.isa, halo, out, f, near.as_ref(), &stencil) {
       self.first_bad = Some(self.first_bad.map_or(level, |bad| bad.min(level)));
+    }
+    if let Some(slot) = slot {
+      slot.finish_unit(out, r + 1, unit_rows(&stencil));
     }
     let flush = self.band.flush_subnormals;
     if flush {
       flush_subnormals(out);
     }
+    let buffer = (self.parity + level) % 2;
+    if let Some(slot) = slot {
+      // SAFETY: this thread has just brought unit r + 1 to `level` (the function's contract).
+      unsafe { write_boundary_units(self.fields, buffer, stride, &slot, r + 1) };
+    }
     for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
+      let cells = job_cells(slot.as_ref(), self.faces.as_ref(), job, stride);
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row_flushed((self.parity + level) % 2, stride, job, self.faces.as_ref(), flush) };
+      unsafe { self.fields.fill_ghost_row_flushed(buffer, stride, job, cells, flush) };
     }
-    Ok(())
   }
 }
 
@@ -94,40 +111,38 @@ fn cap(r: usize, band: &Band, near: Neighbours, k: usize) -> usize {
 /// Phase 1: the capped wavefront over the band. It does not look at an abort request: a block cut
 /// short would leave the rows at mixed time levels. Only an abandoned barrier (nobody will read the
 /// fields again) stops it early.
-unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) -> Result<(), KernelError> {
+unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) {
   let (start, end) = (ctx.band.start, ctx.band.end);
   for front in start..end + k - 1 {
     if ctx.control.abandoned() {
-      return Ok(());
+      return;
     }
     for level in 1..=k {
       let Some(r) = (front + 1).checked_sub(level) else { break };
       if r >= start && r < end && level <= cap(r, ctx.band, near, k) {
         // SAFETY: the wavefront order and the caps keep the contract of `advance_row` (module doc).
-        unsafe { ctx.advance_row(r, level)? };
+        unsafe { ctx.advance_row(r, level) };
       }
     }
   }
-  Ok(())
 }
 
 /// Phase 2: raise the valley at the upper boundary `b` to level k.
-unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelError> {
+unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) {
   // Below b, row b − 1 − d reached 1 + d; above, row b + d reached 1 + d (d = distance to b).
   for level in 2..=k {
     if ctx.control.abandoned() {
-      return Ok(());
+      return;
     }
     for d in 0..=level - 2 {
       // SAFETY: all valley rows are at level − 1 or more and within one level of their neighbours;
       // the other threads touch only rows at least k away (bands of >= 2k rows).
       unsafe {
-        ctx.advance_row(b - 1 - d, level)?;
-        ctx.advance_row(b + d, level)?;
+        ctx.advance_row(b - 1 - d, level);
+        ctx.advance_row(b + d, level);
       }
     }
   }
-  Ok(())
 }
 
 /// The run as temporal blocks of `schedule.k` steps (a shorter last block). An abort request seen at
@@ -136,52 +151,51 @@ unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) -> Result<(), KernelErr
 ///
 /// # Safety
 /// As [`super::run_band`], whose checks must have passed.
-pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
+pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Outcome {
   let mut done = 0;
   while done < steps {
     let k = run.schedule.k.min(steps - done);
     // SAFETY: every thread of the run takes the same k at the same point (same steps and schedule).
-    let release = unsafe { run_block(run, k, done, (parity + done) % 2)? };
+    let release = unsafe { run_block(run, k, done, (parity + done) % 2) };
     match release {
       Release::Go => done += k,
-      Release::Stop | Release::Abort => return Ok(Outcome { steps: done + k, abandoned: false, lost: false }),
-      Release::Abandoned => return Ok(Outcome { steps: done, abandoned: true, lost: true }),
+      Release::Stop | Release::Abort => return Outcome { steps: done + k, abandoned: false, lost: false },
+      Release::Abandoned => return Outcome { steps: done, abandoned: true, lost: true },
     }
   }
-  Ok(Outcome { steps, abandoned: false, lost: false })
+  Outcome { steps, abandoned: false, lost: false }
 }
 
 /// Runs `k` steps (steps `done`… of the run) as one temporal block and returns `Go`, `Stop` (the block is
 /// complete and the run ends: a stop or abort was decided at one of its two barriers) or `Abandoned` (mixed levels).
 ///
-/// # Errors
-/// A [`KernelError`] from a row step (it cannot happen for a band `run_band` validated).
-///
 /// # Safety
 /// As [`super::run_band`]; in addition every band of the run has at least 2k rows, and `near` describes
 /// the real neighbours (their bands run this same schedule with the same `k`).
-unsafe fn run_block(run: &Run, k: usize, done: usize, parity: usize) -> Result<Release, KernelError> {
-  let Run { fields, source, faces, weights, control, band, stencil, schedule } = *run;
+unsafe fn run_block(run: &Run, k: usize, done: usize, parity: usize) -> Release {
+  let Run { fields, source, faces, weights, timed, control, band, stencil, schedule } = *run;
   let near = schedule.near;
   let weights = weights.map(|w| &w[done..done + k]);
-  let mut ctx = Ctx { fields, control, source, faces, band, stencil, weights, parity, first_bad: None };
+  let isa = Isa::detect();
+  let mut ctx =
+    Ctx { fields, control, source, faces, band, stencil, weights, timed, done, isa, parity, first_bad: None };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
-  unsafe { wavefront(&mut ctx, near, k)? };
+  unsafe { wavefront(&mut ctx, near, k) };
   let first = control.wait(band.parties);
   if first == Release::Abandoned {
-    return Ok(first);
+    return first;
   }
   if near.above_end.is_some() {
     // SAFETY: as above; phase 1 is complete everywhere (barrier).
-    unsafe { fill_valley(&mut ctx, band.end, k)? };
+    unsafe { fill_valley(&mut ctx, band.end, k) };
   }
   if let Some(level) = ctx.first_bad {
     control.flag_non_finite(k - level);
   }
   // Every thread read the same `first` decision, so all of them end the run after this block.
-  Ok(match (first, control.wait(band.parties)) {
+  match (first, control.wait(band.parties)) {
     (_, Release::Abandoned) => Release::Abandoned,
     (Release::Go, Release::Go) => Release::Go,
     _ => Release::Stop,
-  })
+  }
 }

@@ -16,6 +16,8 @@ mod blocked;
 pub mod dg;
 mod plain;
 
+use crate::boundary::timed::{Level, TimedLayout};
+use crate::boundary::{CellCoefficients, GhostRow};
 use crate::error::KernelError;
 use crate::grid::{Band, SharedFields};
 use crate::stencil::{Faces, Stencil};
@@ -85,10 +87,68 @@ pub struct Run<'a> {
   /// A source that varies in time: step s of the run weighs the source by `weights[s]` (dt·g(t_s))
   /// in place of the stencil's dt. At least as many values as steps.
   pub weights: Option<&'a [f64]>,
+  /// Side data of t: each step's slot of the ring (see boundary/timed.rs).
+  pub timed: Option<Timed<'a>>,
   pub control: &'a Control<'a>,
   pub band: &'a Band<'a>,
   pub stencil: &'a Stencil,
   pub schedule: Schedule,
+}
+
+/// The ring of side data of t: its layout, `len` values at `ring` and the slot of the run's first step.
+/// The main thread writes a slot only while no run that reads it is in flight (lib/api/timed.ts fills
+/// slots ahead, never those of the steps it has handed to the workers).
+#[derive(Clone, Copy)]
+pub struct Timed<'a> {
+  pub layout: &'a TimedLayout,
+  pub ring: *const f64,
+  pub len: usize,
+  pub slot0: usize,
+}
+
+impl<'a> Timed<'a> {
+  /// The slot of step `s` of the run.
+  ///
+  /// # Safety
+  /// `ring` must be `len` live values (as [`Run::validate`] checks against the layout) that nobody
+  /// writes during the run.
+  unsafe fn level(&self, s: usize) -> Level<'a> {
+    let slot = (self.slot0 + s) % self.layout.slots;
+    let n = self.layout.slot_len;
+    // SAFETY: slot < slots and slots·slot_len = len (validated); nobody writes it now (contract).
+    Level::new(self.layout, unsafe { std::slice::from_raw_parts(self.ring.add(slot * n), n) })
+  }
+}
+
+/// The cells a ghost row job takes: the ring's for a side of t, else a variable diffusivity's.
+fn job_cells<'a>(
+  level: Option<&Level<'a>>,
+  faces: Option<&Faces<'a>>,
+  job: &GhostRow,
+  stride: usize,
+) -> Option<CellCoefficients<'a>> {
+  level.and_then(|l| l.job_cells(job.target)).or_else(|| faces.map(|f| f.cells(job.target, stride)))
+}
+
+/// Writes the Dirichlet units (rows or planes of a side of t, which no band updates) that padded unit `u`
+/// of `buffer` is just inside of, from `level`.
+///
+/// # Safety
+/// The buffer must be one of the run's fields (validated against the layout), and the caller must be the
+/// thread whose band holds unit `u`, which has just brought it to the level: a Dirichlet unit is read only
+/// by the unit inside it, at the next level, so nobody else touches it now.
+unsafe fn write_boundary_units(fields: &SharedFields, buffer: usize, stride: usize, level: &Level, u: usize) {
+  for (target, face) in level.boundary_units(u).into_iter().flatten() {
+    // SAFETY: `target` is a unit of the field (the layout was validated against its length); by the
+    // caller's contract only this thread touches it now.
+    let unit = unsafe { std::slice::from_raw_parts_mut(fields.buffers[buffer].add(target * stride), stride) };
+    level.write_boundary_unit(unit, face);
+  }
+}
+
+/// The padded rows within a unit whose ghost columns the kernel fills (a plane's evolving rows; 2D: the row).
+fn unit_rows(stencil: &Stencil) -> std::ops::RangeInclusive<usize> {
+  stencil.plane.map_or(0..=0, |p| p.first_row + 1..=p.last_row + 1)
 }
 
 impl Run<'_> {
@@ -108,6 +168,13 @@ impl Run<'_> {
     self.schedule.validate(self.band, self.fields.len / stride)?;
     if let Some(faces) = self.faces {
       faces.check(self.fields.len, self.stencil.plane.is_some())?;
+    }
+    if let Some(t) = self.timed {
+      t.layout.validate(self.stencil.nx, self.stencil.plane.map(|p| p.ny), self.fields.len, t.len)?;
+      if t.slot0 >= t.layout.slots {
+        let actual = format!("slot {} of {}", t.slot0, t.layout.slots);
+        return Err(KernelError::Argument { what: "timed slot", expected: "a slot of the ring", actual });
+      }
     }
     let control = self.control.parties();
     if control != self.band.parties {
@@ -138,7 +205,7 @@ pub unsafe fn run_band(run: &Run, steps: usize, parity: usize) -> Result<Outcome
   }
   if run.schedule.k > 1 {
     // SAFETY: validated above; the caller's contract covers the rest.
-    unsafe { blocked::run(run, steps, parity & 1) }
+    Ok(unsafe { blocked::run(run, steps, parity & 1) })
   } else {
     // SAFETY: validated above; the caller's contract covers the rest.
     unsafe { plain::run(run, steps, parity & 1) }

@@ -2,7 +2,8 @@
 
 use std::slice;
 
-use super::{Outcome, Run};
+use super::{job_cells, unit_rows, Outcome, Run};
+use crate::boundary::timed::Level;
 use crate::error::KernelError;
 use crate::grid::flush_subnormals;
 use crate::stencil::{step_band, Stencil};
@@ -15,8 +16,10 @@ use crate::sync::Release;
 pub(super) unsafe fn run(run: &Run, steps: usize, parity: usize) -> Result<Outcome, KernelError> {
   let mut parity = parity;
   for done in 0..steps {
+    // SAFETY: the caller's contract (the ring's slot of this step is not written during the run).
+    let level = run.timed.map(|t| unsafe { t.level(done) });
     // SAFETY: the caller's contract.
-    let finite = unsafe { step_own_rows(run, &run.stencil_of(done), parity)? };
+    let finite = unsafe { step_own_rows(run, &run.stencil_of(done), level.as_ref(), parity)? };
     if !finite {
       run.control.flag_non_finite(0);
     }
@@ -37,11 +40,16 @@ fn rows_per_slice(stride: usize) -> usize {
   (65_536 / stride).max(1)
 }
 
-/// One step of the band's own rows from buffer `parity`, plus its ghost rows; returns whether all
-/// values are finite. On an abort request (or an abandoned barrier) it skips the rest: the barrier
-/// then drops the step, and buffer `parity`, which nobody writes during a step, still holds the last
-/// complete state.
-unsafe fn step_own_rows(run: &Run, stencil: &Stencil, parity: usize) -> Result<bool, KernelError> {
+/// One step of the band's own rows from buffer `parity`, plus its ghost rows (and with side data of t,
+/// `level`, the ring's slot of the step); returns whether all values are finite. On an abort request
+/// (or an abandoned barrier) it skips the rest: the barrier then drops the step, and buffer `parity`,
+/// which nobody writes during a step, still holds the last complete state.
+unsafe fn step_own_rows(
+  run: &Run,
+  stencil: &Stencil,
+  level: Option<&Level>,
+  parity: usize,
+) -> Result<bool, KernelError> {
   let Run { fields, source, faces, control, band, .. } = *run;
   let stride = stencil.stride();
   let (src, dst) = (fields.buffers[parity], fields.buffers[1 - parity]);
@@ -61,16 +69,33 @@ unsafe fn step_own_rows(run: &Run, stencil: &Stencil, parity: usize) -> Result<b
     let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
     let f = source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
     let near = faces.map(|x| x.range(first * stride..(last + 2) * stride));
+    if let Some(level) = level {
+      for (unit, u) in out.chunks_exact_mut(stride).zip(first + 1..) {
+        level.prepare_unit(unit, u);
+      }
+    }
     finite &= step_band(halo, out, f, near.as_ref(), rows, stencil)?;
+    if let Some(level) = level {
+      for (unit, u) in out.chunks_exact_mut(stride).zip(first + 1..) {
+        level.finish_unit(unit, u, unit_rows(stencil));
+      }
+    }
     if band.flush_subnormals {
       flush_subnormals(out);
     }
     first = last;
   }
+  if let Some(level) = level {
+    for u in band.start + 1..=band.end {
+      // SAFETY: the caller's contract; `write_boundary_units` says who may write these units.
+      unsafe { super::write_boundary_units(fields, 1 - parity, stride, level, u) };
+    }
+  }
   for job in band.ghost_rows {
+    let cells = job_cells(level, faces.as_ref(), job, stride);
     // SAFETY: the rows read are this thread's own, just written; the target is a ghost row that only
     // this thread writes and nobody reads before the barrier (validated distinct from the rows read).
-    unsafe { fields.fill_ghost_row_flushed(1 - parity, stride, job, faces.as_ref(), band.flush_subnormals) };
+    unsafe { fields.fill_ghost_row_flushed(1 - parity, stride, job, cells, band.flush_subnormals) };
   }
   Ok(finite)
 }

@@ -229,7 +229,23 @@ pub fn step_band(
   if let Some(faces) = faces {
     faces.check(src.len(), stencil.plane.is_some())?;
   }
-  let isa = Isa::detect();
+  Ok(step_units(Isa::detect(), src, dst, source, faces, stencil))
+}
+
+/// [`step_band`] without its checks, on the instruction set `isa` (detected once by the caller): for a
+/// run loop that steps one unit at a time and checked the band, stencil and views once (schedule/mod.rs),
+/// so that a narrow row does not pay the checks every time. The lengths must be what `step_band` checks
+/// (slices of other lengths panic, never read out of bounds).
+#[must_use]
+pub fn step_units(
+  isa: Isa,
+  src: &[f64],
+  dst: &mut [f64],
+  source: Option<&[f64]>,
+  faces: Option<&Faces>,
+  stencil: &Stencil,
+) -> bool {
+  let stride = stencil.stride();
   let mut finite = true;
   if let Some(plane) = stencil.plane {
     for (p, out) in dst.chunks_exact_mut(stride).enumerate() {
@@ -241,7 +257,7 @@ pub fn step_band(
         None => isa.step_plane(halo, out, f, stencil, &plane),
       };
     }
-    return Ok(finite);
+    return finite;
   }
   for (r, out) in dst.chunks_exact_mut(stride).enumerate() {
     let rows3 = r * stride..(r + 3) * stride;
@@ -256,5 +272,5 @@ pub fn step_band(
       fill_ghost_columns(out, stencil.nx, stencil.left, stencil.right);
     }
   }
-  Ok(finite)
+  finite
 }

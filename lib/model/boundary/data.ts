@@ -40,21 +40,26 @@ export function datumAt(
   z?: number,
 ): number {
   if (typeof datum === 'number') return datum
-  const [at, params] =
-    z === undefined
-      ? [`x = ${x}, y = ${y}, t = ${t}`, 'x, y, t']
-      : [`x = ${x}, y = ${y}, z = ${z}, t = ${t}`, 'x, y, z, t']
   let value: unknown
   try {
     value = z === undefined ? datum(x, y, t) : datum(x, y, z, t)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
+    const [at, params] = placeOf(x, y, t, z)
     throw new TypeError(`${name}(${params}) threw at ${at}: ${reason}`, { cause: error })
   }
   if (typeof value !== 'number' || !check.ok(value)) {
+    const [at, params] = placeOf(x, y, t, z)
     throw new TypeError(`${name}(${params}) must return ${check.expected}, got ${describe(value)} at ${at}`)
   }
   return value
+}
+
+/** Where a datum was evaluated, and its parameters, for a message (made only when something is wrong). */
+function placeOf(x: number, y: number, t: number, z?: number): [string, string] {
+  return z === undefined
+    ? [`x = ${x}, y = ${y}, t = ${t}`, 'x, y, t']
+    : [`x = ${x}, y = ${y}, z = ${z}, t = ${t}`, 'x, y, z, t']
 }
 
 /** Where and when a ghost rule applies: a node of the side and the time of the state. */

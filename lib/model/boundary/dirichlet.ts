@@ -11,7 +11,8 @@ export const dirichlet: BoundaryKind = {
   type: 'dirichlet',
   keys: ['type', 'value'],
   parse(name, spec) {
-    const value = parseDatum(`${name}.value`, spec.value, 0)
+    const what = `${name}.value`
+    const value = parseDatum(what, spec.value, 0)
     const varying = typeof value === 'function'
     return Object.freeze({
       kind: 'dirichlet',
@@ -22,7 +23,7 @@ export const dirichlet: BoundaryKind = {
       fixed: true,
       wraps: false,
       ghost: () => kNoGhost,
-      valueAt: (x: number, y: number, t: number, z?: number) => datumAt(`${name}.value`, value, x, y, t, kFinite, z),
+      valueAt: (x: number, y: number, t: number, z?: number) => datumAt(what, value, x, y, t, kFinite, z),
     })
   },
 }

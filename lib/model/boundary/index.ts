@@ -170,7 +170,7 @@ export function evolvingCount(grid: Grid, sides: Sides): number {
 }
 
 /** (a + b) / 2, without overflowing for values beyond half the largest double (same bits otherwise). */
-const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
+export const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2)
 
 /**
  * The values of the fixed sides' nodes at time t, passed to `set(i, j, value, k)` (k = 0 in 2D); where

@@ -29,7 +29,7 @@ export interface Side {
   readonly transfer?: number
   /** The side's data as text, which a checkpoint compares (numbers, and digests of functions' code). */
   readonly spec?: string
-  /** Some datum is a function (x, y, t): evaluated per node of the side, before every step. */
+  /** Some datum is a function (x, y, t): evaluated per node of the side for every step (model/side-ring.ts). */
   readonly varying?: boolean
   /** Robin: h at a node at (x, y) (and z on a 3D grid) and time t. */
   transferAt?(x: number, y: number, t: number, z?: number): number
