@@ -147,3 +147,26 @@ describe('the side ring: the same bits everywhere', () => {
     expect(solver.t).toBeLessThanOrEqual(0.01 + 1e-12)
   })
 })
+
+describe.each(kBackends)('advancing in pieces on %s', (backend) => {
+  it('gives the bits of one advance: the same times for side data and sources of t, chunk after chunk', async () => {
+    const options: SolveOptions = {
+      grid: { nx: 21, ny: 18 },
+      boundary: {
+        left: { type: 'dirichlet', value: (_x, y, t) => y * Math.sin(30 * t) },
+        right: { type: 'robin', h: (_x, _y, t) => 1 + t, ambient: 0.5 },
+        bottom: { type: 'neumann', flux: (x, _y, t) => x * Math.cos(7 * t) },
+        top: { type: 'dirichlet', value: 0 },
+      },
+      source: { shape: (x, y) => x * y, scale: (t) => 1 + Math.sin(11 * t) },
+      backend,
+      threads: 2,
+    }
+    const whole = await solve({ ...options, steps: 333 })
+    await using solver = await Solver.create(options)
+    for (const steps of [1, 100, 7, 225]) await solver.advance({ steps })
+    expect(solver.step).toBe(333)
+    expect(solver.t).toBe(whole.t)
+    expect(sameBits(solver.field(), whole.field)).toBe(true)
+  })
+})

@@ -1,3 +1,5 @@
+import { type Grid, nodeOf } from '../model/grid.js'
+
 /** The run was cancelled through its AbortSignal; `cause` is the signal's reason. */
 export class AbortError extends Error {
   override name = 'AbortError'
@@ -48,6 +50,23 @@ export class NonFiniteError extends RangeError {
   ) {
     super(message)
   }
+}
+
+/**
+ * The error for a run at solver step `now` whose `field` went non-finite `later` steps before. A temporal
+ * block is kept only whole, so then the node is the first bad one at the block's end, which the message says.
+ */
+export function nonFiniteError(grid: Grid, field: Float64Array, now: number, later: number): NonFiniteError {
+  const k = field.findIndex((v) => !Number.isFinite(v))
+  const [i, j, plane] = nodeOf(grid, k)
+  const node = grid.nz > 1 ? ([i, j, plane] as const) : ([i, j] as const)
+  const step = now - later
+  const at = `node (${node.join(', ')}) is ${field[k]}`
+  const message =
+    later === 0
+      ? `the field became non-finite at step ${step}: ${at}`
+      : `the field became non-finite at step ${step}: at step ${now}, the end of its temporal block, ${at} (temporalBlocking: 1 names the first bad node at step ${step} and its value)`
+  return new NonFiniteError(message, step, node)
 }
 
 /** A run to the steady state (`until`) used its step budget without getting the residual below the tolerance. */

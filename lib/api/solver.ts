@@ -4,7 +4,7 @@
  * never blocks: it waits for worker messages.
  */
 import { applyFixed, evolvingCount } from '../model/boundary/index.js'
-import { checkNode, type Grid, nodeOf, paddedIndex, samePeriodicAxes, unitLengthOf } from '../model/grid.js'
+import { checkNode, type Grid, paddedIndex, samePeriodicAxes, unitLengthOf } from '../model/grid.js'
 import { compactInPlace, unpackField } from '../model/field.js'
 import type { Problem, StartState, SteadyGoal } from '../options/problem.js'
 import { validateOptions } from '../options/validate.js'
@@ -15,7 +15,7 @@ import { ProbesTracker } from '../trackers/probes.js'
 import { ProgressTracker } from '../trackers/progress.js'
 import type { Snapshot, Tracker } from '../trackers/tracker.js'
 import { vtkTrackers } from '../trackers/vtk.js'
-import { AbortError, NonFiniteError, WorkerError } from './errors.js'
+import { AbortError, nonFiniteError, WorkerError } from './errors.js'
 import { type AdvancePlan, planAdvance } from './advance.js'
 import { type Started, startGang } from './start.js'
 import { runSteady, steadyResidual } from './steady.js'
@@ -82,6 +82,8 @@ export class Solver implements AsyncDisposable {
   #parity: 0 | 1 = 0
   #step = 0
   #t = 0
+  /** The time base of the current stretch of equal steps: step n ends at t + (n + 1 − step)·dt. */
+  #clock: { t: number; step: number; dt: number } | null = null
   #busy = false
   #closed = false
   /** A worker failed inside a temporal block: the buffers hold mixed time levels. */
@@ -255,7 +257,13 @@ export class Solver implements AsyncDisposable {
   /** `edges`: tell the trackers where the call starts and ends (a steady run does that once, not per march). */
   async #march(plan: AdvancePlan, edges = true): Promise<AdvanceResult> {
     const { steps, dt, landOn, signal } = plan
-    const [t0, step0, started] = [this.#t, this.#step, performance.now()]
+    const [step0, started] = [this.#step, performance.now()]
+    // Steps of the same dt go on from one time base, so that advancing in pieces takes the times (and
+    // gives the bits) of one advance.
+    const c = this.#clock
+    if (c === null || c.dt !== dt || c.t + (step0 - c.step) * dt !== this.#t)
+      this.#clock = { t: this.#t, step: step0, dt }
+    const [t0, skip] = [this.#clock!.t, step0 - this.#clock!.step]
     const stencil = this.#stepper.stencil(this.#problem, dt)
     const seconds = () => (performance.now() - started) / 1000
     const notify = (kind: Snapshot['kind']) => this.#notify(kind, dt, { firstStep: step0, steps, seconds: seconds() })
@@ -265,28 +273,28 @@ export class Solver implements AsyncDisposable {
     signal?.addEventListener('abort', onAbort)
     try {
       if (edges) await notify('start')
-      this.#timed.begin(t0, step0, dt)
+      this.#timed.begin(t0, step0 - skip, dt)
       let done = 0
       while (done < steps) {
         if (signal?.aborted) throw abortError(signal)
         const observed = this.#nextObserved()
         const most = Math.min(steps - done, observed - this.#step, kMaxChunk, this.#timed.chunk)
-        const want = this.#timed.prepare(t0, done, dt, most, this.#parity, this.#step)
+        const want = this.#timed.prepare(t0, skip + done, dt, most, this.#parity, this.#step)
         const running = this.#gang.run(want, this.#parity, stencil, this.#step)
         this.#timed.ahead(this.#step + want, steps - done - want) // the side ring's next slots, meanwhile
         const { steps: got } = await running.catch((error) => {
           // The steps every worker completed before a failure are kept: with plain steps the buffer they wrote is
           // intact; a worker failing inside a temporal block leaves mixed levels (field lost). An abort is no
           // failure: it ends the run after the block in progress, at a whole state.
-          if (error instanceof WorkerError) this.#record(error.step, t0 + (done + error.step) * dt)
+          if (error instanceof WorkerError) this.#record(error.step, t0 + (skip + done + error.step) * dt)
           if (error instanceof WorkerError && this.#blocked) this.#lost = true
           throw signal?.aborted ? abortError(signal) : error
         })
         done += got
-        this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + done * dt)
-        this.#timed.settle(t0 + done * dt)
+        this.#record(got, done === steps && landOn !== undefined ? landOn : t0 + (skip + done) * dt)
+        this.#timed.settle(t0 + (skip + done) * dt)
         const later = this.#gang.takeNonFinite()
-        if (later !== null) throw this.#nonFiniteError(later)
+        if (later !== null) throw nonFiniteError(this.#problem.grid, this.field(), this.#step, later)
         if (got < want && signal?.aborted) throw abortError(signal)
         // The last step of a call is the 'end' snapshot; inside a steady run, calls are not the edges.
         if ((done < steps || !edges) && this.#step === observed) await notify('step')
@@ -346,25 +354,6 @@ export class Solver implements AsyncDisposable {
         `${what}: the field was lost when a worker failed inside a temporal block; create a new Solver (temporalBlocking: 1 keeps the field after a worker failure)`,
       )
     }
-  }
-
-  /**
-   * The error for a run that went non-finite `later` steps before its end. A temporal block is kept only
-   * whole, so then the node is the first bad one at the block's end, which the message says.
-   */
-  #nonFiniteError(later: number): NonFiniteError {
-    const field = this.field()
-    const k = field.findIndex((v) => !Number.isFinite(v))
-    const { grid } = this.#problem
-    const [i, j, plane] = nodeOf(grid, k)
-    const node = grid.nz > 1 ? ([i, j, plane] as const) : ([i, j] as const)
-    const step = this.#step - later
-    const at = `node (${node.join(', ')}) is ${field[k]}`
-    const message =
-      later === 0
-        ? `the field became non-finite at step ${step}: ${at}`
-        : `the field became non-finite at step ${step}: at step ${this.#step}, the end of its temporal block, ${at} (temporalBlocking: 1 names the first bad node at step ${step} and its value)`
-    return new NonFiniteError(message, step, node)
   }
 
   #record(steps: number, t: number): void {
