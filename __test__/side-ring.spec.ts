@@ -3,6 +3,9 @@
  * runs long enough to wrap the ring and to cross many chunks, with temporal blocking, in 2D and 3D, on both
  * backends and 1–3 workers, against answers FTCS reproduces exactly, and bit for bit against one js worker.
  */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+
 import { describe, expect, it } from 'vitest'
 
 import { everySteps, type SolveOptions, Solver, solve } from 'calor'
@@ -168,5 +171,14 @@ describe.each(kBackends)('advancing in pieces on %s', (backend) => {
     expect(solver.step).toBe(333)
     expect(solver.t).toBe(whole.t)
     expect(sameBits(solver.field(), whole.field)).toBe(true)
+  })
+})
+
+describe('examples/daily-wave.mjs', () => {
+  it("prints the swing of a wall's daily wave within 1% of e^(−x/δ) at one, two and three skin depths", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['examples/daily-wave.mjs'])
+    const rows = [...stdout.matchAll(/swing ([0-9.]+), e\^\(−x\/δ\) = ([0-9.]+)/g)]
+    expect(rows).toHaveLength(3)
+    for (const [, swing, exact] of rows) expect(Math.abs(Number(swing) / Number(exact) - 1)).toBeLessThan(0.01)
   })
 })
