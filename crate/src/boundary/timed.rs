@@ -95,7 +95,8 @@ impl TimedLayout {
     {
       return fail("the field's shape", format!("{}x{}x{} for {len} values, nx {nx}", self.nx, self.ny, self.nz));
     }
-    if self.slots == 0 || self.slots.checked_mul(self.slot_len) != Some(ring) {
+    // An empty slot would make an empty ring, whose address a slice may not be formed from.
+    if self.slots == 0 || self.slot_len == 0 || self.slots.checked_mul(self.slot_len) != Some(ring) {
       return fail("slots of slotLength values", format!("{} x {} for {ring} values", self.slots, self.slot_len));
     }
     for (side, data) in self.sides.iter().enumerate() {

@@ -101,6 +101,7 @@ fn layouts_that_do_not_fit_are_refused() {
     (TimedLayout { nx: 5, ..good.clone() }, "the field's shape"),
     (TimedLayout { slot_len: good.slot_len - 1, ..good.clone() }, "sides inside a slot"),
     (TimedLayout { slots: 0, ..good.clone() }, "slots of slotLength"),
+    (TimedLayout { sides: [None; 6], slot_len: 0, ..good.clone() }, "slots of slotLength"),
   ];
   for (bad, says) in cases {
     let error = bad.validate(4, None, 30, bad.slots * bad.slot_len + usize::from(bad.slots == 0)).expect_err(says);
