@@ -1,6 +1,6 @@
 // solve({ mpi: true }) under a real launcher: 1, 2 and 3 ranks × 1 and 2 threads give the bits of one
 // process on both backends (Dirichlet, a periodic y axis across ranks, Neumann and Robin edges on rank
-// boundaries, a variable α, array fields and a source; in 3D, slabs of planes with every side kind, a
+// boundaries, a variable α, array fields and a source; side data and sources of t, and their resume; in 3D, slabs of planes with every side kind, a
 // periodic z ring and a variable α); a rank that throws or dies ends every rank; a bad
 // value on one rank's rows is refused on every rank. Needs `mpiexec` and the built calor-mpi addon (npm run
 // setup:mpi); without them the suite is one skipped test that says so. Outside mpiexec, mpi: true is
@@ -61,6 +61,38 @@ if (mpiAvailable()) {
       expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
     })
 
+    // Side data and sources of t: a few rank × thread counts (each case runs on both backends).
+    const timedMatrix = [
+      [1, 2],
+      [2, 1],
+      [3, 2],
+    ] as const
+    it.each(timedMatrix)(
+      'side data and sources of t: %i ranks × %i threads give the same bits as one process',
+      async (ranks, threads) => {
+        const job = await runFixture(ranks, 'timed', threads)
+        expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+        const expected = ['timed 2d', 'timed 3d'].flatMap((name) =>
+          ['native', 'js'].map((backend) => `${name} ${backend} gather root on ${ranks} ranks: identical`),
+        )
+        expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
+      },
+    )
+
+    it('side data and sources of t resume on the ranks from a checkpoint the ranks wrote, as one process does', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'calor-mpi-timed-'))
+      try {
+        const job = await runFixture(3, 'timed-resume', 2, dir)
+        expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
+        expect(job.stdout.trim().split('\n')).toEqual([
+          'timed 2d resumed on 3 ranks: identical to one process, same t and steps',
+          'timed 3d resumed on 3 ranks: identical to one process, same t and steps',
+        ])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
     it('options refused by every rank alike, or a second solve at once, leave no rank waiting', async () => {
       const job = await runFixture(3, 'options')
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
@@ -81,12 +113,8 @@ if (mpiAvailable()) {
         expect(lines[5]).toBe(
           `rank ${rank}: ERR_CALOR_OPTIONS: options.until is not supported with mpi: true: a steady run needs the residual of the whole field`,
         )
-        expect(lines.slice(6, 8)).toEqual(
-          [
-            'ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
-            'ERR_CALOR_OPTIONS: options.boundary.left is not supported with mpi: true: slabs carry only side data constant along the side and in time so far, got neumann with data that vary',
-          ].map((m) => `rank ${rank}: ${m}`),
-        )
+        // A source of t and side data of (x, y, t) run (they were refused before).
+        expect(lines.slice(6, 8)).toEqual([`rank ${rank}: ran`, `rank ${rank}: ran`])
         const concurrent = 'another MPI solve is still running on this rank; await it first'
         // Each rank checks its own slab's memory (rows: 100 000 owned, halo rows beside them).
         expect(lines[8]).toMatch(
@@ -98,7 +126,7 @@ if (mpiAvailable()) {
       }
     })
 
-    it('3D options are refused by every rank alike: too few planes, a source in time, memory per slab, a NaN on one rank, probes', async () => {
+    it('3D options are refused by every rank alike: too few planes, memory per slab, a NaN on one rank, probes (a source in time runs)', async () => {
       const job = await runFixture(3, 'options-3d')
       expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
       for (const rank of [0, 1, 2]) {
@@ -110,7 +138,7 @@ if (mpiAvailable()) {
         expect(lines.slice(0, 2)).toEqual(
           [
             'ERR_CALOR_OPTIONS: options.grid.nz (5) is too small for 3 MPI ranks: each rank needs at least 2 planes, so nz must be at least 6',
-            'ERR_CALOR_OPTIONS: options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
+            'ran',
           ].map((m) => `rank ${rank}: ${m}`),
         )
         // Each rank checks its own slab of planes (100 000 owned, halo planes beside them).

@@ -38,6 +38,15 @@ const kRingBytes = 32 * 2 ** 20
 const kMinSlots = 4
 const kMaxSlots = 1024
 
+/**
+ * The sides as the ring sees them: a side held from outside (Side.held) is no fixed side of the ring, so
+ * it is not in it and no mean where fixed sides meet takes it.
+ */
+function ringSides(sides: Sides): Sides {
+  const held = (side: Side | undefined) => (side?.held === true ? { ...side, fixed: false } : side)
+  return Object.fromEntries(Object.entries(sides).map(([name, side]) => [name, held(side)])) as unknown as Sides
+}
+
 /** Values in one face of `side` (0 … 5). */
 export function faceLength(layout: Pick<RingLayout, 'nx' | 'ny' | 'nz'>, side: number): number {
   const planes = layout.nz === 0 ? 1 : layout.nz + 2
@@ -50,7 +59,8 @@ export function faceLength(layout: Pick<RingLayout, 'nx' | 'ny' | 'nz'>, side: n
  * from step to step along the sides). `ghosts` are the sides' rules (a varying Robin side's rule reads
  * its boundary node).
  */
-export function ringLayout(grid: Grid, sides: Sides, ghosts: Readonly<Record<string, GhostRule | undefined>>) {
+export function ringLayout(grid: Grid, all: Sides, ghosts: Readonly<Record<string, GhostRule | undefined>>) {
+  const sides = ringSides(all)
   const names = kSideNames3d.filter((n) => sides[n] !== undefined)
   if (!names.some((n) => sides[n]!.varying === true)) return null
   const dirichlet = names.some((n) => sides[n]!.fixed && sides[n]!.varying === true)
@@ -178,7 +188,8 @@ export class SlotFiller {
   readonly #mirrors: MirrorPlan[]
   readonly #fixed: DirichletPlan
 
-  constructor(grid: Grid, sides: Sides, layout: RingLayout, faces: FaceViews | number) {
+  constructor(grid: Grid, all: Sides, layout: RingLayout, faces: FaceViews | number) {
+    const sides = ringSides(all)
     this.#template = new Float64Array(layout.slotLength)
     fixedInto(grid, sides, layout, this.#template, 0)
     this.#fixed = dirichletPlan(grid, sides, layout)

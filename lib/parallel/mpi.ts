@@ -12,16 +12,16 @@ import { Solver } from '../api/solver.js'
 import type { FieldInit, MpiSolveOptions, MpiSolveResult, MpiStats, Progress, SolveOptions } from '../api/types.js'
 import { evolvingCount } from '../model/boundary/index.js'
 import { packField, unpackField } from '../model/field.js'
-import { is3d, nodeCountOf } from '../model/grid.js'
-import { parseFieldUnits } from '../options/fields.js'
-import { describe, fail, isPlainObject } from '../options/check.js'
+import { type Grid, is3d, nodeCountOf } from '../model/grid.js'
+import { parseFieldUnits, scaleAt, type SourceAt } from '../options/fields.js'
+import { checkKeys, describe, fail, isPlainObject } from '../options/check.js'
 import type { Problem, StartState } from '../options/problem.js'
-import { gridIs3d, validateOptions } from '../options/validate.js'
+import { validateOptions } from '../options/validate.js'
 import { exchangeHalo } from './halo.js'
 import type { MpiComm } from './mpi-comm.js'
 import { loadMpi } from './mpi-comm.js'
 import { type MpiTrackers, mpiTrackers } from './mpi-trackers.js'
-import { checkRanks, checkSlabMemory, type Slab, slabOf, slabProblem, unitNodesOf, unitsOf } from './slab.js'
+import { checkRanks, checkSlabMemory, type Slab, slabOf, slabProblem, slabTimed, unitNodesOf, unitsOf } from './slab.js'
 
 /** Options a solve cannot take with `mpi: true` (yet), and why. */
 const kRefused = {
@@ -59,33 +59,30 @@ function splitOptions(options: MpiSolveOptions): { rest: SolveOptions; gather: '
       `options.method must be 'explicit' with mpi: true (Crank–Nicolson's y-lines span every rank's rows), got ${describe(rest.method)}`,
     )
   }
-  refuseVaryingPhysics(rest)
   return { rest, gather: gather ?? 'root' }
 }
 
 /**
- * What slabs cannot carry yet: sources and side data that vary in time or along a side (evaluated per step
- * on the whole grid's coordinates). Side data are checked after validation.
+ * The source on this rank's units: a field constant in time, a separable { shape, scale } (its shape), or
+ * a function of (x, y, t) ((x, y, z, t) in 3D; its values at t = 0), and what varies in time, as
+ * options/fields.ts parseSource reads them over the whole grid.
  */
-function refuseVaryingPhysics(rest: SolveOptions): void {
-  const timedArity = gridIs3d(rest.grid) ? 4 : 3
-  const timed = typeof rest.source === 'function' ? rest.source.length >= timedArity : isPlainObject(rest.source)
-  if (timed) {
-    throw new TypeError(
-      'options.source must be constant in time with mpi: true (MPI slabs carry sources constant in time only so far)',
-    )
+function sourceUnits(source: unknown, grid: Grid, units: readonly number[]) {
+  const name = 'options.source'
+  const none = { sourceScale: null, sourceAt: null }
+  if (source === undefined) return { field: null, ...none }
+  if (typeof source === 'function' && source.length >= (is3d(grid) ? 4 : 3)) {
+    const at = source as (...args: number[]) => number
+    const now = is3d(grid) ? (x: number, y: number, z: number) => at(x, y, z, 0) : (x: number, y: number) => at(x, y, 0)
+    return { field: parseFieldUnits(name, now, grid, units), sourceScale: null, sourceAt: at as SourceAt }
   }
-}
-
-/** Side data given as functions of (x, y, t) are not run on slabs yet (constant Robin sides are). */
-function refuseVaryingSides(problem: Problem): void {
-  for (const [name, side] of Object.entries(problem.sides)) {
-    if (side.varying === true) {
-      throw new TypeError(
-        `options.boundary.${name} is not supported with mpi: true: slabs carry only side data constant along the side and in time so far, got ${side.kind} with data that vary`,
-      )
-    }
-  }
+  if (!isPlainObject(source)) return { field: parseFieldUnits(name, source as FieldInit, grid, units), ...none }
+  checkKeys(name, source, ['shape', 'scale'])
+  if (typeof source.scale !== 'function') fail(`${name}.scale`, 'a function (t) => number', source.scale)
+  const scale = source.scale as (t: number) => number
+  scaleAt(scale, 0)
+  const field = parseFieldUnits(`${name}.shape`, (source.shape ?? 0) as FieldInit, grid, units)
+  return { field, sourceScale: scale, sourceAt: null }
 }
 
 /** Every check and evaluation a rank makes alone: the whole problem's options, then its slab's fields. */
@@ -96,16 +93,15 @@ function prepare(options: MpiSolveOptions, rank: number, ranks: number): Prepare
   // validation sees stand-ins of the same kind and makes no field (the whole grid may not fit one host).
   const standIns = { ...rest, initial: 0, source: source === undefined ? undefined : 0 }
   const checked = validateOptions(standIns, true, 'none')
-  asOptionsErrors(() => refuseVaryingSides(checked))
-  const problem = Object.freeze({ ...checked, initial: new Float64Array(0), source: null })
-  asOptionsErrors(() => checkRanks(problem.grid, ranks))
-  const slab = slabOf(problem.grid, rank, ranks)
-  asOptionsErrors(() => checkSlabMemory(problem, slab, rest))
-  const plan = planAdvance(problem.steps === undefined ? { tEnd: problem.tEnd! } : { steps: problem.steps }, problem, 0)
-  const [u0, f] = asOptionsErrors(() => [
-    parseFieldUnits('options.initial', initial ?? 0, problem.grid, slab.units),
-    source === undefined ? null : parseFieldUnits('options.source', source as FieldInit, problem.grid, slab.units),
+  asOptionsErrors(() => checkRanks(checked.grid, ranks))
+  const slab = slabOf(checked.grid, rank, ranks)
+  asOptionsErrors(() => checkSlabMemory(checked, slab, rest))
+  const plan = planAdvance(checked.steps === undefined ? { tEnd: checked.tEnd! } : { steps: checked.steps }, checked, 0)
+  const [u0, { field: f, ...timed }] = asOptionsErrors(() => [
+    parseFieldUnits('options.initial', initial ?? 0, checked.grid, slab.units),
+    sourceUnits(source, checked.grid, slab.units),
   ])
+  const problem = Object.freeze({ ...checked, ...timed, initial: new Float64Array(0), source: null })
   const local = slabProblem(problem, slab, u0, f, plan.dt)
   return { problem, slab, local, steps: plan.steps, landOn: plan.landOn, gather, onProgress: problem.onProgress }
 }
@@ -244,18 +240,22 @@ export async function solveMpi(options: MpiSolveOptions): Promise<MpiSolveResult
   }
 }
 
-/** A resumed run's slab starts from its units of the saved field (halo units included). */
-function resumeSlab(run: Prepared, start: StartState): void {
+/**
+ * A resumed run's slab starts from its units of the saved field (halo units included), and its local
+ * Solver's time t (from 0) is the run's saved t + t.
+ */
+function resumeSlab(run: Prepared, start: StartState): Prepared {
   packField(run.local.grid, unitsOf(run.problem.grid, start.field, run.slab.units), run.local.initial)
+  return { ...run, local: Object.freeze({ ...run.local, ...slabTimed(run.problem, run.slab, start.t) }) }
 }
 
 async function solveAgreed(comm: MpiComm, options: MpiSolveOptions): Promise<MpiSolveResult> {
-  const run = agree(comm, options)
-  const { grid } = run.local
-  const source = run.local.source === null ? null : ownedUnits(run, unpackField(grid, run.local.source))
-  const owned = { initial: ownedUnits(run, unpackField(grid, run.local.initial)), source }
-  const { trackers, start } = await mpiTrackers(comm, run.problem, run.local.dt, owned)
-  if (start !== undefined) resumeSlab(run, start)
+  const agreed = agree(comm, options)
+  const { grid } = agreed.local
+  const source = agreed.local.source === null ? null : ownedUnits(agreed, unpackField(grid, agreed.local.source))
+  const owned = { initial: ownedUnits(agreed, unpackField(grid, agreed.local.initial)), source }
+  const { trackers, start } = await mpiTrackers(comm, agreed.problem, agreed.local.dt, owned)
+  const run = start === undefined ? agreed : resumeSlab(agreed, start)
   const from = start ?? { step: 0, t: 0 }
   const done = await runRank(comm, run, trackers, from)
   let field: Float64Array | null

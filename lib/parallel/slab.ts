@@ -8,11 +8,13 @@
  * 2D, z in 3D) makes a ring.
  */
 import { applyFixed, type GhostRules, type Side, type Sides } from '../model/boundary/index.js'
+import type { At } from '../model/boundary/data.js'
 import { allocateShared, packField } from '../model/field.js'
 import { kNoGhost } from '../model/boundary/rule.js'
 import { type Grid, is3d, unitCountOf } from '../model/grid.js'
 import type { SolveOptions } from '../api/types.js'
 import { checkMemory, memoryNeeds } from '../options/limits.js'
+import type { SourceAt } from '../options/fields.js'
 import type { Problem } from '../options/problem.js'
 import { type Band, partitionRows } from './partition.js'
 
@@ -86,8 +88,18 @@ export function slabOf(grid: Grid, rank: number, ranks: number, depthCap = kHalo
   return Object.freeze({ rank, ranks, owned, below, above, depth, down, up, units: Object.freeze(units) })
 }
 
-/** The side a slab has where it borders another rank: its nodes keep their values, no ghost is read. */
-const kHaloSide: Side = Object.freeze({ kind: 'halo', value: 0, fixed: true, wraps: false, ghost: () => kNoGhost })
+/**
+ * The side a slab has where it borders another rank: its nodes keep the values the neighbour sends (held
+ * from outside: the side ring leaves them alone), no ghost is read.
+ */
+const kHaloSide: Side = Object.freeze({
+  kind: 'halo',
+  value: 0,
+  fixed: true,
+  held: true,
+  wraps: false,
+  ghost: () => kNoGhost,
+})
 
 /** The slab's grid: the same spacing, `units` rows (planes in 3D), and not periodic there once it is cut. */
 export function slabGrid(grid: Grid, slab: Slab): Grid {
@@ -106,6 +118,75 @@ function withHalo<T>(grid: Grid, slab: Slab, sides: Readonly<Record<string, T>>,
   return { ...sides, [low]: slab.below > 0 ? halo : sides[low], [high]: slab.above > 0 ? halo : sides[high] }
 }
 
+/**
+ * Where and when a slab's local Solver is in the whole run: its coordinate along the slowest axis is that
+ * of slab unit u = round(local / spacing), global unit `units[u]` at `units[u]·spacing` (the arithmetic of
+ * one process, j·dy, so the bits match; wrapping on a periodic axis), and its time t is t0 + t (t0 the
+ * resumed checkpoint's time, or 0: 0 + t is t).
+ */
+interface SlabClock {
+  readonly along: (local: number) => number
+  readonly at: (t: number) => number
+}
+
+function slabClock(grid: Grid, slab: Slab, t0: number): SlabClock {
+  const spacing = is3d(grid) ? grid.dz : grid.dy
+  return { along: (local) => slab.units[Math.round(local / spacing)] * spacing, at: (t) => t0 + t }
+}
+
+/** A side whose data are functions, evaluated at the whole grid's positions and times. */
+function slabSide(side: Side, threeD: boolean, clock: SlabClock): Side {
+  const { along, at } = clock
+  // (x, y, t, z) in the slab → the whole grid's: y is the slowest axis in 2D, z in 3D.
+  const map =
+    (f: (x: number, y: number, t: number, z?: number) => number) => (x: number, y: number, t: number, z?: number) =>
+      threeD ? f(x, y, at(t), along(z!)) : f(x, along(y), at(t))
+  const valueAt = side.valueAt === undefined ? {} : { valueAt: map((x, y, t, z) => side.valueAt!(x, y, t, z)) }
+  const transferAt =
+    side.transferAt === undefined ? {} : { transferAt: map((x, y, t, z) => side.transferAt!(x, y, t, z)) }
+  return Object.freeze({
+    ...side,
+    ...valueAt,
+    ...transferAt,
+    ghost: (spacing: number, diffusivity: number, name: string, place?: At) => {
+      if (place === undefined) return side.ghost(spacing, diffusivity, name)
+      const moved = threeD ? { ...place, z: along(place.z!) } : { ...place, y: along(place.y) }
+      return side.ghost(spacing, diffusivity, name, { ...moved, t: at(place.t) })
+    },
+  })
+}
+
+/** A source of (x, y, t) (of (x, y, z, t) in 3D) at the whole grid's positions and times. */
+function slabSourceAt(sourceAt: SourceAt, threeD: boolean, { along, at }: SlabClock): SourceAt {
+  if (threeD) {
+    const f = sourceAt as (x: number, y: number, z: number, t: number) => number
+    return (x: number, y: number, z: number, t: number) => f(x, y, along(z), at(t))
+  }
+  const f = sourceAt as (x: number, y: number, t: number) => number
+  return (x: number, y: number, t: number) => f(x, along(y), at(t))
+}
+
+/**
+ * What varies in time or along the sides, in slab `grid` as in the whole run from time t0: the sides
+ * (with halo sides where the slab borders another rank), a source of t and a source's scale g(t).
+ */
+export function slabTimed(problem: Problem, slab: Slab, t0: number) {
+  const grid = slabGrid(problem.grid, slab)
+  const [threeD, clock] = [is3d(grid), slabClock(grid, slab, t0)]
+  const own = Object.fromEntries(
+    Object.entries(problem.sides).map(([name, side]) => [
+      name,
+      side.varying === true ? slabSide(side, threeD, clock) : side,
+    ]),
+  )
+  const { sourceAt, sourceScale } = problem
+  return {
+    sides: Object.freeze(withHalo(grid, slab, own, kHaloSide)) as Sides,
+    sourceAt: sourceAt === null ? null : slabSourceAt(sourceAt, threeD, clock),
+    sourceScale: sourceScale === null ? null : (t: number) => sourceScale(clock.at(t)),
+  }
+}
+
 /** The values of global units `units` (low to high) of an unpadded field. */
 export function unitsOf(grid: Grid, field: Float64Array, units: readonly number[]): Float64Array {
   const length = unitNodesOf(grid)
@@ -116,7 +197,8 @@ export function unitsOf(grid: Grid, field: Float64Array, units: readonly number[
 
 /**
  * The problem one rank solves: its slab with halo sides, the slab's units of the initial field (`initial`,
- * as evaluated for `slab.units`, before the fixed sides are applied) and of the source, and time step `dt`.
+ * as evaluated for `slab.units`, before the fixed sides are applied) and of the source, and time step `dt`;
+ * side data and sources of t are taken at the whole grid's positions, from t = 0 (see slabTimed for a resumed run).
  * The grid's own fixed sides are applied to the slab as to the whole field; the halo units are left alone.
  */
 export function slabProblem(
@@ -127,8 +209,8 @@ export function slabProblem(
   dt: number,
 ): Problem {
   const grid = slabGrid(problem.grid, slab)
-  const sides = Object.freeze(withHalo(grid, slab, problem.sides, kHaloSide)) as Sides
-  applyFixed(grid, withHalo(grid, slab, problem.sides, { ...kHaloSide, fixed: false }) as Sides, initial)
+  const timed = slabTimed(problem, slab, 0)
+  applyFixed(grid, withHalo(grid, slab, timed.sides, { ...kHaloSide, fixed: false }) as Sides, initial)
   // A Problem's fields are halo-padded shared buffers (the solver runs on them as they are).
   const padded = (values: Float64Array) => {
     const field = allocateShared(grid)
@@ -139,7 +221,7 @@ export function slabProblem(
   return Object.freeze({
     ...problem,
     grid,
-    sides,
+    ...timed,
     ghosts,
     // Faces are harmonic means of two neighbours: the slab's units of α give the whole grid's faces there.
     diffusivityField:

@@ -37,6 +37,11 @@ export interface Side {
   valueAt?(x: number, y: number, t: number, z?: number): number
   /** The side's nodes hold `value` and never evolve (Dirichlet). */
   readonly fixed: boolean
+  /**
+   * The side's nodes are fixed but held from outside (an MPI slab's halo side, which a neighbour fills):
+   * the side ring neither writes them nor takes them into the means where fixed sides meet.
+   */
+  readonly held?: boolean
   /** The axis wraps (periodic): both of its sides must say so. */
   readonly wraps: boolean
   /**
