@@ -7,7 +7,9 @@ import { paddedLengthOf, makeGrid } from '../dist/model/grid.js'
 import { parseFieldInit, parseFieldUnits } from '../dist/options/fields.js'
 import { unpackField } from '../dist/model/field.js'
 import { exchangeHalo } from '../dist/parallel/halo.js'
-import { checkRanks, kNoRank, slabGrid, slabOf, unitsOf } from '../dist/parallel/slab.js'
+import { checkRanks, kNoRank, slabGrid, slabOf, slabProblem, slabTimed, unitsOf } from '../dist/parallel/slab.js'
+import { ringLayout, SlotFiller } from '../dist/model/side-ring.js'
+import { validateOptions } from '../dist/options/validate.js'
 
 const grid3d = (periodic = false) => makeGrid(9, 8, 1, 1, false, false, { nz: 13, lz: 1.5, periodic })
 const grid2d = makeGrid(9, 13, 1, 1, false, false)
@@ -98,5 +100,53 @@ describe('the halo exchange', () => {
       { send: [5, 3], dest: 2, recv: [1, 3], source: 0 },
       { send: [4, 3], dest: 0, recv: [8, 3], source: 2 },
     ])
+  })
+})
+
+describe("a rank's side data and sources of t", () => {
+  const left = (x: number, y: number, t: number) => Math.sin(3 * y) + 20 * t
+  const options = {
+    grid: { nx: 9, ny: 13 },
+    boundary: {
+      left: { type: 'dirichlet', value: left },
+      right: { type: 'robin', h: (x: number, y: number, t: number) => 1 + y + t, ambient: 0 },
+      bottom: { type: 'dirichlet', value: 1 },
+      top: { type: 'neumann' },
+    },
+    source: (x: number, y: number, t: number) => x * y + t,
+    steps: 5,
+  } as const
+  const problem = validateOptions(options as never, true)
+  const slab = slabOf(problem.grid, 1, 3)
+  const local = slabProblem(problem, slab, parseFieldUnits('options.initial', 0, problem.grid, slab.units), null, 1e-4)
+  const dy = problem.grid.dy
+
+  it('are taken at the whole grid’s positions, and from a resumed run’s time', () => {
+    expect(slab.units[0]).toBe(2)
+    for (const u of [0, 4, 9]) {
+      expect(local.sides.left.valueAt!(0, u * dy, 0.5)).toBe(left(0, slab.units[u] * dy, 0.5))
+      expect(local.sides.right.transferAt!(1, u * dy, 0.5)).toBe(1 + slab.units[u] * dy + 0.5)
+      expect((local.sourceAt as typeof options.source)(0.5, u * dy, 0.5)).toBe(0.5 * slab.units[u] * dy + 0.5)
+    }
+    const resumed = slabTimed(problem, slab, 0.25)
+    expect(resumed.sides.left.valueAt!(0, 3 * dy, 0.5)).toBe(left(0, slab.units[3] * dy, 0.25 + 0.5))
+    const ghost = resumed.sides.right.ghost(problem.grid.dx, 1, 'options.boundary.right', { x: 1, y: 3 * dy, t: 0.5 })
+    const whole = problem.sides.right.ghost(problem.grid.dx, 1, 'options.boundary.right', {
+      x: 1,
+      y: slab.units[3] * dy,
+      t: 0.75,
+    })
+    expect(ghost).toEqual(whole)
+  })
+
+  it('leave the halo sides out of the side ring: neither written nor averaged into corners', () => {
+    const layout = ringLayout(local.grid, local.sides, local.ghosts)!
+    // Bottom and top border ranks 0 and 2: the ring holds left (Dirichlet of t) and right (Robin h of t).
+    expect(layout.sides.map((s) => s.side)).toEqual([0, 1])
+    const slot = new Float64Array(layout.slotLength)
+    new SlotFiller(local.grid, local.sides, layout, problem.diffusivity).fill(slot, 0.5)
+    // The left node of the slab's first unit (global row 2) holds the left side's value, no mean with the halo.
+    expect(slot[1]).toBe(left(0, 2 * dy, 0.5))
+    expect(slot[local.grid.ny]).toBe(left(0, slab.units[local.grid.ny - 1] * dy, 0.5))
   })
 })
