@@ -9,7 +9,8 @@
  * coordinates (i′ = i + 1, …): across x by j′ + (ny + 2)·k′, across y by i′ + (nx + 2)·k′, across z by
  * i′ + (nx + 2)·j′ (k′ = 0 on a 2D grid, which has no z halo). When a Dirichlet side varies, every
  * Dirichlet side is in the ring, so that the corners and edges where they meet (the mean of their values)
- * are written with the rest; a mirror side is in it only when its own data vary.
+ * are written with the rest; a mirror side is in it only when its own data vary. A side held from outside
+ * (Side.held: an MPI slab's halo side) is never in it, and no mean takes it.
  */
 import { fixedValues, kSideNames3d, mean, type Side, type Sides } from './boundary/index.js'
 import type { GhostRule } from './boundary/rule.js'
