@@ -72,7 +72,7 @@ if (mpiAvailable()) {
       async (ranks, threads) => {
         const job = await runFixture(ranks, 'timed', threads)
         expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
-        const expected = ['timed 2d', 'timed 3d'].flatMap((name) =>
+        const expected = ['timed 2d', 'timed periodic y', 'timed 3d'].flatMap((name) =>
           ['native', 'js'].map((backend) => `${name} ${backend} gather root on ${ranks} ranks: identical`),
         )
         expect(job.stdout.trim().split('\n'), `stderr:\n${job.stderr}`).toEqual(expected)
@@ -86,6 +86,7 @@ if (mpiAvailable()) {
         expect(job.code, `exit code; stderr:\n${job.stderr}`).toBe(0)
         expect(job.stdout.trim().split('\n')).toEqual([
           'timed 2d resumed on 3 ranks: identical to one process, same t and steps',
+          'timed periodic y resumed on 3 ranks: identical to one process, same t and steps',
           'timed 3d resumed on 3 ranks: identical to one process, same t and steps',
         ])
       } finally {
