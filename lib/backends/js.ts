@@ -160,6 +160,7 @@ const rowsPerSlice = (stride: number) => Math.max(1, Math.floor(65536 / stride))
 /** Views of the band for each parity, made once: nothing is allocated per step. */
 function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   const { stride, band } = init
+  const ends = band.end > band.start + 1 ? [band.start + 1, band.end] : [band.end]
   const src = new Float64Array(init.fields[parity])
   const dst = new Float64Array(init.fields[1 - parity])
   const source = init.source === null ? null : new Float64Array(init.source)
@@ -212,6 +213,7 @@ export const jsRunner: Runner = async (init) => {
   const weights = init.weights === null ? null : new Float64Array(init.weights)
   const ring = init.timed === null ? null : new RingReader(init.timed.layout, new Float64Array(init.timed.ring))
   const { stride, band } = init
+  const ends = band.end > band.start + 1 ? [band.start + 1, band.end] : [band.end]
   return (request) => {
     const steppers = stepperFor(request, weights)
     // The padded rows of a plane whose ghost columns the stencil fills (its evolving rows).
@@ -231,7 +233,8 @@ export const jsRunner: Runner = async (init) => {
         for (let r = 0; ring !== null && r < s.rows; r++) ring.finishUnit(s.dst, r * stride, s.unit + r, first, last)
         if (init.flushSubnormals) flushSubnormals(s.dst)
       }
-      for (let u = band.start + 1; ring !== null && u <= band.end; u++) ring.writeBoundaryUnits(v.field, stride, u)
+      // Only the first and last evolving units lie just inside a Dirichlet unit: a band's ends at most.
+      for (const u of ends) ring?.writeBoundaryUnits(v.field, stride, u)
       for (const g of v.ghosts) {
         fillGhostRow(g.target, g.inside, g.boundary, g.job.rule, ring?.jobCells(g.job.target) ?? g.cells)
         if (init.flushSubnormals) flushSubnormals(g.target)
