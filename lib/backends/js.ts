@@ -160,7 +160,6 @@ const rowsPerSlice = (stride: number) => Math.max(1, Math.floor(65536 / stride))
 /** Views of the band for each parity, made once: nothing is allocated per step. */
 function makeViews(init: WorkerInit, parity: 0 | 1): Views {
   const { stride, band } = init
-  const ends = band.end > band.start + 1 ? [band.start + 1, band.end] : [band.end]
   const src = new Float64Array(init.fields[parity])
   const dst = new Float64Array(init.fields[1 - parity])
   const source = init.source === null ? null : new Float64Array(init.source)
