@@ -22,6 +22,7 @@ pub mod lines_variable;
 pub mod plane_lines;
 pub mod plane_lines_variable;
 mod seven;
+mod summed;
 mod variable;
 
 pub use ftcs::all_finite;

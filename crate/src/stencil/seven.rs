@@ -11,7 +11,8 @@
 //!          + rz·(α_f(u_f − u) − α_b(u − u_b)) [+ dt·f].
 
 use super::isa::isa_copies;
-use super::{all_finite, Faces, Plane, Stencil};
+use super::summed::sweep_checked;
+use super::{Faces, Plane, Stencil};
 use crate::boundary::{
   fill_ghost_columns, fill_ghost_columns_with, fill_ghost_row, fill_ghost_row_with, CellCoefficients, GhostRule,
 };
@@ -72,12 +73,8 @@ fn step_plane(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &S
       b: &back[a..b],
       f: &front[a..b],
     };
-    let run = &mut out[a..b];
-    match source {
-      None => sweep(run, &near, stencil.rx, stencil.ry, plane.rz),
-      Some(f) => sweep_with_source(run, &near, &f[a..b], stencil, plane.rz),
-    }
-    finite &= all_finite(run);
+    let k = [stencil.rx, stencil.ry, plane.rz, stencil.dt];
+    finite &= sweep(&mut out[a..b], &near, k, source.map(|f| &f[a..b]));
     fill_ghost_columns(&mut out[at..at + row], stencil.nx, stencil.left, stencil.right);
   }
   fill_plane_ghost_rows(out, row, plane.ny, plane.bottom, plane.top, None);
@@ -112,8 +109,7 @@ fn step_plane_variable(
     let at = j * row;
     let (near, face) = variable_run(halo, faces, row, len, at + lo..at + hi);
     let run = &mut out[at + lo..at + hi];
-    sweep_variable(run, &near, &face, k, source.map(|f| &f[at + lo..at + hi]));
-    finite &= all_finite(run);
+    finite &= sweep_variable(run, &near, &face, k, source.map(|f| &f[at + lo..at + hi]));
     let span = len + at..len + at + row;
     let cells = CellCoefficients { b: &faces.ghost_b[span.clone()], c: &faces.ghost_c[span] };
     fill_ghost_columns_with(&mut out[at..at + row], stencil.nx, stencil.left, stencil.right, cells);
@@ -159,36 +155,31 @@ fn variable_run<'a>(
   (near, face)
 }
 
-/// The conservative hot loop, `k` = [rx, ry, rz, dt]; with a source, + dt·f last.
+/// The conservative hot loop, `k` = [rx, ry, rz, dt]; with a source, + dt·f last. Returns whether
+/// every value written is finite.
 #[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
-fn sweep_variable(out: &mut [f64], near: &Near, face: &FaceRun, k: [f64; 4], source: Option<&[f64]>) {
-  let len = out.len();
+fn sweep_variable(out: &mut [f64], near: &Near, face: &FaceRun, k: [f64; 4], source: Option<&[f64]>) -> bool {
   let [rx, ry, rz, dt] = k;
-  let (c, w, e, s, n) = (&near.c[..len], &near.w[..len], &near.e[..len], &near.s[..len], &near.n[..len]);
-  let (b, f) = (&near.b[..len], &near.f[..len]);
-  let (fe, fw, fnn, fs, ff, fb) =
-    (&face.e[..len], &face.w[..len], &face.n[..len], &face.s[..len], &face.f[..len], &face.b[..len]);
+  let Near { c, w, e, s, n, b, f } = *near;
+  let flux = |[c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b]: [f64; 13]| {
+    let u = c;
+    u + rx * (a_e * (e - u) - a_w * (u - w))
+      + ry * (a_n * (n - u) - a_s * (u - s))
+      + rz * (a_f * (f - u) - a_b * (u - b))
+  };
+  let inputs = [c, w, e, s, n, b, f, face.e, face.w, face.n, face.s, face.f, face.b];
   match source {
-    None => {
-      for q in 0..len {
-        let u = c[q];
-        out[q] = u
-          + rx * (fe[q] * (e[q] - u) - fw[q] * (u - w[q]))
-          + ry * (fnn[q] * (n[q] - u) - fs[q] * (u - s[q]))
-          + rz * (ff[q] * (f[q] - u) - fb[q] * (u - b[q]));
-      }
-    }
+    None => sweep_checked(out, inputs, flux),
     Some(src) => {
-      let src = &src[..len];
-      for q in 0..len {
-        let u = c[q];
-        out[q] = u
-          + rx * (fe[q] * (e[q] - u) - fw[q] * (u - w[q]))
-          + ry * (fnn[q] * (n[q] - u) - fs[q] * (u - s[q]))
-          + rz * (ff[q] * (f[q] - u) - fb[q] * (u - b[q]))
-          + dt * src[q];
-      }
+      let [c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b] = inputs;
+      sweep_checked(
+        out,
+        [c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b, src],
+        |[c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b, q]| {
+          flux([c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b]) + dt * q
+        },
+      )
     }
   }
 }
@@ -229,30 +220,21 @@ fn fill_plane_ghost_rows(
   }
 }
 
-/// The hot loop. Every slice is cut to the length of `out`, so the compiler drops the bounds checks
-/// and vectorises; the arithmetic order matches the TypeScript kernel.
+/// The hot loop, `k` = [rx, ry, rz, dt]; with a source, + dt·f last. The arithmetic order matches the
+/// TypeScript kernel. Returns whether every value written is finite.
 #[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
 #[inline(always)]
-fn sweep(out: &mut [f64], near: &Near, rx: f64, ry: f64, rz: f64) {
-  let len = out.len();
-  let (c, w, e, s, n) = (&near.c[..len], &near.w[..len], &near.e[..len], &near.s[..len], &near.n[..len]);
-  let (b, f) = (&near.b[..len], &near.f[..len]);
-  for k in 0..len {
-    let u = c[k];
-    out[k] = u + rx * (w[k] - 2.0 * u + e[k]) + ry * (s[k] - 2.0 * u + n[k]) + rz * (b[k] - 2.0 * u + f[k]);
-  }
-}
-
-/// The hot loop with a source term, scaled by dt.
-#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
-#[inline(always)]
-fn sweep_with_source(out: &mut [f64], near: &Near, source: &[f64], stencil: &Stencil, rz: f64) {
-  let len = out.len();
-  let (rx, ry, dt) = (stencil.rx, stencil.ry, stencil.dt);
-  let (c, w, e, s, n) = (&near.c[..len], &near.w[..len], &near.e[..len], &near.s[..len], &near.n[..len]);
-  let (b, f, q) = (&near.b[..len], &near.f[..len], &source[..len]);
-  for k in 0..len {
-    let u = c[k];
-    out[k] = u + rx * (w[k] - 2.0 * u + e[k]) + ry * (s[k] - 2.0 * u + n[k]) + rz * (b[k] - 2.0 * u + f[k]) + dt * q[k];
+fn sweep(out: &mut [f64], near: &Near, k: [f64; 4], source: Option<&[f64]>) -> bool {
+  let [rx, ry, rz, dt] = k;
+  let Near { c, w, e, s, n, b, f } = *near;
+  let update = |[c, w, e, s, n, b, f]: [f64; 7]| {
+    let u = c;
+    u + rx * (w - 2.0 * u + e) + ry * (s - 2.0 * u + n) + rz * (b - 2.0 * u + f)
+  };
+  match source {
+    None => sweep_checked(out, [c, w, e, s, n, b, f], update),
+    Some(q) => {
+      sweep_checked(out, [c, w, e, s, n, b, f, q], |[c, w, e, s, n, b, f, q]| update([c, w, e, s, n, b, f]) + dt * q)
+    }
   }
 }

@@ -7,7 +7,8 @@
 //! TypeScript kernel does the same). The face α come precomputed (see [`Faces`]).
 
 use super::isa::isa_copies;
-use super::{all_finite, Faces, Stencil};
+use super::summed::sweep_checked;
+use super::{Faces, Stencil};
 
 isa_copies! {
   /// One row with this instruction set; `faces` covers the same three padded rows as `halo`.
@@ -18,19 +19,6 @@ isa_copies! {
     faces: &Faces,
     stencil: &Stencil,
   ) -> bool = step_row;
-}
-
-/// The nine inputs of a run of nodes, each as long as the run: the five points and the four faces.
-struct Near<'a> {
-  s: &'a [f64],
-  c: &'a [f64],
-  n: &'a [f64],
-  w: &'a [f64],
-  e: &'a [f64],
-  face_e: &'a [f64],
-  face_w: &'a [f64],
-  face_n: &'a [f64],
-  face_s: &'a [f64],
 }
 
 /// One row: `halo` and `faces` are three padded rows (south, centre, north), `out` one padded row.
@@ -44,52 +32,25 @@ fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces
   let (south, rest) = halo.split_at(stride);
   let (centre, north) = rest.split_at(stride);
   let (east, north_faces) = (&faces.east[stride..2 * stride], &faces.north[..2 * stride]);
-  let near = Near {
-    s: &south[lo..hi],
-    c: &centre[lo..hi],
-    n: &north[lo..hi],
-    w: &centre[lo - 1..hi - 1],
-    e: &centre[lo + 1..=hi],
-    face_e: &east[lo..hi],
-    face_w: &east[lo - 1..hi - 1],
-    face_n: &north_faces[stride + lo..stride + hi],
-    face_s: &north_faces[lo..hi],
-  };
+  let (s, c, n) = (&south[lo..hi], &centre[lo..hi], &north[lo..hi]);
+  let (w, e) = (&centre[lo - 1..hi - 1], &centre[lo + 1..=hi]);
+  let (a_e, a_w) = (&east[lo..hi], &east[lo - 1..hi - 1]);
+  let (a_n, a_s) = (&north_faces[stride + lo..stride + hi], &north_faces[lo..hi]);
   let out = &mut out[lo..hi];
   let (rx, ry) = (stencil.rx, stencil.ry);
+  let flux = |[s, c, n, w, e, a_e, a_w, a_n, a_s]: [f64; 9]| {
+    let u = c;
+    u + rx * (a_e * (e - u) - a_w * (u - w)) + ry * (a_n * (n - u) - a_s * (u - s))
+  };
   match source {
-    None => sweep(out, &near, rx, ry),
-    Some(f) => sweep_with_source(out, &near, &f[lo..hi], stencil),
-  }
-  all_finite(out)
-}
-
-/// The hot loop: every slice is cut to the length of `out`, so the bounds checks go and it vectorises.
-#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
-#[inline(always)]
-fn sweep(out: &mut [f64], near: &Near, rx: f64, ry: f64) {
-  let len = out.len();
-  let (s, c, n, w, e) = (&near.s[..len], &near.c[..len], &near.n[..len], &near.w[..len], &near.e[..len]);
-  let (fe, fw, fnn, fs) = (&near.face_e[..len], &near.face_w[..len], &near.face_n[..len], &near.face_s[..len]);
-  for k in 0..len {
-    let u = c[k];
-    out[k] = u + rx * (fe[k] * (e[k] - u) - fw[k] * (u - w[k])) + ry * (fnn[k] * (n[k] - u) - fs[k] * (u - s[k]));
-  }
-}
-
-/// The hot loop with a source term f, scaled by dt.
-#[expect(clippy::inline_always, reason = "must be inlined into each target_feature copy to be compiled for its ISA")]
-#[inline(always)]
-fn sweep_with_source(out: &mut [f64], near: &Near, f: &[f64], stencil: &Stencil) {
-  let len = out.len();
-  let (rx, ry, dt) = (stencil.rx, stencil.ry, stencil.dt);
-  let (s, c, n, w, e) = (&near.s[..len], &near.c[..len], &near.n[..len], &near.w[..len], &near.e[..len]);
-  let (fe, fw, fnn, fs) = (&near.face_e[..len], &near.face_w[..len], &near.face_n[..len], &near.face_s[..len]);
-  let f = &f[..len];
-  for k in 0..len {
-    let u = c[k];
-    out[k] =
-      u + rx * (fe[k] * (e[k] - u) - fw[k] * (u - w[k])) + ry * (fnn[k] * (n[k] - u) - fs[k] * (u - s[k])) + dt * f[k];
+    None => sweep_checked(out, [s, c, n, w, e, a_e, a_w, a_n, a_s], flux),
+    Some(f) => {
+      let dt = stencil.dt;
+      let inputs = [s, c, n, w, e, a_e, a_w, a_n, a_s, &f[lo..hi]];
+      sweep_checked(out, inputs, |[s, c, n, w, e, a_e, a_w, a_n, a_s, f]| {
+        flux([s, c, n, w, e, a_e, a_w, a_n, a_s]) + dt * f
+      })
+    }
   }
 }
 
