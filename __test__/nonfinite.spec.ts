@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest'
 
 import { NonFiniteError, solve } from 'calor'
 
+import { sameBits } from './helpers.js'
+
 describe.each(['native', 'js'] as const)('a field that overflows (%s backend)', (backend) => {
   it('rejects with the step and the first non-finite node', async () => {
     const [nx, ny] = [17, 17]
@@ -105,4 +107,34 @@ describe('a field that overflows inside a temporal block', () => {
         )
     },
   )
+})
+
+describe('a field of huge finite values', () => {
+  // Every node at 5e307 (2u stays finite) with a gentle wave on it: the row sums the native kernels keep
+  // for their finite check overflow, and the run must still go on, checking each value instead, with the
+  // bits of the js kernel. The 2D rows, a variable α and the 3D planes each have their own sweep.
+  const wave = (x: number, y: number) => 5e307 * (1 - 0.1 * Math.sin(Math.PI * x) * Math.sin(Math.PI * y))
+  const kShapes = [
+    { name: '2D', grid: { nx: 40, ny: 33 }, initial: wave },
+    { name: '2D, variable α', grid: { nx: 40, ny: 33 }, initial: wave, diffusivity: (x: number) => 1 + x },
+    { name: '3D', grid: { nx: 20, ny: 9, nz: 7, lx: 1, ly: 1, lz: 1 }, initial: (x: number, y: number) => wave(x, y) },
+  ]
+
+  it.each(kShapes)('is not taken for an overflow ($name)', async ({ name, ...shape }) => {
+    const options = { ...shape, boundary: { type: 'dirichlet', value: 5e307 }, steps: 24 } as const
+    const js = await solve({ ...options, backend: 'js', threads: 1 })
+    expect(js.field.every(Number.isFinite), name).toBe(true)
+    expect(
+      js.field.some((v) => v < 4.9e307),
+      'the wave is still there',
+    ).toBe(true)
+    for (const [threads, temporalBlocking] of [
+      [1, 1],
+      [2, 4],
+      [3, 'auto'],
+    ] as const) {
+      const native = await solve({ ...options, backend: 'native', threads, temporalBlocking })
+      expect(sameBits(native.field, js.field), `${threads} threads, blocks of ${temporalBlocking}`).toBe(true)
+    }
+  })
 })
