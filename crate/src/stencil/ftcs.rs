@@ -1,13 +1,34 @@
 //! The FTCS row loop, with one copy per instruction set (see `isa`): every copy inlines the same
 //! sweep (`summed`), so they differ only in vector width, never in the order of operations.
 
+#[cfg(target_arch = "x86_64")]
+use super::ftcs512;
 use super::isa::isa_copies;
 use super::summed::sweep_checked;
+use super::Isa;
 use super::Stencil;
 
 isa_copies! {
-  /// One row with this instruction set; returns whether the row's updated values are finite.
-  pub(super) fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool = step_row;
+  /// One row with this instruction set, by the portable loop; returns whether the row's updated values are finite.
+  fn step_row_portable(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool = step_row;
+}
+
+impl Isa {
+  /// One row with this instruction set: the loop written out for AVX-512 (`ftcs512`, the same bits)
+  /// where the CPU has it, else the portable loop. Returns whether the row's updated values are finite.
+  pub(super) fn step_row(self, halo: &[f64], out: &mut [f64], source: Option<&[f64]>, stencil: &Stencil) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if self == Isa::Avx512 {
+      let stride = stencil.row();
+      let (south, rest) = halo.split_at(stride);
+      let (centre, north) = rest.split_at(stride);
+      let (lo, hi) = (stencil.first + 1, stencil.last + 2);
+      let row = ftcs512::Row { south, centre, north: &north[..stride], source, lo, hi };
+      // SAFETY: `Isa::detect` chose Avx512 only after finding AVX-512F on the running CPU.
+      return unsafe { ftcs512::step_row(&row, out, stencil.rx, stencil.ry, stencil.dt) };
+    }
+    self.step_row_portable(halo, out, source, stencil)
+  }
 }
 
 /// One row: `halo` is three padded rows (south, centre, north), `out` one padded row. Inlined into

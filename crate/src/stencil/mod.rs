@@ -16,6 +16,8 @@
 
 pub mod cells;
 mod ftcs;
+#[cfg(target_arch = "x86_64")]
+mod ftcs512;
 mod isa;
 pub mod lines;
 pub mod lines_variable;
