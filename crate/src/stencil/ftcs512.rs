@@ -61,13 +61,14 @@ pub(super) fn step_row(row: &Row, out: &mut [f64], rx: f64, ry: f64, dt: f64) ->
   let (vrx, vry, vdt) = (_mm512_set1_pd(rx), _mm512_set1_pd(ry), _mm512_set1_pd(dt));
   let mut sum = _mm512_setzero_pd();
   let mut j = lo;
-  // The next centre vector is loaded one ahead, so the vector loop stops 16 values short of the row's end.
-  let vectors = |j: usize| j + LANES <= hi && j + 2 * LANES <= centre.len();
-  if vectors(j) {
+  if j + LANES <= hi {
     // Only lane 7 of `prev` is read: the west neighbour of the first node.
     let (mut prev, mut cur) = (_mm512_set1_pd(centre[j - 1]), load(centre, j));
-    while vectors(j) {
-      let next = load(centre, j + LANES);
+    while j + LANES <= hi {
+      // The east neighbours need lane 0 of the next centre vector; near the row's end only that lane
+      // exists, and then this is the last vector (the next would pass `hi`, which is below the end).
+      let next =
+        if j + 2 * LANES <= centre.len() { load(centre, j + LANES) } else { _mm512_set1_pd(centre[j + LANES]) };
       let (w, e) = (shifted::<7>(cur, prev), shifted::<1>(next, cur));
       let u2 = _mm512_add_pd(cur, cur);
       let x = _mm512_add_pd(_mm512_sub_pd(w, u2), e);
