@@ -169,8 +169,9 @@ export interface SolveOptions {
   backend?: Backend
   /**
    * Native backend: steps advanced per pass over memory (temporal blocking), a speed hint that never
-   * changes the result. 'auto' uses 1 when a band fits in cache and more on large grids; capped so
-   * that every band has at least 2 rows per blocked step; 1 on a periodic y axis. @default 'auto'
+   * changes the result. 'auto' uses 1 when a band fits in a core's cache (or a 2D grid's fields in the
+   * shared cache) and more on large grids; capped so that every band has at least 2 rows per blocked
+   * step; 1 on a periodic y axis. @default 'auto'
    */
   temporalBlocking?: number | 'auto'
   /**
