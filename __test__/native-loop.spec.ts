@@ -34,6 +34,17 @@ describe('temporal blocking', () => {
     }
   })
 
+  // Rows of 4096 nodes: the wavefront advances 8 rows per level at each front (steppers/blocking.ts), fewer
+  // than a band holds, so blocks meet partial tiles at both ends of every band and at the valleys.
+  it.each([2, 3])('gives the plain-step bits with tiles shorter than the bands, on %i threads', async (threads) => {
+    const wide: SolveOptions = { ...kProblem, grid: { nx: 4096, ny: 61, lx: 40, ly: 0.6 }, steps: 23 }
+    const reference = await solve({ ...wide, backend: 'js', threads: 1 })
+    for (const temporalBlocking of [2, 5, 9]) {
+      const blocked = await solve({ ...wide, backend: 'native', threads, temporalBlocking })
+      expect(sameBits(blocked.field, reference.field), `k = ${temporalBlocking}`).toBe(true)
+    }
+  })
+
   it('is refused outside 1…64', async () => {
     await expect(solve({ ...kProblem, temporalBlocking: 0 })).rejects.toThrow(
       "options.temporalBlocking must be 'auto' or an integer from 1 to 64, got 0",

@@ -395,6 +395,11 @@ export interface NapiSchedule {
    * (two barriers each; bands of at least 2k rows).
    */
   k: number
+  /**
+   * Rows (planes) a temporal block's wavefront advances per level at each front: 1 or more, absent
+   * means 1. It orders the updates, never changes their bits.
+   */
+  tile?: number
   /** Another band ends just below this band's start. */
   below: boolean
   /** The end row of the band just above, if there is one. */

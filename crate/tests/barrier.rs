@@ -74,7 +74,7 @@ fn lonely_run(k: usize) -> Option<Outcome> {
       control: &control,
       band: &band,
       stencil: &stencil,
-      schedule: Schedule { k, near },
+      schedule: Schedule::blocked(k, 1, near),
     };
     // SAFETY: both buffers outlive the call; this is the only thread touching them.
     unsafe { run_band(&run, 1_000_000, 0) }.unwrap()

@@ -101,11 +101,15 @@ struct Extras<'a> {
   timed: Option<(&'a TimedLayout, &'a [f64])>,
 }
 
-fn parallel(threads: usize, k: usize, steps: usize) -> Vec<f64> {
-  parallel_with(threads, k, steps, Extras::default())
+/// Blocking depths k with the wavefront tiles they run with: row by row (1), a few rows per level,
+/// and tiles taller than any band (level by level).
+const DEPTHS: [(usize, usize); 8] = [(1, 1), (2, 1), (2, 3), (3, 1), (3, 2), (6, 1), (6, 4), (6, 64)];
+
+fn parallel(threads: usize, (k, tile): (usize, usize), steps: usize) -> Vec<f64> {
+  parallel_with(threads, (k, tile), steps, Extras::default())
 }
 
-fn parallel_with(threads: usize, k: usize, steps: usize, extras: Extras) -> Vec<f64> {
+fn parallel_with(threads: usize, (k, tile): (usize, usize), steps: usize, extras: Extras) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
   let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
   let slots = control_block(threads);
@@ -138,7 +142,7 @@ fn parallel_with(threads: usize, k: usize, steps: usize, extras: Extras) -> Vec<
               control: &control,
               band: &band,
               stencil: &stencil(),
-              schedule: Schedule { k, near },
+              schedule: Schedule::blocked(k, tile, near),
             },
             steps,
             0,
@@ -161,10 +165,10 @@ fn every_split_and_blocking_depth_matches_plain_steps_bit_for_bit() {
   for steps in [1, 7, 16] {
     let expected = reference(steps);
     for threads in [1, 2, 3] {
-      for k in [1, 2, 3, 6] {
-        let got = parallel(threads, k, steps);
+      for (k, tile) in DEPTHS {
+        let got = parallel(threads, (k, tile), steps);
         let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
-        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
+        assert!(same, "{threads} threads, k = {k}, tile {tile}, {steps} steps differ from plain steps");
       }
     }
   }
@@ -186,13 +190,13 @@ fn faces_and_weights_match_plain_steps_bit_for_bit() {
   let weights: Vec<f64> = (0..16).map(|s| 0.01 * (1.0 + f64::from(s).sin())).collect();
   let extras = Extras { source: Some(&source), faces: Some(&faces), weights: Some(&weights), timed: None };
   for steps in [7, 16] {
-    let expected = parallel_with(1, 1, steps, extras);
-    assert!(expected != parallel_with(1, 1, steps, Extras { weights: None, ..extras }), "the weights count");
+    let expected = parallel_with(1, (1, 1), steps, extras);
+    assert!(expected != parallel_with(1, (1, 1), steps, Extras { weights: None, ..extras }), "the weights count");
     for threads in [2, 3] {
-      for k in [1, 2, 3, 6] {
-        let got = parallel_with(threads, k, steps, extras);
+      for (k, tile) in DEPTHS {
+        let got = parallel_with(threads, (k, tile), steps, extras);
         let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
-        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
+        assert!(same, "{threads} threads, k = {k}, tile {tile}, {steps} steps differ from plain steps");
       }
     }
   }
@@ -213,13 +217,13 @@ fn side_data_of_t_from_the_ring_match_plain_steps_bit_for_bit() {
   let ring: Vec<f64> = (0..slots * layout.slot_len).map(|k| ((k * 37) % 101) as f64 / 101.0 - 0.5).collect();
   let extras = Extras { timed: Some((&layout, &ring)), ..Extras::default() };
   for steps in [7, 16] {
-    let expected = parallel_with(1, 1, steps, extras);
-    assert!(expected != parallel_with(1, 1, steps, Extras::default()), "the ring counts");
+    let expected = parallel_with(1, (1, 1), steps, extras);
+    assert!(expected != parallel_with(1, (1, 1), steps, Extras::default()), "the ring counts");
     for threads in [1, 2, 3] {
-      for k in [1, 2, 3, 6] {
-        let got = parallel_with(threads, k, steps, extras);
+      for (k, tile) in DEPTHS {
+        let got = parallel_with(threads, (k, tile), steps, extras);
         let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
-        assert!(same, "{threads} threads, k = {k}, {steps} steps differ from plain steps");
+        assert!(same, "{threads} threads, k = {k}, tile {tile}, {steps} steps differ from plain steps");
       }
     }
   }
@@ -232,26 +236,30 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
   let slots = control_block(1);
   let control = Control::new(&slots).unwrap();
   let band = Band { start: 0, end: 10, parties: 1, ghost_rows: &[], flush_subnormals: false };
-  let schedule = Schedule { k: 6, near: Neighbours { below: false, above_end: None } };
-  // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
-  let result = unsafe {
-    run_band(
-      &Run {
-        fields: &fields,
-        source: None,
-        faces: None,
-        weights: None,
-        timed: None,
-        control: &control,
-        band: &band,
-        stencil: &stencil(),
-        schedule,
-      },
-      3,
-      0,
-    )
-  };
-  assert!(result.is_err(), "a 10-row band cannot take 6-step blocks");
+  let alone = Neighbours { below: false, above_end: None };
+  for (schedule, what) in
+    [(Schedule::blocked(6, 1, alone), "6-step blocks"), (Schedule::blocked(2, 0, alone), "tile 0")]
+  {
+    // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
+    let result = unsafe {
+      run_band(
+        &Run {
+          fields: &fields,
+          source: None,
+          faces: None,
+          weights: None,
+          timed: None,
+          control: &control,
+          band: &band,
+          stencil: &stencil(),
+          schedule,
+        },
+        3,
+        0,
+      )
+    };
+    assert!(result.is_err(), "a 10-row band cannot take {what}");
+  }
   let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[], flush_subnormals: false };
   let plain = Schedule::plain(Neighbours { below: false, above_end: None });
   // SAFETY: as above.
@@ -319,7 +327,7 @@ fn an_abort_inside_a_block_finishes_the_block() {
   let control = Control::new(&slots).unwrap();
   let jobs = ghost_rows();
   let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &jobs, flush_subnormals: false };
-  let schedule = Schedule { k: 5, near: Neighbours { below: false, above_end: None } };
+  let schedule = Schedule::blocked(5, 3, Neighbours { below: false, above_end: None });
   let run = Run {
     fields: &fields,
     source: None,

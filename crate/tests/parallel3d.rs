@@ -92,7 +92,13 @@ struct Shared(SharedFields);
 // SAFETY: the test threads follow the solver's protocol: disjoint bands, one barrier per phase.
 unsafe impl Sync for Shared {}
 
-fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>, faces: Option<&[f64]>) -> Vec<f64> {
+fn parallel(
+  threads: usize,
+  (k, tile): (usize, usize),
+  steps: usize,
+  source: Option<&[f64]>,
+  faces: Option<&[f64]>,
+) -> Vec<f64> {
   let (mut a, mut b) = (initial(), initial());
   let fields = Shared(SharedFields { buffers: [a.as_mut_ptr(), b.as_mut_ptr()], len: a.len() });
   let slots: Vec<AtomicI32> = (0..SLOTS).map(|_| AtomicI32::new(0)).collect();
@@ -119,7 +125,7 @@ fn parallel(threads: usize, k: usize, steps: usize, source: Option<&[f64]>, face
           control: &control,
           band: &band,
           stencil: &stencil(),
-          schedule: Schedule { k, near },
+          schedule: Schedule::blocked(k, tile, near),
         };
         // SAFETY: both buffers outlive the scope; bands are disjoint; all threads share one control block.
         let outcome = unsafe { run_band(&run, steps, 0) }.unwrap();
@@ -146,11 +152,11 @@ fn bands_of_planes_and_wavefronts_match_plain_steps_bit_for_bit() {
       let expected = reference(steps, source, faces);
       assert!(expected != initial(), "the field changes");
       for threads in [1, 2, 3] {
-        for k in [1, 2, 3, 4] {
-          let got = parallel(threads, k, steps, source, faces);
+        for (k, tile) in [(1, 1), (2, 1), (3, 1), (3, 2), (4, 1), (4, 40)] {
+          let got = parallel(threads, (k, tile), steps, source, faces);
           let same = got.iter().zip(&expected).all(|(x, y)| x.to_bits() == y.to_bits());
           let what = format!("source {}, faces {}", source.is_some(), faces.is_some());
-          assert!(same, "{threads} threads, k = {k}, {steps} steps, {what}: differ");
+          assert!(same, "{threads} threads, k = {k}, tile {tile}, {steps} steps, {what}: differ");
         }
       }
     }

@@ -20,12 +20,24 @@ const kCacheBytes = 1.5 * (1 << 20)
  */
 const kPlaneCacheBytes = 18 * (1 << 20)
 /**
- * Cache a 2D wavefront of rows may fill, which sets its depth k: deeper than one core's L2 holds, since
- * the rows in flight are served from the shared L3 well enough. Measured (native, 2050² and 8194², 1 and
- * 2 threads, interleaved): k = 16 ran 6–15 % faster than k = 8 in every pair; k = 32 gained a little
- * more on 2 threads and lost on 1. A deeper block also delays an abort by one block (about 16 steps).
+ * Cache a 2D wavefront of rows may fill (about k + tile + 3 rows per streamed array), which sets its depth
+ * k: more than one core's L2, since the rows in flight are served from the shared L3 well enough once
+ * they are swept a tile at a time. Measured (native, interleaved in one process, best of 5–11; k / tile
+ * against the former 16 / 1): 8194² k = 32, tile 4 ran 8276 against 5833 MLUP/s on 2 threads and 4276
+ * against 2978 on 1; k = 48 gained no more, tile 8 lost (6231). A variable α at 8194² (4 arrays): k = 16,
+ * tile 2 ran 3625 against 2625 for the former 7 / 1. A deeper block delays an abort by one block.
  */
-const kDepthBytes = 2.5 * (1 << 20)
+const kDepthBytes = 5 * (1 << 20)
+/**
+ * Rows a 2D wavefront advances per level at each front: as many as fill about this much of the streamed
+ * arrays (at most kMaxTile). Row by row, each row is read back at the next level right after it was written,
+ * and short calls cost more: at 2050², k = 32, tile 16 ran 8924 MLUP/s on 2 threads and 4828 on 1
+ * against 7955 and 4278 for 16 / 1 (tile 4: 8206 / 4481, 8: 8763 / 4773); a variable α, tile 8 against
+ * 16 / 1: 4303 against 3302 on 2 threads. Planes are large: a 3D wavefront goes plane by plane (tiles of
+ * 2 and 4 planes ran the same at 130³).
+ */
+const kTileBytes = 512 * 1024
+const kMaxTile = 16
 /**
  * A 2D grid whose streamed arrays together fit in this much of the shared last-level cache runs plain
  * steps, even when its bands overflow a core's L2: the L3 serves them faster than a block's bookkeeping
@@ -36,18 +48,25 @@ const kDepthBytes = 2.5 * (1 << 20)
  */
 const kPlainFieldBytes = 12 * (1 << 20)
 /** The deepest block 'auto' picks for rows (planes: 8). */
-const kMaxDepth = { rows: 16, planes: 8 }
+const kMaxDepth = { rows: 32, planes: 8 }
 
-export function blockSteps(problem: Problem, bands: readonly Band[]): number {
+/** How a run's steps are blocked: k steps per pass over memory (1: plain steps), `tile` units per level. */
+export interface Blocking {
+  readonly k: number
+  readonly tile: number
+}
+
+export function blocking(problem: Problem, bands: readonly Band[]): Blocking {
   const { grid } = problem
   const periodicSlow = is3d(grid) ? grid.periodicZ : grid.periodicY
-  if (problem.backend !== 'native' || periodicSlow) return 1
+  if (problem.backend !== 'native' || periodicSlow) return { k: 1, tile: 1 }
   // A variable diffusivity streams its east and north faces (and up, in 3D) beside the two fields.
   const arrays = needsFaces(problem.diffusivityField, problem.sides, problem.method) ? (is3d(grid) ? 5 : 4) : 2
   const unitBytes = unitLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT
   const cache = is3d(grid) ? kPlaneCacheBytes : kCacheBytes
   const units = bands.map((b) => b.end - b.start)
   const fit = Math.floor(Math.min(...units) / 2)
+  const tile = is3d(grid) ? 1 : Math.max(1, Math.min(kMaxTile, Math.round(kTileBytes / (arrays * unitBytes))))
   let k = problem.temporalBlocking
   if (k === 'auto') {
     // Rows fit a core's own L2; planes share the L3 with every other worker's band.
@@ -55,7 +74,8 @@ export function blockSteps(problem: Problem, bands: readonly Band[]): number {
     const inL3 = !is3d(grid) && arrays * paddedLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT <= kPlainFieldBytes
     const bandFits = inL3 || arrays * Math.max(...units) * unitBytes * sharers <= cache
     const [depthBytes, most] = is3d(grid) ? [cache, kMaxDepth.planes] : [kDepthBytes, kMaxDepth.rows]
-    k = bandFits ? 1 : Math.max(2, Math.min(most, Math.floor(depthBytes / (arrays * unitBytes)) - 3))
+    const inFlight = 3 + (is3d(grid) ? 0 : tile)
+    k = bandFits ? 1 : Math.max(2, Math.min(most, Math.floor(depthBytes / (arrays * unitBytes)) - inFlight))
   }
-  return Math.max(1, Math.min(k, fit))
+  return { k: Math.max(1, Math.min(k, fit)), tile }
 }

@@ -8,7 +8,7 @@ import { evolvingNodes } from '../model/boundary/index.js'
 import { coefficients } from '../model/equation.js'
 import { needsFaces } from '../model/faces.js'
 import { is3d } from '../model/grid.js'
-import { blockSteps } from './blocking.js'
+import { blocking } from './blocking.js'
 import type { Schedule, Stepper } from './schedule.js'
 
 export const ftcs: Stepper = {
@@ -35,13 +35,18 @@ export const ftcs: Stepper = {
   },
 
   schedule(problem, bands): Schedule {
-    const k = blockSteps(problem, bands)
+    const { k, tile } = blocking(problem, bands)
     return Object.freeze({
       name: k > 1 ? 'blocked' : 'plain',
       steps: k,
       barriers: k > 1 ? 2 : 1,
       swaps: true,
-      bands: bands.map((_, p) => ({ k, below: p > 0, aboveEnd: p + 1 < bands.length ? bands[p + 1].end : null })),
+      bands: bands.map((_, p) => ({
+        k,
+        tile,
+        below: p > 0,
+        aboveEnd: p + 1 < bands.length ? bands[p + 1].end : null,
+      })),
     })
   },
 }

@@ -17,6 +17,8 @@ import type { Band } from '../parallel/partition.js'
 /** One worker's part: k steps per round, and where its band meets the others (blocking needs it). */
 export interface BandSchedule {
   readonly k: number
+  /** Units (rows, planes) a temporal block's wavefront advances per level at each front; 1 if absent. */
+  readonly tile?: number
   /** Another band ends just below this one. */
   readonly below: boolean
   /** The end row of the band just above, or null if none. */

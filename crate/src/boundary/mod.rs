@@ -125,10 +125,18 @@ impl GhostRow {
   /// True if the rule reads padded row `row`.
   #[must_use]
   pub fn reads(&self, row: usize) -> bool {
+    self.reads_any(row..row + 1)
+  }
+
+  /// True if the rule reads any padded row of `rows`.
+  #[must_use]
+  pub fn reads_any(&self, rows: std::ops::Range<usize>) -> bool {
     match self.rule {
       GhostRule::None => false,
-      GhostRule::Mirror { .. } => row == self.inside || (self.reads_boundary() && row == self.boundary),
-      GhostRule::Wrap => row == self.inside,
+      GhostRule::Mirror { .. } => {
+        rows.contains(&self.inside) || (self.reads_boundary() && rows.contains(&self.boundary))
+      }
+      GhostRule::Wrap => rows.contains(&self.inside),
     }
   }
 }

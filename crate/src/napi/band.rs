@@ -37,6 +37,9 @@ pub struct NapiSchedule {
   /// Steps per pass over memory: 1 for plain steps (one barrier each), k > 1 for temporal blocks
   /// (two barriers each; bands of at least 2k rows).
   pub k: u32,
+  /// Rows (planes) a temporal block's wavefront advances per level at each front: 1 or more, absent
+  /// means 1. It orders the updates, never changes their bits.
+  pub tile: Option<u32>,
   /// Another band ends just below this band's start.
   pub below: bool,
   /// The end row of the band just above, if there is one.
@@ -107,13 +110,17 @@ impl NativeBand {
       _ => None,
     };
     let near = Neighbours { below: spec.schedule.below, above_end };
-    let schedule = Schedule { k: spec.schedule.k as usize, near };
+    let tile = spec.schedule.tile.unwrap_or(1) as usize;
+    let schedule = Schedule::blocked(spec.schedule.k as usize, tile, near);
     let (start, end, flush_subnormals) = (spec.start as usize, spec.end as usize, spec.flush_subnormals == Some(true));
     let timed = spec.timed.as_ref().map(timed::layout).transpose()?;
     let band = Self { start, end, parties, ghost_rows, schedule, flush_subnormals, timed };
     band.band().validate_shape()?;
     if schedule.k == 0 {
       return Err(invalid("schedule.k must be at least 1, got 0".to_owned()));
+    }
+    if schedule.tile == 0 {
+      return Err(invalid("schedule.tile must be at least 1, got 0".to_owned()));
     }
     Ok(band)
   }
@@ -270,7 +277,7 @@ mod tests {
       end,
       parties,
       ghost_rows: vec![NapiGhostRow { target: 0, inside: 2, boundary: 1, rule }],
-      schedule: NapiSchedule { k, below: false, above_end: Some(Either::B(Null)) },
+      schedule: NapiSchedule { k, tile: None, below: false, above_end: Some(Either::B(Null)) },
       flush_subnormals: None,
       timed: None,
     }

@@ -4,15 +4,15 @@
 //! L − 1 in the other. A row may be advanced to level L as soon as its neighbours have reached L − 1
 //! and none has gone past L; keeping adjacent rows within one level of each other guarantees that.
 //!
-//! Phase 1 (no synchronisation): each thread sweeps its band as a wavefront: for each row r going
+//! Phase 1 (no synchronisation): each thread sweeps its band as a wavefront: for each front r going
 //! up, it advances row r to level 1, row r − 1 to level 2, …, row r − k + 1 to level k, so the rows in
-//! flight stay in cache. Near a boundary with another thread's band, row levels are capped at
+//! flight stay in cache. With a tile of T rows the front moves up T rows at a time and each level
+//! advances T rows in one call: the order changes, the bits do not. Near a boundary with another thread's band, row levels are capped at
 //! 1 + (distance to the boundary): the edge row stops at level 1, so the neighbour only ever reads
 //! our edge row at level 0, which we never overwrite in this phase (and vice versa).
 //! Barrier. Phase 2: each thread raises the "valley" at its upper band boundary (rows on both sides
 //! within k − 1 of it) one level at a time to k. Bands of at least 2k rows keep valleys apart.
 //! Barrier. Every row is at level k.
-
 //!
 //! A ghost row is refreshed each time one of the rows it reads reaches a level. The second of the
 //! two (for a Mirror) is the one that counts: the first cannot go past that level before its
@@ -47,36 +47,45 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-  /// Advances node row `r` from level `level − 1` to `level`, then refreshes any ghost row made from it.
+  /// Advances node rows first..last from level `level − 1` to `level`, then refreshes any ghost row made
+  /// from them.
   ///
   /// # Safety
-  /// The schedule must guarantee that rows r − 1…r + 1 hold level − 1 in buffer (parity + level − 1)
-  /// mod 2 and that no other thread reads or writes row r of buffer (parity + level) mod 2 meanwhile.
-  unsafe fn advance_row(&mut self, r: usize, level: usize) {
+  /// The schedule must guarantee that rows first − 1…last hold level − 1 in buffer (parity + level − 1)
+  /// mod 2 and that no other thread reads or writes rows first..last of buffer (parity + level) mod 2
+  /// meanwhile.
+  unsafe fn advance_rows(&mut self, first: usize, last: usize, level: usize) {
     let stride = self.stencil.stride();
+    let rows = last - first;
     let src = self.fields.buffers[(self.parity + level - 1) % 2];
     let dst = self.fields.buffers[(self.parity + level) % 2];
-    // SAFETY: padded rows r…r + 2 are node rows r − 1…r + 1, inside the field (the band was
+    // SAFETY: padded rows first…last + 1 are node rows first − 1…last, inside the field (the band was
     // validated); by the caller's contract nobody writes them in this buffer now.
-    let halo = unsafe { slice::from_raw_parts(src.add(r * stride), 3 * stride) };
-    // SAFETY: padded row r + 1 of `dst` is written by this thread alone at this point (contract).
-    let out = unsafe { slice::from_raw_parts_mut(dst.add((r + 1) * stride), stride) };
-    let f = self.source.map(|s| &s[(r + 1) * stride..(r + 2) * stride]);
-    let near = self.faces.map(|x| x.range(r * stride..(r + 3) * stride));
+    let halo = unsafe { slice::from_raw_parts(src.add(first * stride), (rows + 2) * stride) };
+    // SAFETY: padded rows first + 1…last of `dst` are written by this thread alone at this point (contract).
+    let out = unsafe { slice::from_raw_parts_mut(dst.add((first + 1) * stride), rows * stride) };
+    let f = self.source.map(|s| &s[(first + 1) * stride..(last + 1) * stride]);
+    let near = self.faces.map(|x| x.range(first * stride..(last + 2) * stride));
+    let weighted;
     let stencil = match self.weights {
-      Some(w) => Stencil { dt: w[level - 1], ..*self.stencil },
-      None => *self.stencil,
+      Some(w) => {
+        weighted = Stencil { dt: w[level - 1], ..*self.stencil };
+        &weighted
+      }
+      None => self.stencil,
     };
     // SAFETY: the caller's contract (the ring's slot of this step is not written during the run).
     let slot = self.timed.map(|t| unsafe { t.level(self.done + level - 1) });
+    let units = first + 1..last + 1;
     if let Some(slot) = slot {
-      slot.prepare_unit(out, r + 1);
+      out.chunks_exact_mut(stride).zip(units.clone()).for_each(|(unit, u)| slot.prepare_unit(unit, u));
     }
-    if !step_units(self.isa, halo, out, f, near.as_ref(), &stencil) {
+    if !step_units(self.isa, halo, out, f, near.as_ref(), stencil) {
       self.first_bad = Some(self.first_bad.map_or(level, |bad| bad.min(level)));
     }
     if let Some(slot) = slot {
-      slot.finish_unit(out, r + 1, unit_rows(&stencil));
+      let inner = unit_rows(stencil);
+      out.chunks_exact_mut(stride).zip(units.clone()).for_each(|(unit, u)| slot.finish_unit(unit, u, inner.clone()));
     }
     let flush = self.band.flush_subnormals;
     if flush {
@@ -84,10 +93,12 @@ impl Ctx<'_> {
     }
     let buffer = (self.parity + level) % 2;
     if let Some(slot) = slot {
-      // SAFETY: this thread has just brought unit r + 1 to `level` (the function's contract).
-      unsafe { write_boundary_units(self.fields, buffer, stride, &slot, r + 1) };
+      for u in units.clone() {
+        // SAFETY: this thread has just brought unit u to `level` (the function's contract).
+        unsafe { write_boundary_units(self.fields, buffer, stride, &slot, u) };
+      }
     }
-    for job in self.band.ghost_rows.iter().filter(|j| j.reads(r + 1)) {
+    for job in self.band.ghost_rows.iter().filter(|j| j.reads_any(units.clone())) {
       let cells = job_cells(slot.as_ref(), self.faces.as_ref(), job, stride);
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
@@ -96,32 +107,35 @@ impl Ctx<'_> {
   }
 }
 
-/// The level row `r` reaches in phase 1.
-fn cap(r: usize, band: &Band, near: Neighbours, k: usize) -> usize {
-  let mut level = k;
-  if near.below {
-    level = level.min(1 + r - band.start);
-  }
-  if near.above_end.is_some() {
-    level = level.min(band.end - r);
-  }
-  level
+/// The node rows of the band that reach `level` in phase 1: near a boundary with another thread's
+/// band, a row's level is capped at 1 + its distance to that boundary (module doc).
+fn reach(band: &Band, near: Neighbours, level: usize) -> std::ops::Range<usize> {
+  let lo = if near.below { band.start + level - 1 } else { band.start };
+  let hi = if near.above_end.is_some() { (band.end + 1).saturating_sub(level) } else { band.end };
+  lo..hi.max(lo)
 }
 
-/// Phase 1: the capped wavefront over the band. It does not look at an abort request: a block cut
-/// short would leave the rows at mixed time levels. Only an abandoned barrier (nobody will read the
-/// fields again) stops it early.
-unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) {
+/// Phase 1: the capped wavefront over the band, `tile` rows per level at each front (1: row by row,
+/// the fewest rows in flight; the band's height: level by level). It does not look at an abort request:
+/// a block cut short would leave the rows at mixed time levels. Only an abandoned barrier (nobody will
+/// read the fields again) stops it early.
+unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize, tile: usize) {
   let (start, end) = (ctx.band.start, ctx.band.end);
-  for front in start..end + k - 1 {
+  let mut front = start;
+  // At front f, level L advances rows [f − L + 1 − tile, f − L + 1) ∩ reach(L); row r at level L
+  // then reads row r + 1 at level L − 1, which the previous level reached at this same front.
+  while front < end + k - 1 {
     if ctx.control.abandoned() {
       return;
     }
+    front += tile;
     for level in 1..=k {
-      let Some(r) = (front + 1).checked_sub(level) else { break };
-      if r >= start && r < end && level <= cap(r, ctx.band, near, k) {
-        // SAFETY: the wavefront order and the caps keep the contract of `advance_row` (module doc).
-        unsafe { ctx.advance_row(r, level) };
+      let top = (front + 1).saturating_sub(level);
+      let rows = reach(ctx.band, near, level);
+      let (lo, hi) = (top.saturating_sub(tile).max(rows.start), top.min(rows.end));
+      if lo < hi {
+        // SAFETY: the wavefront order and the caps keep the contract of `advance_rows` (module doc).
+        unsafe { ctx.advance_rows(lo, hi, level) };
       }
     }
   }
@@ -129,19 +143,15 @@ unsafe fn wavefront(ctx: &mut Ctx, near: Neighbours, k: usize) {
 
 /// Phase 2: raise the valley at the upper boundary `b` to level k.
 unsafe fn fill_valley(ctx: &mut Ctx, b: usize, k: usize) {
-  // Below b, row b − 1 − d reached 1 + d; above, row b + d reached 1 + d (d = distance to b).
+  // Below b, row b − 1 − d reached 1 + d; above, row b + d reached 1 + d (d = distance to b): level L
+  // raises the rows within L − 1 of b, all at L − 1.
   for level in 2..=k {
     if ctx.control.abandoned() {
       return;
     }
-    for d in 0..=level - 2 {
-      // SAFETY: all valley rows are at level − 1 or more and within one level of their neighbours;
-      // the other threads touch only rows at least k away (bands of >= 2k rows).
-      unsafe {
-        ctx.advance_row(b - 1 - d, level);
-        ctx.advance_row(b + d, level);
-      }
-    }
+    // SAFETY: all valley rows are at level − 1 or more and within one level of their neighbours;
+    // the other threads touch only rows at least k away (bands of >= 2k rows).
+    unsafe { ctx.advance_rows(b + 1 - level, b + level - 1, level) };
   }
 }
 
@@ -180,7 +190,7 @@ unsafe fn run_block(run: &Run, k: usize, done: usize, parity: usize) -> Release 
   let mut ctx =
     Ctx { fields, control, source, faces, band, stencil, weights, timed, done, isa, parity, first_bad: None };
   // SAFETY: the caller guarantees the preconditions of the two-phase schedule (module doc).
-  unsafe { wavefront(&mut ctx, near, k) };
+  unsafe { wavefront(&mut ctx, near, k, schedule.tile.min(band.end - band.start)) };
   let first = control.wait(band.parties);
   if first == Release::Abandoned {
     return first;

@@ -33,10 +33,13 @@ pub struct Neighbours {
 }
 
 /// How steps are grouped between barriers: `k` steps per pass over memory (1 = plain steps, one
-/// barrier each; k > 1 = temporal blocks, two barriers each), and where the band meets other bands.
+/// barrier each; k > 1 = temporal blocks, two barriers each), the rows (planes) a block's wavefront
+/// advances per level at each front (`tile`, 1 or more; the order of the updates only, never their
+/// bits), and where the band meets other bands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Schedule {
   pub k: usize,
+  pub tile: usize,
   pub near: Neighbours,
 }
 
@@ -44,11 +47,17 @@ impl Schedule {
   /// Plain steps, one barrier per step.
   #[must_use]
   pub fn plain(near: Neighbours) -> Self {
-    Self { k: 1, near }
+    Self { k: 1, tile: 1, near }
   }
 
-  /// Checks that the schedule fits: k ≥ 1, and for k > 1 bands of at least 2k rows on both sides of
-  /// each shared boundary.
+  /// Temporal blocks of `k` steps whose wavefront advances `tile` units per level at each front.
+  #[must_use]
+  pub fn blocked(k: usize, tile: usize, near: Neighbours) -> Self {
+    Self { k, tile, near }
+  }
+
+  /// Checks that the schedule fits: k ≥ 1, tile ≥ 1, and for k > 1 bands of at least 2k rows on both
+  /// sides of each shared boundary.
   ///
   /// # Errors
   /// [`KernelError::Argument`] naming k, the band and its neighbours.
@@ -56,11 +65,11 @@ impl Schedule {
     let k = self.k;
     let small = |rows: usize| rows < 2 * k;
     let bad_above = self.near.above_end.is_some_and(|e| e <= band.end || e + 2 > rows_in_field || small(e - band.end));
-    if k == 0 || (k > 1 && (small(band.end - band.start) || bad_above)) {
+    if k == 0 || self.tile == 0 || (k > 1 && (small(band.end - band.start) || bad_above)) {
       return Err(KernelError::Argument {
         what: "blocking",
-        expected: "k >= 1, and bands of at least 2k rows",
-        actual: format!("k {k}, band {}..{}, {:?}", band.start, band.end, self.near),
+        expected: "k >= 1, tile >= 1, and bands of at least 2k rows",
+        actual: format!("k {k}, tile {}, band {}..{}, {:?}", self.tile, band.start, band.end, self.near),
       });
     }
     Ok(())
