@@ -1,16 +1,21 @@
 /**
- * Temporal blocking (native backend): how many steps one pass over memory advances. Bands that fit in
- * cache gain nothing; large ones are swept once per k steps, with the units in flight (about k + 3 per
- * buffer: rows in 2D, planes in 3D, a wavefront over planes) kept in cache. Blocking needs bands of at
+ * Temporal blocking (native backend): how many steps one pass over memory advances, and how many units
+ * the wavefront advances per level. Bands that fit in a core's cache gain nothing; larger ones are swept
+ * once per k steps, with the units in flight (about k + tile + 3 per buffer: rows in 2D, planes in 3D)
+ * kept in cache. Blocking needs bands of at
  * least 2k units, and is off on a periodic slowest axis (its ghost units join the first and last bands).
  */
 import type { Band } from '../parallel/partition.js'
 import type { Problem } from '../options/problem.js'
 import { needsFaces } from '../model/faces.js'
-import { is3d, paddedLengthOf, unitLengthOf } from '../model/grid.js'
+import { is3d, unitLengthOf } from '../model/grid.js'
 
-/** Cache one worker may fill with rows (a little below one core's L2 on the machines we measured). */
-const kCacheBytes = 1.5 * (1 << 20)
+/**
+ * A band of rows that fits in this much of one core's L2 runs plain steps. Measured (native, one process,
+ * best of 11, plain against k = 8): 258² (1.1 MB per band on 1 thread, 0.5 on 2) ran the same either way;
+ * 386² on 2 threads (1.2 MB bands) 8550 against 9579 MLUP/s, so the budget sits below that.
+ */
+const kCacheBytes = 1 << 20
 /**
  * Cache one worker may fill with planes: planes are large, so a 3D wavefront lives in the shared last
  * level cache. Measured on 2 workers sharing a 32 MiB L3 (bench --physics 3d): at 386³ (1.2 MB planes)
@@ -39,14 +44,12 @@ const kDepthBytes = 5 * (1 << 20)
 const kTileBytes = 512 * 1024
 const kMaxTile = 16
 /**
- * A 2D grid whose streamed arrays together fit in this much of the shared last-level cache runs plain
- * steps, even when its bands overflow a core's L2: the L3 serves them faster than a block's bookkeeping
- * costs. Measured (native, interleaved, best of 15; `temporalBlocking` 1 against 'auto' = 16): 514²
- * (4.2 MB) 4004 against 3523 MLUP/s on 1 thread and 5085 against 4449 on 2, 770² (9.5 MB) 3364 / 2766
- * and 5072 / 4154, a variable α at 514² (8.4 MB) 1990 / 1745 and 3876 / 3356; blocks won from 770² with
- * a variable α (19 MB) and from 1538² (38 MB, 2–2.4×).
+ * A block's valley (phase 2) is raised by one thread while the band above waits: k(k − 1) row updates
+ * against about k·rows per band. Rows per band per step of depth keep it near 1/16 of a block: 514² on
+ * 2 threads (256-row bands) ran k = 8 and 16 at 8974 and 7928 MLUP/s against 7755 for k = 32, and 770²
+ * (384 rows) k = 16 at 10366 against 9696. (Blocks now beat plain steps there: 7233 and 7561.)
  */
-const kPlainFieldBytes = 12 * (1 << 20)
+const kRowsPerDepth = 16
 /** The deepest block 'auto' picks for rows (planes: 8). */
 const kMaxDepth = { rows: 32, planes: 8 }
 
@@ -71,9 +74,10 @@ export function blocking(problem: Problem, bands: readonly Band[]): Blocking {
   if (k === 'auto') {
     // Rows fit a core's own L2; planes share the L3 with every other worker's band.
     const sharers = is3d(grid) ? bands.length : 1
-    const inL3 = !is3d(grid) && arrays * paddedLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT <= kPlainFieldBytes
-    const bandFits = inL3 || arrays * Math.max(...units) * unitBytes * sharers <= cache
-    const [depthBytes, most] = is3d(grid) ? [cache, kMaxDepth.planes] : [kDepthBytes, kMaxDepth.rows]
+    const bandFits = arrays * Math.max(...units) * unitBytes * sharers <= cache
+    const [depthBytes, most] = is3d(grid)
+      ? [cache, kMaxDepth.planes]
+      : [kDepthBytes, Math.min(kMaxDepth.rows, Math.floor(Math.min(...units) / kRowsPerDepth))]
     const inFlight = 3 + (is3d(grid) ? 0 : tile)
     k = bandFits ? 1 : Math.max(2, Math.min(most, Math.floor(depthBytes / (arrays * unitBytes)) - inFlight))
   }
