@@ -80,8 +80,8 @@ async function timeAdvance(solver, steps) {
   return (performance.now() - started) / 1000
 }
 
-/** The deepest block temporal blocking's 'auto' picks (lib/steppers/blocking.ts): timed runs are multiples of it. */
-const kBlock = 16
+/** The deepest block temporal blocking's 'auto' picks for rows (kMaxDepth in lib/steppers/blocking.ts): timed runs are multiples of it. */
+const kBlock = 32
 
 /**
  * Warms the solver up with growing runs until one lasts a quarter of the target, then returns the step
@@ -93,9 +93,9 @@ async function calibrate(solver, interior, target) {
     const seconds = await timeAdvance(solver, steps)
     if (seconds >= target / 4) {
       const exact = Math.max(1, Math.round((steps * target) / seconds))
-      // Whole temporal blocks where a run is long enough: a run of 17 steps at k = 16 would time one
-      // block and one plain step, a mix no long run has.
-      const chosen = exact >= kBlock ? Math.round(exact / kBlock) * kBlock : exact
+      // Whole temporal blocks where a run is long enough: a run of 33 steps at k = 32 would time one
+      // block and one plain step, and a run of 11 one block of 11, mixes no long run has.
+      const chosen = exact >= kBlock / 4 ? Math.max(1, Math.round(exact / kBlock)) * kBlock : exact
       return { steps: chosen, expected: (seconds * chosen) / steps }
     }
     steps *= seconds > 0 ? Math.min(16, Math.ceil(target / 4 / seconds)) : 16
