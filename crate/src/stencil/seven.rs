@@ -173,13 +173,8 @@ fn sweep_variable(out: &mut [f64], near: &Near, face: &FaceRun, k: [f64; 4], sou
     None => sweep_checked(out, inputs, flux),
     Some(src) => {
       let [c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b] = inputs;
-      sweep_checked(
-        out,
-        [c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b, src],
-        |[c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b, q]| {
-          flux([c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b]) + dt * q
-        },
-      )
+      let with_source = [c, w, e, s, n, b, f, a_e, a_w, a_n, a_s, a_f, a_b, src];
+      sweep_checked(out, with_source, |[node @ .., q]: [f64; 14]| flux(node) + dt * q)
     }
   }
 }

@@ -47,9 +47,7 @@ fn step_row(halo: &[f64], out: &mut [f64], source: Option<&[f64]>, faces: &Faces
     Some(f) => {
       let dt = stencil.dt;
       let inputs = [s, c, n, w, e, a_e, a_w, a_n, a_s, &f[lo..hi]];
-      sweep_checked(out, inputs, |[s, c, n, w, e, a_e, a_w, a_n, a_s, f]| {
-        flux([s, c, n, w, e, a_e, a_w, a_n, a_s]) + dt * f
-      })
+      sweep_checked(out, inputs, |[node @ .., f]: [f64; 10]| flux(node) + dt * f)
     }
   }
 }
