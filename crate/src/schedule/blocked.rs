@@ -22,6 +22,7 @@
 use std::slice;
 
 use super::{job_cells, unit_rows, write_boundary_units, Neighbours, Outcome, Run, Timed};
+use crate::boundary::timed::Level;
 use crate::grid::{flush_subnormals, Band, SharedFields};
 use crate::stencil::{step_units, Faces, Isa, Stencil};
 use crate::sync::{Control, Release};
@@ -87,22 +88,32 @@ impl Ctx<'_> {
       let inner = unit_rows(stencil);
       out.chunks_exact_mut(stride).zip(units.clone()).for_each(|(unit, u)| slot.finish_unit(unit, u, inner.clone()));
     }
-    let flush = self.band.flush_subnormals;
-    if flush {
+    if self.band.flush_subnormals {
       flush_subnormals(out);
     }
+    // SAFETY: this thread has just brought these units to `level` (the function's contract).
+    unsafe { self.refresh_beside(units, level, slot.as_ref()) };
+  }
+
+  /// After padded units `units` reached `level`: the Dirichlet units just outside them (side data of t)
+  /// and the ghost rows made from them.
+  ///
+  /// # Safety
+  /// This thread must have just brought `units` to `level`, as [`Self::advance_rows`] does.
+  unsafe fn refresh_beside(&self, units: std::ops::Range<usize>, level: usize, slot: Option<&Level>) {
+    let stride = self.stencil.stride();
     let buffer = (self.parity + level) % 2;
     if let Some(slot) = slot {
       for u in units.clone() {
         // SAFETY: this thread has just brought unit u to `level` (the function's contract).
-        unsafe { write_boundary_units(self.fields, buffer, stride, &slot, u) };
+        unsafe { write_boundary_units(self.fields, buffer, stride, slot, u) };
       }
     }
     for job in self.band.ghost_rows.iter().filter(|j| j.reads_any(units.clone())) {
-      let cells = job_cells(slot.as_ref(), self.faces.as_ref(), job, stride);
+      let cells = job_cells(slot, self.faces.as_ref(), job, stride);
       // SAFETY: the rows read are this thread's own (validated) and nobody else writes them; the
       // ghost row is written only by this thread and read only by its next level of the row beside it.
-      unsafe { self.fields.fill_ghost_row_flushed(buffer, stride, job, cells, flush) };
+      unsafe { self.fields.fill_ghost_row_flushed(buffer, stride, job, cells, self.band.flush_subnormals) };
     }
   }
 }
