@@ -87,6 +87,17 @@ fn owned(jobs: &[GhostRow], start: usize, end: usize) -> Vec<GhostRow> {
   jobs.iter().copied().filter(|j| owns(j.inside) && owns(j.boundary)).collect()
 }
 
+/// A run of `band` with no source, faces, weights or side data of t.
+fn bare<'a>(
+  fields: &'a SharedFields,
+  control: &'a Control<'a>,
+  band: &'a Band<'a>,
+  stencil: &'a Stencil,
+  schedule: Schedule,
+) -> Run<'a> {
+  Run { fields, source: None, faces: None, weights: None, timed: None, control, band, stencil, schedule }
+}
+
 struct Shared(SharedFields);
 // SAFETY: the test threads follow the solver's protocol: disjoint bands, one barrier per phase.
 unsafe impl Sync for Shared {}
@@ -241,45 +252,13 @@ fn blocking_deeper_than_the_bands_allow_is_refused() {
     [(Schedule::blocked(6, 1, alone), "6-step blocks"), (Schedule::blocked(2, 0, alone), "tile 0")]
   {
     // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
-    let result = unsafe {
-      run_band(
-        &Run {
-          fields: &fields,
-          source: None,
-          faces: None,
-          weights: None,
-          timed: None,
-          control: &control,
-          band: &band,
-          stencil: &stencil(),
-          schedule,
-        },
-        3,
-        0,
-      )
-    };
+    let result = unsafe { run_band(&bare(&fields, &control, &band, &stencil(), schedule), 3, 0) };
     assert!(result.is_err(), "a 10-row band cannot take {what}");
   }
   let out_of_field = Band { start: 0, end: NY + 1, parties: 1, ghost_rows: &[], flush_subnormals: false };
   let plain = Schedule::plain(Neighbours { below: false, above_end: None });
   // SAFETY: as above.
-  let result = unsafe {
-    run_band(
-      &Run {
-        fields: &fields,
-        source: None,
-        faces: None,
-        weights: None,
-        timed: None,
-        control: &control,
-        band: &out_of_field,
-        stencil: &stencil(),
-        schedule: plain,
-      },
-      3,
-      0,
-    )
-  };
+  let result = unsafe { run_band(&bare(&fields, &control, &out_of_field, &stencil(), plain), 3, 0) };
   assert!(result.is_err(), "a band past the last row is refused");
 }
 
@@ -295,17 +274,8 @@ fn a_control_block_for_other_parties_is_refused() {
     let slots = control_block(made_for);
     let control = Control::new(&slots).unwrap();
     let schedule = Schedule::plain(Neighbours { below: false, above_end: None });
-    let run = Run {
-      fields: &fields,
-      source: None,
-      faces: None,
-      weights: None,
-      timed: None,
-      control: &control,
-      band: &band,
-      stencil: &stencil(),
-      schedule,
-    };
+    let stencil = stencil();
+    let run = bare(&fields, &control, &band, &stencil, schedule);
     // SAFETY: one thread, both buffers live; the call must refuse before touching memory.
     let result = unsafe { run_band(&run, 3, 0) };
     let control = i32::try_from(made_for).unwrap();
@@ -328,17 +298,8 @@ fn an_abort_inside_a_block_finishes_the_block() {
   let jobs = ghost_rows();
   let band = Band { start: 0, end: NY, parties: 1, ghost_rows: &jobs, flush_subnormals: false };
   let schedule = Schedule::blocked(5, 3, Neighbours { below: false, above_end: None });
-  let run = Run {
-    fields: &fields,
-    source: None,
-    faces: None,
-    weights: None,
-    timed: None,
-    control: &control,
-    band: &band,
-    stencil: &stencil(),
-    schedule,
-  };
+  let stencil = stencil();
+  let run = bare(&fields, &control, &band, &stencil, schedule);
   // SAFETY: one thread, both buffers live for the call.
   let outcome = unsafe { run_band(&run, 1000, 0) }.unwrap();
   assert_eq!(outcome, calor::schedule::Outcome { steps: 5, abandoned: false, lost: false });
