@@ -277,19 +277,25 @@ describe('bench helpers', () => {
 })
 
 describe('the in-cache ratio table', () => {
-  const cell = (nodes: number, threads: number, median: number) => ({
+  const cell = (nodes: number, threads: number, median: number, max = median) => ({
     nodes,
     threads,
     backend: 'native',
     dims: 2,
-    mlups: { median },
+    mlups: { median, max },
   })
 
-  it("divides each larger grid's native rate by 258²'s on the same thread count", () => {
-    const cells = [cell(258, 1, 4000), cell(258, 2, 8000), cell(2050, 1, 3000), cell(2050, 2, 6800), cell(130, 1, 1)]
+  it("divides each larger grid's native rate by 258²'s on the same thread count, medians and best runs", () => {
+    const cells = [
+      cell(258, 1, 4000, 5000),
+      cell(258, 2, 8000),
+      cell(2050, 1, 3000, 4500),
+      cell(2050, 2, 6800),
+      cell(130, 1, 1),
+    ]
     const lines = inCacheTable(cells).split('\n')
-    expect(lines[0].split(/\s{2,}/)).toEqual(['grid', '÷ 258² 1 thr', '÷ 258² 2 thr'])
-    expect(lines.slice(-1)[0].split(/\s+/)).toEqual(['2050²', '0.75', '0.85'])
+    expect(lines[0].split(/\s{2,}/)).toEqual(['grid', '÷ 258² 1 thr (median / best)', '÷ 258² 2 thr (median / best)'])
+    expect(lines.slice(-1)[0].split(/\s{2,}/)).toEqual(['2050²', '0.75 / 0.90', '0.85 / 0.85'])
     expect(lines).toHaveLength(2)
   })
 
