@@ -2,8 +2,8 @@
  * Temporal blocking (native backend): how many steps one pass over memory advances, and how many units
  * the wavefront advances per level. Bands that fit in a core's cache gain nothing; larger ones are swept
  * once per k steps, with the units in flight (about k + tile + 3 per buffer: rows in 2D, planes in 3D)
- * kept in cache. Blocking needs bands of at
- * least 2k units, and is off on a periodic slowest axis (its ghost units join the first and last bands).
+ * kept in cache. Blocking needs bands of at least 2k units, and is off on a periodic slowest axis (its
+ * ghost units join the first and last bands).
  */
 import type { Band } from '../parallel/partition.js'
 import type { Problem } from '../options/problem.js'
@@ -68,7 +68,7 @@ export function blocking(problem: Problem, bands: readonly Band[]): Blocking {
   const unitBytes = unitLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT
   const cache = is3d(grid) ? kPlaneCacheBytes : kCacheBytes
   const units = bands.map((b) => b.end - b.start)
-  const fit = Math.floor(Math.min(...units) / 2)
+  const fewest = Math.min(...units)
   const tile = is3d(grid) ? 1 : Math.max(1, Math.min(kMaxTile, Math.round(kTileBytes / (arrays * unitBytes))))
   let k = problem.temporalBlocking
   if (k === 'auto') {
@@ -77,9 +77,10 @@ export function blocking(problem: Problem, bands: readonly Band[]): Blocking {
     const bandFits = arrays * Math.max(...units) * unitBytes * sharers <= cache
     const [depthBytes, most] = is3d(grid)
       ? [cache, kMaxDepth.planes]
-      : [kDepthBytes, Math.min(kMaxDepth.rows, Math.floor(Math.min(...units) / kRowsPerDepth))]
+      : [kDepthBytes, Math.min(kMaxDepth.rows, Math.floor(fewest / kRowsPerDepth))]
+    // Planes go one at a time, and their budget (measured before tiles) counts k + 3 of them.
     const inFlight = 3 + (is3d(grid) ? 0 : tile)
     k = bandFits ? 1 : Math.max(2, Math.min(most, Math.floor(depthBytes / (arrays * unitBytes)) - inFlight))
   }
-  return { k: Math.max(1, Math.min(k, fit)), tile }
+  return { k: Math.max(1, Math.min(k, Math.floor(fewest / 2))), tile }
 }

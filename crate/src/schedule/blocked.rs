@@ -7,9 +7,10 @@
 //! Phase 1 (no synchronisation): each thread sweeps its band as a wavefront: for each front r going
 //! up, it advances row r to level 1, row r − 1 to level 2, …, row r − k + 1 to level k, so the rows in
 //! flight stay in cache. With a tile of T rows the front moves up T rows at a time and each level
-//! advances T rows in one call: the order changes, the bits do not. Near a boundary with another thread's band, row levels are capped at
-//! 1 + (distance to the boundary): the edge row stops at level 1, so the neighbour only ever reads
-//! our edge row at level 0, which we never overwrite in this phase (and vice versa).
+//! advances T rows in one call: the order changes, the bits do not. Near a boundary with another
+//! thread's band, row levels are capped at 1 + (distance to the boundary): the edge row stops at
+//! level 1, so the neighbour only ever reads our edge row at level 0, which we never overwrite in
+//! this phase (and vice versa).
 //! Barrier. Phase 2: each thread raises the "valley" at its upper band boundary (rows on both sides
 //! within k − 1 of it) one level at a time to k. Bands of at least 2k rows keep valleys apart.
 //! Barrier. Every row is at level k.
