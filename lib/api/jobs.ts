@@ -2,6 +2,7 @@
  * A sweep's jobs: running one, turning one into data that can cross to a pool worker, and its estimated
  * cost. A job with one thread runs in the pool worker's own thread (no nested workers).
  */
+import { settleInitial } from '../model/constant.js'
 import { unpackField } from '../model/field.js'
 import { validateOptions } from '../options/validate.js'
 import { runSolve } from './solve.js'
@@ -56,7 +57,10 @@ export function prepareJob(options: SolveOptions): SolveOptions {
   const problem = validateOptions(options, true)
   const { initial: _initial, source: _source, ...rest } = options
   // The problem's fields are halo-padded shared buffers: hand the job plain nx·ny values.
-  const prepared: SolveOptions = { ...rest, initial: unpackField(problem.grid, problem.initial) }
+  const prepared: SolveOptions = {
+    ...rest,
+    initial: unpackField(problem.grid, settleInitial(problem.grid, problem.sides, problem.initial)),
+  }
   if (problem.source !== null) prepared.source = unpackField(problem.grid, problem.source)
   return prepared
 }

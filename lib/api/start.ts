@@ -3,9 +3,10 @@
  * included), the source, the control block, the bands, the stepper's schedule and the gang of workers.
  */
 import { evolvingNodes } from '../model/boundary/index.js'
+import { type ConstantFill, fillConstantUnits, forgetDeferred, handOver } from '../model/constant.js'
 import { computeFaces, faceViews, needsFaces, refreshVaryingGhosts } from '../model/faces.js'
 import { allocateShared, fillHalo, ghostRows, packField } from '../model/field.js'
-import { is3d, nodeCountOf, paddedLengthOf, unitLengthOf } from '../model/grid.js'
+import { is3d, nodeCountOf, paddedLengthOf, unitCountOf, unitLengthOf } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 import { createControlBlock } from '../parallel/control.js'
 import { Gang, type Lockstep } from '../parallel/gang.js'
@@ -36,22 +37,33 @@ function allocateFields(
   bands: Band[],
   faces: Float64Array | null,
   t0: number,
-): [Float64Array, Float64Array] {
+): { fields: [Float64Array, Float64Array]; fill: ConstantFill | null } {
+  const { grid, sides, ghosts } = problem
   const a = problem.initial
   // The buffer evolves from here on: a second solver of the same Problem would start from the wrong field.
   if (taken.has(a)) throw new Error('internal: a Problem can start only one solver (validate the options again)')
   taken.add(a)
-  if (saved !== undefined) packField(problem.grid, saved, a)
-  const views = faces === null ? undefined : faceViews(faces, paddedLengthOf(problem.grid))
-  fillHalo(problem.grid, a, problem.ghosts, views)
-  // Without faces, mirror sides whose data vary take their ghosts per cell here (and from the side ring after).
-  if (views === undefined) refreshVaryingGhosts(problem.grid, problem.sides, problem.ghosts, a, problem.diffusivity, t0)
-  const b = allocateShared(problem.grid)
+  if (saved !== undefined) {
+    forgetDeferred(a)
+    packField(grid, saved, a)
+  }
+  const views = faces === null ? undefined : faceViews(faces, paddedLengthOf(grid))
   const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
-  const unit = unitLengthOf(problem.grid)
+  // A constant initial field is filled by the workers, each its own band; here only the units outside them.
+  const fill = handOver(grid, sides, ghosts, a)
+  if (fill === null) fillHalo(grid, a, ghosts, views)
+  else
+    [
+      fillConstantUnits(fill, a, 1, first, views?.cells),
+      fillConstantUnits(fill, a, end, unitCountOf(grid) + 1, views?.cells),
+    ]
+  // Without faces, mirror sides whose data vary take their ghosts per cell here (and from the side ring after).
+  if (views === undefined) refreshVaryingGhosts(grid, sides, ghosts, a, problem.diffusivity, t0)
+  const b = allocateShared(grid)
+  const unit = unitLengthOf(grid)
   b.set(a.subarray(0, first * unit))
   b.set(a.subarray(end * unit), end * unit)
-  return [a, b]
+  return { fields: [a, b], fill }
 }
 
 /** Initial fields that already became a solver's first buffer. */
@@ -86,7 +98,13 @@ function bandsOf(problem: Problem): Band[] {
 
 type Shared = Pick<WorkerInit, 'fields' | 'source' | 'faces' | 'weights' | 'timed' | 'control'>
 
-function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared: Shared): WorkerInit[] {
+function workerInits(
+  problem: Problem,
+  bands: Band[],
+  schedule: Schedule,
+  shared: Shared,
+  fill: ConstantFill | null,
+): WorkerInit[] {
   const jobs = ghostRows(problem.grid, problem.ghosts)
   return bands.map((band, p) => ({
     ...shared,
@@ -101,6 +119,7 @@ function workerInits(problem: Problem, bands: Band[], schedule: Schedule, shared
       .map(({ target, inside, boundary, rule }) => ({ target, inside, boundary, rule })),
     schedule: schedule.bands[p],
     flushSubnormals: problem.flushSubnormals,
+    fill,
     copyRows: copyRowsOf(band),
   }))
 }
@@ -121,7 +140,7 @@ export async function startGang(
   const stepper = stepperFor(problem.method)
   const faces = sharedFaces(problem, t0)
   const bands = bandsOf(problem)
-  const fields = allocateFields(problem, saved, bands, faces, t0)
+  const { fields, fill } = allocateFields(problem, saved, bands, faces, t0)
   // The problem's padded source is the workers' source buffer (a source of t is rewritten in it per step).
   const timed = new TimedData(problem, fields, faces, problem.source)
   const schedule = stepper.schedule(problem, bands)
@@ -134,7 +153,7 @@ export async function startGang(
     timed: timed.ring,
     control: control.buffer as SharedArrayBuffer,
   }
-  const inits = workerInits(problem, bands, schedule, shared)
+  const inits = workerInits(problem, bands, schedule, shared, fill)
   const gang =
     inThread && inits.length === 1
       ? await InlineGang.start(inits[0])

@@ -6,7 +6,7 @@
 import type { GhostRule, GhostRules } from './boundary/index.js'
 import { type GhostCells, mirrored, mirroredCell } from './boundary/rule.js'
 import type { FaceViews } from './faces.js'
-import { forEachRow, type Grid, is3d, nodeCountOf, paddedLengthOf, planeOf, strideOf, unitCountOf } from './grid.js'
+import { forEachRow, type Grid, is3d, nodeCountOf, paddedLengthOf, unitCountOf, unitLengthOf } from './grid.js'
 import { adviseHugePages } from './pages.js'
 
 /**
@@ -140,24 +140,42 @@ const cellRow = (cells: GhostCells, r: number, stride: number): GhostCells => ({
  * (columns, then the plane's ghost rows), then the ghost planes.
  */
 export function fillHalo(grid: Grid, field: Float64Array, rules: GhostRules, faces?: FaceViews): void {
-  if (is3d(grid)) return fillHalo3d(grid, field, rules, faces?.cells)
-  const stride = strideOf(grid)
-  const cells = faces?.cells
-  for (let j = 1; j <= grid.ny; j++) fillGhostColumns(field, j * stride, grid.nx, rules.left, rules.right, cells)
-  const row = (r: number) => field.subarray(r * stride, (r + 1) * stride)
-  for (const g of ghostRows(grid, rules)) {
-    const own = cells === undefined ? undefined : cellRow(cells, g.target, stride)
-    fillGhostRow(row(g.target), row(g.inside), row(g.boundary), g.rule, own)
+  fillUnitHalos(grid, field, rules, 1, unitCountOf(grid) + 1, faces?.cells)
+  fillGhostUnits(grid, field, ghostRows(grid, rules), faces?.cells)
+}
+
+/**
+ * The halo within padded node units from…to − 1 (rows in 2D: their ghost columns; planes in 3D: their
+ * ghost columns and ghost rows), from their node values; `cells`, a variable diffusivity's ghost cells.
+ */
+export function fillUnitHalos(
+  grid: Grid,
+  field: Float64Array,
+  rules: GhostRules,
+  from: number,
+  to: number,
+  cells?: GhostCells,
+): void {
+  const unit = unitLengthOf(grid)
+  for (let u = from; u < to; u++) {
+    const own = cells === undefined ? undefined : cellRow(cells, u, unit)
+    if (is3d(grid)) fillPlaneHalo(field.subarray(u * unit, (u + 1) * unit), grid.nx, grid.ny, rules, 1, grid.ny, own)
+    else fillGhostColumns(field, u * unit, grid.nx, rules.left, rules.right, cells)
   }
 }
 
-function fillHalo3d(grid: Grid, field: Float64Array, rules: GhostRules, cells?: GhostCells): void {
-  const plane = planeOf(grid)
-  const unit = (k: number) => field.subarray(k * plane, (k + 1) * plane)
-  const own = (k: number) => (cells === undefined ? undefined : cellRow(cells, k, plane))
-  for (let k = 1; k <= grid.nz; k++) fillPlaneHalo(unit(k), grid.nx, grid.ny, rules, 1, grid.ny, own(k))
-  for (const g of ghostRows(grid, rules)) {
-    fillGhostRow(unit(g.target), unit(g.inside), unit(g.boundary), g.rule, own(g.target))
+/** The ghost units `jobs` (rows in 2D, planes in 3D), from the units they are made of. */
+export function fillGhostUnits(
+  grid: Grid,
+  field: Float64Array,
+  jobs: readonly Omit<GhostRow, 'owner'>[],
+  cells?: GhostCells,
+): void {
+  const unit = unitLengthOf(grid)
+  const at = (u: number) => field.subarray(u * unit, (u + 1) * unit)
+  for (const g of jobs) {
+    const own = cells === undefined ? undefined : cellRow(cells, g.target, unit)
+    fillGhostRow(at(g.target), at(g.inside), at(g.boundary), g.rule, own)
   }
 }
 

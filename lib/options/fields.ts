@@ -4,6 +4,7 @@
  * padded field is what the workers run on (see api/start.ts), so the only field memory is the fields'.
  */
 import type { FieldInit } from '../api/types.js'
+import { deferConstant } from '../model/constant.js'
 import { allocateShared } from '../model/field.js'
 import { forEachRow, type Grid, is3d, nodeCountOf, nodeText } from '../model/grid.js'
 import { describe, fail, finiteNumber } from './check.js'
@@ -82,6 +83,15 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
     return out
   }
   return evaluate(name, value, grid, (visit) => forEachRow(grid, visit), out)
+}
+
+/**
+ * `options.initial` as parseFieldInit reads it, except a number: its padded field is left untouched, to be
+ * filled where it is used (model/constant.ts), and the fixed sides' values are applied then too.
+ */
+export function parseInitial(value: FieldInit, grid: Grid): Float64Array {
+  if (typeof value === 'number') return deferConstant(grid, finiteNumber('options.initial', value))
+  return parseFieldInit('options.initial', value, grid)
 }
 
 /**

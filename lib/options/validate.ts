@@ -7,6 +7,7 @@
 import { asOptionsErrors } from '../api/errors.js'
 import type { SolveOptions } from '../api/types.js'
 import { applyFixed, ghostRules, parseBoundary, type Sides, transferAcross } from '../model/boundary/index.js'
+import { isDeferred } from '../model/constant.js'
 import { checkScales, checkStable, parseDiffusivity, stabilityLimit } from '../model/equation.js'
 import { needsFaces } from '../model/faces.js'
 import { type AxisZ, type Grid, is3d, makeGrid, nodeCountOf, paddedIndex } from '../model/grid.js'
@@ -15,7 +16,7 @@ import type { Tracker } from '../trackers/tracker.js'
 import { checkKeys, describe, fail, integerAtLeast, isPlainObject, positiveNumber } from './check.js'
 import { checkImplicit3d, parseMethod, parseTimeStep, parseUntil } from './method.js'
 import { parseCheckpoint, parseResume } from './checkpoint.js'
-import { parseFieldInit, parseSource } from './fields.js'
+import { parseInitial, parseSource } from './fields.js'
 import { parseFrames } from './frames.js'
 import { checkDuration, checkMemory, checkSteps, checkThreads, memoryNeeds } from './limits.js'
 import { parseProbes } from './probes.js'
@@ -183,9 +184,10 @@ function readProblem(raw: SolveOptions, forSolve: boolean, scope: FieldScope): P
     )
   }
   const resume = parseResume(options.resume)
-  const initial =
-    scope === 'whole' ? parseFieldInit('options.initial', options.initial ?? 0, grid) : new Float64Array(0)
-  if (scope === 'whole') applyFixed(grid, sides, initial, (i, j, k) => paddedIndex(grid, i, j, k))
+  const initial = scope === 'whole' ? parseInitial(options.initial ?? 0, grid) : new Float64Array(0)
+  // A constant's fixed values come with its deferred filling (model/constant.ts).
+  if (scope === 'whole' && !isDeferred(initial))
+    applyFixed(grid, sides, initial, (i, j, k) => paddedIndex(grid, i, j, k))
   const parsed = options.source === undefined || scope === 'none' ? null : parseSource(options.source, grid)
   const [source, sourceScale, sourceAt] = [parsed?.field ?? null, parsed?.scale ?? null, parsed?.at ?? null]
   const fields = { initial, source, sourceScale, sourceAt }

@@ -6,7 +6,7 @@
  * thread writing the control block (or from terminating this thread).
  */
 import { WorkerError } from '../api/errors.js'
-import { copyOwnRows } from './band.js'
+import { prepareOwnRows } from './band.js'
 import { kAbortNow, kNonFinite, kStopRequest } from './control.js'
 import type { RunRequest, RunOutcome, WorkerInit } from './protocol.js'
 import type { Lockstep, RunResult } from './gang.js'
@@ -28,7 +28,7 @@ export class InlineGang implements Lockstep {
   /** Loads the backend's run loop for the one band `init` describes. */
   static async start(init: WorkerInit): Promise<InlineGang> {
     const run = await (await runnerFor(init))(init)
-    copyOwnRows(init)
+    prepareOwnRows(init)
     return new InlineGang(init, run)
   }
 

@@ -2,6 +2,7 @@
 import type { Backend } from '../api/types.js'
 import type { StencilSpec } from '../backends/kernel.js'
 import type { GhostRule } from '../model/boundary/index.js'
+import type { ConstantFill } from '../model/constant.js'
 import type { RingLayout } from '../model/side-ring.js'
 import type { BandSchedule, StepSpec } from '../steppers/schedule.js'
 import type { Band } from './partition.js'
@@ -44,6 +45,11 @@ export interface WorkerInit {
   readonly schedule: BandSchedule
   /** Store subnormal results (rows and ghost rows) as +0, right after they are written. */
   readonly flushSubnormals: boolean
+  /**
+   * A constant initial field this worker writes into its own units of fields[0] (node values, fixed values,
+   * halo, its ghost rows) before it copies them: see model/constant.ts. Null when the field is already filled.
+   */
+  readonly fill: ConstantFill | null
   /**
    * Padded rows [first, end) this worker copies from fields[0] into fields[1] before it reports ready:
    * the second buffer is filled by all workers in parallel (the main thread copies the other rows).

@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 
-import { copyOwnRows } from './band.js'
+import { prepareOwnRows } from './band.js'
 import { BarrierAbandoned } from './barrier.js'
 import { busyAgain, releasedBuffers } from './collect.js'
 import { abandon } from './control.js'
@@ -51,7 +51,7 @@ function sharedBytes(init: WorkerInit): number {
 async function open(init: WorkerInit): Promise<Session> {
   busyAgain()
   const run = await (await runnerFor(init))(init)
-  copyOwnRows(init)
+  prepareOwnRows(init)
   return { init, run, control: new Int32Array(init.control) }
 }
 

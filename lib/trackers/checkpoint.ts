@@ -14,6 +14,7 @@ import { CheckpointError } from '../api/errors.js'
 import type { AdvanceOptions } from '../api/types.js'
 import { functionId } from '../model/boundary/data.js'
 import { kSideNames, kSideNames3d, type Side } from '../model/boundary/index.js'
+import { settleInitial } from '../model/constant.js'
 import { forEachRow, type Grid, is3d } from '../model/grid.js'
 import type { Problem, StartState } from '../options/problem.js'
 import { stepsFor } from '../steppers/stepper.js'
@@ -103,7 +104,7 @@ function physicsOf(problem: Problem): Physics {
         ? {}
         : { back: side(sides.back), front: side(sides.front) }),
     },
-    initialSha256: sha256OfValues(nodeRows(grid, problem.initial)),
+    initialSha256: sha256OfValues(nodeRows(grid, settleInitial(grid, sides, problem.initial))),
     sourceSha256: source === null ? null : sha256OfValues(nodeRows(grid, source)),
     diffusivitySha256: diffusivityField === null ? null : sha256OfValues(diffusivityField),
     sourceTime: time,

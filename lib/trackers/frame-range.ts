@@ -9,6 +9,7 @@
  * the manifest says so (and marks every frame that leaves it as saturated): never silently.
  */
 import type { Side } from '../model/boundary/index.js'
+import { settleInitial } from '../model/constant.js'
 import { forEachRow, type Grid } from '../model/grid.js'
 import type { Problem } from '../options/problem.js'
 
@@ -53,7 +54,7 @@ function sourceBound(problem: Problem, v: number): [number, number] | undefined 
 /** The fixed colour range of a run and, when it is not the initial field's own, why. */
 export function fixedRange(problem: Problem): FixedRange {
   // The problem's fields are halo-padded: read their node cells only.
-  const [lo, hi] = extremes(problem.grid, problem.initial)
+  const [lo, hi] = extremes(problem.grid, settleInitial(problem.grid, problem.sides, problem.initial))
   if (hi > lo) return { range: [lo, hi], note: undefined }
   const bound = sourceBound(problem, lo)
   if (bound !== undefined) {

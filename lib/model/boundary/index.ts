@@ -25,6 +25,12 @@ export type { GhostRule } from './rule.js'
 
 /** The four sides of the plane, and in 3D back and front too (absent in 2D). */
 export type Sides = Readonly<Record<SideName, Side>> & { readonly back?: Side; readonly front?: Side }
+/** What the fixed values of the sides are made of (plain data when no side's data vary). */
+export type FixedSide = Pick<Side, 'fixed' | 'value' | 'varying' | 'valueAt'>
+export type FixedSides = Readonly<Record<SideName, FixedSide>> & {
+  readonly back?: FixedSide
+  readonly front?: FixedSide
+}
 /** Each side's ghost rule, as `Sides`. */
 export type GhostRules = Readonly<Record<SideName, GhostRule>> & {
   readonly back?: GhostRule
@@ -179,16 +185,16 @@ export const mean = (a: number, b: number) => (Number.isFinite(a + b) ? (a + b) 
  */
 export function fixedValues(
   grid: Grid,
-  sides: Sides,
+  sides: FixedSides,
   t: number,
   set: (i: number, j: number, v: number, k: number) => void,
   only = false,
 ): void {
   if (is3d(grid)) return fixedValues3d(grid, sides, t, set, only)
   const { nx, ny, dx, dy } = grid
-  const use = (side: Side) => side.fixed && (!only || side.varying === true)
-  const valueOf = (side: Side, i: number, j: number) => side.valueAt?.(i * dx, j * dy, t) ?? side.value
-  const put = (i: number, j: number, side: Side) => {
+  const use = (side: FixedSide) => side.fixed && (!only || side.varying === true)
+  const valueOf = (side: FixedSide, i: number, j: number) => side.valueAt?.(i * dx, j * dy, t) ?? side.value
+  const put = (i: number, j: number, side: FixedSide) => {
     if (use(side)) set(i, j, valueOf(side, i, j), 0)
   }
   for (let j = 0; j < ny; j++) [put(0, j, sides.left), put(nx - 1, j, sides.right)]
@@ -224,7 +230,7 @@ export function applyFixed(
  */
 function fixedValues3d(
   grid: Grid,
-  sides: Sides,
+  sides: FixedSides,
   t: number,
   set: (i: number, j: number, v: number, k: number) => void,
   only: boolean,
@@ -233,7 +239,7 @@ function fixedValues3d(
   const visit = (i: number, j: number, k: number) => {
     const on: number[] = []
     let varying = false
-    const add = (side: Side | undefined, at: boolean) => {
+    const add = (side: FixedSide | undefined, at: boolean) => {
       if (!at || side?.fixed !== true) return
       on.push(side.valueAt?.(i * dx, j * dy, t, k * dz) ?? side.value)
       varying ||= side.varying === true
