@@ -11,8 +11,8 @@ import { adviseHugePages } from './pages.js'
 
 /**
  * A padded field of zeros on a new SharedArrayBuffer, on huge pages when it is large (see pages.ts):
- * nothing has written it yet, so whoever does first (the main thread filling the initial field, or the
- * workers copying their rows into the second field) faults it in 2 MiB at a time.
+ * nothing has written it yet, so whoever does first (the main thread evaluating the initial field, the
+ * workers filling a constant one or copying their rows into the second field) faults it in 2 MiB at a time.
  */
 export function allocateShared(grid: Grid): Float64Array {
   const field = new Float64Array(new SharedArrayBuffer(paddedLengthOf(grid) * Float64Array.BYTES_PER_ELEMENT))
