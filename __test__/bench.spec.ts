@@ -117,15 +117,21 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/^grid +native÷js 1 thr/m)
   })
 
-  it('measures solve() latency: a first call and warm calls per backend and thread count', () => {
+  it('measures solve() and Solver latency: a first call and warm calls per backend and thread count', () => {
     expect(result.latency.problem).toEqual({ nodes: 65, steps: 10 })
-    const keys = result.latency.cells.map((c: { backend: string; threads: unknown }) => `${c.backend} ${c.threads}`)
-    expect(keys.sort()).toEqual(['js 1', 'js 2', 'js default', 'native 1', 'native 2', 'native default'])
+    const keys = result.latency.cells.map(
+      (c: { api: string; backend: string; threads: unknown }) => `${c.api} ${c.backend} ${c.threads}`,
+    )
+    expect(keys.sort()).toEqual(
+      ['Solver js 2', 'Solver native 2'].concat(
+        ['js 1', 'js 2', 'js default', 'native 1', 'native 2', 'native default'].map((k) => `solve ${k}`),
+      ),
+    )
     for (const c of result.latency.cells) {
       expect([c.firstMs, c.warmMs.median, c.warmMs.min].every(positive)).toBe(true)
       expect(c.calls).toBe(11)
     }
-    expect(stdout).toMatch(/^backend +threads +first call ms/m)
+    expect(stdout).toMatch(/^api +backend +threads +first call ms/m)
   })
 
   it('describes the machine, writes a dated copy and a chart, and prints the table', () => {

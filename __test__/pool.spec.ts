@@ -1,5 +1,5 @@
 /**
- * solve()'s warm pool (lib/parallel/pool.ts): a second solve() reuses the first one's workers, with the
+ * The warm pool (lib/parallel/pool.ts): a second solve() (or Solver) reuses the first one's workers, with the
  * same bits as fresh ones; the pool never keeps a process alive, never lends one worker to two gangs at
  * once, replaces a worker that died, survives an abort, and keeps none of a finished solve's memory.
  */
@@ -40,9 +40,10 @@ const plate = (threads: number, backend: (typeof kBackends)[number], phase = 0):
   backend,
 })
 
-/** The same problem on a Solver of its own (fresh workers, never the pool's). */
+/** The same problem on a Solver of its own, on fresh workers (the pool's idle ones are ended first). */
 async function fresh(options: SolveOptions): Promise<Float64Array> {
   const { steps, ...rest } = options
+  await closeWarmPool()
   await using solver = await Solver.create(rest)
   await solver.advance({ steps: steps! })
   return solver.field()
@@ -64,6 +65,21 @@ describe.each(kBackends)('the warm pool (%s backend)', (backend) => {
     expect(started.length).toBe(before)
     expect(sameBits(second.field, first.field)).toBe(true)
     expect(sameBits(second.field, await fresh(plate(threads, backend)))).toBe(true)
+  })
+
+  it.each([1, 2])('a Solver created after another was closed (%i threads) starts no worker', async (threads) => {
+    const { steps, ...rest } = plate(threads, backend)
+    const once = async () => {
+      await using solver = await Solver.create(rest)
+      await solver.advance({ steps: steps! })
+      return solver.field()
+    }
+    const first = await once()
+    const before = started.length
+    const second = await once()
+    expect(started.length).toBe(before)
+    expect(sameBits(second, first)).toBe(true)
+    expect(sameBits(second, await fresh(plate(threads, backend)))).toBe(true)
   })
 
   it('lends a worker to one gang at a time: a solve() inside another takes other workers', async () => {

@@ -10,7 +10,7 @@ import { AbortError, type Progress, type SolveOptions, Solver, solve } from 'cal
 
 import { gaussian } from './exact.js'
 import { kMatrix, sameBits } from './helpers.js'
-import { idleWorkers } from './live-workers.js'
+import { idleWorkers, liveWorkers } from './live-workers.js'
 
 /** Every worker thread started while this file runs (Node emits 'worker' on process for each one). */
 const started: Worker[] = []
@@ -110,16 +110,18 @@ describe.each(kMatrix)('Solver on $backend with $threads threads', ({ backend, t
   })
 
   it('closes once, idempotently, also through await using, and refuses to advance afterwards', async () => {
-    const before = started.length
     let escaped: Solver | undefined
+    let mine: Worker[] = []
     {
       await using solver = await Solver.create(options)
       escaped = solver
       await solver.advance({ steps: 2 })
+      mine = [...liveWorkers.keys()] as Worker[]
     }
-    const mine = started.slice(before)
+    // Its workers left its gang: back in the warm pool, or ended if the pool was full.
     expect(mine).toHaveLength(threads)
-    expect(mine.every(exited)).toBe(true)
+    expect(mine.every(released)).toBe(true)
+    expect(mine.some((w) => liveWorkers.has(w))).toBe(false)
     await escaped.close()
     await escaped.close()
     await expect(escaped.advance({ steps: 1 })).rejects.toThrow('Solver.advance(): the solver is closed')

@@ -2,7 +2,9 @@
  * Latency of small solves (issue 17, item 3): `solve()` of 65² for 10 steps, the first call of a process
  * (it starts the workers and loads the kernel) and the calls after it (on the warm pool's workers). Each
  * cell runs in a fresh child process, so that its first call really is the first. Run as a script, this
- * file is that child: `node bench/latency.mjs <backend> <threads|default> <calls>` prints one JSON line.
+ * file is that child: `node bench/latency.mjs <backend> <threads|default> <calls> [solve|Solver]` prints one
+ * JSON line. The 'Solver' cells time the same problem as Solver.create, advance, field() and close() in a
+ * loop (its workers come from the same warm pool).
  *
  * And the time of `Solver.create` on a large grid (item 4), from initial 0 and from a function, with the
  * fields on huge pages and without (CALOR_HUGE_PAGES=0), against one plain step of the same solver and
@@ -20,8 +22,22 @@ const run = promisify(execFile)
 export const kLatencyProblem = { nodes: 65, steps: 10 }
 const kWarmCalls = { quick: 10, full: 40 }
 
-/** The child: times `calls` solve()s in a row and prints { first, warm: [ms…], threads }. */
-async function child(backend, threads, calls) {
+/** One call of the problem through `api`: solve(), or a Solver created, advanced and closed; its threads. */
+async function callOnce(api, options) {
+  if (api === 'solve') return (await solve(options)).stats.threads
+  const { steps, ...rest } = options
+  const solver = await Solver.create(rest)
+  try {
+    await solver.advance({ steps })
+    solver.field()
+    return solver.threads
+  } finally {
+    await solver.close()
+  }
+}
+
+/** The child: times `calls` calls through `api` in a row and prints { first, warm: [ms…], threads }. */
+async function child(backend, threads, calls, api) {
   const { nodes, steps } = kLatencyProblem
   const options = {
     grid: { nx: nodes, ny: nodes },
@@ -34,30 +50,31 @@ async function child(backend, threads, calls) {
   let used = 0
   for (let k = 0; k < calls; k++) {
     const started = performance.now()
-    used = (await solve(options)).stats.threads
+    used = await callOnce(api, options)
     times.push(performance.now() - started)
   }
   console.log(JSON.stringify({ first: times[0], warm: times.slice(1), threads: used }))
 }
 
-/** One cell: a child process for (backend, threads); its first call and the median of the warm ones, in ms. */
-async function measureCell(backend, threads, calls) {
+/** One cell: a child process for (api, backend, threads); its first call and its warm ones, in ms. */
+async function measureCell(backend, threads, calls, api) {
   const script = fileURLToPath(import.meta.url)
-  const { stdout } = await run(process.execPath, [script, backend, String(threads), String(calls)])
+  const { stdout } = await run(process.execPath, [script, backend, String(threads), String(calls), api])
   const { first, warm, threads: used } = JSON.parse(stdout)
-  return { backend, threads, threadsUsed: used, firstMs: first, warmMs: summarize(warm), calls }
+  return { api, backend, threads, threadsUsed: used, firstMs: first, warmMs: summarize(warm), calls }
 }
 
-/** Every latency cell: both backends, with the default thread count and with 1 and 2 threads. */
+/** Every latency cell: solve() on both backends with the default thread count and 1 and 2 threads; a Solver on 2. */
 export async function measureLatency(config, log) {
   const calls = 1 + (config.quick ? kWarmCalls.quick : kWarmCalls.full)
   const cells = []
-  for (const threads of ['default', 1, 2]) {
+  const plan = [...['default', 1, 2].map((threads) => ['solve', threads]), ['Solver', 2]]
+  for (const [api, threads] of plan) {
     for (const backend of config.backends) {
-      const cell = await measureCell(backend, threads, calls)
+      const cell = await measureCell(backend, threads, calls, api)
       const warm = cell.warmMs
       log(
-        `  latency ${kLatencyProblem.nodes}² × ${kLatencyProblem.steps} steps, ${backend}, threads ${threads} ` +
+        `  latency ${kLatencyProblem.nodes}² × ${kLatencyProblem.steps} steps, ${api}, ${backend}, threads ${threads} ` +
           `(${cell.threadsUsed} used): first ${cell.firstMs.toFixed(1)} ms, warm ${warm.median.toFixed(2)} ms ` +
           `(${warm.min.toFixed(2)}–${warm.max.toFixed(2)})`,
       )
@@ -144,5 +161,5 @@ export async function measureCreate(config, log, nodes = config.quick ? 514 : 81
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [mode, ...rest] = process.argv.slice(2)
   if (mode === 'create') await createChild(Number(rest[0]), rest[1], Number(rest[2]))
-  else await child(mode, rest[0], Number(rest[1]))
+  else await child(mode, rest[0], Number(rest[1]), rest[2] ?? 'solve')
 }

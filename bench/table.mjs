@@ -127,6 +127,7 @@ export function inCacheTable(cells, markdown = false) {
 /** solve() latency: the first call of a process and the warm calls after it, in ms. */
 export function latencyTable(latency, markdown = false) {
   const rows = latency.cells.map((c) => [
+    c.api ?? 'solve',
     c.backend,
     c.threads === 'default' ? `default (${c.threadsUsed})` : String(c.threads),
     c.firstMs.toFixed(1),
@@ -134,8 +135,8 @@ export function latencyTable(latency, markdown = false) {
     `${c.warmMs.min.toFixed(2)}–${c.warmMs.max.toFixed(2)}`,
     String(c.calls - 1),
   ])
-  const header = ['backend', 'threads', 'first call ms', 'warm ms median', 'warm min–max', 'warm calls']
-  return layout(header, rows, { markdown, left: 2 })
+  const header = ['api', 'backend', 'threads', 'first call ms', 'warm ms median', 'warm min–max', 'warm calls']
+  return layout(header, rows, { markdown, left: 3 })
 }
 
 /** Instructions per cell update under callgrind. */

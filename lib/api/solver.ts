@@ -46,7 +46,7 @@ const unclosed = new FinalizationRegistry((gang: Lockstep) => {
   void gang.terminate()
   if (!warnedUnclosed) {
     warnedUnclosed = true
-    process.emitWarning('A calor Solver was garbage-collected without close(); its workers were stopped', {
+    process.emitWarning('A calor Solver was garbage-collected without close(); its workers were released', {
       code: 'CALOR_UNCLOSED_SOLVER',
       detail: 'Call solver.close() when done, or declare it with `await using` (Node 22+).',
     })
@@ -109,7 +109,8 @@ export class Solver implements AsyncDisposable {
 
   /** Validates the options, allocates shared memory and starts the workers. `steps`/`tEnd` are taken by `advance()`. */
   static async create(options: SolverOptions): Promise<Solver> {
-    const solver = await Solver.fromProblem(validateOptions(options as SolveOptions, false))
+    // Its workers come from the warm pool and go back to it on close(), as solve()'s do.
+    const solver = await Solver.fromProblem(validateOptions(options as SolveOptions, false), [], undefined, false, true)
     solver.#options = options as SolveOptions
     return solver
   }
@@ -148,7 +149,7 @@ export class Solver implements AsyncDisposable {
     applyFixed(problem.grid, problem.sides, field, undefined, this.#t)
     this.#busy = true
     try {
-      const started = await startGang(problem, field, false, this.#t)
+      const started = await startGang(problem, field, false, this.#t, true)
       await this.#gang.terminate()
       this.#adopt(problem, started)
       this.#options = { ...this.#options, ...changes }
@@ -161,7 +162,8 @@ export class Solver implements AsyncDisposable {
    * @internal A solver for a validated problem, with `extra` trackers before the problem's own, starting
    * from a saved field, step and time (`start`) instead of the problem's initial field; `inThread` runs a
    * one-band problem in the calling thread (see parallel/inline.ts); `warm` takes the workers from the warm
-   * pool and gives them back on close (solve() only: a Solver's close() ends its workers).
+   * pool and gives them back on close (solve(), and Solver.create: a loop of create, advance and close then
+   * starts no thread after the first).
    */
   static async fromProblem(
     problem: Problem,

@@ -128,7 +128,7 @@ function workerInits(
  * Allocates the second field, plans the schedule and starts the workers from the problem's initial field
  * (or from `saved`, nx·ny values) at time t0; rejects if `problem.signal` fires first. `inThread`: a
  * one-band run goes in the calling thread (never the main thread: it blocks while it runs). `warm`: the
- * workers come from the warm pool and go back to it (solve(); see parallel/pool.ts).
+ * workers come from the warm pool and go back to it (solve() and Solver.create; see parallel/pool.ts).
  */
 export async function startGang(
   problem: Problem,

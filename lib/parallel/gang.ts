@@ -2,7 +2,7 @@
  * The gang: a set of named, persistent workers that advance in lockstep on shared memory. Started once
  * per Solver and reused for every run; a worker that fails rejects the run with a WorkerError and stops
  * the others. The gang knows no stepper: it counts the barrier releases of the run's Schedule. A warm
- * gang (solve()'s) takes its workers from the warm pool (pool.ts) and gives them back when it ends
+ * gang (solve()'s and a Solver's) takes its workers from the warm pool (pool.ts) and gives them back when it ends
  * healthy; any other starts its own and ends them.
  */
 import type { Worker } from 'node:worker_threads'

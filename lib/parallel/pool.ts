@@ -1,6 +1,7 @@
 /**
- * The warm pool: worker threads kept between gangs, so that a `solve()` after the first starts no thread
- * (starting one and loading the addon costs tens of milliseconds; a small solve, a fraction of one).
+ * The warm pool: worker threads kept between gangs, so that a `solve()` (or `Solver.create`) after the first
+ * starts no thread (starting one and loading the addon costs tens of milliseconds; a small solve, a
+ * fraction of one).
  *
  * - Lazy: no worker exists until a gang asks for one and none is idle; then one is started.
  * - Never keeps the process alive: an idle worker is unref'd, and a script ends as if it were not there.
