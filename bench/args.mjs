@@ -38,7 +38,8 @@ bandwidth and a C reference beside it; prints a table and writes JSON + an SVG c
 
 Options (defaults in brackets):
   --sweep              the sweep pool instead: makespan ÷ ideal, throughput and per-job overhead
-  --latency            only solve()'s latency: 65² × 10 steps, the first call of a process and warm calls
+  --latency            only latency: solve() (and a Solver) of 65² × 10 steps, the first call of a process and
+                       warm calls; Solver.create at 8193²
   --instructions       only instructions per cell update under valgrind's callgrind (native kernel and the
                        C yardsticks; installs valgrind from apt via scripts/setup-valgrind.sh if missing)
   --crossover          only native 1 against 2 threads on small grids [${kCrossoverSizes.join(',')}; or --sizes]
