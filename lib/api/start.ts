@@ -51,12 +51,12 @@ function allocateFields(
   const [first, end] = [copyRowsOf(bands[0])[0], copyRowsOf(bands.at(-1)!)[1]]
   // A constant initial field is filled by the workers, each its own band; here only the units outside them.
   const fill = handOver(grid, sides, ghosts, a)
-  if (fill === null) fillHalo(grid, a, ghosts, views)
-  else
-    [
-      fillConstantUnits(fill, a, 1, first, views?.cells),
-      fillConstantUnits(fill, a, end, unitCountOf(grid) + 1, views?.cells),
-    ]
+  if (fill === null) {
+    fillHalo(grid, a, ghosts, views)
+  } else {
+    fillConstantUnits(fill, a, 1, first, views?.cells)
+    fillConstantUnits(fill, a, end, unitCountOf(grid) + 1, views?.cells)
+  }
   // Without faces, mirror sides whose data vary take their ghosts per cell here (and from the side ring after).
   if (views === undefined) refreshVaryingGhosts(grid, sides, ghosts, a, problem.diffusivity, t0)
   const b = allocateShared(grid)

@@ -26,6 +26,8 @@ function fillOwnUnits(init: WorkerInit): void {
   const cells = init.faces === null ? undefined : faceViews(new Float64Array(init.faces), a.length).cells
   fillConstantUnits(init.fill, a, init.band.start + 1, init.band.end + 1, cells)
   fillGhostUnits(init.fill.grid, a, init.ghostRows, cells)
-  for (const { target } of init.ghostRows)
-    b.set(a.subarray(target * init.stride, (target + 1) * init.stride), target * init.stride)
+  for (const { target } of init.ghostRows) {
+    const at = target * init.stride
+    b.set(a.subarray(at, at + init.stride), at)
+  }
 }
