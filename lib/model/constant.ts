@@ -13,7 +13,7 @@
 import { type FixedSides, fixedValues, type GhostRules, type Sides } from './boundary/index.js'
 import type { GhostCells } from './boundary/rule.js'
 import { allocateShared, fillUnitHalos } from './field.js'
-import { type Grid, paddedIndex, unitCountOf, unitLengthOf } from './grid.js'
+import { type Grid, is3d, paddedIndex, unitCountOf, unitLengthOf } from './grid.js'
 
 /** What a worker needs to fill its units of a constant field: plain data, for a structured clone. */
 export interface ConstantFill {
@@ -58,8 +58,7 @@ export function settleInitial(grid: Grid, sides: Sides, field: Float64Array): Fl
 export function handOver(grid: Grid, sides: Sides, rules: GhostRules, field: Float64Array): ConstantFill | null {
   const value = deferred.get(field)
   if (value === undefined) return null
-  const all = Object.values(sides).filter((s) => s !== undefined)
-  if (all.some((s) => s.varying === true)) {
+  if (Object.values(sides).some((s) => s?.varying === true)) {
     settleInitial(grid, sides, field)
     return null
   }
@@ -98,13 +97,12 @@ export function fillConstantUnits(
 
 /** Node cells of padded units from…to − 1 set to `value`. */
 function fillNodeUnits(grid: Grid, field: Float64Array, value: number, from: number, to: number): void {
-  const { nx, ny, nz } = grid
-  const unit = unitLengthOf(grid)
-  const rows = nz > 1 ? ny : 1
+  // Padded unit u is node row u − 1 in 2D, node plane u − 1 (of ny rows) in 3D.
+  const rowAt = (u: number, j: number) => (is3d(grid) ? paddedIndex(grid, 0, j, u - 1) : paddedIndex(grid, 0, u - 1))
   for (let u = from; u < to; u++) {
-    for (let j = 0; j < rows; j++) {
-      const row = u * unit + (nz > 1 ? (j + 1) * (nx + 2) : 0) + 1
-      field.fill(value, row, row + nx)
+    for (let j = 0; j < (is3d(grid) ? grid.ny : 1); j++) {
+      const row = rowAt(u, j)
+      field.fill(value, row, row + grid.nx)
     }
   }
 }
