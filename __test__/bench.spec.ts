@@ -55,10 +55,11 @@ describe('npm run bench -- --quick', () => {
   let dir: string
   let result: { cells: Cell[]; [key: string]: any }
   let stdout: string
+  let stderr: string
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calor-bench-test-'))
-    ;({ stdout } = await run(process.execPath, [kScript, '--quick', '--out', dir], { encoding: 'utf8' }))
+    ;({ stdout, stderr } = await run(process.execPath, [kScript, '--quick', '--out', dir], { encoding: 'utf8' }))
     result = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8'))
   }, 180_000)
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -132,6 +133,24 @@ describe('npm run bench -- --quick', () => {
       expect(c.calls).toBe(11)
     }
     expect(stdout).toMatch(/^api +backend +threads +first call ms/m)
+  })
+
+  it('times Solver.create on a large grid beside the first write of as much fresh memory', () => {
+    const { create } = result.latency
+    expect(create.nodes).toBe(514)
+    expect(create.cells.map((c: { initial: string; hugePages: boolean }) => `${c.initial} ${c.hugePages}`)).toEqual([
+      'zero true',
+      'zero false',
+      'function true',
+      'function false',
+    ])
+    for (const c of create.cells) {
+      expect([c.createSeconds.median, c.stepSeconds.median, c.firstWriteSeconds.median].every(positive)).toBe(true)
+    }
+    // Progress lines, these among them, go to stderr.
+    expect(stderr).toMatch(
+      /create 514² native 2 thr, initial 0, 4 KiB pages: .* first write of fresh memory alone \d+ ms/,
+    )
   })
 
   it('describes the machine, writes a dated copy and a chart, and prints the table', () => {

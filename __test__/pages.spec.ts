@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { solve, Solver } from 'calor'
 
-import { adviseHugePages as addonAdvice } from '../crate/index.js'
+import { adviseHugePages as addonAdvice, firstWriteSeconds } from '../crate/index.js'
 import { adviseHugePages, kHugePageMinBytes } from '../dist/model/pages.js'
 import { kBackends, sameBits } from './helpers.js'
 
@@ -111,5 +111,25 @@ describe.each(kBackends)('a solve on %s with fields above the huge-page threshol
     const factor = (1 - 8 * r * Math.sin((Math.PI * h) / 2) ** 2) ** steps
     const centre = ((nodes - 1) / 2) * nodes + (nodes - 1) / 2
     expect(advised.field[centre]).toBeCloseTo(factor, 12)
+  })
+})
+
+describe("the addon's firstWriteSeconds (the floor under a create, in `npm run bench -- --latency`)", () => {
+  it('times the first write of fresh memory on 1 to 3 threads, with the advice and without', () => {
+    for (const [threads, huge] of [
+      [1, false],
+      [2, true],
+      [3, false],
+    ] as const) {
+      const seconds = firstWriteSeconds(16 * kMiB + 8, threads, huge)
+      expect(Number.isFinite(seconds) && seconds > 0, `${threads} threads, huge pages ${huge}: ${seconds}`).toBe(true)
+    }
+  })
+
+  it('refuses a size or thread count it cannot use, naming it', () => {
+    expect(() => firstWriteSeconds(0.5)).toThrow('bytes must be a whole number from 1 to 2^40, got 0.5')
+    expect(() => firstWriteSeconds(-8)).toThrow('bytes must be a whole number from 1 to 2^40, got -8')
+    expect(() => firstWriteSeconds(2 ** 41)).toThrow(/^bytes must be a whole number from 1 to 2\^40/)
+    expect(() => firstWriteSeconds(1024, 0)).toThrow('threads must be an integer from 1 to 1024, got 0')
   })
 })

@@ -8,7 +8,10 @@
  *
  * And the time of `Solver.create` on a large grid (item 4), from initial 0 and from a function, with the
  * fields on huge pages and without (CALOR_HUGE_PAGES=0), against one plain step of the same solver and
- * the bare cost of the function; also one fresh child per run (`node bench/latency.mjs create …`).
+ * the bare cost of the function; also one fresh child per run (`node bench/latency.mjs create …`). Beside
+ * them, the floor under any create: writing the same bytes of fresh memory once on the same threads (the
+ * addon's `firstWriteSeconds`: page faults, which the kernel answers by zeroing each page), each run in
+ * its own fresh child too (`node bench/latency.mjs firstwrite …`), interleaved with the create runs.
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -117,9 +120,19 @@ async function createChild(nodes, initial, threads) {
   console.log(JSON.stringify({ createSeconds, stepSeconds: summarize(steps).median, functionSeconds }))
 }
 
-/** One run of a create cell in a fresh child, the advice on or off through CALOR_HUGE_PAGES. */
-async function runCreateChild(nodes, initial, threads, hugePages) {
-  const args = [fileURLToPath(import.meta.url), 'create', String(nodes), initial, String(threads)]
+/** Bytes of the two halo-padded fields of a nodes² grid. */
+const fieldBytes = (nodes) => 2 * (nodes + 2) ** 2 * Float64Array.BYTES_PER_ELEMENT
+
+/** The first-write child: prints { firstWriteSeconds } for the two fields' bytes on `threads` threads. */
+async function firstWriteChild(nodes, threads) {
+  const { firstWriteSeconds } = await import('../crate/index.js')
+  const seconds = firstWriteSeconds(fieldBytes(nodes), threads, process.env.CALOR_HUGE_PAGES !== '0')
+  console.log(JSON.stringify({ firstWriteSeconds: seconds }))
+}
+
+/** One run of a create cell (or with `mode` 'firstwrite', of its floor) in a fresh child, the advice on or off through CALOR_HUGE_PAGES. */
+async function runCreateChild(nodes, initial, threads, hugePages, mode = 'create') {
+  const args = [fileURLToPath(import.meta.url), mode, String(nodes), initial, String(threads)]
   const env = { ...process.env, CALOR_HUGE_PAGES: hugePages ? '1' : '0' }
   return JSON.parse((await run(process.execPath, args, { env })).stdout)
 }
@@ -128,10 +141,12 @@ function createLine(nodes, threads, cell) {
   const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`
   const [create, step, own] = [cell.createSeconds, cell.stepSeconds.median, cell.functionSeconds.median]
   const less = cell.initial === 'function' ? `, less the function's own ${ms(own)}` : ''
+  const floor = cell.firstWriteSeconds.median
   return (
     `  create ${nodes}² native ${threads} thr, initial ${cell.initial === 'function' ? 'a function' : '0'}, ` +
     `${cell.hugePages ? 'huge pages' : '4 KiB pages'}: ${ms(create.median)} (${ms(create.min)}–${ms(create.max)})` +
-    `${less} = ${((create.median - own) / step).toFixed(1)} × one step (${(step * 1000).toFixed(1)} ms)`
+    `${less} = ${((create.median - own) / step).toFixed(1)} × one step (${(step * 1000).toFixed(1)} ms); ` +
+    `first write of fresh memory alone ${ms(floor)} = ${(floor / step).toFixed(1)} steps`
   )
 }
 
@@ -144,15 +159,18 @@ export async function measureCreate(config, log, nodes = config.quick ? 514 : 81
   const threads = Math.max(...config.threads)
   const cells = ['zero', 'function'].flatMap((initial) => [true, false].map((hugePages) => ({ initial, hugePages })))
   const runs = cells.map(() => [])
+  const floors = [[], []]
   for (let r = 0; r < (config.quick ? kCreateRepeats.quick : kCreateRepeats.full); r++) {
     for (const [k, c] of cells.entries()) runs[k].push(await runCreateChild(nodes, c.initial, threads, c.hugePages))
+    for (const huge of [0, 1]) floors[huge].push(await runCreateChild(nodes, '-', threads, huge === 1, 'firstwrite'))
   }
   const of = (list, key) => summarize(list.map((run) => run[key]))
   const measured = cells.map((c, k) => {
     const [createSeconds, stepSeconds, functionSeconds] = ['createSeconds', 'stepSeconds', 'functionSeconds'].map(
       (key) => of(runs[k], key),
     )
-    return { ...c, runs: runs[k].length, createSeconds, stepSeconds, functionSeconds }
+    const firstWriteSeconds = of(floors[c.hugePages ? 1 : 0], 'firstWriteSeconds')
+    return { ...c, runs: runs[k].length, createSeconds, stepSeconds, functionSeconds, firstWriteSeconds }
   })
   for (const cell of measured) log(createLine(nodes, threads, cell))
   return { nodes, threads, cells: measured }
@@ -161,5 +179,6 @@ export async function measureCreate(config, log, nodes = config.quick ? 514 : 81
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [mode, ...rest] = process.argv.slice(2)
   if (mode === 'create') await createChild(Number(rest[0]), rest[1], Number(rest[2]))
+  else if (mode === 'firstwrite') await firstWriteChild(Number(rest[0]), Number(rest[2]))
   else await child(mode, rest[0], Number(rest[1]), rest[2] ?? 'solve')
 }

@@ -120,6 +120,17 @@ export declare function encodeFrame(field: Float64Array, spec: NapiFrameSpec, pa
 export declare function fillGhostRow(target: Float64Array, inside: Float64Array, boundary: Float64Array, rule: NapiGhostRule): void
 
 /**
+ * Seconds to write `bytes` bytes of freshly allocated memory once on `threads` threads (default 1),
+ * with 2 MiB pages asked for if `hugePages`: the page faults of new memory, the floor under creating
+ * fields of that size. Blocks the calling thread; meant for benchmarks.
+ *
+ * # Errors
+ * Throws if `bytes` is not a whole number from 1 to 2⁴⁰, if `threads` is out of range, or if the
+ * memory cannot be allocated.
+ */
+export declare function firstWriteSeconds(bytes: number, threads?: number | undefined | null, hugePages?: boolean | undefined | null): number
+
+/**
  * Measures memory bandwidth with a STREAM-like copy and triad over three arrays of `megabytes` MB
  * (10⁶ bytes) each, split across `threads` threads (default 1); returns the best of `repeats` runs.
  * Bytes include the write-allocate of every store (STREAM's own figures leave it out). Blocks the

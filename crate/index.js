@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, StencilKernel, adviseHugePages, controlLayout, encodeFrame, fillGhostRow, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, StencilKernel, adviseHugePages, controlLayout, encodeFrame, fillGhostRow, firstWriteSeconds, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
 export { LineKernel }
 export { NativeBand }
 export { NativeLines }
@@ -784,6 +784,7 @@ export { adviseHugePages }
 export { controlLayout }
 export { encodeFrame }
 export { fillGhostRow }
+export { firstWriteSeconds }
 export { memoryBandwidth }
 export { NapiGhostKind }
 export { writeAnimation }

@@ -118,6 +118,41 @@ pub fn measure(elements: usize, repeats: usize, threads: usize) -> Result<Bandwi
   Ok(Bandwidth { copy: n * COPY_BYTES_PER_ELEMENT / copy_time, triad: n * TRIAD_BYTES_PER_ELEMENT / triad_time })
 }
 
+/// Seconds to write `bytes` of freshly allocated memory once, split across `threads` threads (each
+/// writes one contiguous part), after asking for 2 MiB pages if `huge_pages`. Fresh memory is not yet
+/// mapped: its first write faults in every page, which the kernel zeroes. That cost, not the write
+/// itself, is the floor under making new fields of this size, whatever fills them.
+///
+/// # Errors
+/// [`ProbeError`] if the memory cannot be allocated or a thread cannot start.
+pub fn first_write(bytes: usize, threads: usize, huge_pages: bool) -> Result<f64, ProbeError> {
+  let elements = bytes / std::mem::size_of::<f64>();
+  let mut fresh: Vec<f64> = Vec::new();
+  fresh.try_reserve_exact(elements)?;
+  let spare = &mut fresh.spare_capacity_mut()[..elements];
+  if huge_pages {
+    // Advice only: if the kernel refuses, the pages are 4 KiB ones, as without it.
+    let _ = crate::memory::advise_huge_pages(spare.as_ptr() as usize, bytes);
+  }
+  let part = elements.div_ceil(threads.max(1)).max(1);
+  let started = Instant::now();
+  std::thread::scope(|scope| -> Result<(), ProbeError> {
+    let mut handles = Vec::with_capacity(threads);
+    for chunk in spare.chunks_mut(part) {
+      let write = move || chunk.fill(std::mem::MaybeUninit::new(0.0));
+      handles.push(std::thread::Builder::new().spawn_scoped(scope, write)?);
+    }
+    for handle in handles {
+      // A fill cannot panic; treat a panic as a failed thread all the same.
+      handle.join().map_err(|_| std::io::Error::other("probe thread panicked"))?;
+    }
+    Ok(())
+  })?;
+  let seconds = started.elapsed().as_secs_f64();
+  black_box(&fresh);
+  Ok(seconds)
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -149,6 +184,15 @@ mod tests {
     timed_parallel(3, &mut a, &b, &c, |x, y, z| triad(x, y, z, 2.0)).unwrap();
     let expected: Vec<f64> = b.iter().map(|y| y + 2.0).collect();
     assert_eq!(a, expected);
+  }
+
+  /// Test that a first write of fresh memory takes a positive, finite time, with and without the advice.
+  #[test]
+  fn first_write_takes_finite_time() {
+    for (threads, huge) in [(1, false), (2, false), (3, true)] {
+      let seconds = first_write(8 << 20, threads, huge).unwrap();
+      assert!(seconds.is_finite() && seconds > 0.0, "{threads} threads, huge {huge}: {seconds}");
+    }
   }
 
   /// Test that a small measurement gives positive, finite rates on one and two threads.

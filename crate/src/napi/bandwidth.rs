@@ -3,7 +3,7 @@
 use napi::{Error, Status};
 use napi_derive::napi;
 
-use crate::bandwidth::measure;
+use crate::bandwidth::{first_write, measure};
 
 /// Memory bandwidth of this machine, measured by a STREAM-like copy and triad.
 #[napi(object)]
@@ -42,4 +42,23 @@ pub fn memory_bandwidth(megabytes: u32, repeats: u32, threads: Option<u32>) -> n
   let rates = measure(elements, repeats as usize, threads as usize)
     .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
   Ok(NapiBandwidth { copy: rates.copy / 1e9, triad: rates.triad / 1e9, megabytes, repeats, threads })
+}
+
+/// Seconds to write `bytes` bytes of freshly allocated memory once on `threads` threads (default 1),
+/// with 2 MiB pages asked for if `hugePages`: the page faults of new memory, the floor under creating
+/// fields of that size. Blocks the calling thread; meant for benchmarks.
+///
+/// # Errors
+/// Throws if `bytes` is not a whole number from 1 to 2⁴⁰, if `threads` is out of range, or if the
+/// memory cannot be allocated.
+#[napi]
+pub fn first_write_seconds(bytes: f64, threads: Option<u32>, huge_pages: Option<bool>) -> napi::Result<f64> {
+  let threads = threads.unwrap_or(1);
+  check_range("threads", threads, 1, 1_024)?;
+  if !(bytes.fract() == 0.0 && (1.0..=1_099_511_627_776.0).contains(&bytes)) {
+    return Err(Error::new(Status::InvalidArg, format!("bytes must be a whole number from 1 to 2^40, got {bytes}")));
+  }
+  let bytes = bytes as usize;
+  first_write(bytes, threads as usize, huge_pages == Some(true))
+    .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
 }
