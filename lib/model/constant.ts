@@ -98,9 +98,10 @@ export function fillConstantUnits(
 /** Node cells of padded units from…to − 1 set to `value`. */
 function fillNodeUnits(grid: Grid, field: Float64Array, value: number, from: number, to: number): void {
   // Padded unit u is node row u − 1 in 2D, node plane u − 1 (of ny rows) in 3D.
-  const rowAt = (u: number, j: number) => (is3d(grid) ? paddedIndex(grid, 0, j, u - 1) : paddedIndex(grid, 0, u - 1))
+  const planes = is3d(grid)
+  const rowAt = (u: number, j: number) => (planes ? paddedIndex(grid, 0, j, u - 1) : paddedIndex(grid, 0, u - 1))
   for (let u = from; u < to; u++) {
-    for (let j = 0; j < (is3d(grid) ? grid.ny : 1); j++) {
+    for (let j = 0; j < (planes ? grid.ny : 1); j++) {
       const row = rowAt(u, j)
       field.fill(value, row, row + grid.nx)
     }

@@ -118,7 +118,7 @@ pub fn measure(elements: usize, repeats: usize, threads: usize) -> Result<Bandwi
   Ok(Bandwidth { copy: n * COPY_BYTES_PER_ELEMENT / copy_time, triad: n * TRIAD_BYTES_PER_ELEMENT / triad_time })
 }
 
-/// Seconds to write `bytes` of freshly allocated memory once, split across `threads` threads (each
+/// Seconds to write `bytes` (rounded down to whole f64) of freshly allocated memory once, split across `threads` threads (each
 /// writes one contiguous part), after asking for 2 MiB pages if `huge_pages`. Fresh memory is not yet
 /// mapped: its first write faults in every page, which the kernel zeroes. That cost, not the write
 /// itself, is the floor under making new fields of this size, whatever fills them.
@@ -127,12 +127,13 @@ pub fn measure(elements: usize, repeats: usize, threads: usize) -> Result<Bandwi
 /// [`ProbeError`] if the memory cannot be allocated or a thread cannot start.
 pub fn first_write(bytes: usize, threads: usize, huge_pages: bool) -> Result<f64, ProbeError> {
   let elements = bytes / std::mem::size_of::<f64>();
+  let allocated = elements * std::mem::size_of::<f64>();
   let mut fresh: Vec<f64> = Vec::new();
   fresh.try_reserve_exact(elements)?;
   let spare = &mut fresh.spare_capacity_mut()[..elements];
   if huge_pages {
     // Advice only: if the kernel refuses, the pages are 4 KiB ones, as without it.
-    let _ = crate::memory::advise_huge_pages(spare.as_ptr() as usize, bytes);
+    let _ = crate::memory::advise_huge_pages(spare.as_ptr() as usize, allocated);
   }
   let part = elements.div_ceil(threads.max(1)).max(1);
   let started = Instant::now();
