@@ -15,11 +15,11 @@ import { parseBenchArgs } from '../bench/args.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { withFigures } from '../bench/figures.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
-import { memoryShortfall, summarize } from '../bench/matrix.mjs'
+import { memoryShortfall, summarize, timedSteps } from '../bench/matrix.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { parseReferenceLine } from '../bench/reference.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
-import { inCacheTable } from '../bench/table.mjs'
+import { crossoverTable, inCacheTable } from '../bench/table.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
 import { costsByObject } from '../bench/instructions.mjs'
 // @ts-expect-error: plain ESM modules without type declarations
@@ -183,6 +183,17 @@ describe('bench helpers', () => {
     expect(summarize([4, 1, 2, 3])).toEqual({ median: 2.5, min: 1, max: 4 })
   })
 
+  it('times whole temporal blocks: runs rounded to 32 steps, and one block when a shorter run would time short blocks', () => {
+    // Long enough: the nearest whole number of blocks.
+    expect(timedSteps(8, 1, true)).toBe(32)
+    expect(timedSteps(50, 0.1, true)).toBe(64)
+    // 8194² on 1 thread: 4 steps would last the target, one block 1.9 s fits the 4 s budget of a cell.
+    expect(timedSteps(4, 1.9, true)).toBe(32)
+    // A block longer than the budget (the js backend at 8194²), or --quick: the run the target asked for.
+    expect(timedSteps(4, 14, true)).toBe(4)
+    expect(timedSteps(4, 1.9, false)).toBe(4)
+  })
+
   it('skips a grid size that does not fit in the free memory, and says why', () => {
     expect(memoryShortfall(130, 4, 1e9)).toBeNull()
     expect(memoryShortfall(8194, 4, 1e9)).toBe('needs about 9.1 GB, more than 60% of the 1.0 GB free')
@@ -298,6 +309,44 @@ describe('bench helpers', () => {
       expect(line).toContain(forms[k])
       expect(Number(/ratio ([0-9.]+)$/.exec(line)?.[1])).toBeGreaterThan(0)
     })
+  })
+})
+
+describe('npm run bench -- --crossover', () => {
+  it('runs 1 and 2 threads beside two independent 1-thread solvers at once, and prints their ratios', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calor-crossover-test-'))
+    try {
+      const args = [kScript, '--crossover', '--quick', '--sizes', '18,34', '--out', dir]
+      const { stdout } = await run(process.execPath, args, { encoding: 'utf8' })
+      const rows = JSON.parse(fs.readFileSync(path.join(dir, 'crossover-latest.json'), 'utf8')).crossover
+      expect(rows.map((r: { nodes: number }) => r.nodes)).toEqual([18, 34])
+      for (const r of rows) {
+        for (const v of [r.one.median, r.two.median, r.pair.median]) expect(positive(v)).toBe(true)
+        expect(r.ratio).toBeCloseTo(r.two.median / r.one.median, 12)
+        expect(r.ceiling).toBeCloseTo(r.pair.median / r.one.median, 12)
+        expect(r.kept).toBeCloseTo(r.ratio / r.ceiling, 12)
+      }
+      expect(stdout).toContain('2 threads ÷ pair')
+      expect(stdout).toMatch(/^34²\s/m)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it('formats a row: rates, 2 ÷ 1, the pair, its ratio and the share of it 2 threads keep', () => {
+    const s = (median: number) => ({ median, min: median, max: median })
+    const row = { nodes: 130, one: s(1000), two: s(1600), ratio: 1.6, pair: s(1900), ceiling: 1.9, kept: 1.6 / 1.9 }
+    const lines = crossoverTable([row]).split('\n')
+    expect(lines[0].split(/\s{2,}/)).toEqual([
+      'grid',
+      '1 thread MLUP/s',
+      '2 threads MLUP/s',
+      '2 ÷ 1',
+      '2 solvers × 1 thread',
+      'pair ÷ 1',
+      '2 threads ÷ pair',
+    ])
+    expect(lines[1].split(/\s{2,}/)).toEqual(['130²', '1000', '1600', '1.60×', '1900', '1.90×', '84%'])
   })
 })
 

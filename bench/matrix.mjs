@@ -73,10 +73,10 @@ function solverOptions({ nodes, threads, backend }, physics) {
   }
 }
 
-/** Wall-clock seconds of one `advance({ steps })`. */
-async function timeAdvance(solver, steps) {
+/** Wall-clock seconds of one `advance({ steps })` of every solver of a cell, all at once. */
+async function timeAdvance(solvers, steps) {
   const started = performance.now()
-  await solver.advance({ steps })
+  await Promise.all(solvers.map((s) => s.advance({ steps })))
   return (performance.now() - started) / 1000
 }
 
@@ -84,20 +84,30 @@ async function timeAdvance(solver, steps) {
 const kBlock = 32
 
 /**
+ * The steps of a cell's timed runs, given the `exact` count that would last the target and the seconds one
+ * block of kBlock steps takes. Whole temporal blocks where a run is long enough: a run of 33 steps at
+ * k = 32 would time one block and one plain step, and a run of 11 one block of 11, mixes no long run has.
+ * A run shorter than a block times blocks of its own length (8194² on 1 thread: runs of 4 steps, blocks
+ * of 4, at 0.7 of a long run's rate), so with `wholeBlocks` a run is one block wherever that fits the cell's budget.
+ */
+export function timedSteps(exact, blockSeconds, wholeBlocks) {
+  if (exact >= kBlock / 4) return Math.max(1, Math.round(exact / kBlock)) * kBlock
+  return wholeBlocks && blockSeconds <= kCellBudgetSeconds ? kBlock : exact
+}
+
+/**
  * Warms the solver up with growing runs until one lasts a quarter of the target, then returns the step
  * count that should last `target` seconds (at least 1), and the seconds one such run is expected to take.
  * The first run never decides: it also pays for the first writes of fresh memory (an 8194² field's first
- * step took several times a later one, and picked runs of 2 steps, blocks of 2).
+ * step took several times a later one, and picked runs of 2 steps, blocks of 2). `wholeBlocks`: see timedSteps.
  */
-async function calibrate(solver, interior, target) {
+async function calibrate(solvers, interior, target, wholeBlocks) {
   let steps = Math.max(1, Math.round(kCalibrationUpdates / interior))
   for (let first = true; ; first = false) {
-    const seconds = await timeAdvance(solver, steps)
+    const seconds = await timeAdvance(solvers, steps)
     if (seconds >= target / 4 && !first) {
       const exact = Math.max(1, Math.round((steps * target) / seconds))
-      // Whole temporal blocks where a run is long enough: a run of 33 steps at k = 32 would time one
-      // block and one plain step, and a run of 11 one block of 11, mixes no long run has.
-      const chosen = exact >= kBlock / 4 ? Math.max(1, Math.round(exact / kBlock)) * kBlock : exact
+      const chosen = timedSteps(exact, (seconds * kBlock) / steps, wholeBlocks)
       return { steps: chosen, expected: (seconds * chosen) / steps }
     }
     steps *= seconds > 0 ? Math.min(16, Math.ceil(target / 4 / seconds)) : 16
@@ -106,26 +116,38 @@ async function calibrate(solver, interior, target) {
 
 /** Timed runs: fewer on cells whose runs are long, so the whole suite keeps to its time budget. */
 function repeatsFor(config, expectedSeconds) {
-  return Math.max(1, Math.min(config.repeats, Math.floor(kCellBudgetSeconds / Math.max(expectedSeconds, 1e-9))))
+  const fit = Math.floor(kCellBudgetSeconds / Math.max(expectedSeconds, 1e-9))
+  // At least three where asked for: a median of two is only their mean.
+  return Math.max(1, Math.min(config.repeats, Math.max(fit, Math.min(3, config.repeats))))
 }
 
-/** Creates one solver per cell, calibrates each (the warm-up), then gives each one more untimed run. */
-async function prepare(cells, config, solvers) {
+/**
+ * Creates the solvers of each cell (`cell.copies` independent ones, default 1, advanced at once),
+ * calibrates each cell (the warm-up), then gives each one more untimed run.
+ */
+async function prepare(cells, config, made) {
   const plans = []
   for (const cell of cells) {
-    const solver = await Solver.create(solverOptions(cell, config.physics))
-    solvers.push(solver)
-    const { steps, expected } = await calibrate(solver, interiorOf(cell.nodes, config.dims), config.seconds)
-    plans.push({ cell, solver, steps, repeats: repeatsFor(config, expected), seconds: [] })
+    const solvers = []
+    for (let c = 0; c < (cell.copies ?? 1); c++) solvers.push(await Solver.create(solverOptions(cell, config.physics)))
+    made.push(...solvers)
+    const { steps, expected } = await calibrate(
+      solvers,
+      interiorOf(cell.nodes, config.dims),
+      config.seconds,
+      !config.quick,
+    )
+    plans.push({ cell, solvers, steps, repeats: repeatsFor(config, expected), seconds: [] })
   }
-  for (const plan of plans) await timeAdvance(plan.solver, plan.steps)
+  for (const plan of plans) await timeAdvance(plan.solvers, plan.steps)
   return plans
 }
 
-function cellResult({ cell, solver, steps, repeats, seconds }, dims) {
+/** A cell's rate counts the updates of all its solvers. */
+function cellResult({ cell, solvers, steps, repeats, seconds }, dims) {
   const interior = interiorOf(cell.nodes, dims)
-  const mlups = summarize(seconds.map((s) => (interior * steps) / s / 1e6))
-  return { ...cell, interior, steps, repeats, threadsUsed: solver.threads, seconds, mlups }
+  const mlups = summarize(seconds.map((s) => (solvers.length * interior * steps) / s / 1e6))
+  return { ...cell, interior, steps, repeats, threadsUsed: solvers[0].threads, seconds, mlups }
 }
 
 /**
@@ -140,7 +162,7 @@ export async function runGroup(cells, config, afterRun = async () => {}) {
     const plans = await prepare(cells, config, solvers)
     for (let round = 0; round < config.repeats; round++) {
       for (const plan of plans.filter((p) => round < p.repeats)) {
-        plan.seconds.push(await timeAdvance(plan.solver, plan.steps))
+        plan.seconds.push(await timeAdvance(plan.solvers, plan.steps))
         await afterRun(plan.cell, plan.steps)
       }
     }

@@ -151,8 +151,25 @@ export function instructionsTable(instructions, markdown = false) {
   return layout(header, rows, { markdown })
 }
 
-/** Native 1 against 2 threads on small grids. */
+/** Native 1 against 2 threads on small grids, and the machine's ceiling (two independent 1-thread solvers at once). */
 export function crossoverTable(rows, markdown = false) {
-  const cells = rows.map((r) => [`${r.nodes}²`, fmt(r.one.median), fmt(r.two.median), times(r.ratio)])
-  return layout(['grid', '1 thread MLUP/s', '2 threads MLUP/s', '2 ÷ 1'], cells, { markdown })
+  const cells = rows.map((r) => [
+    `${r.nodes}²`,
+    fmt(r.one.median),
+    fmt(r.two.median),
+    times(r.ratio),
+    fmt(r.pair.median),
+    times(r.ceiling),
+    `${(100 * r.kept).toFixed(0)}%`,
+  ])
+  const header = [
+    'grid',
+    '1 thread MLUP/s',
+    '2 threads MLUP/s',
+    '2 ÷ 1',
+    '2 solvers × 1 thread',
+    'pair ÷ 1',
+    '2 threads ÷ pair',
+  ]
+  return layout(header, cells, { markdown })
 }
