@@ -4,12 +4,13 @@
  * the kernel offers them, and a solve gives the same bits with the advice as without, on both backends.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { solve, Solver } from 'calor'
 
-import { adviseHugePages as addonAdvice, firstWriteSeconds } from '../crate/index.js'
-import { adviseHugePages, kHugePageMinBytes } from '../dist/model/pages.js'
+import { adviseHugePages as addonAdvice, firstWriteSeconds, prefaultInBackground } from '../crate/index.js'
+import { adviseHugePages, fillPrefaulted, kHugePageMinBytes } from '../dist/model/pages.js'
 import { kBackends, sameBits } from './helpers.js'
 
 const kThpPolicy = '/sys/kernel/mm/transparent_hugepage/enabled'
@@ -29,6 +30,65 @@ function anonHugeBytes(): number {
 
 afterEach(() => {
   delete process.env.CALOR_HUGE_PAGES
+  delete process.env.CALOR_PREFAULT
+})
+
+/** MADV_POPULATE_WRITE came with Linux 5.14. */
+const populateWrite = (() => {
+  const [major, minor] = (process.platform === 'linux' ? os.release() : '0.0').split('.').map(Number)
+  return major > 5 || (major === 5 && minor >= 14)
+})()
+
+describe("the addon's prefaultInBackground (another core faults a fresh buffer's pages in)", () => {
+  it('faults in the whole pages of a large buffer while this thread writes it, and changes no value', () => {
+    const buffer = shared(64 * kMiB)
+    for (let k = 0; k < buffer.length; k += 4096) buffer[k] = k + 0.5
+    const prefault = prefaultInBackground(buffer)
+    for (let k = 7; k < buffer.length; k += 512) buffer[k] = -k
+    const bytes = prefault.finish()
+    // Its whole 4 KiB pages (the buffer need not start on one); nothing where the kernel lacks the advice.
+    if (populateWrite) expect(bytes).toBeGreaterThanOrEqual(buffer.byteLength - 4096)
+    else expect(bytes).toBe(0)
+    expect(bytes).toBeLessThanOrEqual(buffer.byteLength)
+    expect(prefault.join()).toBe(0)
+    // A join stops it early: at most what it had done by then.
+    const stopped = prefaultInBackground(shared(64 * kMiB))
+    expect(stopped.join()).toBeLessThanOrEqual(64 * kMiB)
+    expect(stopped.finish()).toBe(0)
+    for (let k = 0; k < buffer.length; k++) {
+      const want = k % 4096 === 0 ? k + 0.5 : k % 512 === 7 ? -k : 0
+      if (buffer[k] !== want) expect.fail(`element ${k} is ${buffer[k]}, not ${want}`)
+    }
+  })
+
+  it('refuses what is not a Float64Array, without crashing', () => {
+    expect(() => prefaultInBackground(new Int32Array(16) as unknown as Float64Array)).toThrow(/Float64Array/)
+  })
+})
+
+describe("the library's fillPrefaulted", () => {
+  it('returns what the fill returns, above the threshold and below it, with CALOR_PREFAULT=0 too', () => {
+    for (const bytes of [kHugePageMinBytes - 8, 2 * kHugePageMinBytes]) {
+      for (const off of [false, true]) {
+        if (off) process.env.CALOR_PREFAULT = '0'
+        const buffer = shared(bytes)
+        expect(fillPrefaulted(buffer, () => buffer.fill(2.5).length)).toBe(bytes / 8)
+        expect(buffer.every((v) => v === 2.5)).toBe(true)
+        delete process.env.CALOR_PREFAULT
+      }
+    }
+  })
+
+  it('joins its thread and rethrows when the fill throws', () => {
+    const buffer = shared(2 * kHugePageMinBytes)
+    expect(() =>
+      fillPrefaulted(buffer, () => {
+        buffer[3] = 1
+        throw new TypeError('options.initial(x, y) must return a finite number')
+      }),
+    ).toThrow(/options\.initial/)
+    expect(buffer[3]).toBe(1)
+  })
 })
 
 describe("the addon's adviseHugePages", () => {
@@ -101,8 +161,11 @@ describe.each(kBackends)('a solve on %s with fields above the huge-page threshol
     threads: 2,
   }
 
-  it('gives the same bits with the advice as without, and the mode decays by its discrete factor', async () => {
+  it('gives the same bits with the advice and the prefault as without, and the mode decays by its discrete factor', async () => {
     const advised = await solve(options)
+    // Without the prefault of the initial field too (the main thread faults its pages in itself).
+    process.env.CALOR_PREFAULT = '0'
+    expect(sameBits((await solve(options)).field, advised.field)).toBe(true)
     process.env.CALOR_HUGE_PAGES = '0'
     const plain = await solve(options)
     expect(sameBits(advised.field, plain.field)).toBe(true)

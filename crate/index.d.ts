@@ -74,6 +74,23 @@ export declare class PlaneLineKernel {
   constructor(spec: NapiPlaneLines)
 }
 
+/**
+ * A background prefault of a buffer's pages (see [`prefault_in_background`]): `join()` it before the
+ * buffer may go.
+ */
+export declare class Prefault {
+  /**
+   * Stops the prefault after its current chunk (at most 16 MiB), waits for it and returns the bytes it
+   * faulted in (0 where the kernel has no MADV_POPULATE_WRITE). A second call returns 0 at once.
+   */
+  join(): number
+  /**
+   * Waits for the prefault to get through the whole buffer and returns the bytes it faulted in: its whole
+   * 4 KiB pages, or 0 where the kernel has no MADV_POPULATE_WRITE. A second call returns 0 at once.
+   */
+  finish(): number
+}
+
 /** A stencil checked once and reused for every step of a run. */
 export declare class StencilKernel {
   /** Checks the stencil; throws if a size or coefficient is out of range. */
@@ -460,6 +477,15 @@ export interface NapiTimedSide {
   offset: number
   mirror?: NapiGhostRule
 }
+
+/**
+ * Starts a thread that faults in the pages of `buffer` (a Float64Array, usually over a fresh
+ * SharedArrayBuffer) for writing, from its start, while the calling thread writes its values: the
+ * kernel's zeroing of new pages goes to another core. It never reads or changes a value. The buffer
+ * must stay alive until `join()` is called on the handle returned. Throws only if `buffer` is not a
+ * Float64Array; off Linux, on kernels before 5.14 or when no thread can start, the handle does nothing.
+ */
+export declare function prefaultInBackground(buffer: Float64Array): Prefault
 
 /**
  * Joins the PNG files `frames` (as `encodeFrame` writes them, all the same size) into one animated

@@ -773,12 +773,13 @@ if (
   }
 }
 
-const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, StencilKernel, adviseHugePages, controlLayout, encodeFrame, fillGhostRow, firstWriteSeconds, memoryBandwidth, NapiGhostKind, writeAnimation } = nativeBinding
+const { LineKernel, NativeBand, NativeLines, NativePlaneLines, PlaneLineKernel, Prefault, StencilKernel, adviseHugePages, controlLayout, encodeFrame, fillGhostRow, firstWriteSeconds, memoryBandwidth, NapiGhostKind, prefaultInBackground, writeAnimation } = nativeBinding
 export { LineKernel }
 export { NativeBand }
 export { NativeLines }
 export { NativePlaneLines }
 export { PlaneLineKernel }
+export { Prefault }
 export { StencilKernel }
 export { adviseHugePages }
 export { controlLayout }
@@ -787,5 +788,6 @@ export { fillGhostRow }
 export { firstWriteSeconds }
 export { memoryBandwidth }
 export { NapiGhostKind }
+export { prefaultInBackground }
 export { writeAnimation }
 export const __napiBindingTarget = __napiLoadedBindingTarget

@@ -7,27 +7,25 @@
  * buffer's first write, and changes how pages are backed, never a value.
  *
  * The addon is loaded here lazily, synchronously, on the first large buffer only, and any failure to
- * load it is silent: the advice is a hint, and backend 'js' runs without the addon. This is the one
+ * load it is silent: the advice (and the prefault below) is a hint, and backend 'js' runs without the addon. This is the one
  * place besides backends/native.ts that loads it (allocation is synchronous there, and native.ts
  * loads with a top-level await); both get the same module instance. `CALOR_HUGE_PAGES=0` in the
  * environment turns the advice off (read at each buffer, so a benchmark can compare).
  */
 import { createRequire } from 'node:module'
+import os from 'node:os'
 
 import type * as Addon from '../../crate/index.js'
 
 /** Buffers smaller than this are left alone: they hold few huge pages, and most of them are touched soon anyway. */
 export const kHugePageMinBytes = 8 * 1024 * 1024
 
-type Advise = (buffer: Float64Array) => boolean
+/** The addon, null when it does not load; undefined until the first large buffer. */
+let addon: typeof Addon | null | undefined
 
-/** The addon's advice, null when the addon does not load; undefined until the first large buffer. */
-let advise: Advise | null | undefined
-
-function loadAdvice(): Advise | null {
+function loadAddon(): typeof Addon | null {
   try {
-    const addon = createRequire(import.meta.url)('../../crate/index.js') as typeof Addon
-    return typeof addon.adviseHugePages === 'function' ? addon.adviseHugePages : null
+    return createRequire(import.meta.url)('../../crate/index.js') as typeof Addon
   } catch {
     return null
   }
@@ -40,10 +38,35 @@ function loadAdvice(): Advise | null {
  */
 export function adviseHugePages(buffer: Float64Array): boolean {
   if (buffer.byteLength < kHugePageMinBytes || process.env.CALOR_HUGE_PAGES === '0') return false
-  advise ??= loadAdvice()
+  addon ??= loadAddon()
   try {
-    return advise?.(buffer) ?? false
+    return typeof addon?.adviseHugePages === 'function' ? addon.adviseHugePages(buffer) : false
   } catch {
     return false
+  }
+}
+
+/**
+ * Runs `fill`, which writes every page of a fresh large `buffer` on this thread (the main thread
+ * evaluating a user's function or copying a user's array into a field), while a thread of the addon
+ * faults the buffer's pages in ahead of it (`prefaultInBackground`, MADV_POPULATE_WRITE): the kernel's
+ * zeroing of new pages goes to another core, and no value changes. The thread is joined before this
+ * returns or throws. Small buffers, a machine with one core, no addon, or `CALOR_PREFAULT=0` in the
+ * environment: `fill()` alone.
+ */
+export function fillPrefaulted<T>(buffer: Float64Array, fill: () => T): T {
+  if (buffer.byteLength < kHugePageMinBytes || process.env.CALOR_PREFAULT === '0' || os.availableParallelism() < 2)
+    return fill()
+  addon ??= loadAddon()
+  let prefault: Addon.Prefault | null = null
+  try {
+    prefault = typeof addon?.prefaultInBackground === 'function' ? addon.prefaultInBackground(buffer) : null
+  } catch {
+    prefault = null
+  }
+  try {
+    return fill()
+  } finally {
+    prefault?.join()
   }
 }

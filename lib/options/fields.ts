@@ -2,10 +2,12 @@
  * Fields given as options (`initial`, `source`): a number, a function of (x, y), or nx·ny values,
  * evaluated straight into the node cells of a new halo-padded shared field. No nx·ny copy is made: the
  * padded field is what the workers run on (see api/start.ts), so the only field memory is the fields'.
+ * A large one's pages are faulted in by another core while the main thread writes it (fillPrefaulted).
  */
 import type { FieldInit } from '../api/types.js'
 import { deferConstant } from '../model/constant.js'
 import { allocateShared } from '../model/field.js'
+import { fillPrefaulted } from '../model/pages.js'
 import { forEachRow, type Grid, is3d, nodeCountOf, nodeText } from '../model/grid.js'
 import { describe, fail, finiteNumber } from './check.js'
 
@@ -82,7 +84,8 @@ export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Floa
     forEachRow(grid, (row) => out.fill(v, row, row + grid.nx))
     return out
   }
-  return evaluate(name, value, grid, (visit) => forEachRow(grid, visit), out)
+  // The fresh pages are faulted in on another core meanwhile (model/pages.ts): the values are the same.
+  return fillPrefaulted(out, () => evaluate(name, value, grid, (visit) => forEachRow(grid, visit), out))
 }
 
 /**
