@@ -337,15 +337,9 @@ describe('npm run bench -- --crossover', () => {
     const s = (median: number) => ({ median, min: median, max: median })
     const row = { nodes: 130, one: s(1000), two: s(1600), ratio: 1.6, pair: s(1900), ceiling: 1.9, kept: 1.6 / 1.9 }
     const lines = crossoverTable([row]).split('\n')
-    expect(lines[0].split(/\s{2,}/)).toEqual([
-      'grid',
-      '1 thread MLUP/s',
-      '2 threads MLUP/s',
-      '2 ÷ 1',
-      '2 solvers × 1 thread',
-      'pair ÷ 1',
-      '2 threads ÷ pair',
-    ])
+    const header =
+      /^grid +1 thread MLUP\/s +2 threads MLUP\/s +2 ÷ 1 +2 solvers × 1 thread +pair ÷ 1 +2 threads ÷ pair$/
+    expect(lines[0]).toMatch(header)
     expect(lines[1].split(/\s{2,}/)).toEqual(['130²', '1000', '1600', '1.60×', '1900', '1.90×', '84%'])
   })
 })
