@@ -7,9 +7,9 @@
  * buffer's first write, and changes how pages are backed, never a value.
  *
  * The addon is loaded here lazily, synchronously, on the first large buffer only, and any failure to
- * load it is silent: the advice (and the prefault below) is a hint, and backend 'js' runs without the addon. This is the one
- * place besides backends/native.ts that loads it (allocation is synchronous there, and native.ts
- * loads with a top-level await); both get the same module instance. `CALOR_HUGE_PAGES=0` in the
+ * load it is silent: the advice (and the prefault below) is a hint, and backend 'js' runs without the
+ * addon. This is the one place besides backends/native.ts that loads it (allocation is synchronous
+ * there, and native.ts loads with a top-level await); both get the same module instance. `CALOR_HUGE_PAGES=0` in the
  * environment turns the advice off (read at each buffer, so a benchmark can compare).
  */
 import { createRequire } from 'node:module'

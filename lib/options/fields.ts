@@ -79,13 +79,14 @@ function evaluate(name: string, value: FieldInit, grid: Grid, rows: RowVisitor, 
  */
 export function parseFieldInit(name: string, value: FieldInit, grid: Grid): Float64Array {
   const out = allocateShared(grid)
-  if (typeof value === 'number') {
-    const v = finiteNumber(name, value)
+  const v = typeof value === 'number' ? finiteNumber(name, value) : null
+  // Every branch writes each page of the fresh field on this thread: another core faults them in meanwhile
+  // (model/pages.ts); the values are the same.
+  return fillPrefaulted(out, () => {
+    if (v === null) return evaluate(name, value, grid, (visit) => forEachRow(grid, visit), out)
     forEachRow(grid, (row) => out.fill(v, row, row + grid.nx))
     return out
-  }
-  // The fresh pages are faulted in on another core meanwhile (model/pages.ts): the values are the same.
-  return fillPrefaulted(out, () => evaluate(name, value, grid, (visit) => forEachRow(grid, visit), out))
+  })
 }
 
 /**

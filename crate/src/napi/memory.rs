@@ -26,7 +26,7 @@ pub struct Prefault {
 
 #[napi]
 impl Prefault {
-  /// Stops the prefault after its current chunk (at most 16 MiB), waits for it and returns the bytes it
+  /// Stops the prefault after its current chunk (2 MiB), waits for it and returns the bytes it
   /// faulted in (0 where the kernel has no MADV_POPULATE_WRITE). A second call returns 0 at once.
   #[napi]
   pub fn join(&mut self) -> f64 {
